@@ -1,0 +1,62 @@
+/**
+ * Entry point of the `cliniko-bridge` binary: dispatches to one command module and maps errors to
+ * the exit codes of the CLI contract (0 ok, 2 bad arguments/config, 3 Cliniko auth/permission, 1 other).
+ */
+import { BridgeError, ClinikoAuthError, ClinikoForbiddenError, ConfigError } from '../shared/errors.js';
+
+export interface CommandIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export type Command = (args: string[], io: CommandIo) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  simulator: {
+    summary: 'Start the Cliniko API simulator (prints one JSON ready line, serves until SIGINT/SIGTERM)',
+    load: async () => (await import('./simulator-command.js')).simulatorCommand,
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return [
+    'Usage: cliniko-bridge <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `cliniko-bridge <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof ConfigError) return 2;
+  if (error instanceof ClinikoAuthError || error instanceof ClinikoForbiddenError) return 3;
+  return 1;
+}
+
+export async function main(argv: string[], io: CommandIo = process): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`Unknown command "${name}".\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest, io);
+  } catch (error) {
+    const message = error instanceof BridgeError ? error.message : 'unexpected failure';
+    io.stderr.write(`cliniko-bridge ${name}: ${message}\n`);
+    if (!(error instanceof BridgeError) && error instanceof Error) {
+      // Unknown errors: print the type and stack frames only, never a message that might echo data.
+      io.stderr.write(`${error.name}\n${(error.stack ?? '').split('\n').slice(1, 6).join('\n')}\n`);
+    }
+    return exitCodeFor(error);
+  }
+}
