@@ -100,3 +100,14 @@ export class ClinikoUnavailableError extends ClinikoError {
 
 /** Cliniko answered 2xx with something that is not the documented shape (HTML, truncated JSON, wrong types). */
 export class ContractError extends ClinikoError {}
+
+/** A conditional state write lost: the stored cursor is further ahead, or a newer lease holder wrote. */
+export class StaleWriteError extends BridgeError {}
+
+/** The account's lease was taken over by another poller; stop without further writes. */
+export class LeaseLostError extends BridgeError {}
+
+/** Events could not be published within the retry budget; the run must not checkpoint. */
+export class PublishError extends BridgeError {
+  override readonly retryable = true;
+}

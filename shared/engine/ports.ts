@@ -1,0 +1,115 @@
+/**
+ * The ports of the sync engine: what it needs from Cliniko, from state storage, from event
+ * delivery and from logging. Adapters live at the edges (`shared/cliniko`, `shared/state`,
+ * `shared/publish`) and tests use in-memory fakes of the same interfaces.
+ */
+import type { ChangeEvent } from '../events/contract.js';
+
+/** A record exactly as Cliniko returned it, ids as strings. */
+export type ClinikoRecord = Readonly<Record<string, unknown>> & { readonly id: string };
+
+export interface ListQuery {
+  /** `q[]` filters, e.g. `updated_at:>=2026-11-29T10:00:00Z`; combined with AND. */
+  readonly filters?: readonly string[];
+  /** e.g. `updated_at,id` or `id:desc`. */
+  readonly sort?: string;
+  /** 1..100; the client defaults to 100. */
+  readonly perPage?: number;
+  /** 1-based page number; the engine only ever asks for page 1 (it pages by keyset). */
+  readonly page?: number;
+}
+
+export interface ListPage {
+  readonly records: readonly ClinikoRecord[];
+  /** `total_entries` when Cliniko sent a usable one. */
+  readonly totalEntries: number | undefined;
+  /** The absolute `links.next` URL, when there is a next page. */
+  readonly nextUrl: string | undefined;
+  /** Server time from the HTTP `Date` header: the engine's clock. */
+  readonly serverTime: Date;
+}
+
+/** The read side of the Cliniko client, as the engine uses it. */
+export interface ClinikoReader {
+  listPage(path: string, arrayKey: string, query: ListQuery): Promise<ListPage>;
+}
+
+/** What the bridge remembers about one record; short hashes only, no patient data (unless snapshots are on). */
+export interface RecordState {
+  readonly id: string;
+  /** Fingerprint of the record's canonical content, `updated_at` excluded. */
+  readonly fingerprint: string;
+  /** Top-level field name → short hash of its canonical value, so changed field names are known. */
+  readonly fieldHashes: Readonly<Record<string, string>>;
+  /** The `updated_at` of the version last published. */
+  readonly updatedAt: string | null;
+  readonly archived: boolean;
+  readonly cancelled: boolean;
+  readonly deleted: boolean;
+  /** The last published version itself; stored only in `previous` mode. */
+  readonly snapshot?: Readonly<Record<string, unknown>>;
+}
+
+/** Per-(account, stream) progress. Only ever moves forward. */
+export interface StreamCursor {
+  /** Lower bound of the next pass (UTC ISO second); queries start at `watermark - overlap`. */
+  readonly watermark: string;
+  /** Keyset position inside an unfinished pass: resume strictly after (updatedAt, id). */
+  readonly position?: { readonly updatedAt: string; readonly id: string };
+  /** When the bridge started watching this stream; records created after it are `created`. */
+  readonly origin: string;
+  /** True when the stream started from the beginning: pre-origin records first seen are `snapshot`s. */
+  readonly backfill: boolean;
+  /** Lower bound (UTC ISO second) for the next read of the `/deleted` feed. */
+  readonly deletedWatermark?: string;
+  /** Server time of the last `/deleted` feed read. */
+  readonly deletedCheckedAt?: string;
+  /** Server time of the last complete reconciliation pass. */
+  readonly reconciledAt?: string;
+  /** Server time of the poll that wrote this cursor. */
+  readonly polledAt: string;
+}
+
+export interface Lease {
+  readonly account: string;
+  readonly owner: string;
+  /** Fencing token: strictly increases with every acquisition. */
+  readonly token: number;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+}
+
+export interface StateStore {
+  getCursor(account: string, stream: string): Promise<StreamCursor | undefined>;
+  /**
+   * Conditional write: fails with `StaleWriteError` when the stored watermark is later than the new
+   * one, or the stored fencing token is higher than `fence` (a newer lease holder wrote since).
+   */
+  putCursor(account: string, stream: string, cursor: StreamCursor, fence: number): Promise<void>;
+
+  /** Returns `undefined` when another owner holds an unexpired lease. */
+  acquireLease(account: string, owner: string, ttlMs: number, nowMs: number): Promise<Lease | undefined>;
+  /** Extends the lease; `LeaseLostError` when someone else took it over. */
+  renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease>;
+  releaseLease(lease: Lease): Promise<void>;
+
+  /** Batched reads; ids with no state are absent from the map. */
+  getRecordStates(account: string, stream: string, ids: readonly string[]): Promise<Map<string, RecordState>>;
+  /** Batched writes with unprocessed-item retries; throws when items remain unwritten. */
+  putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void>;
+  /** Every stored record state of a stream, page by page (for reconciliation). */
+  listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]>;
+}
+
+export interface EventPublisher {
+  /** Publishes every event or throws; a throw means the caller must not checkpoint. */
+  publish(events: readonly ChangeEvent[]): Promise<void>;
+}
+
+/** Structured logger. Callers pass allow-listed fields only: ids, counts, statuses, durations, cursor times. */
+export interface Logger {
+  debug(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}

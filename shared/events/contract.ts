@@ -1,0 +1,59 @@
+/**
+ * The event contract (v1), as TypeScript types. The zod schemas in this folder are the runtime
+ * source of truth and are checked against these types at compile time.
+ */
+
+export const ACTIONS = [
+  'created',
+  'updated',
+  'archived',
+  'restored',
+  'cancelled',
+  'deleted',
+  'snapshot',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export type PayloadMode = 'full' | 'changes' | 'ids';
+
+export interface EventChanges {
+  /** Changed top-level field names, sorted, never `updated_at`. */
+  readonly fields: readonly string[];
+  /** Old values of the changed fields; present only when the operator opted in to snapshots. */
+  readonly previous?: Readonly<Record<string, unknown>>;
+}
+
+export interface EventDetail {
+  readonly schemaVersion: 1;
+  readonly eventId: string;
+  /** `<entity>.<action>`, equal to the envelope's `detail-type`. */
+  readonly type: string;
+  /** The configured Cliniko account id, e.g. `main-clinic`. */
+  readonly account: string;
+  /** Stream name, e.g. `patients`. */
+  readonly resource: string;
+  readonly recordId: string;
+  /** The record's `updated_at` (for a delete seen in a `/deleted` feed: its `deleted_at`). */
+  readonly occurredAt: string;
+  /** When the bridge observed the change (ISO with milliseconds). */
+  readonly observedAt: string;
+  /** `null` for snapshots and for first sightings of records that predate the origin. */
+  readonly changes: EventChanges | null;
+  /** The record (mode `full`), or its id, lifecycle timestamps and changed fields (mode `changes`). Absent in mode `ids`. */
+  readonly data?: Readonly<Record<string, unknown>>;
+  /** Set when `data` was left out because the entry would exceed the size limit. */
+  readonly payloadOmitted?: 'size';
+}
+
+/** The envelope EventBridge delivers to subscribers; every sink carries exactly this shape. */
+export interface ChangeEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly [];
+  readonly detail: EventDetail;
+}
