@@ -1,0 +1,83 @@
+/**
+ * Parses one `--sink` value into a description of the sink to build. Every mistake becomes a
+ * `ConfigError` that names the flag (or environment variable) and says how to fix it.
+ */
+import { ConfigError } from '../errors.js';
+import { parseWebhookSecret, WEBHOOK_SECRET_ENV } from './webhook-signature.js';
+
+export type SinkSpec =
+  | { readonly kind: 'console' }
+  | { readonly kind: 'ndjson'; readonly path: string }
+  /** `secret` is the decoded HMAC key: never log a webhook spec. */
+  | { readonly kind: 'webhook'; readonly url: string; readonly secret: Uint8Array }
+  | { readonly kind: 'eventbridge'; readonly busName: string };
+
+const EXPECTED = 'expected console, ndjson:PATH, webhook:URL or eventbridge:BUS_NAME';
+// EventBridge accepts a bus name or a bus ARN wherever PutEvents takes `EventBusName`.
+const BUS_NAME = /^[A-Za-z0-9._\-/]{1,256}$/;
+const BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]{1,256}$/;
+
+function parseWebhookUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      '--sink',
+      'webhook:URL needs an absolute URL, e.g. webhook:https://example.com/hooks',
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(
+      '--sink',
+      `webhook URL must use http or https, not ${url.protocol.replace(':', '')}`,
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError(
+      '--sink',
+      `webhook URL must not contain a user name or password; requests are signed with ${WEBHOOK_SECRET_ENV} instead`,
+    );
+  }
+  return url.href;
+}
+
+export function parseSinkSpec(spec: string, env: Readonly<Record<string, string | undefined>>): SinkSpec {
+  const text = spec.trim();
+  const colon = text.indexOf(':');
+  const kind = colon === -1 ? text : text.slice(0, colon);
+  const rest = colon === -1 ? '' : text.slice(colon + 1);
+  switch (kind) {
+    case 'console':
+      if (colon !== -1) throw new ConfigError('--sink', 'console takes no argument: use --sink console');
+      return { kind: 'console' };
+    case 'ndjson':
+      if (rest === '')
+        throw new ConfigError('--sink', 'ndjson needs a file path, e.g. --sink ndjson:events.ndjson');
+      return { kind: 'ndjson', path: rest };
+    case 'webhook': {
+      if (rest === '') {
+        throw new ConfigError('--sink', 'webhook needs a URL, e.g. --sink webhook:https://example.com/hooks');
+      }
+      const url = parseWebhookUrl(rest);
+      return { kind: 'webhook', url, secret: parseWebhookSecret(env[WEBHOOK_SECRET_ENV]) };
+    }
+    case 'eventbridge':
+      if (!BUS_NAME.test(rest) && !BUS_ARN.test(rest)) {
+        throw new ConfigError(
+          '--sink',
+          'eventbridge needs an event bus name (1-256 of letters, digits, . _ - /) or bus ARN, e.g. --sink eventbridge:cliniko-events',
+        );
+      }
+      return { kind: 'eventbridge', busName: rest };
+    case 'http':
+    case 'https':
+      throw new ConfigError(
+        '--sink',
+        'to POST events to a URL write webhook:URL, e.g. webhook:https://example.com/hooks',
+      );
+    default:
+      // Only the kind is echoed: the rest may be a URL carrying a token.
+      throw new ConfigError('--sink', `unknown sink "${kind.slice(0, 40)}": ${EXPECTED}`);
+  }
+}

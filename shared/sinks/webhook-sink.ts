@@ -1,0 +1,221 @@
+/**
+ * `--sink webhook:URL`: one signed HTTP POST per event (Standard Webhooks headers), delivered in
+ * order, one at a time. Transient failures (5xx, 408/409/425, 429, timeouts, resets) are retried
+ * with capped exponential backoff and full jitter; a 429's `Retry-After` is honoured. When the
+ * receiver refuses an event (another 4xx, or a redirect) or the attempt budget runs out,
+ * `publish` throws: the engine then does not checkpoint and re-publishes the event on its next
+ * run, so an event is delayed, never dropped. Receivers dedupe on `webhook-id` (= eventId).
+ *
+ * Errors name the receiver's origin, HTTP statuses and event ids — never a body, header or secret.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { EventPublisher } from '../engine/ports.js';
+import { BridgeError, ConfigError, PublishError } from '../errors.js';
+import type { ChangeEvent } from '../events/contract.js';
+import { eventToJson } from './event-json.js';
+import { parseWebhookSecret, signWebhook, WEBHOOK_SECRET_ENV } from './webhook-signature.js';
+
+export { parseWebhookSecret, signWebhook, WEBHOOK_SECRET_ENV } from './webhook-signature.js';
+
+export interface WebhookSinkProps {
+  /** The receiver, `http:` or `https:`, without credentials. */
+  readonly url: string | URL;
+  /** The `whsec_<base64>` secret, or its decoded key bytes. */
+  readonly secret: string | Uint8Array;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof globalThis.fetch;
+  /** Attempts per event, the first included. @default 8 */
+  readonly maxAttempts?: number;
+  /** Backoff base: attempt n waits up to `baseDelayMs * 2^(n-1)`. @default 500 */
+  readonly baseDelayMs?: number;
+  /** Backoff cap. @default 30_000 */
+  readonly maxDelayMs?: number;
+  /** Longest `Retry-After` waited for; a longer one fails the publish so the next run retries. @default 60_000 */
+  readonly maxRetryAfterMs?: number;
+  /** Per-request timeout, response headers included. @default 10_000 */
+  readonly timeoutMs?: number;
+  /** @default node:timers/promises setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1). @default Math.random */
+  readonly random?: () => number;
+  /** Epoch milliseconds, for `webhook-timestamp` and HTTP-date `Retry-After`. @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * The receiver refused an event (a 4xx other than 408/409/425/429, or a redirect): retrying will not
+ * help until someone fixes the receiver or the configuration, hence not a (retryable) `PublishError`.
+ */
+export class WebhookRejectedError extends BridgeError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly eventId: string,
+  ) {
+    super(message);
+  }
+}
+
+type Attempt =
+  | { readonly kind: 'delivered' }
+  | { readonly kind: 'rejected'; readonly status: number }
+  | {
+      readonly kind: 'retry';
+      readonly reason: string;
+      readonly retryAfterMs?: number;
+      readonly cause?: unknown;
+    };
+
+const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
+
+/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date; `undefined` when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+function networkReason(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return `no response within ${timeoutMs} ms`;
+  // undici reports "fetch failed" with the socket error as its cause; the code is the useful part.
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code =
+    typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string'
+      ? cause.code
+      : undefined;
+  return `network error${code ? ` (${code})` : ''}`;
+}
+
+function rejectionHint(status: number): string {
+  if (status === 401 || status === 403) {
+    return `check that the receiver verifies with the same ${WEBHOOK_SECRET_ENV} as the bridge`;
+  }
+  if (status === 413) return 'the receiver refuses the event size; try --payload changes or --payload ids';
+  if (status >= 300 && status < 400) return 'redirects are not followed; configure the final URL';
+  return 'fix the receiver or the URL';
+}
+
+function positive(name: string, value: number, integer: boolean): number {
+  if (!(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new ConfigError(`webhook ${name}`, `must be a positive ${integer ? 'integer' : 'number'}`);
+  }
+  return value;
+}
+
+export class WebhookSink implements EventPublisher {
+  private readonly url: URL;
+  private readonly key: Uint8Array;
+  private readonly fetch: typeof globalThis.fetch;
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly timeoutMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(props: WebhookSinkProps) {
+    this.url = new URL(props.url);
+    if (this.url.protocol !== 'http:' && this.url.protocol !== 'https:') {
+      throw new ConfigError('--sink', 'webhook URL must start with http:// or https://');
+    }
+    if (this.url.username !== '' || this.url.password !== '') {
+      throw new ConfigError(
+        '--sink',
+        'webhook URL must not contain credentials; requests are signed instead',
+      );
+    }
+    this.key = typeof props.secret === 'string' ? parseWebhookSecret(props.secret) : props.secret;
+    this.fetch = props.fetch ?? globalThis.fetch;
+    this.maxAttempts = positive('maxAttempts', props.maxAttempts ?? 8, true);
+    this.baseDelayMs = positive('baseDelayMs', props.baseDelayMs ?? 500, false);
+    this.maxDelayMs = positive('maxDelayMs', props.maxDelayMs ?? 30_000, false);
+    this.maxRetryAfterMs = props.maxRetryAfterMs ?? 60_000;
+    this.timeoutMs = positive('timeoutMs', props.timeoutMs ?? 10_000, false);
+    this.sleep = props.sleep ?? ((ms) => delay(ms));
+    this.random = props.random ?? Math.random;
+    this.now = props.now ?? Date.now;
+  }
+
+  async publish(events: readonly ChangeEvent[]): Promise<void> {
+    // In order and one at a time: event n+1 is not sent before event n was accepted.
+    for (const event of events) await this.deliver(event);
+  }
+
+  private async deliver(event: ChangeEvent): Promise<void> {
+    const id = event.detail.eventId;
+    const body = eventToJson(event);
+    const receiver = `webhook receiver ${this.url.origin}`;
+    let last: Extract<Attempt, { kind: 'retry' }> | undefined;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      const outcome = await this.attempt(id, body);
+      if (outcome.kind === 'delivered') return;
+      if (outcome.kind === 'rejected') {
+        throw new WebhookRejectedError(
+          `${receiver} rejected event ${id} with HTTP ${outcome.status}; ${rejectionHint(outcome.status)}. ` +
+            'Nothing was checkpointed: the event is published again on the next run.',
+          outcome.status,
+          id,
+        );
+      }
+      last = outcome;
+      if (attempt === this.maxAttempts) break;
+      if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > this.maxRetryAfterMs) {
+        throw new PublishError(
+          `${receiver} asked to retry event ${id} after ${Math.ceil(outcome.retryAfterMs / 1000)} s, ` +
+            `longer than the ${Math.ceil(this.maxRetryAfterMs / 1000)} s this run waits; nothing was ` +
+            'checkpointed: the event is published again on the next run.',
+        );
+      }
+      await this.sleep(outcome.retryAfterMs ?? this.backoff(attempt));
+    }
+    throw new PublishError(
+      `${receiver} did not accept event ${id} after ${this.maxAttempts} attempts (last: ${last?.reason}); ` +
+        'nothing was checkpointed: the event is published again on the next run.',
+      { cause: last?.cause },
+    );
+  }
+
+  /** Full jitter: uniformly random in [0, min(cap, base * 2^(attempt-1))). */
+  private backoff(attempt: number): number {
+    return Math.floor(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)));
+  }
+
+  private async attempt(id: string, body: string): Promise<Attempt> {
+    // Signed per attempt: receivers reject stale timestamps, and a retry may come minutes later.
+    const timestamp = Math.floor(this.now() / 1000);
+    let response: Response;
+    try {
+      response = await this.fetch(this.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(this.key, id, timestamp, body),
+        },
+        body,
+        // A followed 301/302 would turn the POST into a bodiless GET: treat redirects as a refusal.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      return { kind: 'retry', reason: networkReason(error, this.timeoutMs), cause: error };
+    }
+    // The reply body is not needed; dropping it frees the connection.
+    await response.body?.cancel().catch(() => undefined);
+    const { status } = response;
+    if (status >= 200 && status < 300) return { kind: 'delivered' };
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
+      return { kind: 'retry', reason: 'HTTP 429', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    }
+    if (status >= 300 && status < 500 && !RETRYABLE_4XX.has(status)) {
+      return { kind: 'rejected', status };
+    }
+    return { kind: 'retry', reason: `HTTP ${status}` };
+  }
+}

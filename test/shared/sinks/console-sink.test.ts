@@ -1,0 +1,122 @@
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ConsoleSink, formatConsoleLine } from '../../../shared/sinks/console-sink.js';
+import { SENTINEL, sampleEvent, sampleEvents } from './sample-events.js';
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are what is being detected.
+const ANSI = /\u001b\[[0-9;]*m/;
+
+describe('ConsoleSink', () => {
+  it('writes one line per event with time, type, resource/recordId and changed field names', async () => {
+    const out = capture();
+    const sink = new ConsoleSink({ stream: out.stream, color: false });
+
+    await sink.publish([sampleEvent()]);
+
+    const lines = out.text().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe('');
+    expect(lines[0]).toMatch(
+      /^10:15:00 {2}patient\.updated +patients\/1390726237298631770 +fields: email, patient_phone_numbers$/,
+    );
+  });
+
+  it('never prints record data values', async () => {
+    const out = capture();
+    const sink = new ConsoleSink({ stream: out.stream, color: true });
+
+    await sink.publish([
+      sampleEvent(),
+      sampleEvent({ action: 'created', fields: null }),
+      sampleEvent({ action: 'snapshot', fields: null }),
+    ]);
+
+    expect(out.text()).not.toContain(SENTINEL);
+    expect(out.text()).not.toContain('example.test');
+  });
+
+  it('shows the action for lifecycle events without changed fields and only the type for snapshots', () => {
+    const deleted = formatConsoleLine(sampleEvent({ action: 'deleted', fields: [] }), false);
+    const snapshot = formatConsoleLine(sampleEvent({ action: 'snapshot', fields: null }), false);
+
+    expect(deleted).toMatch(/patient\.deleted +patients\/1390726237298631770 +deleted$/);
+    expect(snapshot).toMatch(/^10:15:00 {2}patient\.snapshot +patients\/1390726237298631770$/);
+  });
+
+  it('lines up the columns of short and long event types', () => {
+    const short = formatConsoleLine(sampleEvent(), false);
+    const long = formatConsoleLine(
+      sampleEvent({
+        entity: 'individual_appointment',
+        resource: 'individual_appointments',
+        action: 'cancelled',
+      }),
+      false,
+    );
+
+    expect(short.indexOf('fields:')).toBe(long.indexOf('fields:'));
+  });
+
+  it('contains no escape sequences when colour is off', () => {
+    const line = formatConsoleLine(sampleEvent({ action: 'created', fields: null }), false);
+
+    expect(line).not.toMatch(ANSI);
+  });
+
+  it('colours the type by action when colour is on', () => {
+    const colourOf = (action: 'created' | 'updated' | 'deleted' | 'cancelled' | 'snapshot' | 'archived') =>
+      formatConsoleLine(sampleEvent({ action }), true).match(ANSI)?.[0];
+
+    expect(colourOf('created')).toBe('\u001b[32m');
+    expect(colourOf('updated')).toBe('\u001b[33m');
+    expect(colourOf('deleted')).toBe('\u001b[31m');
+    expect(colourOf('cancelled')).toBe('\u001b[31m');
+    expect(colourOf('snapshot')).toBe('\u001b[90m');
+    expect(colourOf('archived')).toBe('\u001b[34m');
+  });
+
+  it('replaces control characters in ids so they cannot drive the terminal', () => {
+    const line = formatConsoleLine(sampleEvent({ recordId: '12\u001b[2J34' }), false);
+
+    expect(line).toContain('patients/12?[2J34');
+    expect(line).not.toMatch(ANSI);
+  });
+
+  it('waits for the stream to drain before resolving', async () => {
+    const written: string[] = [];
+    let release: (() => void) | undefined;
+    const slow = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _encoding, done) {
+        written.push(chunk.toString('utf8'));
+        release = done;
+      },
+    });
+    const sink = new ConsoleSink({ stream: slow, color: false });
+    let resolved = false;
+
+    const publishing = sink.publish(sampleEvents(2)).then(() => {
+      resolved = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const resolvedWhileBlocked = resolved;
+    while (release) {
+      const next = release;
+      release = undefined;
+      next();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await publishing;
+
+    expect(resolvedWhileBlocked).toBe(false);
+    expect(written).toHaveLength(2);
+    expect(written[1]).toContain('patients/1390726237298631771');
+  });
+});

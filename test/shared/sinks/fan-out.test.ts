@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, PublishError } from '../../../shared/errors.js';
+import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
+import { FanOutPublisher } from '../../../shared/sinks/fan-out.js';
+import { sampleEvents } from './sample-events.js';
+
+describe('FanOutPublisher', () => {
+  it('publishes every batch to every sink', async () => {
+    const first = new RecordingPublisher();
+    const second = new RecordingPublisher();
+    const events = sampleEvents(3);
+
+    await new FanOutPublisher([first, second]).publish(events);
+
+    expect(first.events).toEqual(events);
+    expect(second.events).toEqual(events);
+  });
+
+  it('fails the batch when one sink fails, after the others have had it', async () => {
+    const healthy = new RecordingPublisher();
+    const failing = new RecordingPublisher();
+    failing.failNextCalls(1);
+    const events = sampleEvents(2);
+
+    const publishing = new FanOutPublisher([failing, healthy]).publish(events);
+
+    await expect(publishing).rejects.toBeInstanceOf(PublishError);
+    expect(healthy.events).toEqual(events);
+    expect(failing.events).toEqual([]);
+  });
+
+  it('reports every failing sink when several fail', async () => {
+    const first = new RecordingPublisher();
+    const second = new RecordingPublisher();
+    first.failNextCalls(1);
+    second.failNextCalls(1);
+
+    const publishing = new FanOutPublisher([first, second, new RecordingPublisher()]).publish(
+      sampleEvents(1),
+    );
+
+    await expect(publishing).rejects.toThrow(/^2 of 3 sinks failed: /);
+  });
+
+  it('refuses to be built without sinks, which would drop every event', () => {
+    expect(() => new FanOutPublisher([])).toThrow(ConfigError);
+  });
+});

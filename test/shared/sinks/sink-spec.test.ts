@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../shared/errors.js';
+import { parseSinkSpec } from '../../../shared/sinks/sink-spec.js';
+
+const SECRET_BYTES = Buffer.alloc(32, 9);
+const ENV = { CLINIKO_BRIDGE_WEBHOOK_SECRET: `whsec_${SECRET_BYTES.toString('base64')}` };
+
+describe('parseSinkSpec', () => {
+  it('parses console', () => {
+    expect(parseSinkSpec('console', {})).toEqual({ kind: 'console' });
+  });
+
+  it('parses ndjson with a path that may itself contain colons', () => {
+    expect(parseSinkSpec('ndjson:out/events:today.ndjson', {})).toEqual({
+      kind: 'ndjson',
+      path: 'out/events:today.ndjson',
+    });
+  });
+
+  it('parses webhook with its URL and the decoded secret from the environment', () => {
+    const spec = parseSinkSpec('webhook:https://hooks.example.test/cliniko?team=7', ENV);
+
+    expect(spec).toEqual({
+      kind: 'webhook',
+      url: 'https://hooks.example.test/cliniko?team=7',
+      secret: SECRET_BYTES,
+    });
+  });
+
+  it.each([
+    'cliniko-events',
+    'default',
+    'org.team/events_v1',
+    'arn:aws:events:eu-west-1:123456789012:event-bus/x',
+  ])('parses eventbridge:%s', (bus) => {
+    expect(parseSinkSpec(`eventbridge:${bus}`, {})).toEqual({ kind: 'eventbridge', busName: bus });
+  });
+
+  it.each([
+    ['an unknown kind', 'kafka:topic', {}, /^--sink: unknown sink "kafka": expected console, ndjson:PATH/],
+    ['a bare URL', 'https://hooks.example.test', {}, /write webhook:URL/],
+    ['console with an argument', 'console:loud', {}, /console takes no argument/],
+    ['ndjson without a path', 'ndjson:', {}, /ndjson needs a file path/],
+    ['webhook without a URL', 'webhook:', ENV, /webhook needs a URL/],
+    ['webhook with a relative URL', 'webhook:/hooks', ENV, /absolute URL/],
+    ['webhook over ftp', 'webhook:ftp://hooks.example.test', ENV, /must use http or https, not ftp/],
+    [
+      'webhook with credentials',
+      'webhook:https://u:p@hooks.example.test',
+      ENV,
+      /must not contain a user name/,
+    ],
+    ['eventbridge without a bus', 'eventbridge:', {}, /needs an event bus name/],
+    ['eventbridge with a bad bus name', 'eventbridge:my bus!', {}, /needs an event bus name/],
+  ])('rejects %s naming --sink', (_case, spec, env, message) => {
+    const parse = () => parseSinkSpec(spec, env);
+
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(message);
+    expect(parse).toThrow(/^--sink: /);
+  });
+
+  it('rejects a webhook when the secret is missing, naming the variable and how to make one', () => {
+    const parse = () => parseSinkSpec('webhook:https://hooks.example.test', {});
+
+    expect(parse).toThrow(/^CLINIKO_BRIDGE_WEBHOOK_SECRET: is not set/);
+    expect(parse).toThrow('openssl rand -base64 32');
+  });
+
+  it('does not echo the rest of an unknown spec, which may hold a token', () => {
+    const parse = () => parseSinkSpec('hook:https://hooks.example.test/?token=TOPSECRET', {});
+
+    expect(parse).toThrow(ConfigError);
+    expect(parse).not.toThrow(/TOPSECRET/);
+  });
+});
