@@ -17,6 +17,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'Start the Cliniko API simulator (prints one JSON ready line, serves until SIGINT/SIGTERM)',
     load: async () => (await import('./simulator-command.js')).simulatorCommand,
   },
+  schemas: {
+    summary: 'Write the JSON Schema of every event detail-type (default into schemas/)',
+    load: async () => (await import('./schemas-command.js')).schemasCommand,
+  },
 };
 
 function usage(): string {

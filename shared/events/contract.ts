@@ -16,6 +16,20 @@ export type Action = (typeof ACTIONS)[number];
 
 export type PayloadMode = 'full' | 'changes' | 'ids';
 
+/** `<entity>.<action>`, e.g. `patient.updated`; `DETAIL_TYPES` lists the ones the registry produces. */
+export type DetailType = `${string}.${Action}`;
+
+/**
+ * The record carried in `detail.data`: always its `id` (a decimal string); lifecycle timestamps are
+ * a string or null when present; every other field is passed through as Cliniko returned it.
+ */
+export type EventData = Readonly<Record<string, unknown>> & {
+  readonly id: string;
+  readonly archived_at?: string | null;
+  readonly cancelled_at?: string | null;
+  readonly deleted_at?: string | null;
+};
+
 export interface EventChanges {
   /** Changed top-level field names, sorted, never `updated_at`. */
   readonly fields: readonly string[];
@@ -40,7 +54,7 @@ export interface EventDetail {
   /** `null` for snapshots and for first sightings of records that predate the origin. */
   readonly changes: EventChanges | null;
   /** The record (mode `full`), or its id, lifecycle timestamps and changed fields (mode `changes`). Absent in mode `ids`. */
-  readonly data?: Readonly<Record<string, unknown>>;
+  readonly data?: EventData;
   /** Set when `data` was left out because the entry would exceed the size limit. */
   readonly payloadOmitted?: 'size';
 }

@@ -1,0 +1,149 @@
+/**
+ * Builds the one event a classified change produces, in the exact shape EventBridge delivers
+ * (contract v1), applying the payload mode, field filters and the size guard.
+ */
+import type { StreamDefinition } from '../streams.js';
+import type { Action, ChangeEvent, EventChanges, EventDetail, PayloadMode } from './contract.js';
+import { eventIdFor } from './event-id.js';
+import { InvalidEventError } from './invalid-event-error.js';
+import { dataFor, normalizeChangedFields, previousFor } from './payload.js';
+import { actionsOf } from './schema.js';
+
+export interface EventOptions {
+  /** Envelope `source`. @default 'cliniko' */
+  readonly source: string;
+  /** Envelope `account`: the AWS account id, `'local'` outside AWS. */
+  readonly awsAccount: string;
+  /** Envelope `region`: the AWS region, `'local'` outside AWS. */
+  readonly region: string;
+  /** @default 'full' */
+  readonly payload: PayloadMode;
+  /** Keep only these top-level fields in `data` and `previous` (`id` is always kept). */
+  readonly include?: readonly string[];
+  /** Drop these top-level fields from `data` and `previous` (never `id`). */
+  readonly exclude?: readonly string[];
+  /** Largest PutEvents entry to send with its payload. @default 262144 (256 KB, the EventBridge limit) */
+  readonly maxEntryBytes: number;
+}
+
+export const DEFAULT_EVENT_OPTIONS: EventOptions = Object.freeze({
+  source: 'cliniko',
+  awsAccount: 'local',
+  region: 'local',
+  payload: 'full',
+  maxEntryBytes: 256 * 1024,
+});
+
+export interface BuildEventInput {
+  readonly stream: StreamDefinition;
+  /** The configured Cliniko account id. */
+  readonly account: string;
+  readonly action: Action;
+  readonly record: Readonly<Record<string, unknown>> & { id: string };
+  /** Content fingerprint of this version (`updated_at` excluded); part of the event id. */
+  readonly fingerprint: string;
+  /** The version's `updated_at`; part of the event id. */
+  readonly updatedAt: string | null;
+  /** The record's `updated_at`, or `deleted_at` for a delete seen in a `/deleted` feed. */
+  readonly occurredAt: string;
+  readonly observedAt: Date;
+  /** Changed top-level fields, or `null` when there is no earlier version to compare with. */
+  readonly changedFields: readonly string[] | null;
+  /** The previously published version; given only when the operator opted in to snapshots. */
+  readonly previous?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Builds the event. Never drops it: an entry over `maxEntryBytes` is sent without `data` and
+ * `changes.previous`, marked `payloadOmitted: 'size'`. Throws `InvalidEventError` only for
+ * programming errors (an action the stream cannot have, an unparseable `occurredAt`).
+ */
+export function buildEvent(input: BuildEventInput, options: EventOptions): ChangeEvent {
+  const { stream, action, record } = input;
+  if (!actionsOf(stream).includes(action)) {
+    throw new InvalidEventError(`action "${action}" does not apply to stream ${stream.name}`);
+  }
+  const type = `${stream.entity}.${action}`;
+  const occurredAt = toSecondPrecision(input.occurredAt);
+  const filter = { include: options.include, exclude: options.exclude };
+  const recordId = String(record.id);
+  const fields = input.changedFields === null ? null : normalizeChangedFields(input.changedFields);
+  const changes: EventChanges | null =
+    fields === null
+      ? null
+      : input.previous === undefined
+        ? { fields }
+        : { fields, previous: previousFor(input.previous, fields, filter) };
+  const data = dataFor(options.payload, action, { ...record, id: recordId }, fields, filter);
+
+  const detail: EventDetail = {
+    schemaVersion: 1,
+    eventId: eventIdFor({
+      account: input.account,
+      resource: stream.name,
+      recordId,
+      action,
+      fingerprint: input.fingerprint,
+      updatedAt: input.updatedAt,
+    }),
+    type,
+    account: input.account,
+    resource: stream.name,
+    recordId,
+    occurredAt,
+    observedAt: input.observedAt.toISOString(),
+    changes,
+    ...(data === undefined ? {} : { data }),
+  };
+  const event = envelope(detail, options);
+  if (entrySize(event) <= options.maxEntryBytes) return event;
+  return envelope(withoutPayload(detail), options);
+}
+
+function envelope(detail: EventDetail, options: EventOptions): ChangeEvent {
+  return {
+    version: '0',
+    id: detail.eventId,
+    'detail-type': detail.type,
+    source: options.source,
+    account: options.awsAccount,
+    time: detail.occurredAt,
+    region: options.region,
+    resources: [],
+    detail,
+  };
+}
+
+function withoutPayload(detail: EventDetail): EventDetail {
+  const { data: _data, changes, ...rest } = detail;
+  return {
+    ...rest,
+    changes: changes === null ? null : { fields: changes.fields },
+    payloadOmitted: 'size',
+  };
+}
+
+/**
+ * The size of the PutEvents entry as EventBridge counts it: UTF-8 bytes of Source, DetailType and
+ * Detail (as serialized by `JSON.stringify`), 14 bytes for Time, plus each resource ARN.
+ */
+export function entrySize(event: ChangeEvent): number {
+  const resources = (event.resources as readonly string[]).reduce(
+    (sum, arn) => sum + Buffer.byteLength(arn, 'utf8'),
+    0,
+  );
+  return (
+    Buffer.byteLength(event.source, 'utf8') +
+    Buffer.byteLength(event['detail-type'], 'utf8') +
+    Buffer.byteLength(JSON.stringify(event.detail), 'utf8') +
+    14 +
+    resources
+  );
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` in UTC: Cliniko's precision and the form EventBridge takes as `Time`. */
+function toSecondPrecision(timestamp: string): string {
+  const millis = Date.parse(timestamp);
+  if (Number.isNaN(millis)) throw new InvalidEventError('occurredAt is not an ISO timestamp');
+  return new Date(millis - (((millis % 1000) + 1000) % 1000)).toISOString().replace('.000Z', 'Z');
+}

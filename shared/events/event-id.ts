@@ -1,0 +1,42 @@
+/**
+ * Deterministic event ids: the same observation always gets the same id, so a re-publish after a
+ * crash is a duplicate consumers can drop, while every distinct observation gets its own id.
+ */
+import { createHash } from 'node:crypto';
+import type { Action } from './contract.js';
+
+export interface EventIdInput {
+  readonly account: string;
+  readonly resource: string;
+  readonly recordId: string;
+  readonly action: Action;
+  /** Content fingerprint of the version observed (`updated_at` excluded). */
+  readonly fingerprint: string;
+  /**
+   * The version's `updated_at`. Included besides the fingerprint so a record reverted to earlier
+   * content (A→B→A) is a new event, not a duplicate of the first A.
+   */
+  readonly updatedAt: string | null;
+}
+
+/**
+ * A UUID (RFC 9562 version 8, the "custom" layout meant for hashes other than SHA-1) made from the
+ * first 122 bits of SHA-256 over the inputs. The inputs are JSON-encoded as an array so no choice
+ * of separator can make two different inputs collide.
+ */
+export function eventIdFor(input: EventIdInput): string {
+  const canonical = JSON.stringify([
+    'cliniko-change-event/v1',
+    input.account,
+    input.resource,
+    input.recordId,
+    input.action,
+    input.fingerprint,
+    input.updatedAt,
+  ]);
+  const bytes = createHash('sha256').update(canonical, 'utf8').digest().subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80; // version 8
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // variant 10xx
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

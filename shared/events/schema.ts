@@ -1,0 +1,187 @@
+/**
+ * The zod schemas of the event contract (v1): the runtime source of truth for validation, the JSON
+ * Schemas in `schemas/` and the event catalog. One schema per detail-type `<entity>.<action>`,
+ * derived from the stream registry so a new stream gets its event types without code here.
+ */
+import { z } from 'zod';
+import { type LifecycleField, STREAMS, type StreamDefinition } from '../streams.js';
+import type { Action, ChangeEvent, DetailType, EventDetail } from './contract.js';
+import { InvalidEventError } from './invalid-event-error.js';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const eventIdSchema = z
+  .string()
+  .regex(UUID_PATTERN, 'must be a lowercase UUID')
+  .describe('Deterministic event id (UUID format); consumers deduplicate on it.');
+
+/** Cliniko ids are 64-bit integers sent as strings; a JS number would lose digits. */
+export const recordIdSchema = z
+  .string()
+  .regex(/^[0-9]{1,20}$/, 'must be a decimal string')
+  .describe('Cliniko record id: a 64-bit integer as a decimal string.');
+
+/** `YYYY-MM-DDTHH:MM:SSZ`: Cliniko's own precision, and what EventBridge accepts as `Time`. */
+const secondTimestamp = z.iso.datetime({ precision: 0 });
+
+/** Applicable actions of a stream: every stream can be created, changed, backfilled and vanish. */
+export function actionsOf(stream: StreamDefinition): readonly Action[] {
+  return [
+    'created',
+    'updated',
+    'snapshot',
+    'deleted',
+    ...(stream.lifecycle.includes('archived_at') ? (['archived', 'restored'] as const) : []),
+    ...(stream.lifecycle.includes('cancelled_at') ? (['cancelled'] as const) : []),
+  ];
+}
+
+/** The detail-types a stream produces, sorted. */
+export function detailTypesOf(stream: StreamDefinition): readonly DetailType[] {
+  return actionsOf(stream)
+    .map((action): DetailType => `${stream.entity}.${action}`)
+    .sort();
+}
+
+const changesSchema = z
+  .object({
+    fields: z
+      .array(z.string().min(1))
+      .refine((fields) => fields.every((f, i) => i === 0 || (fields[i - 1] ?? '') < f), {
+        message: 'must be sorted and without duplicates',
+      })
+      .refine((fields) => !fields.includes('updated_at'), { message: 'must not list updated_at' })
+      .describe('Changed top-level field names, sorted; never updated_at.'),
+    previous: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Old values of the changed fields; present only when snapshots are stored.'),
+  })
+  .nullable()
+  .describe('null for snapshots, creations and first sightings of records that predate the origin.');
+
+const lifecycleTimestamp = z.string().nullable().optional();
+const everyLifecycleShape = {
+  archived_at: lifecycleTimestamp,
+  cancelled_at: lifecycleTimestamp,
+  deleted_at: lifecycleTimestamp,
+} satisfies Record<LifecycleField, unknown>;
+
+function dataSchemaOf(stream: StreamDefinition) {
+  const lifecycle: Partial<typeof everyLifecycleShape> = {};
+  for (const field of stream.lifecycle) lifecycle[field] = lifecycleTimestamp;
+  // The static type names every lifecycle field as optional; at runtime (and in the JSON Schema)
+  // only the stream's own appear. Both agree on what parses: an absent optional key is allowed.
+  return z
+    .looseObject({ id: recordIdSchema, ...(lifecycle as typeof everyLifecycleShape) })
+    .describe(
+      'The record as Cliniko returned it (payload mode full), or its id, lifecycle timestamps and changed fields (mode changes). Absent in mode ids and when payloadOmitted is set.',
+    );
+}
+
+function detailSchemaOf(stream: StreamDefinition, type: DetailType) {
+  return z.object({
+    schemaVersion: z.literal(1),
+    eventId: eventIdSchema,
+    type: z.literal(type),
+    account: z.string().min(1).describe('The configured Cliniko account id, e.g. main-clinic.'),
+    resource: z.literal(stream.name),
+    recordId: recordIdSchema,
+    occurredAt: secondTimestamp.describe(
+      "The record's updated_at (for a delete seen in a /deleted feed: its deleted_at).",
+    ),
+    observedAt: z.iso.datetime().describe('When the bridge observed the change (ISO, UTC, milliseconds).'),
+    changes: changesSchema,
+    data: dataSchemaOf(stream).optional(),
+    payloadOmitted: z
+      .literal('size')
+      .optional()
+      .describe('Set when data was left out because the entry would exceed the size limit.'),
+  });
+}
+
+function eventSchemaOf(stream: StreamDefinition, type: DetailType) {
+  return z
+    .object({
+      version: z.literal('0'),
+      id: z.string().min(1).describe('Envelope id: the eventId as published; EventBridge assigns its own.'),
+      'detail-type': z.literal(type),
+      source: z.string().min(1).max(256),
+      account: z.string().min(1).describe("AWS account id, or 'local' outside AWS."),
+      time: secondTimestamp.describe('Same instant as detail.occurredAt.'),
+      region: z.string().min(1).describe("AWS region, or 'local' outside AWS."),
+      resources: z
+        .tuple([])
+        .describe('Always empty: envelope metadata is not encrypted with a customer key.'),
+      detail: detailSchemaOf(stream, type),
+    })
+    .meta({
+      title: type,
+      description: `Cliniko change event ${type} (stream ${stream.name}), contract v1.`,
+    });
+}
+
+export type EventSchema = ReturnType<typeof eventSchemaOf>;
+
+const schemasByType = new Map<string, EventSchema>();
+for (const stream of STREAMS) {
+  for (const type of detailTypesOf(stream)) schemasByType.set(type, eventSchemaOf(stream, type));
+}
+
+/** Every detail-type the registry produces, sorted. */
+export const DETAIL_TYPES: readonly DetailType[] = STREAMS.flatMap((s) => detailTypesOf(s)).sort();
+
+/** The schema of one detail-type; `undefined` for a type the registry does not produce. */
+export function eventSchemaFor(detailType: string): EventSchema | undefined {
+  return schemasByType.get(detailType);
+}
+
+const [firstSchema, ...otherSchemas] = [...schemasByType.values()];
+if (firstSchema === undefined) throw new Error('the stream registry is empty');
+
+/** Any event the registry produces, chosen by its `detail-type`. */
+export const changeEventSchema = z.discriminatedUnion('detail-type', [firstSchema, ...otherSchemas]);
+
+/** Validates without throwing; the zod result says what is wrong. */
+export function safeParseChangeEvent(input: unknown) {
+  return changeEventSchema.safeParse(input);
+}
+
+/**
+ * Validates an event and returns it typed; throws `InvalidEventError` naming the failing paths
+ * (never values). Unknown keys are dropped, so newer optional fields do not break older readers.
+ */
+export function parseChangeEvent(input: unknown): ChangeEvent {
+  const result = changeEventSchema.safeParse(input);
+  if (!result.success) throw InvalidEventError.fromZod('not a valid Cliniko change event', result.error);
+  return result.data;
+}
+
+export function isChangeEvent(input: unknown): input is ChangeEvent {
+  return changeEventSchema.safeParse(input).success;
+}
+
+/** A change event of one detail-type, e.g. `ChangeEventOf<'patient.updated'>`. */
+export type ChangeEventOf<T extends DetailType> = ChangeEvent & {
+  readonly 'detail-type': T;
+  readonly detail: EventDetail & { readonly type: T };
+};
+
+/** True when `input` is a valid event of exactly this detail-type (false for types the registry lacks). */
+export function isEventOfType<T extends DetailType>(input: unknown, type: T): input is ChangeEventOf<T> {
+  return eventSchemaFor(type)?.safeParse(input).success ?? false;
+}
+
+// Compile-time proof that the schemas and the hand-written contract types describe the same shape.
+type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+type Inferred = z.infer<typeof changeEventSchema>;
+type Assert<T extends true> = T;
+export type SchemaMatchesContract = [
+  Assert<Inferred extends ChangeEvent ? true : false>,
+  Assert<ChangeEvent extends DeepReadonly<Omit<Inferred, 'detail-type' | 'detail'>> ? true : false>,
+  Assert<EventDetail extends DeepReadonly<Omit<Inferred['detail'], 'type'>> ? true : false>,
+];

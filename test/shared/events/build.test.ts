@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildEvent,
+  DEFAULT_EVENT_OPTIONS,
+  type EventOptions,
+  entrySize,
+} from '../../../shared/events/build.js';
+import { eventIdFor } from '../../../shared/events/event-id.js';
+import { InvalidEventError } from '../../../shared/events/invalid-event-error.js';
+import { isChangeEvent, parseChangeEvent } from '../../../shared/events/schema.js';
+import { PATIENT, patientInput, streamNamed } from './fixtures.js';
+
+const options = (overrides: Partial<EventOptions> = {}): EventOptions => ({
+  ...DEFAULT_EVENT_OPTIONS,
+  ...overrides,
+});
+
+describe('buildEvent envelope', () => {
+  it('builds the contract envelope around the detail', () => {
+    const event = buildEvent(
+      patientInput(),
+      options({ awsAccount: '123456789012', region: 'ap-southeast-2' }),
+    );
+
+    expect(event).toMatchObject({
+      version: '0',
+      'detail-type': 'patient.updated',
+      source: 'cliniko',
+      account: '123456789012',
+      time: '2026-11-29T10:15:00Z',
+      region: 'ap-southeast-2',
+      resources: [],
+      detail: {
+        schemaVersion: 1,
+        type: 'patient.updated',
+        account: 'main-clinic',
+        resource: 'patients',
+        recordId: PATIENT.id,
+        occurredAt: '2026-11-29T10:15:00Z',
+        observedAt: '2026-11-29T10:15:31.204Z',
+        changes: { fields: ['city', 'email'] },
+      },
+    });
+    expect(event.id).toBe(event.detail.eventId);
+    expect(parseChangeEvent(event)).toEqual(event);
+  });
+
+  it('derives the event id from account, resource, record, action, fingerprint and updated_at', () => {
+    const event = buildEvent(patientInput(), options());
+
+    expect(event.detail.eventId).toBe(
+      eventIdFor({
+        account: 'main-clinic',
+        resource: 'patients',
+        recordId: PATIENT.id,
+        action: 'updated',
+        fingerprint: 'f1f1f1f1',
+        updatedAt: PATIENT.updated_at,
+      }),
+    );
+  });
+
+  it('uses the configured source', () => {
+    const event = buildEvent(patientInput(), options({ source: 'clinic.cliniko' }));
+
+    expect(event.source).toBe('clinic.cliniko');
+  });
+
+  it('sets time and occurredAt to whole seconds in UTC whatever precision and offset came in', () => {
+    const event = buildEvent(patientInput({ occurredAt: '2026-11-29T20:15:00.750+10:00' }), options());
+
+    expect(event.time).toBe('2026-11-29T10:15:00Z');
+    expect(event.detail.occurredAt).toBe('2026-11-29T10:15:00Z');
+  });
+
+  it('takes occurredAt from the caller, e.g. deleted_at for a delete seen in a feed', () => {
+    const deleted = { ...PATIENT, deleted_at: '2026-11-30T08:00:00Z' };
+
+    const event = buildEvent(
+      patientInput({
+        action: 'deleted',
+        record: deleted,
+        changedFields: null,
+        occurredAt: deleted.deleted_at,
+      }),
+      options(),
+    );
+
+    expect(event.time).toBe('2026-11-30T08:00:00Z');
+    expect(event['detail-type']).toBe('patient.deleted');
+    expect(event.detail.changes).toBeNull();
+    expect(isChangeEvent(event)).toBe(true);
+  });
+
+  it('lists changed fields sorted, once each, without updated_at', () => {
+    const event = buildEvent(
+      patientInput({ changedFields: ['email', 'updated_at', 'city', 'email'] }),
+      options(),
+    );
+
+    expect(event.detail.changes).toEqual({ fields: ['city', 'email'] });
+  });
+
+  it('refuses an action the stream cannot have', () => {
+    expect(() => buildEvent(patientInput({ action: 'cancelled' }), options())).toThrow(InvalidEventError);
+  });
+
+  it('refuses an occurredAt that is not a timestamp', () => {
+    expect(() => buildEvent(patientInput({ occurredAt: 'yesterday' }), options())).toThrow(InvalidEventError);
+  });
+});
+
+describe('payload modes', () => {
+  it('carries the whole record in mode full', () => {
+    const event = buildEvent(patientInput(), options({ payload: 'full' }));
+
+    expect(event.detail.data).toEqual(PATIENT);
+  });
+
+  it('carries the id, lifecycle timestamps and changed fields in mode changes', () => {
+    const event = buildEvent(patientInput(), options({ payload: 'changes' }));
+
+    expect(event.detail.data).toEqual({
+      id: PATIENT.id,
+      archived_at: null,
+      deleted_at: null,
+      city: 'Exampleton',
+      email: 'avery@example.com',
+    });
+    expect(isChangeEvent(event)).toBe(true);
+  });
+
+  it('carries the whole record in mode changes when everything is new', () => {
+    const created = buildEvent(
+      patientInput({ action: 'created', changedFields: null }),
+      options({ payload: 'changes' }),
+    );
+    const snapshot = buildEvent(
+      patientInput({ action: 'snapshot', changedFields: null }),
+      options({ payload: 'changes' }),
+    );
+
+    expect(created.detail.data).toEqual(PATIENT);
+    expect(snapshot.detail.data).toEqual(PATIENT);
+  });
+
+  it('carries no data in mode ids', () => {
+    const event = buildEvent(patientInput(), options({ payload: 'ids' }));
+
+    expect(event.detail).not.toHaveProperty('data');
+    expect(event.detail.changes).toEqual({ fields: ['city', 'email'] });
+    expect(isChangeEvent(event)).toBe(true);
+  });
+
+  it('keeps only included fields, and always the id', () => {
+    const event = buildEvent(patientInput(), options({ include: ['city', 'archived_at'] }));
+
+    expect(event.detail.data).toEqual({ id: PATIENT.id, city: 'Exampleton', archived_at: null });
+  });
+
+  it('drops excluded fields, but never the id', () => {
+    const event = buildEvent(
+      patientInput(),
+      options({ exclude: ['first_name', 'last_name', 'email', 'id'] }),
+    );
+
+    expect(event.detail.data).toEqual({
+      id: PATIENT.id,
+      city: 'Exampleton',
+      archived_at: null,
+      deleted_at: null,
+      created_at: PATIENT.created_at,
+      updated_at: PATIENT.updated_at,
+    });
+  });
+
+  it('applies include and exclude in mode changes too, while still naming every changed field', () => {
+    const event = buildEvent(patientInput(), options({ payload: 'changes', exclude: ['email'] }));
+
+    expect(event.detail.data).toEqual({
+      id: PATIENT.id,
+      archived_at: null,
+      deleted_at: null,
+      city: 'Exampleton',
+    });
+    expect(event.detail.changes?.fields).toEqual(['city', 'email']);
+  });
+
+  it('emits previous values of the changed fields only when a previous version is given', () => {
+    const previous = { ...PATIENT, email: 'old@example.com', city: 'Oldtown' };
+
+    const withPrevious = buildEvent(patientInput({ previous }), options({ exclude: ['email'] }));
+    const without = buildEvent(patientInput(), options());
+
+    expect(withPrevious.detail.changes).toEqual({ fields: ['city', 'email'], previous: { city: 'Oldtown' } });
+    expect(without.detail.changes).not.toHaveProperty('previous');
+    expect(isChangeEvent(withPrevious)).toBe(true);
+  });
+
+  it('validates in every mode for every action of a stream with every lifecycle', () => {
+    const stream = streamNamed('individual_appointments');
+    const record = { id: '1390726237298639999', starts_at: '2026-12-03T01:00:00Z', cancelled_at: null };
+    for (const payload of ['full', 'changes', 'ids'] as const) {
+      for (const action of [
+        'created',
+        'updated',
+        'snapshot',
+        'deleted',
+        'archived',
+        'restored',
+        'cancelled',
+      ] as const) {
+        const event = buildEvent(
+          patientInput({
+            stream,
+            record,
+            action,
+            changedFields: action === 'created' ? null : ['starts_at'],
+          }),
+          options({ payload }),
+        );
+
+        expect(isChangeEvent(event), `${payload} ${action}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('size guard', () => {
+  const bigNotes = 'x'.repeat(300 * 1024);
+  const bigRecord = { ...PATIENT, notes: bigNotes };
+
+  it('sends an oversized event without data and marks it payloadOmitted size', () => {
+    const event = buildEvent(
+      patientInput({ record: bigRecord, changedFields: ['notes'], previous: { notes: bigNotes } }),
+      options(),
+    );
+
+    expect(event.detail.payloadOmitted).toBe('size');
+    expect(event.detail).not.toHaveProperty('data');
+    expect(event.detail.changes).toEqual({ fields: ['notes'] });
+    expect(entrySize(event)).toBeLessThanOrEqual(DEFAULT_EVENT_OPTIONS.maxEntryBytes);
+    expect(parseChangeEvent(event)).toEqual(event);
+  });
+
+  it('keeps the same event id when the payload is omitted', () => {
+    const input = patientInput({ record: bigRecord, changedFields: ['notes'] });
+
+    const omitted = buildEvent(input, options());
+    const whole = buildEvent(input, options({ maxEntryBytes: 1024 * 1024 }));
+
+    expect(omitted.detail.eventId).toBe(whole.detail.eventId);
+    expect(whole.detail.data).toEqual(bigRecord);
+    expect(whole.detail).not.toHaveProperty('payloadOmitted');
+  });
+
+  it('keeps the payload of an event exactly at the limit', () => {
+    const event = buildEvent(patientInput(), options());
+
+    const atLimit = buildEvent(patientInput(), options({ maxEntryBytes: entrySize(event) }));
+    const belowLimit = buildEvent(patientInput(), options({ maxEntryBytes: entrySize(event) - 1 }));
+
+    expect(atLimit.detail.data).toEqual(PATIENT);
+    expect(belowLimit.detail.payloadOmitted).toBe('size');
+  });
+
+  it('measures entries in UTF-8 bytes of source, detail-type and detail plus 14 for the time', () => {
+    const event = buildEvent(patientInput({ record: { ...PATIENT, city: 'Zürich' } }), options());
+    const expected =
+      'cliniko'.length + 'patient.updated'.length + Buffer.byteLength(JSON.stringify(event.detail)) + 14;
+
+    expect(entrySize(event)).toBe(expected);
+    expect(entrySize(event)).toBeGreaterThan(
+      'cliniko'.length + 'patient.updated'.length + JSON.stringify(event.detail).length + 14,
+    );
+  });
+});
