@@ -1,0 +1,214 @@
+/**
+ * `EventPublisher` on Amazon EventBridge PutEvents.
+ *
+ * Entries are packed in order into requests of at most 10 entries and 256 KB (sizes computed as
+ * AWS does). A partial failure retries only the entries that failed; a throttled or failed call
+ * (5xx, network) is retried whole; both with capped exponential backoff and full jitter. When the
+ * budget runs out `publish` throws `PublishError` and the caller must not checkpoint. Errors carry
+ * counts, error codes and request ids only, never event content.
+ */
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+  type PutEventsResultEntry,
+} from '@aws-sdk/client-eventbridge';
+import type { EventPublisher } from '../engine/ports.js';
+import { PublishError } from '../errors.js';
+import type { ChangeEvent } from '../events/contract.js';
+
+export interface EventBridgePublisherOptions {
+  readonly client: EventBridgeClient;
+  /** Name or ARN of the event bus. */
+  readonly busName: string;
+  /** Attempts per request, the first included. @default 6 */
+  readonly maxAttempts?: number;
+  /** @default 100 */
+  readonly baseDelayMs?: number;
+  /** @default 3000 */
+  readonly maxDelayMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+export interface PublisherStats {
+  /** PutEvents requests sent, retries included. */
+  calls: number;
+  /** Entries EventBridge accepted. */
+  entries: number;
+  /** Requests that were retries (of failed entries or of a failed call). */
+  retries: number;
+}
+
+/** PutEvents limits. */
+export const MAX_ENTRIES_PER_REQUEST = 10;
+export const MAX_REQUEST_BYTES = 256 * 1024;
+/** AWS counts a `Time` field as 14 bytes. */
+const TIME_BYTES = 14;
+
+const utf8 = (text: string | undefined): number => (text === undefined ? 0 : Buffer.byteLength(text, 'utf8'));
+
+/** The size AWS charges an entry against the request limit (Source, DetailType, Detail, Time, Resources). */
+export function entrySize(entry: PutEventsRequestEntry): number {
+  let size = utf8(entry.Source) + utf8(entry.DetailType) + utf8(entry.Detail);
+  if (entry.Time !== undefined) size += TIME_BYTES;
+  for (const resource of entry.Resources ?? []) size += utf8(resource);
+  return size;
+}
+
+/** Packs entries, in order, into requests within the entry-count and byte limits. */
+export function packEntries(entries: readonly PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
+  const batches: PutEventsRequestEntry[][] = [];
+  let batch: PutEventsRequestEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = entrySize(entry);
+    if (batch.length > 0 && (batch.length === MAX_ENTRIES_PER_REQUEST || bytes + size > MAX_REQUEST_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(entry);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class EventBridgePublisher implements EventPublisher {
+  readonly publisherStats: PublisherStats = { calls: 0, entries: 0, retries: 0 };
+  private readonly client: EventBridgeClient;
+  private readonly busName: string;
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(options: EventBridgePublisherOptions) {
+    this.client = options.client;
+    this.busName = options.busName;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 6);
+    this.baseDelayMs = options.baseDelayMs ?? 100;
+    this.maxDelayMs = options.maxDelayMs ?? 3000;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+  }
+
+  async publish(events: readonly ChangeEvent[]): Promise<void> {
+    const entries = events.map((event) => this.toEntry(event));
+    entries.forEach((entry, index) => {
+      const size = entrySize(entry);
+      if (size > MAX_REQUEST_BYTES) {
+        throw new PublishError(
+          `Event ${events[index]?.id ?? index} is ${size} bytes, over the ${MAX_REQUEST_BYTES}-byte PutEvents limit; ` +
+            'its payload should have been omitted (payloadOmitted: size)',
+        );
+      }
+    });
+    for (const batch of packEntries(entries)) await this.sendBatch(batch);
+  }
+
+  private toEntry(event: ChangeEvent): PutEventsRequestEntry {
+    return {
+      Source: event.source,
+      DetailType: event['detail-type'],
+      Detail: JSON.stringify(event.detail),
+      Time: new Date(event.time),
+      EventBusName: this.busName,
+    };
+  }
+
+  private async sendBatch(batch: readonly PutEventsRequestEntry[]): Promise<void> {
+    let pending = batch;
+    for (let attempt = 1; ; attempt += 1) {
+      if (attempt > 1) {
+        this.publisherStats.retries += 1;
+        await this.sleep(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 2)));
+      }
+      this.publisherStats.calls += 1;
+      let results: readonly PutEventsResultEntry[];
+      try {
+        const output = await this.client.send(new PutEventsCommand({ Entries: [...pending] }));
+        results = output.Entries ?? [];
+      } catch (error) {
+        if (isRetryableCallError(error) && attempt < this.maxAttempts) continue;
+        throw new PublishError(
+          `PutEvents failed for ${pending.length} entries after ${attempt} attempt(s): ${describeCallError(error)}`,
+        );
+      }
+      // An entry without a result (or with an error code) is treated as not delivered: a duplicate is
+      // better than a lost event.
+      const failed = pending.filter((_, index) => {
+        const result = results[index];
+        return result === undefined || result.ErrorCode !== undefined || result.EventId === undefined;
+      });
+      this.publisherStats.entries += pending.length - failed.length;
+      if (failed.length === 0) return;
+      if (attempt >= this.maxAttempts) {
+        throw new PublishError(
+          `PutEvents left ${failed.length} of ${batch.length} entries undelivered after ${attempt} attempts ` +
+            `(error codes: ${errorCodes(pending, results)})`,
+        );
+      }
+      pending = failed;
+    }
+  }
+}
+
+function errorCodes(
+  pending: readonly PutEventsRequestEntry[],
+  results: readonly PutEventsResultEntry[],
+): string {
+  const counts = new Map<string, number>();
+  pending.forEach((_, index) => {
+    const result = results[index];
+    const code =
+      result === undefined
+        ? 'NoResult'
+        : (result.ErrorCode ?? (result.EventId === undefined ? 'NoEventId' : ''));
+    if (code !== '') counts.set(code, (counts.get(code) ?? 0) + 1);
+  });
+  return [...counts].map(([code, count]) => `${code} ×${count}`).join(', ');
+}
+
+interface SdkErrorShape {
+  readonly name?: unknown;
+  readonly code?: unknown;
+  readonly $fault?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: number; readonly requestId?: string };
+}
+
+const asSdkError = (error: unknown): SdkErrorShape =>
+  typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
+
+const RETRYABLE_NAMES =
+  /Throttl|TooManyRequests|RequestLimitExceeded|InternalException|InternalFailure|ServiceUnavailable|TimeoutError/;
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
+
+/** Throttling, server faults and network failures may pass on retry; validation or access errors will not. */
+function isRetryableCallError(error: unknown): boolean {
+  const { name, code, $fault, $metadata } = asSdkError(error);
+  if ($fault === 'server' || ($metadata?.httpStatusCode ?? 0) >= 500) return true;
+  if (typeof name === 'string' && RETRYABLE_NAMES.test(name)) return true;
+  return typeof code === 'string' && NETWORK_CODES.has(code);
+}
+
+/** Name, status and request id of a failed call; never the SDK's message, which may quote the request. */
+function describeCallError(error: unknown): string {
+  const { name, code, $metadata } = asSdkError(error);
+  const parts = [typeof name === 'string' ? name : 'UnknownError'];
+  if (typeof code === 'string') parts.push(code);
+  if ($metadata?.httpStatusCode !== undefined) parts.push(`HTTP ${$metadata.httpStatusCode}`);
+  if ($metadata?.requestId !== undefined) parts.push(`request id ${$metadata.requestId}`);
+  return parts.join(', ');
+}

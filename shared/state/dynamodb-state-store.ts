@@ -1,0 +1,308 @@
+/**
+ * `StateStore` on one DynamoDB table with string keys `pk` / `sk` (on-demand, PITR and KMS in AWS).
+ *
+ * | item         | pk                                   | sk              | attributes                                      |
+ * |--------------|--------------------------------------|-----------------|-------------------------------------------------|
+ * | cursor       | `ACCOUNT#<account>#STREAM#<stream>`  | `CURSOR`        | `watermark` (S), `fence` (N), `cursor` (M: the StreamCursor) |
+ * | record state | `ACCOUNT#<account>#STREAM#<stream>`  | `RECORD#<id>`   | `fp` (S), `fields` (M name→hash), `updatedAt` (S/NULL), `archived`, `cancelled`, `deleted` (BOOL), `snapshot` (S, JSON; only in `previous` mode) |
+ * | lease        | `ACCOUNT#<account>`                  | `LEASE`         | `owner` (S), `token` (N), `expiresAt` (N, epoch ms) |
+ *
+ * - Cursor writes are conditional: `(attribute_not_exists(pk) OR watermark <= :wm) AND
+ *   (attribute_not_exists(fence) OR fence <= :fence)`; a loss is a `StaleWriteError`.
+ * - The lease is acquired with a put conditioned on the version just read (absent, or same token and
+ *   expiry), so of two racing pollers exactly one wins and the token goes up by one. Releasing
+ *   expires the item instead of deleting it, so fencing tokens never go backwards.
+ * - Record states are written with BatchWriteItem, which takes no conditions: they are not fenced.
+ *   A stale poller can at worst overwrite a newer fingerprint, which causes a duplicate event later
+ *   (at-least-once), never a lost one; the fenced cursor write is what protects progress.
+ * - No transactions, no TTL, no PartiQL, so dynalite serves locally. Account ids and stream names
+ *   must not contain `#`.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Lease, RecordState, StateStore, StreamCursor } from '../engine/ports.js';
+import { LeaseLostError, StaleWriteError } from '../errors.js';
+import type { StateWriteCounts } from './memory-state-store.js';
+import { StateUnavailableError } from './state-errors.js';
+import {
+  accountPk,
+  CURSOR_SK,
+  decodeCursor,
+  decodeLease,
+  decodeRecordState,
+  encodeCursor,
+  encodeRecordState,
+  LEASE_SK,
+  RECORD_SK_PREFIX,
+  recordSk,
+  streamPk,
+} from './state-table.js';
+
+export { createStateTable, STATE_TABLE_KEYS } from './state-table.js';
+
+export interface DynamoDbStateStoreOptions {
+  /** A plain client is wrapped in a document client; a document client is used as given. */
+  readonly client: DynamoDBClient | DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Query `Limit` of `listRecordStates` pages; DynamoDB's 1 MB pages when absent. */
+  readonly listPageSize?: number;
+  /** Attempts of a batch call while items stay unprocessed. @default 8 */
+  readonly maxAttempts?: number;
+  /** @default 50 */
+  readonly baseDelayMs?: number;
+  /** @default 2000 */
+  readonly maxDelayMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+const GET_BATCH = 100;
+const WRITE_BATCH = 25;
+/** Concurrent pollers racing for the lease re-read it at most this many times. */
+const LEASE_RACE_ATTEMPTS = 3;
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class DynamoDbStateStore implements StateStore {
+  /** Write requests issued (record states counted per item), including conditional losses. */
+  readonly writes: StateWriteCounts = { cursor: 0, records: 0, lease: 0 };
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly listPageSize: number | undefined;
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(options: DynamoDbStateStoreOptions) {
+    this.documents =
+      options.client instanceof DynamoDBDocumentClient
+        ? options.client
+        : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.tableName = options.tableName;
+    this.listPageSize = options.listPageSize;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.baseDelayMs = options.baseDelayMs ?? 50;
+    this.maxDelayMs = options.maxDelayMs ?? 2000;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+  }
+
+  async getCursor(account: string, stream: string): Promise<StreamCursor | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: streamPk(account, stream), sk: CURSOR_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return Item === undefined ? undefined : decodeCursor(Item);
+  }
+
+  async putCursor(account: string, stream: string, cursor: StreamCursor, fence: number): Promise<void> {
+    this.writes.cursor += 1;
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: streamPk(account, stream),
+            sk: CURSOR_SK,
+            watermark: cursor.watermark,
+            fence,
+            cursor: encodeCursor(cursor),
+          },
+          ConditionExpression:
+            '(attribute_not_exists(pk) OR #wm <= :wm) AND (attribute_not_exists(#fence) OR #fence <= :fence)',
+          ExpressionAttributeNames: { '#wm': 'watermark', '#fence': 'fence' },
+          ExpressionAttributeValues: { ':wm': cursor.watermark, ':fence': fence },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw new StaleWriteError(
+        `Cursor write for stream ${stream} rejected: the stored cursor is further ahead or was written by a newer lease holder`,
+        { cause: error },
+      );
+    }
+  }
+
+  async acquireLease(
+    account: string,
+    owner: string,
+    ttlMs: number,
+    nowMs: number,
+  ): Promise<Lease | undefined> {
+    const Key = { pk: accountPk(account), sk: LEASE_SK };
+    for (let attempt = 0; attempt < LEASE_RACE_ATTEMPTS; attempt += 1) {
+      const { Item } = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }),
+      );
+      const current = Item === undefined ? undefined : decodeLease(Item);
+      if (current !== undefined && current.owner !== owner && current.expiresAt > nowMs) return undefined;
+      const lease: Lease = { account, owner, token: (current?.token ?? 0) + 1, expiresAt: nowMs + ttlMs };
+      this.writes.lease += 1;
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...Key, owner, token: lease.token, expiresAt: lease.expiresAt },
+            // Put only over the exact version read: a racing acquire, renew or release makes us re-read.
+            ...(current === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: '#token = :token AND expiresAt = :expiresAt',
+                  ExpressionAttributeNames: { '#token': 'token' },
+                  ExpressionAttributeValues: { ':token': current.token, ':expiresAt': current.expiresAt },
+                }),
+          }),
+        );
+        return lease;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    // The item kept changing under us: other pollers are actively contending, so stand back.
+    return undefined;
+  }
+
+  async renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease> {
+    const expiresAt = nowMs + ttlMs;
+    this.writes.lease += 1;
+    const updated = await this.updateOwnLease(lease, expiresAt);
+    if (!updated) {
+      throw new LeaseLostError(
+        `Lease of account ${lease.account} was taken over by another poller; stopping without further writes`,
+      );
+    }
+    return { ...lease, expiresAt };
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    this.writes.lease += 1;
+    // A lease someone else took over is theirs: losing the condition here is not an error.
+    await this.updateOwnLease(lease, 0);
+  }
+
+  async getRecordStates(
+    account: string,
+    stream: string,
+    ids: readonly string[],
+  ): Promise<Map<string, RecordState>> {
+    const pk = streamPk(account, stream);
+    const unique = [...new Set(ids)];
+    const found = new Map<string, RecordState>();
+    for (let start = 0; start < unique.length; start += GET_BATCH) {
+      let keys: NonNullable<BatchGetCommandInput['RequestItems']> = {
+        [this.tableName]: {
+          Keys: unique.slice(start, start + GET_BATCH).map((id) => ({ pk, sk: recordSk(id) })),
+          ConsistentRead: true,
+        },
+      };
+      for (let attempt = 1; ; attempt += 1) {
+        const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await this.documents.send(
+          new BatchGetCommand({ RequestItems: keys }),
+        );
+        for (const item of Responses?.[this.tableName] ?? []) {
+          const state = decodeRecordState(item);
+          found.set(state.id, state);
+        }
+        const left = UnprocessedKeys?.[this.tableName]?.Keys?.length ?? 0;
+        if (left === 0 || UnprocessedKeys === undefined) break;
+        await this.backoffOrThrow(attempt, `${left} record state reads of stream ${stream}`);
+        keys = UnprocessedKeys;
+      }
+    }
+    return found;
+  }
+
+  async putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void> {
+    const pk = streamPk(account, stream);
+    // BatchWriteItem rejects two writes to one key in a request: the last state of an id wins.
+    const latest = [...new Map(states.map((state) => [state.id, state])).values()];
+    for (let start = 0; start < latest.length; start += WRITE_BATCH) {
+      let requests: NonNullable<BatchWriteCommandInput['RequestItems']> = {
+        [this.tableName]: latest
+          .slice(start, start + WRITE_BATCH)
+          .map((state) => ({ PutRequest: { Item: encodeRecordState(pk, state) } })),
+      };
+      for (let attempt = 1; ; attempt += 1) {
+        this.writes.records += requests[this.tableName]?.length ?? 0;
+        const { UnprocessedItems }: BatchWriteCommandOutput = await this.documents.send(
+          new BatchWriteCommand({ RequestItems: requests }),
+        );
+        const left = UnprocessedItems?.[this.tableName]?.length ?? 0;
+        if (left === 0 || UnprocessedItems === undefined) break;
+        await this.backoffOrThrow(attempt, `${left} record state writes of stream ${stream}`);
+        requests = UnprocessedItems;
+      }
+    }
+  }
+
+  async *listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': streamPk(account, stream), ':prefix': RECORD_SK_PREFIX },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+          Limit: this.listPageSize,
+        }),
+      );
+      const states = (page.Items ?? []).map((item) => decodeRecordState(item));
+      if (states.length > 0) yield states;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+
+  /** Sets the expiry of a lease we still hold; false when it now belongs to someone else. */
+  private async updateOwnLease(lease: Lease, expiresAt: number): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: accountPk(lease.account), sk: LEASE_SK },
+          UpdateExpression: 'SET expiresAt = :expiresAt',
+          ConditionExpression: '#owner = :owner AND #token = :token',
+          ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token' },
+          ExpressionAttributeValues: {
+            ':owner': lease.owner,
+            ':token': lease.token,
+            ':expiresAt': expiresAt,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  private async backoffOrThrow(attempt: number, what: string): Promise<void> {
+    if (attempt >= this.maxAttempts) {
+      throw new StateUnavailableError(
+        `DynamoDB left ${what} unprocessed after ${attempt} attempts (throttled); the run will retry later`,
+      );
+    }
+    // Capped exponential backoff with full jitter.
+    await this.sleep(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)));
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * An in-memory `StateStore` with the same semantics as `DynamoDbStateStore`: forward-only fenced
+ * cursor writes, a lease whose fencing token increases with every acquisition (released leases
+ * keep their token), batched record states. A shared conformance suite runs against both, so this
+ * fake cannot drift from the real adapter.
+ *
+ * For tests and benchmarks it counts write operations (`writes`) and can be told to fail the next
+ * call of an operation (`failNext`).
+ */
+import type { Lease, RecordState, StateStore, StreamCursor } from '../engine/ports.js';
+import { LeaseLostError, StaleWriteError } from '../errors.js';
+
+export type StateStoreOperation =
+  | 'getCursor'
+  | 'putCursor'
+  | 'acquireLease'
+  | 'renewLease'
+  | 'releaseLease'
+  | 'getRecordStates'
+  | 'putRecordStates'
+  | 'listRecordStates';
+
+/** Write operations issued, including ones a condition rejected (DynamoDB bills those too). */
+export interface StateWriteCounts {
+  /** `putCursor` calls. */
+  cursor: number;
+  /** Record state items written (one per state, not per batch). */
+  records: number;
+  /** Lease writes: acquisitions, renewals and releases. */
+  lease: number;
+}
+
+export interface InMemoryStateStoreOptions {
+  /** Page size of `listRecordStates`. @default 100 */
+  readonly pageSize?: number;
+}
+
+interface StoredCursor {
+  readonly cursor: StreamCursor;
+  readonly fence: number;
+}
+
+interface StoredLease {
+  readonly owner: string;
+  readonly token: number;
+  readonly expiresAt: number;
+}
+
+const keyOf = (account: string, stream: string): string => JSON.stringify([account, stream]);
+
+export class InMemoryStateStore implements StateStore {
+  readonly writes: StateWriteCounts = { cursor: 0, records: 0, lease: 0 };
+  private readonly pageSize: number;
+  private readonly cursors = new Map<string, StoredCursor>();
+  private readonly leases = new Map<string, StoredLease>();
+  /** (account, stream) → record id → state; insertion order is irrelevant, listing sorts by id. */
+  private readonly records = new Map<string, Map<string, RecordState>>();
+  private readonly faults = new Map<StateStoreOperation, unknown[]>();
+
+  constructor(options: InMemoryStateStoreOptions = {}) {
+    this.pageSize = options.pageSize ?? 100;
+  }
+
+  /** The next `times` calls of `operation` throw `error` before touching any state. */
+  failNext(operation: StateStoreOperation, error: unknown, times = 1): void {
+    const queue = this.faults.get(operation) ?? [];
+    for (let i = 0; i < times; i += 1) queue.push(error);
+    this.faults.set(operation, queue);
+  }
+
+  /** The stored fencing token of a cursor, for assertions. */
+  cursorFence(account: string, stream: string): number | undefined {
+    return this.cursors.get(keyOf(account, stream))?.fence;
+  }
+
+  async getCursor(account: string, stream: string): Promise<StreamCursor | undefined> {
+    this.injectFault('getCursor');
+    const stored = this.cursors.get(keyOf(account, stream));
+    return stored === undefined ? undefined : structuredClone(stored.cursor);
+  }
+
+  async putCursor(account: string, stream: string, cursor: StreamCursor, fence: number): Promise<void> {
+    this.injectFault('putCursor');
+    this.writes.cursor += 1;
+    const key = keyOf(account, stream);
+    const stored = this.cursors.get(key);
+    if (stored !== undefined && (stored.cursor.watermark > cursor.watermark || stored.fence > fence)) {
+      throw new StaleWriteError(
+        `Cursor write for stream ${stream} rejected: the stored cursor is further ahead or was written by a newer lease holder`,
+      );
+    }
+    this.cursors.set(key, { cursor: structuredClone(cursor), fence });
+  }
+
+  async acquireLease(
+    account: string,
+    owner: string,
+    ttlMs: number,
+    nowMs: number,
+  ): Promise<Lease | undefined> {
+    this.injectFault('acquireLease');
+    const stored = this.leases.get(account);
+    if (stored !== undefined && stored.owner !== owner && stored.expiresAt > nowMs) return undefined;
+    this.writes.lease += 1;
+    const lease: Lease = { account, owner, token: (stored?.token ?? 0) + 1, expiresAt: nowMs + ttlMs };
+    this.leases.set(account, { owner, token: lease.token, expiresAt: lease.expiresAt });
+    return lease;
+  }
+
+  async renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease> {
+    this.injectFault('renewLease');
+    this.writes.lease += 1;
+    const stored = this.leases.get(lease.account);
+    if (stored === undefined || stored.owner !== lease.owner || stored.token !== lease.token) {
+      throw new LeaseLostError(
+        `Lease of account ${lease.account} was taken over by another poller; stopping without further writes`,
+      );
+    }
+    const renewed: Lease = { ...lease, expiresAt: nowMs + ttlMs };
+    this.leases.set(lease.account, { owner: lease.owner, token: lease.token, expiresAt: renewed.expiresAt });
+    return renewed;
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    this.injectFault('releaseLease');
+    this.writes.lease += 1;
+    const stored = this.leases.get(lease.account);
+    // Releasing expires the lease but keeps its token, so the next holder's token is still higher.
+    if (stored !== undefined && stored.owner === lease.owner && stored.token === lease.token) {
+      this.leases.set(lease.account, { ...stored, expiresAt: 0 });
+    }
+  }
+
+  async getRecordStates(
+    account: string,
+    stream: string,
+    ids: readonly string[],
+  ): Promise<Map<string, RecordState>> {
+    this.injectFault('getRecordStates');
+    const partition = this.records.get(keyOf(account, stream));
+    const found = new Map<string, RecordState>();
+    for (const id of ids) {
+      const state = partition?.get(id);
+      if (state !== undefined) found.set(id, structuredClone(state));
+    }
+    return found;
+  }
+
+  async putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void> {
+    this.injectFault('putRecordStates');
+    if (states.length === 0) return;
+    const key = keyOf(account, stream);
+    const partition = this.records.get(key) ?? new Map<string, RecordState>();
+    this.records.set(key, partition);
+    for (const state of states) {
+      this.writes.records += 1;
+      partition.set(state.id, structuredClone(withoutEmptySnapshot(state)));
+    }
+  }
+
+  async *listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]> {
+    this.injectFault('listRecordStates');
+    const partition = this.records.get(keyOf(account, stream));
+    if (partition === undefined) return;
+    // Same order as a DynamoDB Query on `RECORD#<id>` sort keys: by id as a string.
+    const ids = [...partition.keys()].sort();
+    for (let start = 0; start < ids.length; start += this.pageSize) {
+      const page: RecordState[] = [];
+      for (const id of ids.slice(start, start + this.pageSize)) {
+        const state = partition.get(id);
+        if (state !== undefined) page.push(structuredClone(state));
+      }
+      yield page;
+    }
+  }
+
+  private injectFault(operation: StateStoreOperation): void {
+    const queue = this.faults.get(operation);
+    if (queue === undefined || queue.length === 0) return;
+    const error = queue.shift();
+    throw error;
+  }
+}
+
+/** Mirrors the DynamoDB adapter, which stores `snapshot` only when present. */
+function withoutEmptySnapshot(state: RecordState): RecordState {
+  if (state.snapshot !== undefined) return state;
+  const { snapshot: _omitted, ...rest } = state;
+  return rest;
+}

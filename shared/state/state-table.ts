@@ -1,0 +1,133 @@
+/**
+ * The single state table: key schema, item keys, item encoding, and table creation for local runs
+ * and tests. The layout is documented at the top of `dynamodb-state-store.ts`.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import type { RecordState, StreamCursor } from '../engine/ports.js';
+import { StateCorruptError } from './state-errors.js';
+
+/** Key schema of the state table (both keys strings), for the CDK construct and `createStateTable`. */
+export const STATE_TABLE_KEYS = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+} as const;
+
+export const CURSOR_SK = 'CURSOR';
+export const LEASE_SK = 'LEASE';
+export const RECORD_SK_PREFIX = 'RECORD#';
+
+export const streamPk = (account: string, stream: string): string => `ACCOUNT#${account}#STREAM#${stream}`;
+export const accountPk = (account: string): string => `ACCOUNT#${account}`;
+export const recordSk = (id: string): string => `${RECORD_SK_PREFIX}${id}`;
+
+export type StateItem = Record<string, unknown>;
+
+/** The record state as stored; `snapshot` is a JSON string so any record round-trips exactly. */
+export function encodeRecordState(pk: string, state: RecordState): StateItem {
+  const item: StateItem = {
+    pk,
+    sk: recordSk(state.id),
+    fp: state.fingerprint,
+    fields: { ...state.fieldHashes },
+    updatedAt: state.updatedAt,
+    archived: state.archived,
+    cancelled: state.cancelled,
+    deleted: state.deleted,
+  };
+  if (state.snapshot !== undefined) item.snapshot = JSON.stringify(state.snapshot);
+  return item;
+}
+
+export function decodeRecordState(item: StateItem): RecordState {
+  const sk = stringAttribute(item, 'sk');
+  const state: RecordState = {
+    id: sk.slice(RECORD_SK_PREFIX.length),
+    fingerprint: stringAttribute(item, 'fp'),
+    fieldHashes: stringMap(item.fields),
+    updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : null,
+    archived: item.archived === true,
+    cancelled: item.cancelled === true,
+    deleted: item.deleted === true,
+  };
+  if (typeof item.snapshot !== 'string') return state;
+  return { ...state, snapshot: JSON.parse(item.snapshot) as Record<string, unknown> };
+}
+
+/** The cursor as a map without undefined members (DynamoDB rejects them). */
+export function encodeCursor(cursor: StreamCursor): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(cursor)) as Record<string, unknown>;
+}
+
+export function decodeCursor(item: StateItem): StreamCursor {
+  const stored = item.cursor;
+  if (typeof stored !== 'object' || stored === null || typeof item.watermark !== 'string') {
+    throw new StateCorruptError(
+      `State item ${stringAttribute(item, 'sk')} is not a cursor; was the table written by another tool?`,
+    );
+  }
+  return stored as StreamCursor;
+}
+
+export function stringAttribute(item: StateItem, name: string): string {
+  const value = item[name];
+  if (typeof value !== 'string') {
+    throw new StateCorruptError(
+      `State item attribute ${name} is missing or not a string; was the table written by another tool?`,
+    );
+  }
+  return value;
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (typeof value !== 'object' || value === null) return result;
+  for (const [key, hash] of Object.entries(value)) if (typeof hash === 'string') result[key] = hash;
+  return result;
+}
+
+/** Creates the state table (on-demand capacity) unless it exists, and waits until it is active. */
+export async function createStateTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [
+            { AttributeName: STATE_TABLE_KEYS.partitionKey.name, AttributeType: 'S' },
+            { AttributeName: STATE_TABLE_KEYS.sortKey.name, AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: STATE_TABLE_KEYS.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: STATE_TABLE_KEYS.sortKey.name, KeyType: 'RANGE' },
+          ],
+        }),
+      );
+    } catch (createError) {
+      // Another process created it between our describe and create: fine, wait for it below.
+      if (!(createError instanceof ResourceInUseException)) throw createError;
+    }
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
+}
+
+/** The lease item's owner, token and expiry. */
+export function decodeLease(item: StateItem): { owner: string; token: number; expiresAt: number } {
+  const { owner, token, expiresAt } = item;
+  if (typeof owner !== 'string' || typeof token !== 'number' || typeof expiresAt !== 'number') {
+    throw new StateCorruptError(
+      'The lease item has an unexpected shape; was the state table written by another tool?',
+    );
+  }
+  return { owner, token, expiresAt };
+}

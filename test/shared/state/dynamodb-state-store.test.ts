@@ -1,0 +1,157 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoDbClient } from '../../../shared/state/dynalite-server.js';
+import { createStateTable, DynamoDbStateStore } from '../../../shared/state/dynamodb-state-store.js';
+import { StateUnavailableError } from '../../../shared/state/state-errors.js';
+import { type LocalStateTable, startLocalStateTable } from '../../support/dynalite.js';
+import { describeStateStoreConformance } from './state-store-conformance.js';
+
+let table: LocalStateTable;
+
+beforeAll(async () => {
+  table = await startLocalStateTable();
+});
+
+afterAll(async () => {
+  await table.close();
+});
+
+describeStateStoreConformance('DynamoDbStateStore on dynalite', {
+  makeStore: ({ pageSize }) =>
+    new DynamoDbStateStore({ client: table.client, tableName: table.tableName, listPageSize: pageSize }),
+});
+
+describe('DynamoDbStateStore item layout', () => {
+  it('stores cursor, record state and lease under the documented keys, without an absent snapshot', async () => {
+    const store = new DynamoDbStateStore({ client: table.client, tableName: table.tableName });
+    const documents = DynamoDBDocumentClient.from(table.client);
+    await store.putCursor(
+      'layout-clinic',
+      'patients',
+      { watermark: 'w', origin: 'o', backfill: false, polledAt: 'p' },
+      3,
+    );
+    await store.putRecordStates('layout-clinic', 'patients', [
+      {
+        id: '9',
+        fingerprint: 'f',
+        fieldHashes: { a: 'h' },
+        updatedAt: null,
+        archived: false,
+        cancelled: false,
+        deleted: false,
+      },
+    ]);
+    await store.acquireLease('layout-clinic', 'poller-a', 1000, 5000);
+
+    const item = async (pk: string, sk: string) =>
+      (await documents.send(new GetCommand({ TableName: table.tableName, Key: { pk, sk } }))).Item;
+
+    expect(await item('ACCOUNT#layout-clinic#STREAM#patients', 'CURSOR')).toMatchObject({
+      watermark: 'w',
+      fence: 3,
+    });
+    const record = await item('ACCOUNT#layout-clinic#STREAM#patients', 'RECORD#9');
+    expect(record).toMatchObject({ fp: 'f', fields: { a: 'h' }, updatedAt: null });
+    expect(record && 'snapshot' in record).toBe(false);
+    expect(await item('ACCOUNT#layout-clinic', 'LEASE')).toMatchObject({
+      owner: 'poller-a',
+      token: 1,
+      expiresAt: 6000,
+    });
+  });
+
+  it('creates the table only once when asked again', async () => {
+    await createStateTable(table.client, table.tableName);
+
+    const { Table } = await table.client.send(new DescribeTableCommand({ TableName: table.tableName }));
+
+    expect(Table?.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+  });
+});
+
+describe('DynamoDbStateStore unprocessed items (throttling, injected)', () => {
+  // Only this one client is mocked; the dynalite tests above use real clients.
+  const mockedDocuments = DynamoDBDocumentClient.from(localDynamoDbClient('http://127.0.0.1:9'));
+  const documentsMock = mockClient(mockedDocuments);
+  const noSleep = async (): Promise<void> => {};
+  const state = (id: string) => ({
+    id,
+    fingerprint: 'f',
+    fieldHashes: {},
+    updatedAt: null,
+    archived: false,
+    cancelled: false,
+    deleted: false,
+  });
+  const storeWithMock = () =>
+    new DynamoDbStateStore({
+      client: mockedDocuments,
+      tableName: 'state',
+      maxAttempts: 3,
+      sleep: noSleep,
+    });
+
+  afterEach(() => {
+    documentsMock.reset();
+  });
+  afterAll(() => {
+    documentsMock.restore();
+  });
+
+  it('retries exactly the unprocessed writes until they are written', async () => {
+    const leftOver = { state: [{ PutRequest: { Item: { pk: 'p', sk: 'RECORD#2' } } }] };
+    documentsMock.on(BatchWriteCommand).resolvesOnce({ UnprocessedItems: leftOver }).resolves({});
+
+    await storeWithMock().putRecordStates('clinic', 'patients', [state('1'), state('2')]);
+
+    const calls = documentsMock.commandCalls(BatchWriteCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.args[0].input.RequestItems?.state).toHaveLength(2);
+    expect(calls[1]?.args[0].input.RequestItems).toEqual(leftOver);
+  });
+
+  it('throws StateUnavailableError when writes stay unprocessed past the budget', async () => {
+    const leftOver = { state: [{ PutRequest: { Item: { pk: 'p', sk: 'RECORD#2' } } }] };
+    documentsMock.on(BatchWriteCommand).resolves({ UnprocessedItems: leftOver });
+
+    const write = storeWithMock().putRecordStates('clinic', 'patients', [state('1'), state('2')]);
+
+    await expect(write).rejects.toBeInstanceOf(StateUnavailableError);
+    expect(documentsMock.commandCalls(BatchWriteCommand)).toHaveLength(3);
+  });
+
+  it('retries unprocessed reads and merges what each attempt returned', async () => {
+    const item = (id: string) => ({ pk: 'p', sk: `RECORD#${id}`, fp: `f${id}`, fields: {}, updatedAt: null });
+    const leftOver = { state: { Keys: [{ pk: 'p', sk: 'RECORD#2' }] } };
+    documentsMock
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { state: [item('1')] }, UnprocessedKeys: leftOver })
+      .resolves({ Responses: { state: [item('2')] } });
+
+    const found = await storeWithMock().getRecordStates('clinic', 'patients', ['1', '2']);
+
+    expect([...found.keys()].sort()).toEqual(['1', '2']);
+    expect(documentsMock.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems).toEqual(leftOver);
+  });
+
+  it('throws StateUnavailableError when reads stay unprocessed past the budget', async () => {
+    documentsMock
+      .on(BatchGetCommand)
+      .resolves({ UnprocessedKeys: { state: { Keys: [{ pk: 'p', sk: 'RECORD#1' }] } } });
+
+    await expect(storeWithMock().getRecordStates('clinic', 'patients', ['1'])).rejects.toBeInstanceOf(
+      StateUnavailableError,
+    );
+  });
+});
