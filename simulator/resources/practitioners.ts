@@ -1,0 +1,71 @@
+/** Practitioners: read-mostly staff records; no archive or delete endpoints. */
+import { person } from '../vocabulary.js';
+import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import { updatedAfter } from './timeline.js';
+
+const DESIGNATIONS = [
+  'Osteopath',
+  'Physiotherapist',
+  'Chiropractor',
+  'Podiatrist',
+  'Psychologist',
+  'Dietitian',
+];
+
+export const practitioners: ResourceModel = {
+  name: 'practitioners',
+  filters: baseFilters({ user_id: 'integer' }, {}),
+  foreignKeys: { user_id: 'user' },
+  archivable: false,
+  cancellable: false,
+  deletable: false,
+  feeds: {},
+  writable: {
+    first_name: { kind: 'string' },
+    last_name: { kind: 'string' },
+    title: { kind: 'string', nullable: true },
+    designation: { kind: 'string', nullable: true },
+    description: { kind: 'string', nullable: true },
+    show_in_online_bookings: { kind: 'boolean' },
+  },
+  required: ['first_name', 'last_name'],
+  blank: (id, ctx) => ({
+    created_at: ctx.now,
+    designation: null,
+    description: null,
+    first_name: '',
+    id,
+    last_name: '',
+    show_in_online_bookings: false,
+    title: null,
+    label: '',
+    updated_at: ctx.now,
+    default_appointment_type: null,
+    practitioner_reference_numbers: link('practitioners', id, '/practitioner_reference_numbers?page=1'),
+    user: null,
+    appointments: link('practitioners', id, '/appointments?page=1'),
+    invoices: link('practitioners', id, '/invoices?page=1'),
+    links: selfLinks('practitioners', id),
+  }),
+  finish(body) {
+    body.label = `${String(body.first_name)} ${String(body.last_name)}`;
+    return undefined;
+  },
+  generate(id, ctx, createdAt) {
+    const who = person(ctx.random);
+    const type = ctx.pick('appointment_types');
+    return {
+      ...practitioners.blank(id, ctx),
+      created_at: createdAt,
+      updated_at: updatedAfter(createdAt, ctx),
+      designation: ctx.random.pick(DESIGNATIONS),
+      first_name: who.firstName,
+      last_name: who.lastName,
+      label: `${who.firstName} ${who.lastName}`,
+      show_in_online_bookings: ctx.random.chance(0.8),
+      title: who.title || null,
+      default_appointment_type: type ? link('appointment_types', type) : null,
+      user: link('users', String(ctx.random.int(1000, 99999))),
+    };
+  },
+};

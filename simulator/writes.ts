@@ -1,0 +1,156 @@
+/**
+ * The one write path of the simulator, used by the HTTP API and by churn alike, so every change gets
+ * an `updated_at` from the simulated clock and exactly one changelog entry (plus one for a group
+ * appointment whose `patient_ids` an attendee change alters).
+ */
+import { formatTimestamp, type SimClock } from './clock.js';
+import {
+  applyInput,
+  linkedId,
+  type ResourceModel,
+  type ValidationErrors,
+  type WriteContext,
+} from './resources/model.js';
+import type { Account, Body, ChangeAction, Json, Store } from './store.js';
+
+export type WriteResult =
+  | { readonly kind: 'ok'; readonly body: Body }
+  | { readonly kind: 'not_found' }
+  | { readonly kind: 'invalid'; readonly errors: ValidationErrors };
+
+/** Cliniko's cancellation reason codes. */
+export const CANCELLATION_REASONS: Readonly<Record<number, string>> = {
+  10: 'Feeling better',
+  20: 'Condition worse',
+  30: 'Sick',
+  31: 'COVID-19 related',
+  40: 'Away',
+  50: 'Other',
+  60: 'Work',
+};
+
+const NOT_FOUND = { kind: 'not_found' } as const;
+
+export class Writer {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: SimClock,
+  ) {}
+
+  context(account: Account): WriteContext {
+    const nowMs = this.clock.now();
+    return { account, now: formatTimestamp(nowMs), nowMs };
+  }
+
+  create(account: Account, model: ResourceModel, input: Body): WriteResult {
+    const ctx = this.context(account);
+    const id = account.ids.next();
+    const result = applyInput(model, model.blank(id, ctx), input, ctx, true);
+    if ('errors' in result) return { kind: 'invalid', errors: result.errors };
+    return this.commit(account, model, result.body, 'created', ctx);
+  }
+
+  /** Commits a fully built new record (churn's generated records). */
+  insert(account: Account, model: ResourceModel, body: Body): WriteResult {
+    return this.commit(account, model, body, 'created', this.context(account));
+  }
+
+  update(account: Account, model: ResourceModel, id: string, input: Body): WriteResult {
+    const current = account.current(model.name, id);
+    if (!current) return NOT_FOUND;
+    const ctx = this.context(account);
+    const result = applyInput(model, current, input, ctx, false);
+    if ('errors' in result) return { kind: 'invalid', errors: result.errors };
+    return this.commit(account, model, result.body, 'updated', ctx);
+  }
+
+  /** Archives (idempotent: archiving an archived record changes nothing). `extra` carries merge fields. */
+  archive(account: Account, model: ResourceModel, id: string, extra: Body = {}): WriteResult {
+    const current = account.current(model.name, id);
+    if (!current || !model.archivable) return NOT_FOUND;
+    if (current.archived_at) return { kind: 'ok', body: current };
+    const ctx = this.context(account);
+    return this.commit(account, model, { ...current, ...extra, archived_at: ctx.now }, 'archived', ctx);
+  }
+
+  unarchive(account: Account, model: ResourceModel, id: string): WriteResult {
+    const current = account.current(model.name, id);
+    if (!current || !model.archivable) return NOT_FOUND;
+    if (!current.archived_at) return { kind: 'ok', body: current };
+    const ctx = this.context(account);
+    return this.commit(account, model, { ...current, archived_at: null }, 'restored', ctx);
+  }
+
+  cancel(account: Account, model: ResourceModel, id: string, input: Body): WriteResult {
+    const current = account.current(model.name, id);
+    if (!current || !model.cancellable) return NOT_FOUND;
+    const reason = input.cancellation_reason;
+    const description = typeof reason === 'number' ? CANCELLATION_REASONS[reason] : undefined;
+    if (reason === undefined || reason === null || reason === '') {
+      return { kind: 'invalid', errors: { cancellation_reason: "can't be blank" } };
+    }
+    if (!description)
+      return { kind: 'invalid', errors: { cancellation_reason: 'is not included in the list' } };
+    const note = input.cancellation_note;
+    if (note !== undefined && note !== null && typeof note !== 'string') {
+      return { kind: 'invalid', errors: { cancellation_note: 'is invalid' } };
+    }
+    if (current.cancelled_at)
+      return { kind: 'invalid', errors: { base: 'Appointment has already been cancelled' } };
+    const ctx = this.context(account);
+    const body: Body = {
+      ...current,
+      cancelled_at: ctx.now,
+      cancellation_reason: reason,
+      cancellation_reason_description: description,
+      cancellation_note: typeof note === 'string' ? note : null,
+    };
+    return this.commit(account, model, body, 'cancelled', ctx);
+  }
+
+  delete(account: Account, model: ResourceModel, id: string): WriteResult {
+    const current = account.current(model.name, id);
+    if (!current || !model.deletable) return NOT_FOUND;
+    const ctx = this.context(account);
+    return this.commit(
+      account,
+      model,
+      { ...current, deleted_at: ctx.now, updated_at: ctx.now },
+      'deleted',
+      ctx,
+    );
+  }
+
+  private commit(
+    account: Account,
+    model: ResourceModel,
+    body: Body,
+    action: ChangeAction,
+    ctx: WriteContext,
+  ): WriteResult {
+    const stamped: Body = { ...body, updated_at: ctx.now };
+    this.store.commit(account, model.name, stamped, action);
+    if (model.name === 'attendees') this.syncGroupPatients(account, stamped, action, ctx);
+    return { kind: 'ok', body: stamped };
+  }
+
+  /** A group appointment lists the patients of its active attendees in `patient_ids`. */
+  private syncGroupPatients(account: Account, attendee: Body, action: ChangeAction, ctx: WriteContext): void {
+    const bookingId = linkedId(attendee.booking);
+    const patientId = linkedId(attendee.patient);
+    const group = bookingId ? account.current('group_appointments', bookingId) : undefined;
+    if (!group || !patientId) return;
+    const ids = Array.isArray(group.patient_ids)
+      ? group.patient_ids.filter((v): v is string => typeof v === 'string')
+      : [];
+    const leaving = action === 'cancelled' || action === 'deleted' || action === 'archived';
+    const next: Json[] = leaving
+      ? ids.filter((p) => p !== patientId)
+      : ids.includes(patientId)
+        ? ids
+        : [...ids, patientId];
+    if (next.length === ids.length) return;
+    const body: Body = { ...group, patient_ids: next, updated_at: ctx.now };
+    this.store.commit(account, 'group_appointments', body, 'updated');
+  }
+}
