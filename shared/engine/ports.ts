@@ -56,6 +56,12 @@ export interface StreamCursor {
   readonly watermark: string;
   /** Keyset position inside an unfinished pass: resume strictly after (updatedAt, id). */
   readonly position?: { readonly updatedAt: string; readonly id: string };
+  /**
+   * Server time when the unfinished pass began (set together with `position`). The watermark may
+   * only advance to this instant minus the settle time once the pass completes, even when the pass
+   * spans several runs: rows committed after it began may sit behind the position.
+   */
+  readonly passStartedAt?: string;
   /** When the bridge started watching this stream; records created after it are `created`. */
   readonly origin: string;
   /** True when the stream started from the beginning: pre-origin records first seen are `snapshot`s. */

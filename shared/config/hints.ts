@@ -1,0 +1,100 @@
+/**
+ * What each configuration field accepts, with an example (each reads after "use"): appended to every validation message so the
+ * operator reads the fix next to the problem. Keys are field paths with array indexes written `[]` and
+ * per-stream keys written `<stream>`.
+ */
+import { STREAM_NAMES } from '../streams.js';
+import { LOG_RETENTION_DAYS } from './schema.js';
+
+const payloadHints = (prefix: string): Record<string, string> => ({
+  [prefix]:
+    'an object with any of "mode", "include", "exclude", "previous", e.g. {"mode": "changes", "exclude": ["notes"]}',
+  [`${prefix}.mode`]:
+    'one of "full" (whole record), "changes" (id, lifecycle and changed fields) or "ids" (no data)',
+  [`${prefix}.include`]:
+    'a list of distinct top-level record field names (lowercase, digits, underscores), e.g. ["id", "email", "updated_at"]',
+  [`${prefix}.exclude`]:
+    'a list of distinct top-level record field names (lowercase, digits, underscores), e.g. ["notes", "medicare"]',
+  [`${prefix}.previous`]:
+    'true or false; true stores a full copy of every record in DynamoDB so updates can carry the old values',
+});
+
+const HINTS: Record<string, string> = {
+  '': 'a JSON object, e.g. {"accounts": [...], "userAgent": "Acme Sync (ops@acme.example)"}',
+  accounts:
+    'a non-empty list of accounts, e.g. [{"id": "main-clinic", "apiKeySecret": "cliniko/main-clinic"}]',
+  'accounts[]': 'an object with "id", "apiKeySecret" and optionally "baseUrl" and "streams"',
+  'accounts[].id':
+    '1–63 lowercase letters, digits or hyphens, starting with a letter or digit, e.g. "main-clinic"; it appears in keys and metrics, so never use a person\'s name',
+  'accounts[].apiKeySecret':
+    'the name or ARN of the Secrets Manager secret holding the Cliniko API key (not the key itself), e.g. "cliniko/main-clinic" or "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:cliniko/main-clinic-AbCdEf"',
+  'accounts[].baseUrl':
+    'an https URL without credentials, query or fragment, e.g. "https://api.au1.cliniko.com/v1" (plain http only for 127.0.0.1 or localhost); leave it out to derive the shard from the API key',
+  'accounts[].streams': `a non-empty list of distinct stream names from: ${STREAM_NAMES.join(', ')}; leave it out to poll them all`,
+  'accounts[].streams[]': `one of: ${STREAM_NAMES.join(', ')}`,
+  userAgent:
+    '"Name (email@domain)" so Cliniko can contact you, e.g. "Acme Clinic Sync (it@acme-clinic.example)"; Cliniko blocks clients without it',
+  eventBus:
+    '{"mode": "create"} (optionally with "name"), or import an existing bus with {"mode": "import", "name": "clinic-events"} or {"mode": "import", "arn": "arn:aws:events:ap-southeast-2:123456789012:event-bus/clinic-events"}',
+  'eventBus.mode': 'one of "create" or "import"',
+  'eventBus.name': 'an event bus name of letters, digits, ".", "_" or "-", e.g. "clinic-events"',
+  'eventBus.arn':
+    'an event bus ARN, e.g. "arn:aws:events:ap-southeast-2:123456789012:event-bus/clinic-events"',
+  source: 'letters, digits, ".", "_" or "-", not starting with "aws.", e.g. "cliniko" (the default)',
+  payload: 'an object with optional "default" and "streams", e.g. {"default": {"mode": "full"}}',
+  'payload.streams': `an object keyed by stream name (${STREAM_NAMES.join(', ')}) with per-stream overrides`,
+  ...payloadHints('payload.default'),
+  ...payloadHints('payload.streams.<stream>'),
+  startFrom:
+    'one of "now" (default: only changes from deployment on), "beginning" (snapshot events for existing records) or an ISO UTC instant such as "2026-01-31T00:00:00Z"',
+  pollRateMinutes: 'a whole number of minutes from 1 to 1440, e.g. 1 (the default)',
+  overlapSeconds:
+    'a whole number of seconds from 1 to 86400, e.g. 60 (the default); each poll re-reads this much before the cursor to catch late commits',
+  settleSeconds:
+    'a whole number of seconds from 0 to 3600, e.g. 10 (the default); the cursor never passes server time minus this',
+  deletedFeedIntervalSeconds:
+    'a whole number of seconds from 0 to 86400, e.g. 300 (the default); how often the /deleted feeds are read',
+  rateLimitPerMinute:
+    'a whole number of requests per minute from 1 to 200 (Cliniko allows 200 per user), e.g. 200 (the default)',
+  reconciliation: 'an object, e.g. {"enabled": true, "intervalHours": 24} (the default)',
+  'reconciliation.enabled': 'true or false; reconciliation lists every id to catch hard deletes',
+  'reconciliation.intervalHours': 'a whole number of hours from 1 to 744, e.g. 24 (the default)',
+  alarms: 'an object, e.g. {"lagSeconds": 900, "email": "oncall@acme-clinic.example"}',
+  'alarms.lagSeconds': 'a whole number of seconds from 60 to 86400, e.g. 900 (the default)',
+  'alarms.rateLimited429PerHour': 'a whole number from 1 to 100000, e.g. 60 (the default)',
+  'alarms.failedPollsPerHour': 'a whole number from 1 to 1000, e.g. 3 (the default)',
+  'alarms.email': 'an email address that receives alarm notifications, e.g. "oncall@acme-clinic.example"',
+  'alarms.snsTopicArn': 'an SNS topic ARN, e.g. "arn:aws:sns:ap-southeast-2:123456789012:clinic-alarms"',
+  logRetentionDays: `one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention periods), e.g. 30 (the default)`,
+  archiveRetentionDays: 'a whole number of days from 1 to 3650, e.g. 30 (the default)',
+  maxEntryBytes:
+    "a whole number of bytes from 1024 to 262144 (EventBridge's limit), e.g. 262144 (the default); larger events are sent without data",
+};
+
+/** `['accounts', 1, 'apiKeySecret']` → `accounts[1].apiKeySecret`. */
+export function formatFieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return out;
+}
+
+/** What to write instead, for a field path (`use …`), or `undefined` when the path is not a known field. */
+export function hintFor(path: readonly PropertyKey[]): string | undefined {
+  const normalized = path.map((segment, index) =>
+    typeof segment === 'number'
+      ? '[]'
+      : index === 2 && path[0] === 'payload' && path[1] === 'streams'
+        ? '<stream>'
+        : segment,
+  );
+  const key = normalized.reduce<string>(
+    (out, segment) =>
+      segment === '[]' ? `${out}[]` : out === '' ? String(segment) : `${out}.${String(segment)}`,
+    '',
+  );
+  const hint = HINTS[key];
+  return hint === undefined ? undefined : `use ${hint}`;
+}

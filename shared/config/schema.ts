@@ -1,0 +1,234 @@
+/**
+ * The one configuration schema of the bridge (zod), shared by the CDK app, the poller Lambda and the CLI.
+ *
+ * Objects are strict, so a misspelt key fails validation instead of silently falling back to a default.
+ * `parseBridgeConfig` (./parse.ts) turns validation failures into a `ConfigError` naming the field and
+ * the fix; the hints per field live in ./hints.ts.
+ */
+import { z } from 'zod';
+import { validateUserAgent } from '../cliniko/user-agent.js';
+import { STREAM_NAMES } from '../streams.js';
+import { closest } from './suggestion.js';
+
+/** Account ids end up in DynamoDB keys, metric dimensions and event details: short, lowercase, no PHI. */
+export const ACCOUNT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const SECRET_ARN_PATTERN =
+  /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const EVENT_BUS_NAME_PATTERN = /^[A-Za-z0-9._-]{1,256}$/;
+const EVENT_BUS_ARN_PATTERN =
+  /^arn:aws(?:-[a-z]+)*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._-]{1,256}$/;
+const SNS_TOPIC_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const SOURCE_PATTERN = /^[A-Za-z0-9._-]{1,256}$/;
+const FIELD_NAME_PATTERN = /^[a-z_][a-z0-9_]*$/;
+const ISO_UTC_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+
+/** The retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** EventBridge rejects PutEvents entries above 256 KB. */
+export const MAX_ENTRY_BYTES_LIMIT = 256 * 1024;
+
+export const CONFIG_DEFAULTS = {
+  source: 'cliniko',
+  startFrom: 'now',
+  pollRateMinutes: 1,
+  overlapSeconds: 60,
+  settleSeconds: 10,
+  deletedFeedIntervalSeconds: 300,
+  rateLimitPerMinute: 200,
+  reconciliationIntervalHours: 24,
+  alarmLagSeconds: 900,
+  alarmRateLimited429PerHour: 60,
+  alarmFailedPollsPerHour: 3,
+  logRetentionDays: 30,
+  archiveRetentionDays: 30,
+  maxEntryBytes: MAX_ENTRY_BYTES_LIMIT,
+} as const;
+
+/** Marks a refinement message that already says how to fix it, so no field hint is appended. */
+export const COMPLETE = { complete: true } as const;
+
+const streamName = z.string().refine((name) => STREAM_NAMES.includes(name), {
+  error: (issue) => unknownStreamMessage(String(issue.input)),
+  params: COMPLETE,
+});
+
+export function unknownStreamMessage(name: string): string {
+  const suggestion = closest(name, STREAM_NAMES);
+  return `"${name}" is not a stream${suggestion ? `; did you mean "${suggestion}"?` : '.'} Valid streams: ${STREAM_NAMES.join(', ')}`;
+}
+
+const secretId = z
+  .string()
+  .refine((value) => (value.startsWith('arn:') ? SECRET_ARN_PATTERN : SECRET_NAME_PATTERN).test(value), {
+    error: 'is not a Secrets Manager secret name or ARN',
+  });
+
+const baseUrl = z
+  .string()
+  .refine(isAllowedBaseUrl, { error: 'is not an allowed base URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+function isAllowedBaseUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  if (url.username || url.password || url.search || url.hash) return false;
+  if (url.protocol === 'https:') return true;
+  // Plain HTTP only to this machine (the simulator); an API key must never cross a network in clear text.
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
+const uniqueList = <T extends z.ZodType<string>>(item: T) =>
+  z.array(item).refine((list) => new Set(list).size === list.length, { error: 'lists the same entry twice' });
+
+export const AccountSchema = z.strictObject({
+  id: z.string().regex(ACCOUNT_ID_PATTERN),
+  apiKeySecret: secretId,
+  baseUrl: baseUrl.optional(),
+  streams: uniqueList(streamName).min(1).optional(),
+});
+
+const fieldList = uniqueList(z.string().regex(FIELD_NAME_PATTERN));
+
+const payloadMode = z.enum(['full', 'changes', 'ids']);
+
+/** Per-stream overrides: every key optional, merged over `payload.default`. */
+export const PayloadOverrideSchema = z.strictObject({
+  mode: payloadMode.optional(),
+  include: fieldList.optional(),
+  exclude: fieldList.optional(),
+  previous: z.boolean().optional(),
+});
+
+export const PayloadSettingsSchema = z.strictObject({
+  mode: payloadMode.default('full'),
+  include: fieldList.optional(),
+  exclude: fieldList.optional(),
+  /** Store full record snapshots so `updated` events carry `changes.previous` (stores PHI in DynamoDB). */
+  previous: z.boolean().default(false),
+});
+
+const payload = z
+  .strictObject({
+    default: PayloadSettingsSchema.prefault({}),
+    streams: z.record(z.string(), PayloadOverrideSchema).default({}),
+  })
+  .superRefine((value, ctx) => {
+    for (const name of Object.keys(value.streams)) {
+      if (!STREAM_NAMES.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['streams', name],
+          message: unknownStreamMessage(name),
+          params: COMPLETE,
+        });
+      }
+    }
+  });
+
+const eventBusName = z.string().regex(EVENT_BUS_NAME_PATTERN);
+
+export const EventBusSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('create'), name: eventBusName.optional() }),
+  z
+    .strictObject({
+      mode: z.literal('import'),
+      name: eventBusName.optional(),
+      arn: z.string().regex(EVENT_BUS_ARN_PATTERN).optional(),
+    })
+    .refine((bus) => (bus.name === undefined) !== (bus.arn === undefined), {
+      error: 'an imported bus needs exactly one of "name" or "arn"',
+    }),
+]);
+
+const startFrom = z.union([
+  z.literal('now'),
+  z.literal('beginning'),
+  z.string().refine(isIsoUtcInstant, { error: 'is not "now", "beginning" or an ISO UTC instant' }),
+]);
+
+function isIsoUtcInstant(value: string): boolean {
+  if (!ISO_UTC_PATTERN.test(value)) return false;
+  const parsed = new Date(value);
+  // Round-tripping rejects impossible dates such as February 30th, which Date would roll over.
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === value.slice(0, 19);
+}
+
+// The same check the Cliniko client applies, so a config that validates never fails at the first request.
+function isValidUserAgent(value: string): boolean {
+  try {
+    validateUserAgent(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const AlarmsSchema = z.strictObject({
+  lagSeconds: int(60, 86_400).default(CONFIG_DEFAULTS.alarmLagSeconds),
+  rateLimited429PerHour: int(1, 100_000).default(CONFIG_DEFAULTS.alarmRateLimited429PerHour),
+  failedPollsPerHour: int(1, 1000).default(CONFIG_DEFAULTS.alarmFailedPollsPerHour),
+  email: z.email().optional(),
+  snsTopicArn: z.string().regex(SNS_TOPIC_ARN_PATTERN).optional(),
+});
+
+export const BridgeConfigSchema = z
+  .strictObject({
+    accounts: z.array(AccountSchema).min(1),
+    userAgent: z.string().refine(isValidUserAgent, { error: 'is not of the form "Name (email@domain)"' }),
+    eventBus: EventBusSchema.prefault({ mode: 'create' }),
+    source: z
+      .string()
+      .regex(SOURCE_PATTERN)
+      .refine((s) => !s.startsWith('aws.'), { error: 'must not start with "aws." (reserved by AWS)' })
+      .default(CONFIG_DEFAULTS.source),
+    payload: payload.prefault({}),
+    startFrom: startFrom.default(CONFIG_DEFAULTS.startFrom),
+    pollRateMinutes: int(1, 1440).default(CONFIG_DEFAULTS.pollRateMinutes),
+    overlapSeconds: int(1, 86_400).default(CONFIG_DEFAULTS.overlapSeconds),
+    settleSeconds: int(0, 3600).default(CONFIG_DEFAULTS.settleSeconds),
+    deletedFeedIntervalSeconds: int(0, 86_400).default(CONFIG_DEFAULTS.deletedFeedIntervalSeconds),
+    rateLimitPerMinute: int(1, 200).default(CONFIG_DEFAULTS.rateLimitPerMinute),
+    reconciliation: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        intervalHours: int(1, 24 * 31).default(CONFIG_DEFAULTS.reconciliationIntervalHours),
+      })
+      .prefault({}),
+    alarms: AlarmsSchema.prefault({}),
+    logRetentionDays: z
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        error: 'is not a retention period CloudWatch Logs accepts',
+      })
+      .default(CONFIG_DEFAULTS.logRetentionDays),
+    archiveRetentionDays: int(1, 3650).default(CONFIG_DEFAULTS.archiveRetentionDays),
+    maxEntryBytes: int(1024, MAX_ENTRY_BYTES_LIMIT).default(CONFIG_DEFAULTS.maxEntryBytes),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.accounts.forEach((account, index) => {
+      if (seen.has(account.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', index, 'id'],
+          message: `"${account.id}" is used by an earlier account; give each account its own id (it keys the account's cursors and lease)`,
+          params: COMPLETE,
+        });
+      }
+      seen.add(account.id);
+    });
+  });
+
+/** The configuration after defaults were applied. */
+export type BridgeConfig = z.output<typeof BridgeConfigSchema>;
+/** What an operator writes: every field with a default may be left out. */
+export type BridgeConfigInput = z.input<typeof BridgeConfigSchema>;
+export type AccountConfig = BridgeConfig['accounts'][number];
+export type PayloadSettings = z.output<typeof PayloadSettingsSchema>;
+export type EventBusConfig = BridgeConfig['eventBus'];

@@ -1,0 +1,127 @@
+/**
+ * Derives the engine's options from the validated configuration, so the Lambda and the CLI run
+ * `syncAccount` with identical settings for the same config.
+ */
+import { DEFAULT_SYNC_TIMING, type SyncOptions } from '../engine/sync.js';
+import { ConfigError } from '../errors.js';
+import type { EventOptions } from '../events/build.js';
+import { findStream, STREAM_NAMES, type StreamDefinition } from '../streams.js';
+import type { AccountConfig, BridgeConfig, PayloadSettings } from './schema.js';
+
+/** What only the running process knows: where it runs and how long it may take. */
+export interface SyncRuntime {
+  /** Envelope `account` of the events: the AWS account id, or `'local'`. @default 'local' */
+  readonly awsAccount?: string;
+  /** Envelope `region` of the events. @default 'local' */
+  readonly region?: string;
+  /** Epoch ms by which the run must have checkpointed and stopped (the Lambda deadline). */
+  readonly deadline?: number;
+  /** No new page starts later than this before `deadline`. @default 30000 (the engine's default) */
+  readonly deadlineMarginMs?: number;
+  /** The lease's time to live (renewed while running); a crashed poller blocks the account at most this long. @default 120000 */
+  readonly leaseTtlMs?: number;
+  /** Reconcile every stream in this run, whenever the last reconciliation was. @default false */
+  readonly forceReconcile?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export const DEFAULT_DEADLINE_MARGIN_MS = DEFAULT_SYNC_TIMING.deadlineMarginMs;
+export const DEFAULT_LEASE_TTL_MS = DEFAULT_SYNC_TIMING.leaseTtlMs;
+
+/** The account's entry, or a `ConfigError` listing the configured ids. */
+export function accountConfig(config: BridgeConfig, accountId: string): AccountConfig {
+  const account = config.accounts.find((a) => a.id === accountId);
+  if (!account) {
+    throw new ConfigError(
+      'account',
+      `no account "${accountId}" is configured; use one of: ${config.accounts.map((a) => a.id).join(', ')}`,
+    );
+  }
+  return account;
+}
+
+/** The streams an account polls, in registry order. */
+export function streamsFor(account: AccountConfig): StreamDefinition[] {
+  const names = account.streams ?? STREAM_NAMES;
+  return names.flatMap((name) => {
+    const stream = findStream(name);
+    return stream ? [stream] : [];
+  });
+}
+
+/** `payload.default` with the stream's overrides applied key by key. */
+export function payloadSettingsFor(config: BridgeConfig, stream: string): PayloadSettings {
+  const base = config.payload.default;
+  const override = config.payload.streams[stream] ?? {};
+  const include = override.include ?? base.include;
+  const exclude = override.exclude ?? base.exclude;
+  return {
+    mode: override.mode ?? base.mode,
+    previous: override.previous ?? base.previous,
+    ...(include ? { include } : {}),
+    ...(exclude ? { exclude } : {}),
+  };
+}
+
+/** The envelope and payload options of a stream's events. */
+export function eventOptionsFor(
+  config: BridgeConfig,
+  stream: string,
+  runtime: SyncRuntime = {},
+): EventOptions {
+  const payload = payloadSettingsFor(config, stream);
+  return {
+    source: config.source,
+    awsAccount: runtime.awsAccount ?? 'local',
+    region: runtime.region ?? 'local',
+    payload: payload.mode,
+    ...(payload.include ? { include: payload.include } : {}),
+    ...(payload.exclude ? { exclude: payload.exclude } : {}),
+    maxEntryBytes: config.maxEntryBytes,
+  };
+}
+
+/**
+ * The `syncAccount` options for one account. Streams whose payload settings differ from each other
+ * are split into separate runs (the engine takes one set of event options per run), so this returns
+ * one entry per distinct setting, in registry order of each group's first stream: a single entry
+ * unless `payload.streams` overrides something.
+ */
+export function syncOptionsFor(
+  config: BridgeConfig,
+  accountId: string,
+  runtime: SyncRuntime = {},
+): SyncOptions[] {
+  const account = accountConfig(config, accountId);
+  const groups = new Map<string, { streams: StreamDefinition[]; settings: PayloadSettings }>();
+  for (const stream of streamsFor(account)) {
+    const settings = payloadSettingsFor(config, stream.name);
+    const key = JSON.stringify(settings);
+    const group = groups.get(key) ?? { streams: [], settings };
+    group.streams.push(stream);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ streams, settings }) => ({
+    account: account.id,
+    streams,
+    startFrom:
+      config.startFrom === 'now' || config.startFrom === 'beginning'
+        ? config.startFrom
+        : { at: config.startFrom },
+    overlapSeconds: config.overlapSeconds,
+    settleSeconds: config.settleSeconds,
+    deletedFeedIntervalSeconds: config.deletedFeedIntervalSeconds,
+    // Zero makes every stream due for reconciliation in this run.
+    reconcileIntervalSeconds: runtime.forceReconcile
+      ? 0
+      : config.reconciliation.enabled
+        ? config.reconciliation.intervalHours * 3600
+        : null,
+    leaseTtlMs: runtime.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+    ...(runtime.deadline === undefined ? {} : { deadline: runtime.deadline }),
+    deadlineMarginMs: runtime.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
+    event: eventOptionsFor(config, streams[0]?.name ?? '', runtime),
+    storeSnapshots: settings.previous,
+    ...(runtime.signal ? { signal: runtime.signal } : {}),
+  }));
+}

@@ -1,0 +1,167 @@
+/**
+ * Test wiring for the poller: the real handler over the simulator (HTTP), dynalite (DynamoDB
+ * protocol), a recording publisher and a fake secret reader, with everything the process writes to
+ * stdout/stderr captured so tests can inspect log lines and EMF documents.
+ */
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { vi } from 'vitest';
+import { CachedApiKeySource } from '../../../functions/poller/api-key-source.js';
+import { makeHandler, type PollerHandler } from '../../../functions/poller/handler.js';
+import { METRIC_NAMESPACE } from '../../../functions/poller/poll-metrics.js';
+import type { PollerCliniko, PollerDeps } from '../../../functions/poller/poller-container.js';
+import { ClinikoClient } from '../../../shared/cliniko/index.js';
+import { type BridgeConfigInput, parseBridgeConfig } from '../../../shared/config/index.js';
+import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
+import { DynamoDbStateStore } from '../../../shared/state/dynamodb-state-store.js';
+import type { LocalStateTable } from '../../support/dynalite.js';
+
+export const USER_AGENT = 'Bridge Tests (bridge-tests@example.test)';
+
+export interface Harness {
+  readonly handler: PollerHandler;
+  readonly publisher: RecordingPublisher;
+  readonly store: DynamoDbStateStore;
+  /** Secret ids read from the fake Secrets Manager, in order. */
+  readonly secretReads: string[];
+  /** Every stdout/stderr write so far. */
+  readonly output: string[];
+  /** Lines of `output` that are JSON log entries or EMF documents. */
+  json(): Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly config: BridgeConfigInput;
+  readonly table: LocalStateTable;
+  /** Secret id → the secret strings it returns, one per read (the last one repeats). */
+  readonly secrets: Record<string, readonly string[]>;
+  /** Replaces the engine, for outcomes the simulator cannot produce. */
+  readonly sync?: PollerDeps['sync'];
+}
+
+let nextRequest = 0;
+
+/** A Lambda context whose deadline is `remainingMs` away. */
+export function lambdaContext(remainingMs = 120_000): Context {
+  nextRequest += 1;
+  const deadline = Date.now() + remainingMs;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'cliniko-bridge-poller',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:ap-southeast-2:123456789012:function:cliniko-bridge-poller',
+    memoryLimitInMB: '512',
+    awsRequestId: `request-${nextRequest}`,
+    logGroupName: '/aws/lambda/cliniko-bridge-poller',
+    logStreamName: 'test-stream',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export function startHarness(options: HarnessOptions): Harness {
+  const output: string[] = [];
+  const capture = (chunk: unknown): boolean => {
+    output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    return true;
+  };
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+
+  const config = parseBridgeConfig(options.config);
+  const publisher = new RecordingPublisher();
+  const store = new DynamoDbStateStore({ client: options.table.client, tableName: options.table.tableName });
+  const secretReads: string[] = [];
+  const clients: PollerCliniko[] = [];
+  const logger = new PowertoolsLogger({ serviceName: 'cliniko-bridge-poller' });
+  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'cliniko-bridge-poller' });
+  metrics.clearDefaultDimensions();
+
+  const handler = makeHandler({
+    environment: () => ({
+      config,
+      stateTableName: options.table.tableName,
+      eventBusName: 'clinic-events',
+      region: 'ap-southeast-2',
+    }),
+    apiKeys: () =>
+      new CachedApiKeySource(async (secretId) => {
+        const values = options.secrets[secretId] ?? [];
+        const value = values[Math.min(secretReads.filter((id) => id === secretId).length, values.length - 1)];
+        secretReads.push(secretId);
+        return value;
+      }),
+    createCliniko: (clientOptions) => {
+      const client = new ClinikoClient(clientOptions);
+      clients.push(client);
+      return client;
+    },
+    createStateStore: () => store,
+    createPublisher: () => publisher,
+    logger,
+    metrics,
+    ...(options.sync ? { sync: options.sync } : {}),
+  });
+
+  return {
+    handler,
+    publisher,
+    store,
+    secretReads,
+    output,
+    json: () =>
+      output
+        .flatMap((chunk) => chunk.split('\n'))
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    close: async () => {
+      stdout.mockRestore();
+      stderr.mockRestore();
+      await Promise.all(clients.map((client) => client.close()));
+    },
+  };
+}
+
+/** Metric names and dimension sets of the EMF documents among `documents`. */
+export function emfMetrics(documents: readonly Record<string, unknown>[]): {
+  names: string[];
+  dimensions: string[][];
+} {
+  const names: string[] = [];
+  const dimensions: string[][] = [];
+  for (const document of documents) {
+    const aws = document._aws as {
+      CloudWatchMetrics?: { Metrics: { Name: string }[]; Dimensions: string[][] }[];
+    };
+    for (const directive of aws?.CloudWatchMetrics ?? []) {
+      names.push(...directive.Metrics.map((m) => m.Name));
+      dimensions.push(...directive.Dimensions);
+    }
+  }
+  return { names, dimensions };
+}
+
+/** POST a record to the simulator's Cliniko API, as a real client would. */
+export async function createRecord(
+  baseUrl: string,
+  apiKey: string,
+  resource: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${baseUrl}/${resource}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`,
+      'user-agent': USER_AGENT,
+      accept: 'application/json',
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`simulator answered ${response.status} to POST /${resource}`);
+  return (await response.json()) as Record<string, unknown>;
+}

@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  type BridgeConfigInput,
+  parseBridgeConfig,
+  parseBridgeConfigJson,
+} from '../../../shared/config/index.js';
+import { ConfigError } from '../../../shared/errors.js';
+
+const minimal: BridgeConfigInput = {
+  accounts: [{ id: 'main-clinic', apiKeySecret: 'cliniko/main-clinic' }],
+  userAgent: 'Acme Sync (ops@acme.example)',
+};
+
+/** The ConfigError `parseBridgeConfig` throws for `input`. */
+function failure(input: unknown): ConfigError {
+  try {
+    parseBridgeConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('the config was accepted');
+}
+
+describe('parseBridgeConfig', () => {
+  it('accepts the committed example configuration', () => {
+    const text = readFileSync(new URL('../../../config/bridge.example.json', import.meta.url), 'utf8');
+
+    const config = parseBridgeConfigJson(text);
+
+    expect(config.accounts.map((a) => a.id)).toEqual(['harbourside-physio', 'northgate-allied-health']);
+  });
+
+  it('fills every default into a minimal configuration', () => {
+    const config = parseBridgeConfig(minimal);
+
+    expect(config).toMatchObject({
+      eventBus: { mode: 'create' },
+      source: 'cliniko',
+      payload: { default: { mode: 'full', previous: false }, streams: {} },
+      startFrom: 'now',
+      pollRateMinutes: 1,
+      overlapSeconds: 60,
+      settleSeconds: 10,
+      deletedFeedIntervalSeconds: 300,
+      rateLimitPerMinute: 200,
+      reconciliation: { enabled: true, intervalHours: 24 },
+      alarms: { lagSeconds: 900, rateLimited429PerHour: 60, failedPollsPerHour: 3 },
+      logRetentionDays: 30,
+      archiveRetentionDays: 30,
+      maxEntryBytes: 262144,
+    });
+  });
+
+  it('rejects a misspelt key, suggesting the right one and listing the allowed keys', () => {
+    const error = failure({ ...minimal, pollRate: 5 });
+
+    expect(error.field).toBe('pollRate');
+    expect(error.message).toContain('is not a known setting; did you mean "pollRateMinutes"?');
+    expect(error.message).toContain('Allowed here: accounts, userAgent');
+  });
+
+  it('rejects an unknown key inside an account with its full path', () => {
+    const error = failure({ ...minimal, accounts: [{ id: 'a', apiKeySecret: 's', steams: ['patients'] }] });
+
+    expect(error.field).toBe('accounts[0].steams');
+    expect(error.message).toContain('did you mean "streams"?');
+  });
+
+  it('rejects a User-Agent without a contact email, showing the expected form', () => {
+    const error = failure({ ...minimal, userAgent: 'AcmeSync/1.0' });
+
+    expect(error.field).toBe('userAgent');
+    expect(error.message).toMatch(
+      /"Name \(email@domain\)".*e\.g\. "Acme Clinic Sync \(it@acme-clinic\.example\)"/,
+    );
+  });
+
+  it('rejects two accounts with the same id, naming the second', () => {
+    const error = failure({
+      ...minimal,
+      accounts: [
+        { id: 'main-clinic', apiKeySecret: 'cliniko/one' },
+        { id: 'main-clinic', apiKeySecret: 'cliniko/two' },
+      ],
+    });
+
+    expect(error.field).toBe('accounts[1].id');
+    expect(error.message).toContain('"main-clinic" is used by an earlier account');
+  });
+
+  it('rejects an unknown stream name, suggesting the closest and listing the valid ones', () => {
+    const error = failure({
+      ...minimal,
+      accounts: [{ id: 'a', apiKeySecret: 's', streams: ['patients', 'apointments'] }],
+    });
+
+    expect(error.field).toBe('accounts[0].streams[1]');
+    expect(error.message).toContain('"apointments" is not a stream');
+    expect(error.message).toContain('Valid streams: patients, individual_appointments,');
+  });
+
+  it('rejects an unknown stream among the per-stream payload settings', () => {
+    const error = failure({ ...minimal, payload: { streams: { patient: { mode: 'ids' } } } });
+
+    expect(error.field).toBe('payload.streams.patient');
+    expect(error.message).toContain('did you mean "patients"?');
+  });
+
+  it('rejects an impossible ISO date for startFrom, showing the accepted forms', () => {
+    const error = failure({ ...minimal, startFrom: '2026-02-30T00:00:00Z' });
+
+    expect(error.field).toBe('startFrom');
+    expect(error.message).toContain('"now"');
+    expect(error.message).toContain('"2026-01-31T00:00:00Z"');
+  });
+
+  it('rejects a startFrom without a UTC designator', () => {
+    expect(failure({ ...minimal, startFrom: '2026-01-31T00:00:00+10:00' }).field).toBe('startFrom');
+  });
+
+  it('accepts an ISO UTC instant for startFrom', () => {
+    expect(parseBridgeConfig({ ...minimal, startFrom: '2026-01-31T00:00:00Z' }).startFrom).toBe(
+      '2026-01-31T00:00:00Z',
+    );
+  });
+
+  it.each([
+    ['plain http to a remote host', 'http://api.au1.cliniko.com/v1'],
+    ['a query string', 'https://api.au1.cliniko.com/v1?key=abc'],
+    ['credentials', 'https://user:pass@api.au1.cliniko.com/v1'],
+    ['something that is not a URL', 'cliniko-host.example/v1'],
+  ])('rejects a baseUrl with %s', (_, baseUrl) => {
+    const error = failure({ ...minimal, accounts: [{ id: 'a', apiKeySecret: 's', baseUrl }] });
+
+    expect(error.field).toBe('accounts[0].baseUrl');
+    expect(error.message).toContain('e.g. "https://api.au1.cliniko.com/v1"');
+    expect(error.message).not.toContain(baseUrl);
+  });
+
+  it('accepts plain http to the local machine and drops a trailing slash', () => {
+    const config = parseBridgeConfig({
+      ...minimal,
+      accounts: [{ id: 'a', apiKeySecret: 's', baseUrl: 'http://127.0.0.1:4010/v1/' }],
+    });
+
+    expect(config.accounts[0]?.baseUrl).toBe('http://127.0.0.1:4010/v1');
+  });
+
+  it('rejects an apiKeySecret that is neither a secret name nor an ARN, without echoing it', () => {
+    const pasted = 'MS0xMjM0NTY3ODkw LWFiY2RlZg-au1';
+
+    const error = failure({ ...minimal, accounts: [{ id: 'a', apiKeySecret: pasted }] });
+
+    expect(error.field).toBe('accounts[0].apiKeySecret');
+    expect(error.message).toContain('not the key itself');
+    expect(error.message).not.toContain(pasted);
+  });
+
+  it('rejects an account id that cannot appear in keys and metrics', () => {
+    const error = failure({ ...minimal, accounts: [{ id: 'Main Clinic', apiKeySecret: 's' }] });
+
+    expect(error.field).toBe('accounts[0].id');
+    expect(error.message).toContain('e.g. "main-clinic"');
+  });
+
+  it('rejects an imported event bus with both a name and an ARN', () => {
+    const error = failure({
+      ...minimal,
+      eventBus: {
+        mode: 'import',
+        name: 'clinic-events',
+        arn: 'arn:aws:events:ap-southeast-2:123456789012:event-bus/x',
+      },
+    });
+
+    expect(error.field).toBe('eventBus');
+    expect(error.message).toContain('exactly one of "name" or "arn"');
+  });
+
+  it('rejects a log retention CloudWatch does not offer', () => {
+    const error = failure({ ...minimal, logRetentionDays: 31 });
+
+    expect(error.field).toBe('logRetentionDays');
+    expect(error.message).toContain('30, 60, 90');
+  });
+
+  it('rejects maxEntryBytes above the EventBridge entry limit', () => {
+    expect(failure({ ...minimal, maxEntryBytes: 300_000 }).field).toBe('maxEntryBytes');
+  });
+
+  it('reports a missing field as required and counts the other problems', () => {
+    const error = failure({ accounts: [] });
+
+    expect(error.field).toBe('accounts');
+    expect(error.message).toContain('must not be empty');
+    expect(error.message).toContain('(1 more problem: userAgent)');
+  });
+
+  it('rejects configuration text that is not JSON, naming where it came from', () => {
+    expect(() => parseBridgeConfigJson('{"accounts": [', 'BRIDGE_CONFIG')).toThrow(
+      /^BRIDGE_CONFIG: is not valid JSON/,
+    );
+  });
+});

@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { type ClassifyContext, classify, classifyFeedDeletion } from '../../../shared/engine/classify.js';
+import type { ClinikoRecord, RecordState } from '../../../shared/engine/ports.js';
+import { findStream, type StreamDefinition } from '../../../shared/streams.js';
+
+function streamNamed(name: string): StreamDefinition {
+  const stream = findStream(name);
+  if (stream === undefined) throw new Error(name);
+  return stream;
+}
+
+const patients = streamNamed('patients');
+const appointments = streamNamed('individual_appointments');
+const practitioners = streamNamed('practitioners');
+const ORIGIN = '2026-03-02T09:00:00Z';
+
+function context(overrides: Partial<ClassifyContext> = {}): ClassifyContext {
+  return { stream: patients, origin: ORIGIN, backfill: false, storeSnapshots: false, ...overrides };
+}
+
+function patient(fields: Record<string, unknown> = {}): ClinikoRecord {
+  return {
+    id: '1390726237298631770',
+    created_at: '2026-03-02T09:05:00Z',
+    updated_at: '2026-03-02T09:05:00Z',
+    archived_at: '',
+    deleted_at: null,
+    first_name: 'Test',
+    email: 'test@example.test',
+    ...fields,
+  };
+}
+
+/** The state the engine remembers after publishing `record`. */
+function seen(ctx: ClassifyContext, record: ClinikoRecord): RecordState {
+  return classify(ctx, record, undefined).state;
+}
+
+describe('classify: first sightings', () => {
+  it('reports a record created since the origin as created, listing every field', () => {
+    const result = classify(context(), patient(), undefined);
+
+    expect(result.event?.action).toBe('created');
+    expect(result.event?.changedFields).toEqual([
+      'archived_at',
+      'created_at',
+      'deleted_at',
+      'email',
+      'first_name',
+      'id',
+    ]);
+    expect(result.write).toBe(true);
+  });
+
+  it('reports a pre-origin record as a snapshot during a backfill', () => {
+    const result = classify(
+      context({ backfill: true }),
+      patient({ created_at: '2020-01-01T00:00:00Z' }),
+      undefined,
+    );
+
+    expect(result.event).toEqual({ action: 'snapshot', changedFields: null });
+  });
+
+  it('reports a pre-origin record first seen when starting from now as updated with changes null', () => {
+    const result = classify(context(), patient({ created_at: '2020-01-01T00:00:00Z' }), undefined);
+
+    expect(result.event).toEqual({ action: 'updated', changedFields: null });
+  });
+
+  it('reports a lifecycle change since the origin on a first sighting as that lifecycle action', () => {
+    const old = { created_at: '2020-01-01T00:00:00Z' };
+
+    expect(
+      classify(context(), patient({ ...old, archived_at: '2026-03-02T09:01:00Z' }), undefined).event?.action,
+    ).toBe('archived');
+    expect(
+      classify(context({ backfill: true }), patient({ ...old, deleted_at: ORIGIN }), undefined).event?.action,
+    ).toBe('deleted');
+  });
+
+  it('keeps a record archived before the origin a plain snapshot', () => {
+    const record = patient({ created_at: '2020-01-01T00:00:00Z', archived_at: '2021-01-01T00:00:00Z' });
+
+    expect(classify(context({ backfill: true }), record, undefined).event?.action).toBe('snapshot');
+  });
+
+  it('remembers lifecycle flags, treating empty strings and null alike', () => {
+    const state = seen(context(), patient({ archived_at: '', deleted_at: null }));
+
+    expect(state).toMatchObject({
+      archived: false,
+      cancelled: false,
+      deleted: false,
+      updatedAt: '2026-03-02T09:05:00Z',
+    });
+  });
+});
+
+describe('classify: later sightings', () => {
+  const ctx = context();
+  const first = patient();
+  const stored = seen(ctx, first);
+
+  it('produces no event and no write for a re-read without a content change', () => {
+    const result = classify(ctx, first, stored);
+
+    expect(result).toEqual({ event: undefined, state: stored, write: false });
+  });
+
+  it('produces no event for a touch that only moved updated_at', () => {
+    const result = classify(ctx, patient({ updated_at: '2026-03-02T09:06:00Z' }), stored);
+
+    expect(result.event).toBeUndefined();
+    expect(result.write).toBe(false);
+  });
+
+  it('reports a content change as updated with the changed fields', () => {
+    const result = classify(
+      ctx,
+      patient({ email: 'new@example.test', updated_at: '2026-03-02T09:06:00Z' }),
+      stored,
+    );
+
+    expect(result.event).toEqual({ action: 'updated', changedFields: ['email'] });
+    expect(result.state.updatedAt).toBe('2026-03-02T09:06:00Z');
+  });
+
+  it('reports archived, then restored, with changes filled', () => {
+    const archivedRecord = patient({ archived_at: '2026-03-02T09:07:00Z', email: 'x@example.test' });
+    const archived = classify(ctx, archivedRecord, stored);
+    const restored = classify(ctx, patient({ archived_at: null, email: 'x@example.test' }), archived.state);
+
+    expect(archived.event).toEqual({ action: 'archived', changedFields: ['archived_at', 'email'] });
+    expect(restored.event).toEqual({ action: 'restored', changedFields: ['archived_at'] });
+  });
+
+  it('reports a merged patient as archived', () => {
+    const merged = patient({
+      archived_at: '2026-03-02T09:07:00Z',
+      merged_at: '2026-03-02T09:07:00Z',
+      merged_with_patient: { links: { self: 'https://api.au1.cliniko.com/v1/patients/2' } },
+    });
+
+    expect(classify(ctx, merged, stored).event?.action).toBe('archived');
+  });
+
+  it('lets deleted win over archived when both happen between two polls', () => {
+    const record = patient({ archived_at: '2026-03-02T09:07:00Z', deleted_at: '2026-03-02T09:07:00Z' });
+
+    expect(classify(ctx, record, stored).event?.action).toBe('deleted');
+  });
+
+  it('reports a cancellation on streams that have cancelled_at', () => {
+    const apptCtx = context({ stream: appointments });
+    const appt = { ...patient(), cancelled_at: null };
+    const before = seen(apptCtx, appt);
+
+    const result = classify(apptCtx, { ...appt, cancelled_at: '2026-03-02T09:08:00Z' }, before);
+
+    expect(result.event).toEqual({ action: 'cancelled', changedFields: ['cancelled_at'] });
+  });
+
+  it('reports a record listed again after a delete as restored, or updated where the stream has no archive', () => {
+    const gone = { ...stored, deleted: true };
+    const practitionerCtx = context({ stream: practitioners });
+    const practitioner = patient();
+    const practitionerGone = { ...seen(practitionerCtx, practitioner), deleted: true };
+
+    expect(classify(ctx, first, gone).event?.action).toBe('restored');
+    expect(classify(practitionerCtx, practitioner, practitionerGone).event?.action).toBe('updated');
+  });
+
+  it('offers the previous version when snapshots are kept', () => {
+    const snapCtx = context({ storeSnapshots: true });
+    const before = seen(snapCtx, first);
+
+    const result = classify(snapCtx, patient({ email: 'new@example.test' }), before);
+
+    expect(before.snapshot).toEqual(first);
+    expect(result.event?.previous).toEqual(first);
+  });
+});
+
+describe('classifyFeedDeletion', () => {
+  const ctx = context();
+  const item: ClinikoRecord = { id: '1390726237298631770', deleted_at: '2026-03-02T09:10:00Z' };
+
+  it('reports a deletion of a known record and remembers it', () => {
+    const result = classifyFeedDeletion(ctx, item, '2026-03-02T09:10:00Z', seen(ctx, patient()));
+
+    expect(result?.event).toEqual({ action: 'deleted', changedFields: ['deleted_at'] });
+    expect(result?.state.deleted).toBe(true);
+  });
+
+  it('ignores a record already known to be deleted', () => {
+    const gone = { ...seen(ctx, patient()), deleted: true };
+
+    expect(classifyFeedDeletion(ctx, item, '2026-03-02T09:10:00Z', gone)).toBeUndefined();
+  });
+
+  it('reports an unknown record deleted since the origin, but not one deleted before it', () => {
+    expect(
+      classifyFeedDeletion(ctx, item, '2026-03-02T09:10:00Z', undefined)?.event.changedFields,
+    ).toBeNull();
+    expect(classifyFeedDeletion(ctx, item, '2026-03-01T00:00:00Z', undefined)).toBeUndefined();
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Wiring for engine use-case tests: the in-memory Cliniko, the in-memory state store, the
+ * recording publisher and a logger that keeps every line, around `syncAccount`.
+ */
+import type { Logger } from '../../../shared/engine/ports.js';
+import type { SyncReport } from '../../../shared/engine/report.js';
+import {
+  DEFAULT_SYNC_TIMING,
+  type SyncDeps,
+  type SyncOptions,
+  syncAccount,
+} from '../../../shared/engine/sync.js';
+import { DEFAULT_EVENT_OPTIONS } from '../../../shared/events/build.js';
+import type { ChangeEvent } from '../../../shared/events/contract.js';
+import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
+import { InMemoryStateStore } from '../../../shared/state/memory-state-store.js';
+import { findStream, type StreamDefinition } from '../../../shared/streams.js';
+import { InMemoryCliniko } from '../../support/fake-cliniko.js';
+
+export const ACCOUNT = 'test-clinic';
+
+export interface LogLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>> | undefined;
+}
+
+export class CapturingLogger implements Logger {
+  readonly lines: LogLine[] = [];
+  debug(message: string, fields?: Readonly<Record<string, unknown>>): void {
+    this.lines.push({ level: 'debug', message, fields });
+  }
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void {
+    this.lines.push({ level: 'info', message, fields });
+  }
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void {
+    this.lines.push({ level: 'warn', message, fields });
+  }
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void {
+    this.lines.push({ level: 'error', message, fields });
+  }
+  /** Everything logged, as one string, to search for leaks. */
+  text(): string {
+    return JSON.stringify(this.lines);
+  }
+}
+
+export function streams(...names: string[]): StreamDefinition[] {
+  return names.map((name) => {
+    const stream = findStream(name);
+    if (stream === undefined) throw new Error(`unknown stream ${name}`);
+    return stream;
+  });
+}
+
+export function syncOptions(overrides: Partial<SyncOptions> = {}): SyncOptions {
+  return {
+    account: ACCOUNT,
+    streams: streams('patients'),
+    startFrom: 'beginning',
+    ...DEFAULT_SYNC_TIMING,
+    reconcileIntervalSeconds: null,
+    deadlineMarginMs: 0,
+    event: DEFAULT_EVENT_OPTIONS,
+    storeSnapshots: false,
+    ...overrides,
+  };
+}
+
+export class Harness {
+  readonly cliniko: InMemoryCliniko;
+  readonly state = new InMemoryStateStore();
+  readonly publisher = new RecordingPublisher();
+  readonly logger = new CapturingLogger();
+
+  constructor(
+    readonly options: Partial<SyncOptions> = {},
+    start?: string,
+  ) {
+    this.cliniko = new InMemoryCliniko(start === undefined ? {} : { start });
+  }
+
+  /** One run, as the scheduler would start it. */
+  poll(overrides: Partial<SyncOptions> = {}, deps: Partial<SyncDeps> = {}): Promise<SyncReport> {
+    return syncAccount(
+      {
+        cliniko: this.cliniko,
+        state: this.state,
+        publisher: this.publisher,
+        logger: this.logger,
+        now: () => this.cliniko.now(),
+        ...deps,
+      },
+      syncOptions({ ...this.options, ...overrides }),
+    );
+  }
+
+  events(filter: { recordId?: string; action?: string } = {}): ChangeEvent[] {
+    return this.publisher.events.filter(
+      (e) =>
+        (filter.recordId === undefined || e.detail.recordId === filter.recordId) &&
+        (filter.action === undefined || e.detail.type.endsWith(`.${filter.action}`)),
+    );
+  }
+
+  /** Requests that asked for a page other than 1 (the engine must never page by offset). */
+  deepPageRequests(): number {
+    return this.cliniko.requests.filter((r) => r.page !== 1).length;
+  }
+
+  actions(recordId: string): string[] {
+    return this.events({ recordId }).map((e) => e.detail.type.split('.')[1] ?? '');
+  }
+}

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, Harness, streams } from './sync-harness.js';
+
+describe('invariant 4 — overlapping windows', () => {
+  it('catches a late commit that became visible inside the overlap, after the watermark passed its updated_at', async () => {
+    const h = new Harness({ overlapSeconds: 60, settleSeconds: 10 });
+    await h.poll();
+    h.cliniko.lateCommitMs = 30_000;
+    const late = h.cliniko.create('patients');
+    h.cliniko.lateCommitMs = 0;
+    h.cliniko.advance(20);
+    await h.poll();
+    const watermarkBefore = (await h.state.getCursor(ACCOUNT, 'patients'))?.watermark ?? '';
+
+    h.cliniko.advance(20);
+    await h.poll();
+
+    expect(watermarkBefore > String(h.cliniko.latest('patients', late).updated_at)).toBe(true);
+    expect(h.actions(late)).toEqual(['created']);
+  });
+
+  it('keeps the watermark at least the settle time behind server time', async () => {
+    const h = new Harness({ settleSeconds: 10 });
+    h.cliniko.create('patients');
+
+    await h.poll();
+
+    const cursor = await h.state.getCursor(ACCOUNT, 'patients');
+    expect(Date.parse(cursor?.watermark ?? '')).toBeLessThanOrEqual(h.cliniko.now() - 10_000);
+  });
+
+  it('a pass resumed in a later run keeps its start time, so a row updated behind its position is re-read', async () => {
+    const h = new Harness({ pageSize: 2 });
+    await h.poll();
+    const ids = [h.cliniko.create('patients'), h.cliniko.create('patients'), h.cliniko.create('patients')];
+    // The first page is read, then the run fails: the cursor keeps a position inside the pass.
+    h.cliniko.failRequest(1);
+    await expect(h.poll()).rejects.toThrow('injected outage');
+    const smallest = [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0] ?? '';
+    // Same second, an id below the saved position: the resumed keyset walk cannot see it.
+    h.cliniko.update('patients', smallest, { email: 'late@example.test' });
+
+    h.cliniko.advance(200);
+    await h.poll();
+    h.cliniko.advance(5);
+    await h.poll();
+
+    expect(h.actions(smallest)).toEqual(['created', 'updated']);
+  });
+});
+
+describe('invariant 5 — ties larger than a page', () => {
+  it('drains a 250-record single-second burst fully, without deep paging and without looping', async () => {
+    const h = new Harness();
+    await h.poll();
+    const before = h.cliniko.requests.length;
+    for (let i = 0; i < 250; i += 1) h.cliniko.create('patients', { n: i });
+    h.cliniko.advance(1);
+
+    const report = await h.poll();
+
+    expect(new Set(h.events({ action: 'created' }).map((e) => e.detail.recordId)).size).toBe(250);
+    expect(h.publisher.events).toHaveLength(250);
+    expect(h.deepPageRequests()).toBe(0);
+    expect(h.cliniko.requests.slice(before).some((r) => r.filters.some((f) => f.startsWith('id:>')))).toBe(
+      true,
+    );
+    expect(report.streams[0]?.requests).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('invariant 6 — hidden records are fetched on purpose', () => {
+  it('sees a cancelled appointment and an archived patient, which default lists hide', async () => {
+    const h = new Harness({ streams: streams('patients', 'individual_appointments') });
+    const patient = h.cliniko.create('patients');
+    const appointment = h.cliniko.create('individual_appointments');
+    await h.poll();
+    h.cliniko.advance(5);
+
+    h.cliniko.archive('patients', patient);
+    h.cliniko.cancel('individual_appointments', appointment);
+    h.cliniko.advance(5);
+    await h.poll();
+    h.cliniko.advance(5);
+    h.cliniko.unarchive('patients', patient);
+    h.cliniko.advance(5);
+    await h.poll();
+
+    expect(h.actions(patient)).toEqual(['created', 'archived', 'restored']);
+    expect(h.actions(appointment)).toEqual(['created', 'cancelled']);
+    expect(h.events({ recordId: appointment, action: 'cancelled' })[0]?.detail.changes?.fields).toContain(
+      'cancelled_at',
+    );
+  });
+
+  it('reports a hard delete from the /deleted feed, asking it only for deleted_at and id', async () => {
+    const h = new Harness({ deletedFeedIntervalSeconds: 300 });
+    const id = h.cliniko.create('patients');
+    await h.poll();
+    h.cliniko.advance(400);
+    const deletedAt = h.cliniko.stamp();
+    h.cliniko.hardDelete('patients', id);
+    h.cliniko.advance(5);
+
+    const report = await h.poll();
+
+    expect(h.actions(id)).toEqual(['created', 'deleted']);
+    expect(h.events({ recordId: id, action: 'deleted' })[0]?.detail.occurredAt).toBe(deletedAt);
+    expect(report.streams[0]?.deletedFeed).toBe('done');
+    const feedQueries = h.cliniko.requests.filter((r) => r.path === '/patients/deleted');
+    expect(feedQueries.flatMap((r) => r.filters).every((f) => /^(deleted_at|id):/.test(f))).toBe(true);
+  });
+
+  it('reads the /deleted feed only when due, not on every poll', async () => {
+    const h = new Harness({ deletedFeedIntervalSeconds: 300 });
+    await h.poll();
+    h.cliniko.advance(60);
+
+    const report = await h.poll();
+
+    expect(report.streams[0]?.deletedFeed).toBe('not-due');
+    expect(report.streams[0]?.requests).toBe(1);
+  });
+
+  it('reconciliation reports a record that vanished from a stream without a feed', async () => {
+    const h = new Harness({ streams: streams('contacts'), reconcileIntervalSeconds: 3600 });
+    const kept = h.cliniko.create('contacts');
+    const gone = h.cliniko.create('contacts');
+    await h.poll();
+    h.cliniko.advance(4000);
+    h.cliniko.hardDelete('contacts', gone);
+
+    const report = await h.poll();
+
+    expect(report.streams[0]?.reconciliation).toBe('done');
+    expect(h.actions(gone)).toEqual(['created', 'deleted']);
+    expect(h.actions(kept)).toEqual(['created']);
+  });
+
+  it('reconciliation never acts on a listing that failed part-way', async () => {
+    const h = new Harness({ streams: streams('contacts'), reconcileIntervalSeconds: 3600 });
+    for (let i = 0; i < 150; i += 1) h.cliniko.create('contacts');
+    await h.poll();
+    h.cliniko.advance(4000);
+    // The pass takes one request; the listing's second page fails.
+    h.cliniko.failRequest(2);
+
+    await expect(h.poll()).rejects.toThrow('injected outage');
+
+    expect(h.events({ action: 'deleted' })).toHaveLength(0);
+  });
+
+  it('reconciliation refuses a listing much shorter than its first page announced', async () => {
+    const h = new Harness({ streams: streams('contacts'), reconcileIntervalSeconds: 3600 });
+    const ids = Array.from({ length: 150 }, () => h.cliniko.create('contacts'));
+    await h.poll();
+    h.cliniko.advance(4000);
+    // 40 records vanish between the listing's first and second page (e.g. a permission change).
+    h.cliniko.beforeRequest = (request) => {
+      const listingPage2 = request.sort === 'id' && !request.filters.some((f) => f.startsWith('updated_at'));
+      if (listingPage2 && request.filters.some((f) => f.startsWith('id:>'))) {
+        for (const id of ids.slice(-40))
+          if (h.cliniko.visible('contacts', id) !== 'deleted') h.cliniko.hardDelete('contacts', id);
+      }
+    };
+
+    const report = await h.poll();
+
+    expect(report.streams[0]?.reconciliation).toBe('refused');
+    expect(h.events({ action: 'deleted' })).toHaveLength(0);
+    expect(h.logger.lines.some((l) => l.level === 'warn' && l.fields?.reason === 'short')).toBe(true);
+  });
+});
