@@ -17,6 +17,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'Start the Cliniko API simulator (prints one JSON ready line, serves until SIGINT/SIGTERM)',
     load: async () => (await import('./simulator-command.js')).simulatorCommand,
   },
+  run: {
+    summary: 'Poll a Cliniko account (or --simulate) and publish change events until Ctrl-C, or --once',
+    load: async () => (await import('./run-command.js')).runCommand,
+  },
+  doctor: {
+    summary: 'Check an API key: shard and base URL, auth, permission per stream, rate-limit headroom',
+    load: async () => (await import('./doctor-command.js')).doctorCommand,
+  },
   schemas: {
     summary: 'Write the JSON Schema of every event detail-type (default into schemas/)',
     load: async () => (await import('./schemas-command.js')).schemasCommand,

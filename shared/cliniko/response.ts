@@ -59,8 +59,22 @@ export function parseObjectBody(body: unknown, context: RequestContext): Readonl
 
 export function parseRecord(value: unknown, context: RequestContext, where = 'the record'): ClinikoRecord {
   if (!isObject(value)) throw new ContractError(context, `${where} is not a JSON object`);
-  if (!hasUsableId(value)) throw new ContractError(context, `${where} has no usable id`);
-  return value as ClinikoRecord;
+  if (hasUsableId(value)) return value as ClinikoRecord;
+  // Minimal items of the legacy `/deleted` feeds carry only `deleted_at` and `links.self`.
+  const id = idFromSelfLink(value.links);
+  if (id === undefined) throw new ContractError(context, `${where} has no usable id`);
+  return { ...value, id };
+}
+
+/** The last path segment of `links.self` when it is a decimal id, e.g. `…/patients/1390726237298631770`. */
+function idFromSelfLink(links: unknown): string | undefined {
+  if (!isObject(links) || typeof links.self !== 'string') return undefined;
+  try {
+    const segment = new URL(links.self).pathname.split('/').pop() ?? '';
+    return /^\d{1,20}$/.test(segment) ? segment : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ParsedList {

@@ -65,6 +65,23 @@ describe('ClinikoClient refuses answers that break the contract', () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it('takes the id of a minimal /deleted item from its links.self', async () => {
+    const self = `${server.baseUrl}/patients/1390726237298631770`;
+    server.script(json(200, { patients: [{ deleted_at: '2026-11-29T10:00:00Z', links: { self } }] }));
+
+    const page = await client.listPage('/patients/deleted', 'patients', {});
+
+    expect(page.records).toEqual([
+      { id: '1390726237298631770', deleted_at: '2026-11-29T10:00:00Z', links: { self } },
+    ]);
+  });
+
+  it('throws ContractError for an item whose links.self does not end in an id', async () => {
+    server.script(json(200, { patients: [{ links: { self: `${server.baseUrl}/patients/abc` } }] }));
+
+    await expect(client.listPage('/patients/deleted', 'patients', {})).rejects.toBeInstanceOf(ContractError);
+  });
+
   it('throws ContractError when the Date header is missing', async () => {
     server.script((res) => {
       res.sendDate = false;
