@@ -26,13 +26,18 @@ export interface StreamDefinition {
   readonly revealFilters: readonly string[];
   /** The legacy `/deleted` feed, which accepts only `deleted_at` and `id` filters. */
   readonly deletedFeed?: { readonly path: string; readonly arrayKey: string };
+  /**
+   * Whether a full id listing shows every record that still exists, so a vanished id means a delete.
+   * Practitioners are not: inactive ones leave the default list for `/practitioners/inactive`.
+   */
+  readonly reconcilable: boolean;
 }
 
 const stream = (
   name: string,
   entity: string,
   lifecycle: readonly LifecycleField[],
-  options: { cancelHidden?: boolean; deletedFeed?: boolean } = {},
+  options: { cancelHidden?: boolean; deletedFeed?: boolean; reconcilable?: boolean } = {},
 ): StreamDefinition => ({
   name,
   path: `/${name}`,
@@ -44,6 +49,7 @@ const stream = (
     ...(options.cancelHidden ? ['cancelled_at:*'] : []),
   ],
   ...(options.deletedFeed ? { deletedFeed: { path: `/${name}/deleted`, arrayKey: name } } : {}),
+  reconcilable: options.reconcilable ?? true,
 });
 
 export const STREAMS: readonly StreamDefinition[] = [
@@ -57,7 +63,7 @@ export const STREAMS: readonly StreamDefinition[] = [
     cancelHidden: true,
     deletedFeed: true,
   }),
-  stream('practitioners', 'practitioner', []),
+  stream('practitioners', 'practitioner', [], { reconcilable: false }),
   stream('businesses', 'business', ['archived_at', 'deleted_at']),
   stream('appointment_types', 'appointment_type', ['archived_at']),
   stream('invoices', 'invoice', ['archived_at', 'deleted_at'], { deletedFeed: true }),

@@ -198,7 +198,7 @@ export class StreamSync {
 
   private afterFeed(now: string): void {
     const cursor = this.cursor;
-    const interval = this.settings.reconcileIntervalSeconds;
+    const interval = this.run.stream.reconcilable ? this.settings.reconcileIntervalSeconds : null;
     if (cursor !== undefined && interval !== null) {
       if (isDue(cursor.reconciledAt, now, interval)) {
         this.phase = {

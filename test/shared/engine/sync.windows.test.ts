@@ -137,6 +137,19 @@ describe('invariant 6 — hidden records are fetched on purpose', () => {
     expect(h.actions(kept)).toEqual(['created']);
   });
 
+  it('reconciliation leaves practitioners alone: inactive ones leave the list without being deleted', async () => {
+    const h = new Harness({ streams: streams('practitioners'), reconcileIntervalSeconds: 3600 });
+    const inactive = h.cliniko.create('practitioners');
+    await h.poll();
+    h.cliniko.advance(4000);
+    h.cliniko.hardDelete('practitioners', inactive);
+
+    const report = await h.poll();
+
+    expect(report.streams[0]?.reconciliation).toBe('off');
+    expect(h.actions(inactive)).toEqual(['created']);
+  });
+
   it('reconciliation never acts on a listing that failed part-way', async () => {
     const h = new Harness({ streams: streams('contacts'), reconcileIntervalSeconds: 3600 });
     for (let i = 0; i < 150; i += 1) h.cliniko.create('contacts');
