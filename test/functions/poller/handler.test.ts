@@ -193,7 +193,13 @@ describe('poller handler', () => {
     await h.handler({ account, task: 'reconcile' }, lambdaContext());
 
     const streamLines = h.json().filter((line) => line.message === 'stream synced');
-    expect(streamLines.map((line) => line.reconciliation)).toEqual(['off', 'off', 'done', 'done']);
+    // Practitioners are never reconciled (inactive ones leave the list without being deleted).
+    expect(streamLines.map((line) => [line.stream, line.reconciliation])).toEqual([
+      ['patients', 'off'],
+      ['practitioners', 'off'],
+      ['patients', 'done'],
+      ['practitioners', 'off'],
+    ]);
   });
 
   it('emits EMF metrics per account and stream with the documented names and dimensions', async () => {

@@ -1,0 +1,57 @@
+/**
+ * `ChangeBridgeStack`: the one stack of the CDK app — a `ChangeBridge` plus the outputs an operator
+ * needs after `cdk deploy`: the bus, the state table, the alarm topic, the dashboard, and per
+ * account the command that stores its Cliniko API key in Secrets Manager.
+ *
+ * Environment-agnostic (no account/region lookups), so `cdk synth` works offline.
+ *
+ * @example
+ * new ChangeBridgeStack(app, 'ClinikoChangeBridge', { config });
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { BridgeConfig } from '../shared/config/index.js';
+import { ChangeBridge, type ChangeBridgeProps } from './change-bridge.js';
+
+export interface ChangeBridgeStackProps extends StackProps, Omit<ChangeBridgeProps, 'config'> {
+  readonly config: BridgeConfig;
+}
+
+export class ChangeBridgeStack extends Stack {
+  readonly bridge: ChangeBridge;
+
+  constructor(scope: Construct, id: string, props: ChangeBridgeStackProps) {
+    super(scope, id, {
+      description: 'Cliniko Change Bridge: Cliniko changes as typed events on Amazon EventBridge',
+      ...props,
+    });
+    const bridge = new ChangeBridge(this, 'Bridge', props);
+    this.bridge = bridge;
+
+    new CfnOutput(this, 'EventBusName', {
+      description: 'Event bus the change events are published to (use it in consumer rules)',
+      value: bridge.eventBus.eventBusName,
+    });
+    new CfnOutput(this, 'EventBusArn', { value: bridge.eventBus.eventBusArn });
+    if (bridge.events.archive) {
+      new CfnOutput(this, 'ArchiveArn', {
+        description: 'Archive to replay events from (aws events start-replay --event-source-arn <this>)',
+        value: bridge.events.archive.archiveArn,
+      });
+    }
+    new CfnOutput(this, 'StateTableName', { value: bridge.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: bridge.notifications.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: bridge.monitoring.dashboard.dashboardName });
+    if (bridge.schemas) {
+      new CfnOutput(this, 'SchemaRegistryName', { value: bridge.schemas.registry.attrRegistryName });
+    }
+    for (const account of props.config.accounts) {
+      new CfnOutput(this, `PutApiKey-${account.id}`, {
+        description: `Stores the Cliniko API key of ${account.id} (prompted, kept out of shell history and process lists)`,
+        value:
+          `read -rs -p 'Cliniko API key for ${account.id}: ' CLINIKO_API_KEY && printf %s "$CLINIKO_API_KEY" | ` +
+          `aws secretsmanager put-secret-value --secret-id '${account.apiKeySecret}' --secret-string file:///dev/stdin`,
+      });
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * `BridgeEventBus`: the EventBridge bus the poller publishes change events to — created here, or
+ * an existing bus imported by name or ARN.
+ *
+ * - Created (default): a custom bus encrypted with the bridge's customer-managed key (events carry
+ *   patient data in `detail`), plus an archive of every event from the configured `source` with the
+ *   configured retention, so consumers can replay. Both are retained when the stack is deleted.
+ * - Imported: nothing is created on the bus. Its owner decides on encryption and archiving; set
+ *   `archiveImportedBus` to archive it from this stack anyway (same account only). A bus in another
+ *   account also needs a resource policy there that lets the poller's role call PutEvents.
+ *
+ * @example
+ * const events = new BridgeEventBus(this, 'Events', { config: { mode: 'create' }, source: 'cliniko',
+ *   archiveRetentionDays: 30, encryptionKey: key });
+ * events.bus.grantPutEventsTo(poller);
+ */
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Archive, type CfnEventBus, EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import type { EventBusConfig } from '../shared/config/index.js';
+
+export interface BridgeEventBusProps {
+  /** `eventBus` of the bridge configuration: create, or import by name or ARN. */
+  readonly config: EventBusConfig;
+  /** The events' `source`; the archive keeps exactly these events. */
+  readonly source: string;
+  /** Days the archive keeps events (0 keeps them forever). */
+  readonly archiveRetentionDays: number;
+  /** Encrypts a created bus and its archive. Not applied to an imported bus. */
+  readonly encryptionKey: IKey;
+  /**
+   * Encrypt a created bus and its archive with `encryptionKey` rather than an AWS owned key.
+   * @default true
+   */
+  readonly customerManagedEncryption?: boolean;
+  /**
+   * Create an archive on an imported bus too (the bus must be in this account and region).
+   * @default false
+   */
+  readonly archiveImportedBus?: boolean;
+}
+
+export class BridgeEventBus extends Construct {
+  readonly bus: IEventBus;
+  /** Whether this stack created the bus (and so owns its encryption and policy). */
+  readonly created: boolean;
+  /** The archive for replay, when there is one. */
+  readonly archive: Archive | undefined;
+  /** What the poller passes to PutEvents: the ARN for a bus imported by ARN, else its name. */
+  readonly busReference: string;
+
+  constructor(scope: Construct, id: string, props: BridgeEventBusProps) {
+    super(scope, id);
+    const { config } = props;
+    const encrypt = props.customerManagedEncryption ?? true;
+    let literalName: string | undefined;
+
+    if (config.mode === 'create') {
+      const bus = new EventBus(this, 'Bus', {
+        description: 'Cliniko Change Bridge: typed change events from Cliniko',
+        ...(config.name ? { eventBusName: config.name } : {}),
+        ...(encrypt ? { kmsKey: props.encryptionKey } : {}),
+      });
+      bus.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // The name CDK generated (or the configured one) as a synth-time value, not the bus's Ref.
+      literalName = (bus.node.defaultChild as CfnEventBus).name;
+      this.bus = bus;
+      this.created = true;
+      this.busReference = bus.eventBusName;
+    } else {
+      this.bus = config.arn
+        ? EventBus.fromEventBusArn(this, 'Bus', config.arn)
+        : EventBus.fromEventBusName(this, 'Bus', config.name ?? '');
+      this.created = false;
+      this.busReference = config.arn ?? this.bus.eventBusName;
+    }
+
+    if (!this.created && !props.archiveImportedBus) {
+      this.archive = undefined;
+      return;
+    }
+    const encryptArchive = this.created && encrypt;
+    this.archive = new Archive(this, 'Archive', {
+      sourceEventBus: encryptArchive ? this.busByLiteralArn(literalName) : this.bus,
+      description: `Every event from source "${props.source}", for replay`,
+      eventPattern: { source: [props.source] },
+      retention: Duration.days(props.archiveRetentionDays),
+      ...(encryptArchive ? { kmsKey: props.encryptionKey } : {}),
+    });
+    this.archive.node.addDependency(this.bus);
+    this.archive.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  }
+
+  /**
+   * The created bus addressed by an ARN built from its synth-time name. The archive writes its key
+   * policy statement with the bus's ARN; the bus's own ARN attribute there would make the key
+   * depend on the bus, which already depends on the key.
+   */
+  private busByLiteralArn(name: string | undefined): IEventBus {
+    const arn = Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: name });
+    return EventBus.fromEventBusArn(this, 'BusForArchive', arn);
+  }
+}

@@ -1,0 +1,133 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { describe, expect, it } from 'vitest';
+import { exampleConfig, resourcesOf, synthBridge } from './bridge-fixture.js';
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+/** Every statement of every identity policy in the template: AWS::IAM::Policy and inline role policies. */
+function identityStatements(template: Template): Statement[] {
+  const documents: { Statement: Statement[] }[] = [];
+  for (const [, policy] of resourcesOf(template, 'AWS::IAM::Policy')) {
+    documents.push(policy.Properties?.PolicyDocument as { Statement: Statement[] });
+  }
+  for (const [, role] of resourcesOf(template, 'AWS::IAM::Role')) {
+    for (const inline of (role.Properties?.Policies ?? []) as {
+      PolicyDocument: { Statement: Statement[] };
+    }[]) {
+      documents.push(inline.PolicyDocument);
+    }
+  }
+  return documents.flatMap((document) => document.Statement);
+}
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+const SENSITIVE = /^(events:PutEvents|secretsmanager:GetSecretValue|dynamodb:.*)$/;
+
+/** Statements that allow a sensitive action on every resource, or grant a service-wide wildcard. */
+function wildcardGrants(template: Template): string[] {
+  const findings: string[] = [];
+  for (const statement of identityStatements(template)) {
+    if (statement.Effect !== 'Allow') continue;
+    const resources = list(statement.Resource);
+    for (const action of list(statement.Action)) {
+      if (action === '*' || /^(events|secretsmanager|dynamodb|kms|sqs|logs):\*$/.test(action))
+        findings.push(action);
+      if (SENSITIVE.test(action) && resources.includes('*')) findings.push(`${action} on *`);
+    }
+  }
+  return findings;
+}
+
+describe('least privilege of the bridge', () => {
+  const config = exampleConfig();
+  const { template } = synthBridge(config, { exampleConsumer: true });
+
+  it('grants no PutEvents, GetSecretValue or DynamoDB action on every resource, and no service-wide wildcard', () => {
+    const statements = identityStatements(template);
+
+    expect(statements.length).toBeGreaterThan(5);
+    expect(wildcardGrants(template)).toEqual([]);
+  });
+
+  it('lets the poller read exactly the configured API key secrets', () => {
+    const secretResources = identityStatements(template)
+      .filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'))
+      .flatMap((s) => list(s.Resource));
+
+    expect(secretResources).toHaveLength(config.accounts.length);
+    expect(secretResources).toEqual(
+      expect.arrayContaining([
+        {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':secretsmanager:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':secret:cliniko-bridge/harbourside-physio-??????',
+            ],
+          ],
+        },
+        config.accounts[1]?.apiKeySecret,
+      ]),
+    );
+  });
+
+  it('scopes a secret given as a partial ARN to that secret', () => {
+    const partial = 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:cliniko/solo';
+    const solo = exampleConfig({ accounts: [{ id: 'solo-clinic', apiKeySecret: partial }] });
+    const statements = identityStatements(synthBridge(solo).template);
+
+    const resources = statements
+      .filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'))
+      .flatMap((s) => list(s.Resource));
+    expect(resources).toEqual([`${partial}-??????`]);
+  });
+
+  it('lets the poller put events on the bridge bus only', () => {
+    const putEvents = identityStatements(template).filter((s) => list(s.Action).includes('events:PutEvents'));
+
+    expect(putEvents.flatMap((s) => list(s.Resource))).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^BridgeEventsBus/), 'Arn'] },
+    ]);
+  });
+
+  it('attaches no managed policy to any role (no AWSLambdaBasicExecutionRole)', () => {
+    for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role')) {
+      expect([id, role.Properties?.ManagedPolicyArns]).toEqual([id, undefined]);
+    }
+  });
+
+  it('refuses non-TLS access to every queue and topic', () => {
+    const policies = [
+      ...resourcesOf(template, 'AWS::SQS::QueuePolicy'),
+      ...resourcesOf(template, 'AWS::SNS::TopicPolicy'),
+    ].map(([, p]) => JSON.stringify(p.Properties?.PolicyDocument));
+
+    expect(policies).toHaveLength(resourcesOf(template, 'AWS::SQS::Queue').length + 1);
+    for (const policy of policies) expect(policy).toContain('"aws:SecureTransport":"false"');
+  });
+});
+
+describe('the wildcard check itself', () => {
+  it('finds a PutEvents grant on every resource', () => {
+    const stack = new Stack(new App(), 'Probe');
+    const role = new Role(stack, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new PolicyStatement({ actions: ['events:PutEvents'], resources: ['*'] }));
+    role.addToPolicy(
+      new PolicyStatement({ actions: ['dynamodb:*'], resources: ['arn:aws:dynamodb:::table/x'] }),
+    );
+
+    expect(wildcardGrants(Template.fromStack(stack))).toEqual(['events:PutEvents on *', 'dynamodb:*']);
+  });
+});
