@@ -59,3 +59,20 @@ unset AWS_PROFILE AWS_SESSION_TOKEN
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 
 npx vitest run --config vitest.aws.config.ts "$@"
+
+# cfn-lint on the synthesized templates: errors fail the tier; warnings are printed and the ones
+# that remain are explained in the README ("Deploying to AWS"). Exit status is a bit mask:
+# 1 crash/usage, 2 errors, 4 warnings, 8 informational.
+cdk_out="$(mktemp -d -t cdk-out.XXXXXX)"
+trap 'stop_moto; rm -rf "$cdk_out"' EXIT
+echo "Synthesizing the CDK app for cfn-lint…" >&2
+CDK_DISABLE_CLI_TELEMETRY=true npx cdk synth --quiet --no-notices -o "$cdk_out" >/dev/null
+set +e
+"$venv/bin/cfn-lint" "$cdk_out"/*.template.json
+lint_status=$?
+set -e
+if (( lint_status & 3 )); then
+  echo "cfn-lint found errors in the synthesized templates (exit status $lint_status)." >&2
+  exit 1
+fi
+echo "cfn-lint: no errors in $(ls "$cdk_out"/*.template.json | wc -l) template(s) (exit status $lint_status)." >&2

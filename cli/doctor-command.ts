@@ -1,0 +1,172 @@
+/**
+ * `cliniko-bridge doctor`: checks an API key before it goes into a deployment — the shard and base
+ * URL, authentication, read permission per stream (one `per_page=1` request each) and the rate-limit
+ * headroom — and prints a table. Read-only. Exit 0 all ok, 3 the key was refused, 1 a stream failed.
+ */
+import { ClinikoClient } from '../shared/cliniko/client.js';
+import { baseUrlForKey } from '../shared/cliniko/shard.js';
+import { DEFAULT_RATE_PER_MINUTE } from '../shared/cliniko/token-bucket.js';
+import { USER_AGENT_EXAMPLE } from '../shared/cliniko/user-agent.js';
+import {
+  ClinikoAuthError,
+  ClinikoError,
+  ClinikoForbiddenError,
+  ClinikoUnavailableError,
+  ConfigError,
+} from '../shared/errors.js';
+import { STREAM_NAMES, STREAMS, type StreamDefinition } from '../shared/streams.js';
+import { parseFlags, wantsHelp } from './flags.js';
+import type { Command } from './main.js';
+import { API_KEY_ENV, baseUrlOf, USER_AGENT_ENV, userAgentFor } from './run-options.js';
+import { parseStreamList } from './stream-list.js';
+
+const USAGE = `Usage: cliniko-bridge doctor --api-key KEY --user-agent "Name (email)" [options]
+
+Checks a Cliniko API key without writing anything: the shard and base URL it maps to, that Cliniko
+accepts it, whether its user may read each stream, and the rate-limit headroom. Prints a table.
+
+Options:
+  --api-key KEY            the key to check (or env ${API_KEY_ENV})
+  --user-agent "Name (email)"  required by Cliniko (or env ${USER_AGENT_ENV}), e.g. "${USER_AGENT_EXAMPLE}"
+  --base-url URL           check against this base URL instead of the key's shard (e.g. a simulator)
+  --streams a,b,c          streams to check (default: all): ${STREAM_NAMES.join(', ')}
+  -h, --help               show this help
+
+Exit codes: 0 all checks passed, 3 Cliniko refused the key, 1 a stream cannot be read, 2 bad arguments.
+`;
+
+const OPTIONS = {
+  'api-key': { type: 'string' },
+  'base-url': { type: 'string' },
+  'user-agent': { type: 'string' },
+  streams: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Status = 'ok' | 'FAIL' | 'warn' | 'skipped';
+
+interface Row {
+  readonly check: string;
+  readonly status: Status;
+  readonly detail: string;
+}
+
+const SHARD_SUFFIX = /-([a-z]{2}\d{1,2})$/i;
+
+export const doctorCommand: Command = async (args, io) => {
+  if (wantsHelp(args)) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const values = parseFlags(args, 'doctor', OPTIONS);
+  const apiKey = (values['api-key'] ?? io.env[API_KEY_ENV] ?? '').trim();
+  if (apiKey === '') {
+    throw new ConfigError(
+      '--api-key',
+      `the key to check is required: pass --api-key KEY or set ${API_KEY_ENV}`,
+    );
+  }
+  const userAgent = userAgentFor(values['user-agent'] ?? io.env[USER_AGENT_ENV], false);
+  const baseUrl = values['base-url'] === undefined ? undefined : baseUrlOf(values['base-url']);
+  const streams = values.streams === undefined ? STREAMS : parseStreamList('--streams', values.streams);
+
+  const rows: Row[] = [shardRow(apiKey, baseUrl)];
+  const client = new ClinikoClient({ apiKey, userAgent, ...(baseUrl === undefined ? {} : { baseUrl }) });
+  let code = 0;
+  try {
+    const outcome = await checkStreams(client, streams);
+    rows.push(outcome.auth, ...outcome.streams);
+    const { requests, rateLimited } = client.stats;
+    rows.push({
+      check: 'rate limit',
+      status: rateLimited > 0 ? 'warn' : 'ok',
+      detail:
+        `${requests} request${requests === 1 ? '' : 's'} used by this check of ${DEFAULT_RATE_PER_MINUTE}/min per user; ` +
+        (rateLimited > 0
+          ? `${rateLimited} × 429 seen: other clients of this Cliniko user are using the budget the bridge needs`
+          : 'no 429 seen'),
+    });
+    code = outcome.auth.status === 'FAIL' ? 3 : rows.some((row) => row.status === 'FAIL') ? 1 : 0;
+  } finally {
+    await client.close();
+  }
+  io.stdout.write(formatTable(rows));
+  const failed = rows.filter((row) => row.status === 'FAIL').length;
+  io.stdout.write(
+    failed === 0 ? '\nAll checks passed.\n' : `\n${failed} check${failed === 1 ? '' : 's'} failed.\n`,
+  );
+  return code;
+};
+
+function shardRow(apiKey: string, baseUrl: string | undefined): Row {
+  const derived = baseUrlForKey(apiKey);
+  const suffix = SHARD_SUFFIX.test(apiKey)
+    ? `shard ${derived.shard} from the key's suffix`
+    : `the key has no shard suffix, so shard ${derived.shard} (old keys belong to au1)`;
+  if (baseUrl === undefined)
+    return { check: 'shard / base URL', status: 'ok', detail: `${derived.baseUrl} (${suffix})` };
+  const mismatch = baseUrl.startsWith('https://') && !baseUrl.startsWith(`https://api.${derived.shard}.`);
+  return {
+    check: 'shard / base URL',
+    status: mismatch ? 'warn' : 'ok',
+    detail: `${baseUrl} (given with --base-url; ${suffix}${mismatch ? ` → ${derived.baseUrl}` : ''})`,
+  };
+}
+
+async function checkStreams(
+  client: ClinikoClient,
+  streams: readonly StreamDefinition[],
+): Promise<{ auth: Row; streams: Row[] }> {
+  const rows: Row[] = [];
+  let auth: Row = { check: 'authentication', status: 'skipped', detail: 'no request was made' };
+  for (const [index, stream] of streams.entries()) {
+    const check = `stream ${stream.name}`;
+    try {
+      const page = await client.listPage(stream.path, stream.arrayKey, {
+        filters: stream.revealFilters,
+        perPage: 1,
+        page: 1,
+      });
+      const count = page.totalEntries === undefined ? '' : ` (${page.totalEntries} records)`;
+      rows.push({ check, status: 'ok', detail: `readable${count}` });
+      if (auth.status === 'skipped')
+        auth = { check: 'authentication', status: 'ok', detail: 'Cliniko accepted the key' };
+    } catch (error) {
+      if (error instanceof ClinikoAuthError) {
+        auth = { check: 'authentication', status: 'FAIL', detail: error.message };
+        rows.push(...skipped(streams.slice(index), 'not checked: the key was refused'));
+        break;
+      }
+      if (error instanceof ClinikoForbiddenError) {
+        if (auth.status === 'skipped')
+          auth = { check: 'authentication', status: 'ok', detail: 'Cliniko accepted the key' };
+        rows.push({
+          check,
+          status: 'FAIL',
+          detail: `no permission (403): give the key's Cliniko user access to ${stream.name}, or leave the stream out with --streams`,
+        });
+        continue;
+      }
+      if (!(error instanceof ClinikoError)) throw error;
+      rows.push({ check, status: 'FAIL', detail: error.message });
+      if (error instanceof ClinikoUnavailableError) {
+        // Unreachable: every other request would wait out the same retries.
+        rows.push(...skipped(streams.slice(index + 1), 'not checked: Cliniko was unreachable'));
+        break;
+      }
+    }
+  }
+  return { auth, streams: rows };
+}
+
+function skipped(streams: readonly StreamDefinition[], detail: string): Row[] {
+  return streams.map((stream) => ({ check: `stream ${stream.name}`, status: 'skipped', detail }));
+}
+
+function formatTable(rows: readonly Row[]): string {
+  const checkWidth = Math.max(5, ...rows.map((row) => row.check.length));
+  const statusWidth = Math.max(6, ...rows.map((row) => row.status.length));
+  const line = (check: string, status: string, detail: string) =>
+    `${check.padEnd(checkWidth)}  ${status.padEnd(statusWidth)}  ${detail}`.trimEnd();
+  return `${[line('CHECK', 'STATUS', 'DETAIL'), ...rows.map((row) => line(row.check, row.status, row.detail))].join('\n')}\n`;
+}

@@ -1,0 +1,164 @@
+/**
+ * The polling loop of `cliniko-bridge run`: `once()` runs the engine until every stream is caught
+ * up; `loop()` runs it every interval until a stop is requested. The engine itself (`syncAccount`)
+ * is the same one the Lambda poller calls.
+ */
+
+import type { StreamReport, SyncReport } from '../shared/engine/report.js';
+import { type SyncDeps, type SyncOptions, syncAccount } from '../shared/engine/sync.js';
+import { BridgeError, ClinikoAuthError, ClinikoForbiddenError, ConfigError } from '../shared/errors.js';
+import { formatDuration } from './duration.js';
+import type { Progress } from './progress.js';
+import type { Shutdown } from './shutdown.js';
+
+export interface PollRunnerProps {
+  readonly deps: SyncDeps;
+  /** One entry per group of streams sharing event options (one for the CLI). */
+  readonly syncOptions: readonly SyncOptions[];
+  readonly intervalMs: number;
+  readonly shutdown: Shutdown;
+  readonly progress: Progress;
+  readonly stderr: NodeJS.WritableStream;
+  /** Print a line per poll that published events (when no console sink shows them). */
+  readonly announceEvents: boolean;
+  readonly now?: () => number;
+}
+
+const LEASE_RETRY_MS = 2000;
+const FORBIDDEN_ERRORS = [ClinikoForbiddenError.name, ClinikoAuthError.name];
+
+export class PollRunner {
+  private readonly reportedFailures = new Set<string>();
+  private readonly now: () => number;
+
+  constructor(private readonly props: PollRunnerProps) {
+    this.now = props.now ?? Date.now;
+  }
+
+  /** Runs until caught up (or stopped); the exit code: 0, 3 (a stream was refused access) or 1. */
+  async once(): Promise<number> {
+    const { shutdown, stderr } = this.props;
+    const started = this.now();
+    const leaseWaitMs = Math.max(...this.props.syncOptions.map((o) => o.leaseTtlMs)) + 5000;
+    const totals: Record<string, number> = {};
+    let waitingSince: number | undefined;
+    for (;;) {
+      const reports = await this.poll();
+      for (const report of reports) addEvents(totals, report.streams);
+      if (shutdown.signal.aborted) {
+        stderr.write(`Stopped: ${describeEvents(totals)}; cursors saved, the next run resumes from them.\n`);
+        return 0;
+      }
+      if (reports.some((report) => report.skipped === 'lease-held')) {
+        const account = this.props.syncOptions[0]?.account ?? '';
+        if (waitingSince === undefined) {
+          waitingSince = this.now();
+          stderr.write(`Another poller holds the lease of account "${account}"; waiting for it…\n`);
+        }
+        if (this.now() - waitingSince > leaseWaitMs) {
+          throw new BridgeError(
+            `another poller still holds the lease of account "${account}" after ${formatDuration(leaseWaitMs)}; ` +
+              'stop the other cliniko-bridge process (or wait for its lease to expire) and try again',
+          );
+        }
+        await shutdown.sleep(LEASE_RETRY_MS);
+        continue;
+      }
+      const failed = reports.flatMap((report) =>
+        report.streams.filter((stream) => stream.stopped === 'failed'),
+      );
+      for (const stream of failed) stderr.write(`Stream ${stream.stream} failed: ${failureText(stream)}\n`);
+      if (failed.length > 0)
+        return failed.some((s) => FORBIDDEN_ERRORS.includes(s.error?.name ?? '')) ? 3 : 1;
+      if (reports.every((report) => report.stopped === 'caught-up')) {
+        const seconds = ((this.now() - started) / 1000).toFixed(1);
+        stderr.write(`Caught up: ${describeEvents(totals)} in ${seconds}s.\n`);
+        return 0;
+      }
+    }
+  }
+
+  /** Polls every interval until a stop is requested; transient failures wait for the next poll. */
+  async loop(): Promise<number> {
+    const { shutdown, stderr, intervalMs } = this.props;
+    while (!shutdown.signal.aborted) {
+      const started = this.now();
+      try {
+        const reports = await this.poll();
+        this.reportFailures(reports);
+        const totals: Record<string, number> = {};
+        for (const report of reports) addEvents(totals, report.streams);
+        if (this.props.announceEvents && Object.keys(totals).length > 0) {
+          stderr.write(`${new Date().toISOString().slice(11, 19)}  published ${describeEvents(totals)}\n`);
+        }
+      } catch (error) {
+        if (isFatal(error)) throw error;
+        const message = error instanceof BridgeError ? error.message : 'unexpected error';
+        stderr.write(`Poll failed: ${message}. Trying again in ${formatDuration(intervalMs)}.\n`);
+      }
+      await shutdown.sleep(Math.max(0, intervalMs - (this.now() - started)));
+    }
+    stderr.write('Stopped: cursors saved, the next run resumes from them.\n');
+    return 0;
+  }
+
+  private async poll(): Promise<SyncReport[]> {
+    const { deps, syncOptions, progress, shutdown } = this.props;
+    progress.reset();
+    try {
+      const reports: SyncReport[] = [];
+      for (const options of syncOptions) {
+        if (shutdown.signal.aborted) break;
+        reports.push(await syncAccount(deps, options));
+      }
+      return reports;
+    } finally {
+      progress.reset();
+    }
+  }
+
+  /** Each stream failure once per kind, so a stream without permission does not flood the terminal. */
+  private reportFailures(reports: readonly SyncReport[]): void {
+    for (const stream of reports.flatMap((report) => report.streams)) {
+      if (stream.stopped !== 'failed') continue;
+      const key = `${stream.stream}:${stream.error?.name ?? ''}`;
+      if (this.reportedFailures.has(key)) continue;
+      this.reportedFailures.add(key);
+      this.props.stderr.write(
+        `Stream ${stream.stream} failed: ${failureText(stream)}. The other streams go on; it is retried every poll.\n`,
+      );
+    }
+    if (reports.some((report) => report.skipped === 'lease-held')) {
+      this.props.stderr.write('Another poller holds the lease of this account; skipped this poll.\n');
+    }
+  }
+}
+
+/** Errors that polling again cannot fix: bad configuration, a refused key, or a bug. */
+function isFatal(error: unknown): boolean {
+  return (
+    !(error instanceof BridgeError) ||
+    error instanceof ConfigError ||
+    error instanceof ClinikoAuthError ||
+    error instanceof ClinikoForbiddenError
+  );
+}
+
+function failureText(stream: StreamReport): string {
+  return stream.error?.message ?? stream.error?.name ?? 'unknown error';
+}
+
+function addEvents(totals: Record<string, number>, streams: readonly StreamReport[]): void {
+  for (const stream of streams) {
+    for (const [action, count] of Object.entries(stream.events))
+      totals[action] = (totals[action] ?? 0) + (count ?? 0);
+  }
+}
+
+function describeEvents(totals: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(totals).filter(([, n]) => n > 0);
+  const sum = entries.reduce((total, [, n]) => total + n, 0);
+  if (sum === 0) return 'no new events';
+  const parts = entries.sort(([a], [b]) => a.localeCompare(b)).map(([action, n]) => `${action} ${n}`);
+  return `${sum} event${sum === 1 ? '' : 's'} (${parts.join(', ')})`;
+}

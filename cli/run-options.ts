@@ -1,0 +1,246 @@
+/**
+ * The flags of `cliniko-bridge run`, parsed and validated before anything starts: every mistake is a
+ * `ConfigError` naming the flag (or environment variable) and saying how to fix it (exit code 2).
+ */
+import { resolve } from 'node:path';
+import { USER_AGENT_EXAMPLE, validateUserAgent } from '../shared/cliniko/user-agent.js';
+import { ACCOUNT_ID_PATTERN } from '../shared/config/schema.js';
+import { ConfigError } from '../shared/errors.js';
+import type { PayloadMode } from '../shared/events/contract.js';
+import { parseSinkSpec, type SinkSpec } from '../shared/sinks/sink-spec.js';
+import { STREAM_NAMES, STREAMS, type StreamDefinition } from '../shared/streams.js';
+import { parseDuration } from './duration.js';
+import { parseFlags } from './flags.js';
+import { parseStreamList } from './stream-list.js';
+
+export const API_KEY_ENV = 'CLINIKO_API_KEY';
+export const USER_AGENT_ENV = 'CLINIKO_USER_AGENT';
+export const DEFAULT_STATE_DIR = '.cliniko-bridge';
+/** The User-Agent of `--simulate` runs: the simulator enforces the format like Cliniko does. */
+export const SIMULATOR_USER_AGENT = 'Cliniko Change Bridge local (bridge@example.com)';
+
+export const RUN_DEFAULTS = {
+  intervalMs: 30_000,
+  simulateIntervalMs: 5_000,
+  account: 'default',
+  simulateAccount: 'simulator',
+  startFrom: 'now',
+  payload: 'full',
+} as const;
+
+export type ClinikoSource =
+  | { readonly kind: 'simulate' }
+  | { readonly kind: 'cliniko'; readonly apiKey: string; readonly baseUrl: string | undefined };
+
+export type StateLocation =
+  | { readonly kind: 'dir'; readonly path: string }
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'table'; readonly tableName: string };
+
+export interface RunOptions {
+  readonly source: ClinikoSource;
+  readonly userAgent: string;
+  readonly account: string;
+  readonly streams: readonly StreamDefinition[];
+  readonly intervalMs: number;
+  /** `now`, `beginning` or an ISO UTC instant. */
+  readonly startFrom: string;
+  readonly state: StateLocation;
+  readonly sinks: readonly SinkSpec[];
+  readonly payload: PayloadMode;
+  readonly once: boolean;
+}
+
+export const RUN_USAGE = `Usage: cliniko-bridge run [--simulate | --api-key KEY] [options]
+
+Polls a Cliniko account for changes and publishes change events until Ctrl-C (or once, with --once).
+
+Options:
+  --simulate               start a built-in Cliniko simulator with background changes and poll it
+  --api-key KEY            a real Cliniko API key (or env ${API_KEY_ENV})
+  --base-url URL           Cliniko API base URL (default: from the key's shard, e.g. https://api.au2.cliniko.com/v1)
+  --user-agent "Name (email)"  required for a real account (or env ${USER_AGENT_ENV}), e.g. "${USER_AGENT_EXAMPLE}"
+  --account ID             account id used in events and state keys (default: ${RUN_DEFAULTS.account}; ${RUN_DEFAULTS.simulateAccount} with --simulate)
+  --streams a,b,c          streams to poll (default: all): ${STREAM_NAMES.join(', ')}
+  --interval DURATION      time between polls, e.g. 30s, 1m, 5m (default: 30s; 5s with --simulate)
+  --start-from WHEN        now | beginning | an ISO UTC instant; only for streams without saved state (default: now)
+  --state-dir DIR          local state store on disk, resumed on restart (default: ${DEFAULT_STATE_DIR}/; in memory with --simulate)
+  --table NAME             a real DynamoDB table instead (credentials and region from the standard AWS environment)
+  --sink SPEC              repeatable: console | ndjson:PATH | webhook:URL | eventbridge:BUS_NAME (default: console)
+  --payload MODE           full | changes | ids (default: full)
+  --once                   poll every stream until caught up, then exit
+  -h, --help               show this help
+
+Exit codes: 0 ok, 2 bad arguments or configuration, 3 Cliniko refused the key or a permission, 1 anything else.
+`;
+
+const OPTIONS = {
+  simulate: { type: 'boolean' },
+  'api-key': { type: 'string' },
+  'base-url': { type: 'string' },
+  'user-agent': { type: 'string' },
+  account: { type: 'string' },
+  streams: { type: 'string' },
+  interval: { type: 'string' },
+  'start-from': { type: 'string' },
+  'state-dir': { type: 'string' },
+  table: { type: 'string' },
+  sink: { type: 'string', multiple: true },
+  payload: { type: 'string' },
+  once: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseFlags<typeof OPTIONS>>;
+
+const PAYLOAD_MODES: readonly PayloadMode[] = ['full', 'changes', 'ids'];
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** Validates every flag; `env` supplies the documented environment variables. */
+export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv): RunOptions {
+  const values = parseFlags(args, 'run', OPTIONS);
+  const simulate = values.simulate === true;
+  const source = clinikoSource(values, env, simulate);
+  const userAgent = userAgentFor(values['user-agent'] ?? env[USER_AGENT_ENV], simulate);
+  const account = values.account ?? (simulate ? RUN_DEFAULTS.simulateAccount : RUN_DEFAULTS.account);
+  if (!ACCOUNT_ID_PATTERN.test(account)) {
+    throw new ConfigError(
+      '--account',
+      'must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit, e.g. --account main-clinic',
+    );
+  }
+  return {
+    source,
+    userAgent,
+    account,
+    streams: values.streams === undefined ? STREAMS : parseStreamList('--streams', values.streams),
+    intervalMs:
+      values.interval === undefined
+        ? simulate
+          ? RUN_DEFAULTS.simulateIntervalMs
+          : RUN_DEFAULTS.intervalMs
+        : parseDuration('--interval', values.interval, { minMs: 1000, maxMs: 86_400_000 }),
+    startFrom: startFromOf(values['start-from'] ?? RUN_DEFAULTS.startFrom),
+    state: stateOf(values, simulate),
+    sinks: (values.sink ?? ['console']).map((spec) => parseSinkSpec(spec, env)),
+    payload: payloadOf(values.payload ?? RUN_DEFAULTS.payload),
+    once: values.once === true,
+  };
+}
+
+function clinikoSource(values: Values, env: NodeJS.ProcessEnv, simulate: boolean): ClinikoSource {
+  if (simulate) {
+    if (values['api-key'] !== undefined) {
+      throw new ConfigError(
+        '--simulate',
+        'use either --simulate (built-in simulator) or --api-key (a real account), not both',
+      );
+    }
+    if (values['base-url'] !== undefined) {
+      throw new ConfigError(
+        '--base-url',
+        '--simulate starts its own simulator; leave out --base-url, or drop --simulate',
+      );
+    }
+    return { kind: 'simulate' };
+  }
+  const apiKey = (values['api-key'] ?? env[API_KEY_ENV] ?? '').trim();
+  if (apiKey === '') {
+    throw new ConfigError(
+      '--api-key',
+      `no Cliniko account given: pass --api-key KEY (or set ${API_KEY_ENV}) for a real account, ` +
+        'or --simulate to try the bridge against the built-in simulator',
+    );
+  }
+  const baseUrl = values['base-url'];
+  return { kind: 'cliniko', apiKey, baseUrl: baseUrl === undefined ? undefined : baseUrlOf(baseUrl) };
+}
+
+/** `--base-url`: https, or plain http to this machine only (a simulator). */
+export function baseUrlOf(text: string): string {
+  const example = 'e.g. --base-url https://api.au2.cliniko.com/v1';
+  if (!URL.canParse(text.trim())) throw new ConfigError('--base-url', `is not a URL; ${example}`);
+  const url = new URL(text.trim());
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError('--base-url', `must not contain credentials, a query or a fragment; ${example}`);
+  }
+  // An API key must never cross a network in clear text: plain HTTP only to this machine (a simulator).
+  const local = url.protocol === 'http:' && LOOPBACK.includes(url.hostname);
+  if (url.protocol !== 'https:' && !local) {
+    throw new ConfigError(
+      '--base-url',
+      `must use https (plain http only for 127.0.0.1/localhost); ${example}`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** `--user-agent`/`CLINIKO_USER_AGENT`: required and validated for a real account. */
+export function userAgentFor(value: string | undefined, simulate: boolean): string {
+  if (value === undefined || value.trim() === '') {
+    if (simulate) return SIMULATOR_USER_AGENT;
+    throw new ConfigError(
+      '--user-agent',
+      `is required for a real Cliniko account: Cliniko identifies clients by a User-Agent of the form "Name (email@domain)". ` +
+        `Pass e.g. --user-agent "${USER_AGENT_EXAMPLE}" or set ${USER_AGENT_ENV}`,
+    );
+  }
+  try {
+    return validateUserAgent(value);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(
+      '--user-agent',
+      `must look like "Name (email@domain)", e.g. --user-agent "${USER_AGENT_EXAMPLE}" (or set ${USER_AGENT_ENV}); ` +
+        'Cliniko may block clients without a real contact email',
+    );
+  }
+}
+
+function startFromOf(text: string): string {
+  if (text === 'now' || text === 'beginning') return text;
+  const parsed = new Date(text);
+  // The round trip rejects impossible dates such as February 30th, which Date would roll over.
+  if (
+    !ISO_UTC.test(text) ||
+    Number.isNaN(parsed.getTime()) ||
+    parsed.toISOString().slice(0, 19) !== text.slice(0, 19)
+  ) {
+    throw new ConfigError(
+      '--start-from',
+      'expected now, beginning or a UTC instant such as 2026-01-31T00:00:00Z',
+    );
+  }
+  if (parsed.getTime() > Date.now())
+    throw new ConfigError('--start-from', 'is in the future; use now instead');
+  return text;
+}
+
+function stateOf(values: Values, simulate: boolean): StateLocation {
+  const dir = values['state-dir'];
+  const table = values.table;
+  if (dir !== undefined && table !== undefined) {
+    throw new ConfigError('--table', 'use either --state-dir (local store) or --table (DynamoDB), not both');
+  }
+  if (table !== undefined) {
+    if (!TABLE_NAME.test(table)) {
+      throw new ConfigError('--table', 'must be a DynamoDB table name: 3-255 letters, digits, _ . or -');
+    }
+    return { kind: 'table', tableName: table };
+  }
+  if (dir !== undefined) {
+    if (dir.trim() === '')
+      throw new ConfigError('--state-dir', 'must name a directory, e.g. --state-dir .cliniko-bridge');
+    return { kind: 'dir', path: resolve(dir) };
+  }
+  // The simulated account is new on every start, so state from an earlier simulation would not match it.
+  return simulate ? { kind: 'memory' } : { kind: 'dir', path: resolve(DEFAULT_STATE_DIR) };
+}
+
+function payloadOf(text: string): PayloadMode {
+  const mode = PAYLOAD_MODES.find((m) => m === text);
+  if (mode === undefined) throw new ConfigError('--payload', `expected one of ${PAYLOAD_MODES.join(', ')}`);
+  return mode;
+}

@@ -1,0 +1,114 @@
+/**
+ * Opens the state store `run` keeps its cursors, leases and record fingerprints in: an embedded
+ * DynamoDB-compatible store (dynalite) on disk under `--state-dir` or in memory, or a real DynamoDB
+ * table (`--table`, configured by the standard AWS environment).
+ */
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import type { StateStore } from '../shared/engine/ports.js';
+import { ConfigError } from '../shared/errors.js';
+import { localDynamoDbClient, startDynalite } from '../shared/state/dynalite-server.js';
+import { createStateTable, DynamoDbStateStore } from '../shared/state/dynamodb-state-store.js';
+import type { StateLocation } from './run-options.js';
+
+/** The table inside the embedded store. */
+export const LOCAL_TABLE_NAME = 'cliniko-bridge-state';
+
+export interface OpenedState {
+  readonly store: StateStore;
+  /** For the start-up message, e.g. `.cliniko-bridge/ (local)`. */
+  readonly description: string;
+  /**
+   * Lease owner to use, when this process is known to be the store's only user (the embedded store
+   * is locked to one process): re-taking its own lease lets a run follow a forced stop at once.
+   */
+  readonly leaseOwner: string | undefined;
+  close(): Promise<void>;
+}
+
+export async function openState(location: StateLocation): Promise<OpenedState> {
+  if (location.kind === 'table') return openTable(location.tableName);
+  const unlock = location.kind === 'dir' ? await lockStateDir(location.path) : async () => {};
+  try {
+    const server = await startDynalite(
+      location.kind === 'dir' ? { path: join(location.path, 'dynalite') } : {},
+    );
+    const client = localDynamoDbClient(server.endpoint);
+    await createStateTable(client, LOCAL_TABLE_NAME);
+    return {
+      store: new DynamoDbStateStore({ client, tableName: LOCAL_TABLE_NAME }),
+      description:
+        location.kind === 'dir' ? `${location.path} (embedded store)` : 'in memory (embedded store)',
+      leaseOwner: 'local-runner',
+      close: async () => {
+        client.destroy();
+        await server.close();
+        await unlock();
+      },
+    };
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}
+
+async function openTable(tableName: string): Promise<OpenedState> {
+  const client = new DynamoDBClient({});
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    client.destroy();
+    if (error instanceof ResourceNotFoundException) {
+      throw new ConfigError(
+        '--table',
+        `no DynamoDB table "${tableName}" in the configured region; deploy the stack, check AWS_REGION, or use --state-dir for a local store`,
+      );
+    }
+    throw error;
+  }
+  return {
+    store: new DynamoDbStateStore({ client, tableName }),
+    description: `DynamoDB table ${tableName}`,
+    leaseOwner: undefined,
+    close: async () => client.destroy(),
+  };
+}
+
+/**
+ * One process per state directory: the embedded store's files cannot be shared, and a second
+ * process would crash inside the store instead of failing with a clear message.
+ */
+async function lockStateDir(dir: string): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const lockPath = join(dir, 'lock');
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const file = await open(lockPath, 'wx', 0o600);
+      await file.writeFile(`${process.pid}\n`);
+      await file.close();
+      return () => rm(lockPath, { force: true });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      const holder = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+        throw new ConfigError(
+          '--state-dir',
+          `${dir} is in use by another cliniko-bridge process (pid ${holder}); stop it first or choose another --state-dir`,
+        );
+      }
+      // The holder died without cleaning up: the lock is stale.
+      await rm(lockPath, { force: true });
+    }
+  }
+  throw new ConfigError('--state-dir', `could not lock ${dir}; check that the directory is writable`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
