@@ -69,7 +69,7 @@ export function classify(
     ...(context.storeSnapshots ? { snapshot: record } : {}),
   };
 
-  if (stored === undefined) return { event: firstSighting(context, record, hashes), state, write: true };
+  if (stored === undefined) return { event: firstSighting(context, record), state, write: true };
 
   const action = transition(context.stream, stored, flags);
   if (action === undefined && stored.fingerprint === fingerprint)
@@ -82,11 +82,7 @@ export function classify(
   return { event, state, write: true };
 }
 
-function firstSighting(
-  context: ClassifyContext,
-  record: ClinikoRecord,
-  hashes: Readonly<Record<string, string>>,
-): Observation {
+function firstSighting(context: ClassifyContext, record: ClinikoRecord): Observation {
   const origin = parseTimestamp(context.origin) ?? 0;
   const sinceOrigin = (field: string): boolean =>
     (parseTimestamp(record[field]) ?? Number.NEGATIVE_INFINITY) >= origin;
@@ -102,8 +98,8 @@ function firstSighting(
           ? 'cancelled'
           : undefined;
   const action: Action = lifecycleAction ?? (created ? 'created' : context.backfill ? 'snapshot' : 'updated');
-  // A record created since the origin is all news: every field counts as changed.
-  return { action, changedFields: created ? Object.keys(hashes).sort() : null };
+  // No earlier version was ever published, so there is nothing to compare with (design §3).
+  return { action, changedFields: null };
 }
 
 /** The lifecycle action between two observations, by precedence; `undefined` if none. */

@@ -37,18 +37,11 @@ function seen(ctx: ClassifyContext, record: ClinikoRecord): RecordState {
 }
 
 describe('classify: first sightings', () => {
-  it('reports a record created since the origin as created, listing every field', () => {
+  it('reports a record created since the origin as created, with no changes (there is no earlier version)', () => {
     const result = classify(context(), patient(), undefined);
 
     expect(result.event?.action).toBe('created');
-    expect(result.event?.changedFields).toEqual([
-      'archived_at',
-      'created_at',
-      'deleted_at',
-      'email',
-      'first_name',
-      'id',
-    ]);
+    expect(result.event?.changedFields).toBeNull();
     expect(result.write).toBe(true);
   });
 
