@@ -11,7 +11,6 @@ import {
   CreateQueueCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
-  ReceiveMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -21,7 +20,7 @@ import type { ChangeEvent } from '../../shared/events/contract.js';
 import { safeParseChangeEvent } from '../../shared/events/schema.js';
 import { EventBridgePublisher } from '../../shared/publish/eventbridge-publisher.js';
 import { findStream } from '../../shared/streams.js';
-import { requireMotoEndpoint, uniqueName } from './moto-endpoint.js';
+import { drainQueue, requireMotoEndpoint, uniqueName, withEnvelopeAccount } from './moto-endpoint.js';
 
 const busName = uniqueName('bridge-bus');
 const ruleName = uniqueName('patients-only');
@@ -106,23 +105,6 @@ function updatedEvent(streamName: string, index: number): ChangeEvent {
   );
 }
 
-/** moto 5.2.5's delivery template leaves out the envelope `account` that EventBridge sends; add it back. */
-function withEnvelopeAccount(body: unknown): unknown {
-  if (typeof body !== 'object' || body === null || 'account' in body) return body;
-  return { ...body, account: '123456789012' };
-}
-
-async function drainQueue(): Promise<unknown[]> {
-  const bodies: unknown[] = [];
-  for (;;) {
-    const { Messages } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    if (Messages === undefined || Messages.length === 0) return bodies;
-    for (const message of Messages) bodies.push(JSON.parse(message.Body ?? 'null'));
-  }
-}
-
 describe('EventBridgePublisher against EventBridge (moto)', () => {
   it('delivers every event in several batches, and a rule routes exactly the patient events intact', async () => {
     const patients = Array.from({ length: 14 }, (_, i) => updatedEvent('patients', i));
@@ -131,7 +113,7 @@ describe('EventBridgePublisher against EventBridge (moto)', () => {
     const publisher = new EventBridgePublisher({ client: eventBridge, busName });
 
     await publisher.publish(mixed);
-    const delivered = await drainQueue();
+    const delivered = await drainQueue(sqs, queueUrl);
 
     expect(publisher.publisherStats).toMatchObject({ calls: 3, entries: 23, retries: 0 });
     const received = delivered.map((body) => {

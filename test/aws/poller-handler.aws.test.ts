@@ -13,12 +13,7 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { awsPollerDeps } from '../../functions/poller/aws-deps.js';
 import { makeHandler } from '../../functions/poller/handler.js';
@@ -28,7 +23,7 @@ import { safeParseChangeEvent } from '../../shared/events/schema.js';
 import { createStateTable } from '../../shared/state/dynamodb-state-store.js';
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { createRecord, lambdaContext, USER_AGENT } from '../functions/poller/poller-harness.js';
-import { requireMotoEndpoint, uniqueName } from './moto-endpoint.js';
+import { drainQueue, requireMotoEndpoint, uniqueName, withEnvelopeAccount } from './moto-endpoint.js';
 
 const account = 'moto-clinic';
 const busName = uniqueName('clinic-events');
@@ -95,25 +90,12 @@ afterAll(async () => {
   await sim?.close();
 });
 
-/** moto 5.2.5's delivery template leaves out the envelope `account` that EventBridge sends; add it back. */
-function withEnvelopeAccount(body: unknown): unknown {
-  if (typeof body !== 'object' || body === null || 'account' in body) return body;
-  return { ...body, account: '123456789012' };
-}
-
-async function drainQueue(): Promise<ChangeEvent[]> {
-  const events: ChangeEvent[] = [];
-  for (;;) {
-    const { Messages } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    if (Messages === undefined || Messages.length === 0) return events;
-    for (const message of Messages) {
-      const parsed = safeParseChangeEvent(withEnvelopeAccount(JSON.parse(message.Body ?? 'null')));
-      if (!parsed.success) throw new Error(`delivered event breaks the contract: ${parsed.error.message}`);
-      events.push(parsed.data);
-    }
-  }
+async function drainEvents(): Promise<ChangeEvent[]> {
+  return (await drainQueue(sqs, queueUrl)).map((body) => {
+    const parsed = safeParseChangeEvent(withEnvelopeAccount(body));
+    if (!parsed.success) throw new Error(`delivered event breaks the contract: ${parsed.error.message}`);
+    return parsed.data;
+  });
 }
 
 /** Every patient, archived ones included (the bridge reveals them on purpose). */
@@ -153,7 +135,7 @@ describe('poller handler against moto and the simulator', () => {
     const handler = handlerFor();
 
     const first = await handler({ account }, lambdaContext());
-    const snapshots = await drainQueue();
+    const snapshots = await drainEvents();
 
     expect(first.stopped).toBe('caught-up');
     expect(snapshots.length).toBe(await allPatients());
@@ -165,7 +147,7 @@ describe('poller handler against moto and the simulator', () => {
       last_name: 'Person',
     });
     const second = await handler({ account }, lambdaContext());
-    const delivered = await drainQueue();
+    const delivered = await drainEvents();
 
     expect(second.stopped).toBe('caught-up');
     expect(delivered.map((e) => [e['detail-type'], e.detail.recordId])).toEqual([
