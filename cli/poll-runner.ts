@@ -13,8 +13,7 @@ import type { Shutdown } from './shutdown.js';
 
 export interface PollRunnerProps {
   readonly deps: SyncDeps;
-  /** One entry per group of streams sharing event options (one for the CLI). */
-  readonly syncOptions: readonly SyncOptions[];
+  readonly syncOptions: SyncOptions;
   readonly intervalMs: number;
   readonly shutdown: Shutdown;
   readonly progress: Progress;
@@ -39,18 +38,18 @@ export class PollRunner {
   async once(): Promise<number> {
     const { shutdown, stderr } = this.props;
     const started = this.now();
-    const leaseWaitMs = Math.max(...this.props.syncOptions.map((o) => o.leaseTtlMs)) + 5000;
+    const leaseWaitMs = this.props.syncOptions.leaseTtlMs + 5000;
     const totals: Record<string, number> = {};
     let waitingSince: number | undefined;
     for (;;) {
-      const reports = await this.poll();
-      for (const report of reports) addEvents(totals, report.streams);
+      const report = await this.poll();
+      addEvents(totals, report.streams);
       if (shutdown.signal.aborted) {
         stderr.write(`Stopped: ${describeEvents(totals)}; cursors saved, the next run resumes from them.\n`);
         return 0;
       }
-      if (reports.some((report) => report.skipped === 'lease-held')) {
-        const account = this.props.syncOptions[0]?.account ?? '';
+      if (report.skipped === 'lease-held') {
+        const { account } = this.props.syncOptions;
         if (waitingSince === undefined) {
           waitingSince = this.now();
           stderr.write(`Another poller holds the lease of account "${account}"; waiting for it…\n`);
@@ -64,13 +63,11 @@ export class PollRunner {
         await shutdown.sleep(LEASE_RETRY_MS);
         continue;
       }
-      const failed = reports.flatMap((report) =>
-        report.streams.filter((stream) => stream.stopped === 'failed'),
-      );
+      const failed = report.streams.filter((stream) => stream.stopped === 'failed');
       for (const stream of failed) stderr.write(`Stream ${stream.stream} failed: ${failureText(stream)}\n`);
       if (failed.length > 0)
         return failed.some((s) => FORBIDDEN_ERRORS.includes(s.error?.name ?? '')) ? 3 : 1;
-      if (reports.every((report) => report.stopped === 'caught-up')) {
+      if (report.stopped === 'caught-up') {
         const seconds = ((this.now() - started) / 1000).toFixed(1);
         stderr.write(`Caught up: ${describeEvents(totals)} in ${seconds}s.\n`);
         return 0;
@@ -84,10 +81,10 @@ export class PollRunner {
     while (!shutdown.signal.aborted) {
       const started = this.now();
       try {
-        const reports = await this.poll();
-        this.reportFailures(reports);
+        const report = await this.poll();
+        this.reportFailures(report);
         const totals: Record<string, number> = {};
-        for (const report of reports) addEvents(totals, report.streams);
+        addEvents(totals, report.streams);
         if (this.props.announceEvents && Object.keys(totals).length > 0) {
           stderr.write(`${new Date().toISOString().slice(11, 19)}  published ${describeEvents(totals)}\n`);
         }
@@ -102,24 +99,19 @@ export class PollRunner {
     return 0;
   }
 
-  private async poll(): Promise<SyncReport[]> {
-    const { deps, syncOptions, progress, shutdown } = this.props;
+  private async poll(): Promise<SyncReport> {
+    const { deps, syncOptions, progress } = this.props;
     progress.reset();
     try {
-      const reports: SyncReport[] = [];
-      for (const options of syncOptions) {
-        if (shutdown.signal.aborted) break;
-        reports.push(await syncAccount(deps, options));
-      }
-      return reports;
+      return await syncAccount(deps, syncOptions);
     } finally {
       progress.reset();
     }
   }
 
   /** Each stream failure once per kind, so a stream without permission does not flood the terminal. */
-  private reportFailures(reports: readonly SyncReport[]): void {
-    for (const stream of reports.flatMap((report) => report.streams)) {
+  private reportFailures(report: SyncReport): void {
+    for (const stream of report.streams) {
       if (stream.stopped !== 'failed') continue;
       const key = `${stream.stream}:${stream.error?.name ?? ''}`;
       if (this.reportedFailures.has(key)) continue;
@@ -128,7 +120,7 @@ export class PollRunner {
         `Stream ${stream.stream} failed: ${failureText(stream)}. The other streams go on; it is retried every poll.\n`,
       );
     }
-    if (reports.some((report) => report.skipped === 'lease-held')) {
+    if (report.skipped === 'lease-held') {
       this.props.stderr.write('Another poller holds the lease of this account; skipped this poll.\n');
     }
   }

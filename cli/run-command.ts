@@ -106,7 +106,7 @@ async function run(
  * The engine options, from the same configuration schema and defaults as the Lambda poller. `--once`
  * also reads every `/deleted` feed, so "caught up" includes deletions whatever the feed interval.
  */
-function syncOptionsOf(options: RunOptions, signal: AbortSignal): SyncOptions[] {
+function syncOptionsOf(options: RunOptions, signal: AbortSignal): SyncOptions {
   const config = parseBridgeConfig({
     accounts: [
       { id: options.account, apiKeySecret: 'local-run', streams: options.streams.map((s) => s.name) },
@@ -115,9 +115,8 @@ function syncOptionsOf(options: RunOptions, signal: AbortSignal): SyncOptions[] 
     payload: { default: { mode: options.payload } },
     startFrom: options.startFrom,
   });
-  return syncOptionsFor(config, options.account, { signal }).map((sync) =>
-    options.once ? { ...sync, deletedFeedIntervalSeconds: 0 } : sync,
-  );
+  const sync = syncOptionsFor(config, options.account, { signal });
+  return options.once ? { ...sync, deletedFeedIntervalSeconds: 0 } : sync;
 }
 
 function startLine(options: RunOptions, baseUrl: string, simulated: boolean): string {

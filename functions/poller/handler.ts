@@ -58,13 +58,13 @@ export function makeHandler(deps: PollerDeps): PollerHandler {
       task = request.task;
       accountId = request.account.id;
       logger.appendKeys({ account: request.account.id, task });
-      const plan = syncOptionsFor(environment.config, request.account.id, {
+      const options = syncOptionsFor(environment.config, request.account.id, {
         awsAccount: awsAccountOf(context),
         region: environment.region,
         deadline: started + context.getRemainingTimeInMillis(),
         forceReconcile: task === 'reconcile',
       });
-      run = await container.runWithAuthRefresh(request.account, context.awsRequestId, plan);
+      run = await container.runWithAuthRefresh(request.account, context.awsRequestId, options);
     } catch (error) {
       // Only configured accounts become metric dimensions; a malformed input has no account to blame.
       if (accountId) storeAccountMetrics(metrics, accountId, { [POLLER_METRICS.pollsFailed]: 1 });

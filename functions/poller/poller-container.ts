@@ -8,7 +8,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { ClinikoClientOptions, ClinikoStats } from '../../shared/cliniko/index.js';
 import type { AccountConfig } from '../../shared/config/index.js';
 import type { ClinikoReader, EventPublisher, StateStore } from '../../shared/engine/ports.js';
-import type { StopReason, SyncReport } from '../../shared/engine/report.js';
+import type { SyncReport } from '../../shared/engine/report.js';
 import { type SyncDeps, type SyncOptions, syncAccount } from '../../shared/engine/sync.js';
 import { ClinikoAuthError } from '../../shared/errors.js';
 import type { ApiKeySource } from './api-key-source.js';
@@ -69,25 +69,21 @@ export class PollerContainer {
   }
 
   /**
-   * Runs the plan (one `syncAccount` call per group of streams). When Cliniko answers 401, the key is
-   * read again once: if the secret now holds a different key (rotation), the plan runs again with it.
+   * Runs `syncAccount` for the account. When Cliniko answers 401, the key is read again once: if the
+   * secret now holds a different key (rotation), the run starts again with it.
    */
-  async runWithAuthRefresh(
-    account: AccountConfig,
-    owner: string,
-    plan: readonly SyncOptions[],
-  ): Promise<AccountRun> {
+  async runWithAuthRefresh(account: AccountConfig, owner: string, options: SyncOptions): Promise<AccountRun> {
     const { apiKeys } = this.build();
     const apiKey = await apiKeys.get(account.apiKeySecret);
     try {
-      return await this.run(account, apiKey, owner, plan);
+      return await this.run(account, apiKey, owner, options);
     } catch (error) {
       if (!(error instanceof ClinikoAuthError)) throw error;
       apiKeys.invalidate(account.apiKeySecret);
       const fresh = await apiKeys.get(account.apiKeySecret);
       if (fresh === apiKey) throw error;
       this.deps.logger.info('the API key in the account secret changed; retrying with it');
-      return await this.run(account, fresh, owner, plan);
+      return await this.run(account, fresh, owner, options);
     }
   }
 
@@ -95,7 +91,7 @@ export class PollerContainer {
     account: AccountConfig,
     apiKey: string,
     owner: string,
-    plan: readonly SyncOptions[],
+    options: SyncOptions,
   ): Promise<AccountRun> {
     const { state, publisher } = this.build();
     const cliniko = await this.client(account, apiKey);
@@ -109,15 +105,10 @@ export class PollerContainer {
       ...(this.deps.now ? { now: this.deps.now } : {}),
     };
     const before = cliniko.stats;
-    const reports: SyncReport[] = [];
-    for (const options of plan) {
-      const report = await sync(syncDeps, options);
-      reports.push(report);
-      if (report.skipped) break;
-    }
+    const report = await sync(syncDeps, options);
     const after = cliniko.stats;
     return {
-      report: combine(account.id, reports),
+      report,
       counters: {
         rateLimited: after.rateLimited - before.rateLimited,
         retries: after.retries - before.retries,
@@ -153,21 +144,4 @@ export class PollerContainer {
     this.clients.set(account.id, { apiKey, client });
     return client;
   }
-}
-
-const STOP_PRIORITY: readonly (StopReason | 'lease-held')[] = ['failed', 'lease-held', 'deadline', 'aborted'];
-
-/** One report for the account from the runs of its stream groups (usually exactly one run). */
-function combine(account: string, reports: readonly SyncReport[]): SyncReport {
-  const [only] = reports;
-  if (reports.length === 1 && only) return only;
-  const stops = reports.map((r) => r.stopped);
-  return {
-    account,
-    ...(only?.skipped ? { skipped: only.skipped } : {}),
-    stopped: STOP_PRIORITY.find((reason) => stops.includes(reason)) ?? 'caught-up',
-    ok: reports.every((r) => r.ok),
-    durationMs: reports.reduce((total, r) => total + r.durationMs, 0),
-    streams: reports.flatMap((r) => r.streams),
-  };
 }

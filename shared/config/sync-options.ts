@@ -2,11 +2,14 @@
  * Derives the engine's options from the validated configuration, so the Lambda and the CLI run
  * `syncAccount` with identical settings for the same config.
  */
-import { DEFAULT_SYNC_TIMING, type SyncOptions } from '../engine/sync.js';
+import { DEFAULT_SYNC_TIMING, type StreamEventSettings, type SyncOptions } from '../engine/sync.js';
 import { ConfigError } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
 import { findStream, STREAM_NAMES, type StreamDefinition } from '../streams.js';
 import type { AccountConfig, BridgeConfig, PayloadSettings } from './schema.js';
+
+/** A `payload.streams` entry: the keys it sets replace those of `payload.default`. */
+type PayloadOverride = BridgeConfig['payload']['streams'][string];
 
 /** What only the running process knows: where it runs and how long it may take. */
 export interface SyncRuntime {
@@ -51,8 +54,19 @@ export function streamsFor(account: AccountConfig): StreamDefinition[] {
 
 /** `payload.default` with the stream's overrides applied key by key. */
 export function payloadSettingsFor(config: BridgeConfig, stream: string): PayloadSettings {
-  const base = config.payload.default;
-  const override = config.payload.streams[stream] ?? {};
+  return mergedSettings(config.payload.default, config.payload.streams[stream] ?? {});
+}
+
+/** The envelope and payload options of a stream's events. */
+export function eventOptionsFor(
+  config: BridgeConfig,
+  stream: string,
+  runtime: SyncRuntime = {},
+): EventOptions {
+  return eventOptionsOf(config, payloadSettingsFor(config, stream), runtime);
+}
+
+function mergedSettings(base: PayloadSettings, override: PayloadOverride): PayloadSettings {
   const include = override.include ?? base.include;
   const exclude = override.exclude ?? base.exclude;
   return {
@@ -63,13 +77,7 @@ export function payloadSettingsFor(config: BridgeConfig, stream: string): Payloa
   };
 }
 
-/** The envelope and payload options of a stream's events. */
-export function eventOptionsFor(
-  config: BridgeConfig,
-  stream: string,
-  runtime: SyncRuntime = {},
-): EventOptions {
-  const payload = payloadSettingsFor(config, stream);
+function eventOptionsOf(config: BridgeConfig, payload: PayloadSettings, runtime: SyncRuntime): EventOptions {
   return {
     source: config.source,
     awsAccount: runtime.awsAccount ?? 'local',
@@ -82,26 +90,29 @@ export function eventOptionsFor(
 }
 
 /**
- * The `syncAccount` options for one account. Streams whose payload settings differ from each other
- * are split into separate runs (the engine takes one set of event options per run), so this returns
- * one entry per distinct setting, in registry order of each group's first stream: a single entry
- * unless `payload.streams` overrides something.
+ * The `syncAccount` options for one account: one run over all its streams, with `event` and
+ * `storeSnapshots` from `payload.default` and a `perStream` entry for each stream whose
+ * `payload.streams` override changes its resolved settings.
  */
 export function syncOptionsFor(
   config: BridgeConfig,
   accountId: string,
   runtime: SyncRuntime = {},
-): SyncOptions[] {
+): SyncOptions {
   const account = accountConfig(config, accountId);
-  const groups = new Map<string, { streams: StreamDefinition[]; settings: PayloadSettings }>();
-  for (const stream of streamsFor(account)) {
+  const streams = streamsFor(account);
+  const defaults = mergedSettings(config.payload.default, {});
+  const defaultKey = JSON.stringify(defaults);
+  const perStream: Record<string, StreamEventSettings> = {};
+  for (const stream of streams) {
     const settings = payloadSettingsFor(config, stream.name);
-    const key = JSON.stringify(settings);
-    const group = groups.get(key) ?? { streams: [], settings };
-    group.streams.push(stream);
-    groups.set(key, group);
+    if (JSON.stringify(settings) === defaultKey) continue;
+    perStream[stream.name] = {
+      event: eventOptionsOf(config, settings, runtime),
+      storeSnapshots: settings.previous,
+    };
   }
-  return [...groups.values()].map(({ streams, settings }) => ({
+  return {
     account: account.id,
     streams,
     startFrom:
@@ -120,8 +131,9 @@ export function syncOptionsFor(
     leaseTtlMs: runtime.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
     ...(runtime.deadline === undefined ? {} : { deadline: runtime.deadline }),
     deadlineMarginMs: runtime.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
-    event: eventOptionsFor(config, streams[0]?.name ?? '', runtime),
-    storeSnapshots: settings.previous,
+    event: eventOptionsOf(config, defaults, runtime),
+    storeSnapshots: defaults.previous,
+    ...(Object.keys(perStream).length > 0 ? { perStream } : {}),
     ...(runtime.signal ? { signal: runtime.signal } : {}),
-  }));
+  };
 }

@@ -50,8 +50,19 @@ export interface SyncOptions {
   readonly event: EventOptions;
   /** Keep each published version in the record state so events can carry `changes.previous`. */
   readonly storeSnapshots: boolean;
+  /**
+   * Per stream name, `event` and `storeSnapshots` that replace the run-wide ones for that stream, so
+   * one run (one lease) serves streams configured with different payload settings.
+   */
+  readonly perStream?: Readonly<Record<string, StreamEventSettings>>;
   /** Aborting finishes the current page, checkpoints and stops. */
   readonly signal?: AbortSignal;
+}
+
+/** The settings of a stream's events that may differ from stream to stream. */
+export interface StreamEventSettings {
+  readonly event: EventOptions;
+  readonly storeSnapshots: boolean;
 }
 
 export interface SyncDeps {
@@ -118,14 +129,15 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
 
   const tasks: Task[] = options.streams.map((stream) => {
     const report = emptyStreamReport(stream.name);
+    const settings = options.perStream?.[stream.name] ?? options;
     const run = {
       account,
       stream,
       state: deps.state,
       publisher: deps.publisher,
       lease,
-      event: options.event,
-      storeSnapshots: options.storeSnapshots,
+      event: settings.event,
+      storeSnapshots: settings.storeSnapshots,
       now,
       report,
     };

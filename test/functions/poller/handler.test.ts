@@ -110,6 +110,23 @@ describe('poller handler', () => {
     expect(h.publisher.events[0]?.region).toBe('ap-southeast-2');
   });
 
+  it('applies a stream’s payload override within the same run as the other streams', async () => {
+    const account = freshAccountId();
+    const h = start(account, {
+      startFrom: 'beginning',
+      payload: { streams: { practitioners: { mode: 'ids' } } },
+    });
+
+    const result = await h.handler({ account }, lambdaContext());
+
+    expect(result.stopped).toBe('caught-up');
+    const byResource = (resource: string) => h.publisher.events.filter((e) => e.detail.resource === resource);
+    expect(byResource('patients').length).toBeGreaterThan(0);
+    expect(byResource('practitioners').length).toBeGreaterThan(0);
+    expect(byResource('patients').every((e) => e.detail.data !== undefined)).toBe(true);
+    expect(byResource('practitioners').every((e) => e.detail.data === undefined)).toBe(true);
+  });
+
   it('publishes nothing on a second invocation when nothing changed', async () => {
     const account = freshAccountId();
     const h = start(account, { startFrom: 'beginning' });

@@ -21,14 +21,13 @@ describe('syncOptionsFor', () => {
   it('derives one run over every stream from a configuration without payload overrides', () => {
     const config = parseBridgeConfig(base);
 
-    const runs = syncOptionsFor(config, 'main-clinic', {
+    const run = syncOptionsFor(config, 'main-clinic', {
       awsAccount: '123456789012',
       region: 'eu-west-2',
       deadline: 5000,
     });
 
-    expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({
+    expect(run).toMatchObject({
       account: 'main-clinic',
       startFrom: 'now',
       overlapSeconds: 60,
@@ -46,42 +45,70 @@ describe('syncOptionsFor', () => {
         maxEntryBytes: 262144,
       },
     });
-    expect(runs[0]?.streams.map((s) => s.name)).toEqual(STREAM_NAMES);
+    expect(run.streams.map((s) => s.name)).toEqual(STREAM_NAMES);
+    expect(run.perStream).toBeUndefined();
   });
 
   it('polls only the streams listed for the account', () => {
-    const runs = syncOptionsFor(parseBridgeConfig(base), 'annex');
+    const run = syncOptionsFor(parseBridgeConfig(base), 'annex');
 
-    expect(runs.flatMap((run) => run.streams.map((s) => s.name))).toEqual(['patients', 'practitioners']);
+    expect(run.streams.map((s) => s.name)).toEqual(['patients', 'practitioners']);
   });
 
   it('turns an ISO startFrom into the engine form', () => {
-    const runs = syncOptionsFor(parseBridgeConfig({ ...base, startFrom: '2026-01-31T00:00:00Z' }), 'annex');
+    const run = syncOptionsFor(parseBridgeConfig({ ...base, startFrom: '2026-01-31T00:00:00Z' }), 'annex');
 
-    expect(runs[0]?.startFrom).toEqual({ at: '2026-01-31T00:00:00Z' });
+    expect(run.startFrom).toEqual({ at: '2026-01-31T00:00:00Z' });
   });
 
   it('makes reconciliation due at once when forced, and off when disabled', () => {
     const config = parseBridgeConfig({ ...base, reconciliation: { enabled: false } });
 
-    expect(syncOptionsFor(config, 'annex')[0]?.reconcileIntervalSeconds).toBeNull();
-    expect(syncOptionsFor(config, 'annex', { forceReconcile: true })[0]?.reconcileIntervalSeconds).toBe(0);
+    expect(syncOptionsFor(config, 'annex').reconcileIntervalSeconds).toBeNull();
+    expect(syncOptionsFor(config, 'annex', { forceReconcile: true }).reconcileIntervalSeconds).toBe(0);
   });
 
-  it('splits streams with different payload settings into separate runs', () => {
+  it('keeps every stream in one run and overrides event settings only for streams that differ', () => {
     const config = parseBridgeConfig({
       ...base,
-      payload: { default: { mode: 'changes' }, streams: { practitioners: { mode: 'ids', previous: true } } },
+      payload: {
+        default: { mode: 'changes', exclude: ['notes'] },
+        streams: { practitioners: { mode: 'ids', previous: true } },
+      },
     });
 
-    const runs = syncOptionsFor(config, 'annex');
+    const run = syncOptionsFor(config, 'annex', { region: 'eu-west-2' });
 
-    expect(
-      runs.map((run) => [run.streams.map((s) => s.name), run.event.payload, run.storeSnapshots]),
-    ).toEqual([
-      [['patients'], 'changes', false],
-      [['practitioners'], 'ids', true],
-    ]);
+    expect(run.streams.map((s) => s.name)).toEqual(['patients', 'practitioners']);
+    expect(run.event).toMatchObject({ payload: 'changes', exclude: ['notes'], region: 'eu-west-2' });
+    expect(run.storeSnapshots).toBe(false);
+    expect(Object.keys(run.perStream ?? {})).toEqual(['practitioners']);
+    expect(run.perStream?.practitioners).toEqual({
+      event: { ...run.event, payload: 'ids' },
+      storeSnapshots: true,
+    });
+  });
+
+  it('adds no override for a stream whose override repeats the default', () => {
+    const config = parseBridgeConfig({
+      ...base,
+      payload: { default: { mode: 'ids' }, streams: { patients: { mode: 'ids', previous: false } } },
+    });
+
+    const run = syncOptionsFor(config, 'annex');
+
+    expect(run.event.payload).toBe('ids');
+    expect(run.perStream).toBeUndefined();
+  });
+
+  it('leaves out overrides of streams the account does not poll', () => {
+    const config = parseBridgeConfig({
+      ...base,
+      payload: { streams: { contacts: { previous: true } } },
+    });
+
+    expect(syncOptionsFor(config, 'annex').perStream).toBeUndefined();
+    expect(Object.keys(syncOptionsFor(config, 'main-clinic').perStream ?? {})).toEqual(['contacts']);
   });
 
   it('throws a ConfigError listing the configured accounts for an unknown one', () => {
