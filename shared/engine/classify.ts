@@ -1,11 +1,13 @@
 /**
  * Classification, pure: which event (if any) one observation of a record produces, and the record
- * state to remember afterwards (design §3). The most specific action wins:
- * deleted > archived / restored / cancelled > created > updated.
+ * states to write before and after publishing it (design §3). The most specific action wins:
+ * deleted > archived / restored / cancelled > created > updated. A version a failed run left in
+ * flight changes what an observation is compared with: see `pending-version.ts`.
  */
 import type { Action } from '../events/contract.js';
 import type { StreamDefinition } from '../streams.js';
 import { changedFields, contentFingerprint, fieldHashes } from './fingerprint.js';
+import { basisOf, stagedState } from './pending-version.js';
 import type { ClinikoRecord, RecordState } from './ports.js';
 import { isSet, parseTimestamp } from './timestamp.js';
 
@@ -30,10 +32,15 @@ export interface Observation {
 export interface Classification {
   /** `undefined`: nothing to publish (content unchanged). */
   readonly event: Observation | undefined;
-  /** The state to remember; equal to the stored one when `write` is false. */
+  /**
+   * The version the event describes: the record as read or, when the observation repeats the version
+   * in flight, that version (same content, its own `updated_at`) so the event is the same one.
+   */
+  readonly record: ClinikoRecord;
+  /** The state to remember once the event is published; the stored one when there is no event. */
   readonly state: RecordState;
-  /** Whether `state` must be written (false for a re-read without change: idle costs no writes). */
-  readonly write: boolean;
+  /** The state to write before publishing (see `stagedState`); present exactly when there is an event. */
+  readonly staged: RecordState | undefined;
 }
 
 interface Lifecycle {
@@ -52,12 +59,19 @@ export function lifecycleOf(stream: StreamDefinition, record: Readonly<Record<st
 /** Classifies one record read from a list against what the bridge last published for it. */
 export function classify(
   context: ClassifyContext,
-  record: ClinikoRecord,
+  observed: ClinikoRecord,
   stored: RecordState | undefined,
 ): Classification {
-  const fingerprint = contentFingerprint(record);
-  const hashes = fieldHashes(record);
-  const flags = lifecycleOf(context.stream, record);
+  const fingerprint = contentFingerprint(observed);
+  const flags = lifecycleOf(context.stream, observed);
+  // `updated_at` is not content, so these also hold for a replay's version below.
+  const hashes = fieldHashes(observed);
+  const { against, replay } = basisOf(stored, { fingerprint, fieldHashes: hashes, ...flags });
+  // A touch since the failed run moved `updated_at` only; the event must stay the one built then.
+  const record =
+    replay === undefined || replay.updatedAt === null || replay.updatedAt === observed.updated_at
+      ? observed
+      : { ...observed, updated_at: replay.updatedAt };
   const updatedAt =
     typeof record.updated_at === 'string' && record.updated_at !== '' ? record.updated_at : null;
   const state: RecordState = {
@@ -69,17 +83,20 @@ export function classify(
     ...(context.storeSnapshots ? { snapshot: record } : {}),
   };
 
-  if (stored === undefined) return { event: firstSighting(context, record), state, write: true };
-
-  const action = transition(context.stream, stored, flags);
-  if (action === undefined && stored.fingerprint === fingerprint)
-    return { event: undefined, state: stored, write: false };
+  if (against === undefined) {
+    const event = firstSighting(context, record);
+    return { event, record, state, staged: stagedState(undefined, state) };
+  }
+  const action = transition(context.stream, against, flags);
+  if (action === undefined && against.fingerprint === fingerprint) {
+    return { event: undefined, record, state: stored ?? against, staged: undefined };
+  }
   const event: Observation = {
     action: action ?? 'updated',
-    changedFields: changedFields(stored.fieldHashes, hashes),
-    ...(context.storeSnapshots && stored.snapshot !== undefined ? { previous: stored.snapshot } : {}),
+    changedFields: changedFields(against.fieldHashes, state.fieldHashes),
+    ...(context.storeSnapshots && against.snapshot !== undefined ? { previous: against.snapshot } : {}),
   };
-  return { event, state, write: true };
+  return { event, record, state, staged: stagedState(against, state) };
 }
 
 function firstSighting(context: ClassifyContext, record: ClinikoRecord): Observation {
@@ -114,21 +131,39 @@ function transition(stream: StreamDefinition, before: RecordState, after: Lifecy
   return undefined;
 }
 
-/** A deletion reported by a `/deleted` feed item (which may carry only `id` and `deleted_at`). */
+/** A deletion to publish, and the states to write before and after publishing it. */
+export interface Deletion {
+  readonly event: Observation;
+  /** The record the event describes (feed items can be minimal: the snapshot, if kept, fills in). */
+  readonly record: ClinikoRecord;
+  /** Fingerprint for the event id. */
+  readonly fingerprint: string;
+  readonly state: RecordState;
+  readonly staged: RecordState;
+}
+
+/**
+ * A deletion reported by a `/deleted` feed item (which may carry only `id` and `deleted_at`).
+ * A pending deleted version is the same observation again: classified against the confirmed part,
+ * it gives the same event as the failed run when that run read the same feed item (the usual case:
+ * the feed's watermark did not move). A pending delete from the list or a reconciliation gives a
+ * second `deleted` event with another id: at-least-once, never a lost delete.
+ */
 export function classifyFeedDeletion(
   context: ClassifyContext,
   item: ClinikoRecord,
   deletedAt: string,
   stored: RecordState | undefined,
-): { readonly event: Observation; readonly state: RecordState; readonly fingerprint: string } | undefined {
-  if (stored?.deleted) return undefined;
+): Deletion | undefined {
+  const { against } = basisOf(stored, 'deleted');
+  if (against?.deleted) return undefined;
   // Deleted before the bridge started watching and never seen: history, not news.
-  if (stored === undefined && (parseTimestamp(deletedAt) ?? 0) < (parseTimestamp(context.origin) ?? 0)) {
+  if (against === undefined && (parseTimestamp(deletedAt) ?? 0) < (parseTimestamp(context.origin) ?? 0)) {
     return undefined;
   }
-  const fingerprint = stored?.fingerprint ?? contentFingerprint(item);
-  const state: RecordState = stored
-    ? { ...stored, deleted: true }
+  const fingerprint = against?.fingerprint ?? contentFingerprint(item);
+  const state: RecordState = against
+    ? { ...against, deleted: true }
     : {
         id: item.id,
         fingerprint,
@@ -138,5 +173,34 @@ export function classifyFeedDeletion(
         cancelled: false,
         deleted: true,
       };
-  return { event: { action: 'deleted', changedFields: stored ? ['deleted_at'] : null }, state, fingerprint };
+  return {
+    event: { action: 'deleted', changedFields: against ? ['deleted_at'] : null },
+    record: { ...(against?.snapshot ?? {}), ...item },
+    fingerprint,
+    state,
+    staged: stagedState(against, state),
+  };
+}
+
+/**
+ * A stored record a complete, consistent id listing no longer contains: a hard delete, reported as
+ * of the version it is compared with (`basis`), whose `updated_at` is the last one known. A pending
+ * deleted version is replayed against the confirmed part, which repeats the failed run's event when
+ * a reconciliation built it (a feed delete is replayed by the feed, which runs first). Nothing is
+ * reported when that confirmed part is already deleted, or when there is none: a record first seen
+ * deleted was never announced as existing.
+ */
+export function classifyVanished(
+  stored: RecordState,
+): (Omit<Deletion, 'record'> & { readonly basis: RecordState }) | undefined {
+  const { against: basis } = basisOf(stored, 'deleted');
+  if (basis === undefined || basis.deleted) return undefined;
+  const state: RecordState = { ...basis, deleted: true };
+  return {
+    event: { action: 'deleted', changedFields: null },
+    fingerprint: basis.fingerprint,
+    basis,
+    state,
+    staged: stagedState(basis, state),
+  };
 }

@@ -1,14 +1,31 @@
 /**
  * Turns what a page showed into published events and remembered record states, in the one order
- * that loses nothing (invariant 1): read stored states → classify → build events → publish all
- * (or throw) → write record states. The caller writes the cursor only after this returns, so a
- * failure at any step leaves the cursor where it was and the re-run re-publishes the same events
- * with the same ids.
+ * that loses nothing (invariant 1):
+ *
+ *   read stored states → classify → write the states of records with an event, each carrying the
+ *   new version as `pending` → publish all (or throw) → write them again, the new version
+ *   confirmed and `pending` gone.
+ *
+ * The caller writes the cursor only after this returns. A failure at any step leaves the cursor
+ * where it was and the re-run reads the same records again. Because the pending version was
+ * remembered BEFORE publishing, the re-run knows an event may already be out: if the record is
+ * still that version it re-publishes the same event (same id, even after a touch); if it changed
+ * again (restored after an archive that went out) it compares with both the pending and the
+ * confirmed version, so the change back is reported instead of matching the old confirmed state
+ * and passing in silence (see `pending-version.ts`). Records without an event are not written at
+ * all, so an idle poll costs no record writes (invariant 10); each event costs two record writes
+ * instead of one.
  */
 import { buildEvent, type EventOptions } from '../events/build.js';
 import type { ChangeEvent } from '../events/contract.js';
 import type { StreamDefinition } from '../streams.js';
-import { type ClassifyContext, classify, classifyFeedDeletion, type Observation } from './classify.js';
+import {
+  type ClassifyContext,
+  classify,
+  classifyFeedDeletion,
+  classifyVanished,
+  type Observation,
+} from './classify.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import type { ClinikoRecord, EventPublisher, RecordState, StateStore } from './ports.js';
 import { countEvent, type StreamReport } from './report.js';
@@ -27,9 +44,24 @@ export interface StreamRun {
   readonly report: StreamReport;
 }
 
-interface Pending {
+/** A page's events and the record states to write before and after publishing them. */
+interface Batch {
   readonly events: ChangeEvent[];
-  readonly states: Map<string, RecordState>;
+  /** Record id → state with the event's version pending. */
+  readonly staged: Map<string, RecordState>;
+  /** Record id → state with the event's version confirmed. */
+  readonly confirmed: Map<string, RecordState>;
+}
+
+function newBatch(): Batch {
+  return { events: [], staged: new Map(), confirmed: new Map() };
+}
+
+function add(batch: Batch, event: ChangeEvent, staged: RecordState, confirmed: RecordState): void {
+  batch.events.push(event);
+  // A duplicate id on a page: the last version wins in both writes, as its event comes last.
+  batch.staged.set(staged.id, staged);
+  batch.confirmed.set(confirmed.id, confirmed);
 }
 
 function eventFor(
@@ -61,12 +93,16 @@ async function storedStates(run: StreamRun, ids: readonly string[]): Promise<Map
   return run.state.getRecordStates(run.account, run.stream.name, [...new Set(ids)]);
 }
 
-async function commit(run: StreamRun, pending: Pending): Promise<void> {
-  if (pending.events.length > 0) await run.publisher.publish(pending.events);
-  if (pending.states.size > 0) {
-    await run.lease.keep();
-    await run.state.putRecordStates(run.account, run.stream.name, [...pending.states.values()]);
-  }
+async function writeStates(run: StreamRun, states: ReadonlyMap<string, RecordState>): Promise<void> {
+  await run.lease.keep();
+  await run.state.putRecordStates(run.account, run.stream.name, [...states.values()]);
+}
+
+async function commit(run: StreamRun, batch: Batch): Promise<void> {
+  if (batch.events.length === 0) return;
+  await writeStates(run, batch.staged);
+  await run.publisher.publish(batch.events);
+  await writeStates(run, batch.confirmed);
 }
 
 /** Records read from the stream's list. Each is compared with the latest state, so a duplicate id on a page is harmless. */
@@ -81,24 +117,21 @@ export async function commitListed(
     run,
     records.map((r) => r.id),
   );
-  const pending: Pending = { events: [], states: new Map() };
+  const batch = newBatch();
   for (const record of records) {
     const result = classify(context, record, known.get(record.id));
     known.set(record.id, result.state);
-    if (result.write) pending.states.set(record.id, result.state);
-    if (result.event !== undefined) {
-      // keysetOf already checked updated_at, so the record has a valid one.
-      const updatedAt = String(record.updated_at);
-      pending.events.push(
-        eventFor(run, result.event, record, {
-          fingerprint: result.state.fingerprint,
-          updatedAt,
-          occurredAt: updatedAt,
-        }),
-      );
-    }
+    if (result.event === undefined || result.staged === undefined) continue;
+    // keysetOf already checked updated_at; a replay carries the in-flight version's, also valid.
+    const updatedAt = String(result.record.updated_at);
+    const event = eventFor(run, result.event, result.record, {
+      fingerprint: result.state.fingerprint,
+      updatedAt,
+      occurredAt: updatedAt,
+    });
+    add(batch, event, result.staged, result.state);
   }
-  await commit(run, pending);
+  await commit(run, batch);
 }
 
 /** Items of the stream's `/deleted` feed; `deleted_at` was checked by the walk. */
@@ -113,31 +146,27 @@ export async function commitFeedDeletions(
     run,
     items.map((r) => r.id),
   );
-  const pending: Pending = { events: [], states: new Map() };
+  const batch = newBatch();
   for (const item of items) {
     const deletedAt = isoSecond(String(item.deleted_at));
-    const stored = known.get(item.id);
-    const result = classifyFeedDeletion(context, item, deletedAt, stored);
+    const result = classifyFeedDeletion(context, item, deletedAt, known.get(item.id));
     if (result === undefined) continue;
     known.set(item.id, result.state);
-    pending.states.set(item.id, result.state);
-    // Feed items can be minimal; a snapshot (if kept) gives consumers the record as last seen.
-    const record = { ...(stored?.snapshot ?? {}), ...item };
-    pending.events.push(
-      eventFor(run, result.event, record, {
-        fingerprint: result.fingerprint,
-        updatedAt: deletedAt,
-        occurredAt: deletedAt,
-      }),
-    );
+    const event = eventFor(run, result.event, result.record, {
+      fingerprint: result.fingerprint,
+      updatedAt: deletedAt,
+      occurredAt: deletedAt,
+    });
+    add(batch, event, result.staged, result.state);
   }
-  await commit(run, pending);
+  await commit(run, batch);
 }
 
 /**
  * Stored records a complete, consistent id listing no longer contains: hard deletes. `occurredAt`
  * is the record's last known `updated_at` (the deletion time is unknown), which also keeps the
- * event identical if a failed run repeats it.
+ * event identical if a failed run repeats it. States with nothing to report are skipped (see
+ * `classifyVanished`).
  */
 export async function commitVanished(
   run: StreamRun,
@@ -145,18 +174,18 @@ export async function commitVanished(
   detectedAt: string,
 ): Promise<void> {
   if (vanished.length === 0) return;
-  const pending: Pending = { events: [], states: new Map() };
+  const batch = newBatch();
   for (const stored of vanished) {
-    const state: RecordState = { ...stored, deleted: true };
-    pending.states.set(stored.id, state);
-    const record = { ...(stored.snapshot ?? {}), id: stored.id };
-    pending.events.push(
-      eventFor(run, { action: 'deleted', changedFields: null }, record, {
-        fingerprint: stored.fingerprint,
-        updatedAt: stored.updatedAt,
-        occurredAt: stored.updatedAt ?? detectedAt,
-      }),
-    );
+    const result = classifyVanished(stored);
+    if (result === undefined) continue;
+    const { basis } = result;
+    const record = { ...(basis.snapshot ?? {}), id: stored.id };
+    const event = eventFor(run, result.event, record, {
+      fingerprint: result.fingerprint,
+      updatedAt: basis.updatedAt,
+      occurredAt: basis.updatedAt ?? detectedAt,
+    });
+    add(batch, event, result.staged, result.state);
   }
-  await commit(run, pending);
+  await commit(run, batch);
 }

@@ -34,20 +34,43 @@ export interface ClinikoReader {
   listPage(path: string, arrayKey: string, query: ListQuery): Promise<ListPage>;
 }
 
-/** What the bridge remembers about one record; short hashes only, no patient data (unless snapshots are on). */
-export interface RecordState {
-  readonly id: string;
+/** One version of a record as the bridge remembers it: short hashes only, no patient data (unless snapshots are on). */
+export interface RecordVersion {
   /** Fingerprint of the record's canonical content, `updated_at` excluded. */
   readonly fingerprint: string;
   /** Top-level field name → short hash of its canonical value, so changed field names are known. */
   readonly fieldHashes: Readonly<Record<string, string>>;
-  /** The `updated_at` of the version last published. */
+  /** The version's `updated_at`. */
   readonly updatedAt: string | null;
   readonly archived: boolean;
   readonly cancelled: boolean;
   readonly deleted: boolean;
-  /** The last published version itself; stored only in `previous` mode. */
+  /** The version itself; stored only in `previous` mode. */
   readonly snapshot?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A version whose event is being published: written before PutEvents, cleared once it succeeded.
+ * Whether consumers got the event is unknown, so the next observation is judged against it (see
+ * `classify`).
+ */
+export interface PendingVersion extends RecordVersion {
+  /**
+   * The record had no state when this version's event was built (a first sighting): the state's
+   * confirmed fields are a copy of this version, not a version any event was published for.
+   */
+  readonly first?: boolean;
+}
+
+/**
+ * What the bridge remembers about one record. The top-level version is the CONFIRMED one: the last
+ * version whose event was certainly published (or, with `pending`, the version the in-flight event
+ * was classified against).
+ */
+export interface RecordState extends RecordVersion {
+  readonly id: string;
+  /** Present between the pre-publish and the post-publish state write of one event. */
+  readonly pending?: PendingVersion;
 }
 
 /** Per-(account, stream) progress. Only ever moves forward. */

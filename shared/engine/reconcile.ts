@@ -4,6 +4,7 @@
  * when the listing is known to be complete, so a listing that failed, was cut short or came back
  * smaller than Cliniko said it would be is never acted on.
  */
+import { classifyVanished } from './classify.js';
 import type { RecordState } from './ports.js';
 
 export interface ListingSummary {
@@ -36,7 +37,10 @@ export function judgeListing(summary: ListingSummary): ListingVerdict {
   return { consistent: true };
 }
 
-/** Stored, not yet deleted records whose id the listing did not contain. */
+/**
+ * Stored records whose id the listing did not contain and whose deletion consumers may not know of:
+ * not deleted, or with a deletion still pending (see `classifyVanished`).
+ */
 export function vanishedRecords(stored: readonly RecordState[], listed: ReadonlySet<string>): RecordState[] {
-  return stored.filter((state) => !state.deleted && !listed.has(state.id));
+  return stored.filter((state) => !listed.has(state.id) && classifyVanished(state) !== undefined);
 }

@@ -1,13 +1,16 @@
 /**
  * Cursor arithmetic, pure (invariants 4 and 5). A pass reads `field:>=floor` sorted by
- * (field, id), always page 1, and moves the floor to the last record it saw: a keyset walk that no
- * row shifting between requests can make skip anything. A full page whose records all share one
- * second (a tie larger than a page) is drained by `id` inside that second before moving on, so the
- * walk never needs `page=N` and never loops on identical timestamps.
+ * (field, id), always page 1, and moves the floor to the last second it saw: a keyset walk that no
+ * row shifting between requests can make skip anything. The floor is a whole second and every
+ * record from it on is processed again, because a server that keeps sub-second timestamps orders a
+ * second by instant, not by id, so (second, id) cannot tell a re-read from a record not seen yet;
+ * classification is by content, so a re-read publishes nothing. A full page whose records all share
+ * one second (a tie larger than a page) is drained by `id` inside `[second, second + 1 s)` before
+ * moving on, so the walk never needs `page=N` and never loops on identical timestamps.
  */
 
 import { ContractError } from '../errors.js';
-import { compareKeysets, type Keyset, maxKeyset } from './keyset.js';
+import { compareIds, type Keyset, maxKeyset } from './keyset.js';
 import type { ClinikoRecord, ListQuery } from './ports.js';
 import { earliest, latest, parseTimestamp, shiftSeconds, toIsoSecond } from './timestamp.js';
 
@@ -24,13 +27,23 @@ export interface ScanSpec {
   readonly perPage: number;
 }
 
+/** One second being read by id because more records share it than a page holds. */
+export interface Drain {
+  readonly second: string;
+  /** Largest id of the previous drain page; absent for the first drain request. */
+  readonly afterId?: string;
+}
+
 export interface ScanState {
-  /** Inclusive lower bound of the next request. */
+  /** Inclusive lower bound (a whole second) of the next request outside a drain. */
   readonly floor: string;
-  /** Largest (timestamp, id) processed; records at or below it are re-reads and are skipped. */
+  /**
+   * Largest (second, id) seen, saved as the checkpoint. Everything before its second has been
+   * processed; a resume re-reads its whole second, since inside a second ids are not in server order.
+   */
   readonly position?: Keyset;
   /** Set while draining one second by id (a tie larger than a page). */
-  readonly drainSecond?: string;
+  readonly drain?: Drain;
 }
 
 export interface ScanPage {
@@ -39,14 +52,17 @@ export interface ScanPage {
 }
 
 export interface ScanStep {
-  /** Records after the old position, in page order: the ones to process. */
+  /**
+   * The records to process: the whole page, in page order. Re-reads (the floor's second, a drain's
+   * first page) are included on purpose and classify as unchanged.
+   */
   readonly fresh: readonly ClinikoRecord[];
   readonly next: ScanState;
   /** True when the walk reached the end (a last page outside a drain). */
   readonly done: boolean;
 }
 
-/** Starts (or resumes, after a saved position) a walk from `from`. */
+/** Starts (or resumes, re-reading the second of a saved position) a walk from `from`. */
 export function startScan(from: string, position?: Keyset): ScanState {
   return position === undefined ? { floor: from } : { floor: latest(from, position.updatedAt), position };
 }
@@ -54,14 +70,15 @@ export function startScan(from: string, position?: Keyset): ScanState {
 /** The request for the next page: always page 1, keyset bounds in the filters. */
 export function scanQuery(spec: ScanSpec, state: ScanState): ListQuery {
   const { field } = spec;
-  if (state.drainSecond !== undefined) {
-    const second = state.drainSecond;
+  const { drain } = state;
+  if (drain !== undefined) {
+    // `<` the next second, not `<=` this one: a server keeping milliseconds has records at S.5.
     return {
       filters: [
         ...spec.filters,
-        `${field}:>=${second}`,
-        `${field}:<=${second}`,
-        ...(state.position === undefined ? [] : [`id:>${state.position.id}`]),
+        `${field}:>=${drain.second}`,
+        `${field}:<${shiftSeconds(drain.second, 1)}`,
+        ...(drain.afterId === undefined ? [] : [`id:>${drain.afterId}`]),
       ],
       sort: 'id',
       perPage: spec.perPage,
@@ -87,46 +104,69 @@ export function keysetOf(spec: ScanSpec, record: ClinikoRecord): Keyset {
 
 /**
  * Consumes one page. Out-of-order records and duplicates are all processed (the position is the
- * maximum seen, never the last in page order); a request that does not move the position forward
- * when it must is a broken contract, never a reason to loop.
+ * maximum seen, never the last in page order); a full page that does not move the walk forward is
+ * a broken contract, never a reason to loop.
  */
 export function scanStep(spec: ScanSpec, state: ScanState, page: ScanPage): ScanStep {
   const keyed = page.records.map((record) => ({ record, key: keysetOf(spec, record) }));
-  const old = state.position;
-  const fresh = keyed
-    .filter(({ key }) => old === undefined || compareKeysets(key, old) > 0)
-    .map((k) => k.record);
+  const fresh = page.records;
   // A short page without a `next` link is the last one; a server that caps per_page lower than asked
   // still sends `next`, so that is not mistaken for the end.
   const full = page.records.length >= spec.perPage || page.nextUrl !== undefined;
+  if (state.drain !== undefined) return drainStep(spec, state, state.drain, keyed, full);
+
   const pageMax = keyed.reduce<Keyset | undefined>((max, { key }) => maxKeyset(max, key), undefined);
-  const stalled = (position: Keyset | undefined): boolean =>
-    position === undefined || (old !== undefined && compareKeysets(position, old) <= 0);
-
-  if (state.drainSecond !== undefined) {
-    const second = state.drainSecond;
-    const inSecond = keyed.filter(({ key }) => key.updatedAt === second).map(({ key }) => key);
-    const position = inSecond.reduce<Keyset | undefined>((max, key) => maxKeyset(max, key), old);
-    if (!full) return { fresh, next: withPosition(shiftSeconds(second, 1), position), done: false };
-    if (stalled(position)) throw noProgress(spec, 'while draining one second by id');
-    return { fresh, next: { ...withPosition(state.floor, position), drainSecond: second }, done: false };
-  }
-
-  const position = maxKeyset(old, pageMax);
+  const position = maxKeyset(state.position, pageMax);
   if (!full) return { fresh, next: withPosition(state.floor, position), done: true };
-  const seconds = new Set(keyed.map(({ key }) => key.updatedAt));
-  const [only] = seconds;
-  if (seconds.size === 1 && only !== undefined) {
-    if ((parseTimestamp(only) ?? 0) < (parseTimestamp(state.floor) ?? 0)) {
+  if (pageMax === undefined) throw noProgress(spec, 'on a full page');
+  const reach = pageMax.updatedAt;
+  if (keyed.every(({ key }) => key.updatedAt === reach)) {
+    if (epochMs(reach) < epochMs(state.floor)) {
       throw new ContractError(
         { method: 'GET', path: spec.path },
         `records before the requested ${spec.field} lower bound were returned`,
       );
     }
-    return { fresh, next: { ...withPosition(state.floor, position), drainSecond: only }, done: false };
+    return { fresh, next: { ...withPosition(state.floor, position), drain: { second: reach } }, done: false };
   }
-  if (stalled(position) || position === undefined) throw noProgress(spec, 'on a full page');
-  return { fresh, next: withPosition(latest(state.floor, position.updatedAt), position), done: false };
+  // The next request starts at the last second seen, re-reading it whole: its records on this page
+  // are not a prefix by id when the server orders a second by sub-second instant.
+  if (epochMs(reach) <= epochMs(state.floor)) throw noProgress(spec, 'on a full page');
+  return { fresh, next: withPosition(reach, position), done: false };
+}
+
+/**
+ * One page of a drain, sorted by id only, so the largest id on it bounds the next request. Only
+ * records inside the drained second move the position: a server ignoring the time filter must
+ * not make a resume skip the seconds in between.
+ */
+function drainStep(
+  spec: ScanSpec,
+  state: ScanState,
+  drain: Drain,
+  keyed: readonly { readonly record: ClinikoRecord; readonly key: Keyset }[],
+  full: boolean,
+): ScanStep {
+  const fresh = keyed.map(({ record }) => record);
+  const inSecond = keyed.filter(({ key }) => key.updatedAt === drain.second);
+  const position = inSecond.reduce<Keyset | undefined>((max, { key }) => maxKeyset(max, key), state.position);
+  if (!full) return { fresh, next: withPosition(shiftSeconds(drain.second, 1), position), done: false };
+  const lastId = keyed.reduce<string | undefined>(
+    (max, { key }) => (max === undefined || compareIds(key.id, max) > 0 ? key.id : max),
+    undefined,
+  );
+  if (lastId === undefined || (drain.afterId !== undefined && compareIds(lastId, drain.afterId) <= 0)) {
+    throw noProgress(spec, 'while draining one second by id');
+  }
+  return {
+    fresh,
+    next: { ...withPosition(state.floor, position), drain: { second: drain.second, afterId: lastId } },
+    done: false,
+  };
+}
+
+function epochMs(iso: string): number {
+  return parseTimestamp(iso) ?? 0;
 }
 
 function withPosition(floor: string, position: Keyset | undefined): ScanState {

@@ -4,7 +4,7 @@
  * | item         | pk                                   | sk              | attributes                                      |
  * |--------------|--------------------------------------|-----------------|-------------------------------------------------|
  * | cursor       | `ACCOUNT#<account>#STREAM#<stream>`  | `CURSOR`        | `watermark` (S), `fence` (N), `cursor` (M: the StreamCursor) |
- * | record state | `ACCOUNT#<account>#STREAM#<stream>`  | `RECORD#<id>`   | `fp` (S), `fields` (M name→hash), `updatedAt` (S/NULL), `archived`, `cancelled`, `deleted` (BOOL), `snapshot` (S, JSON; only in `previous` mode) |
+ * | record state | `ACCOUNT#<account>#STREAM#<stream>`  | `RECORD#<id>`   | `fp` (S), `fields` (M name→hash), `updatedAt` (S/NULL), `archived`, `cancelled`, `deleted` (BOOL), `snapshot` (S, JSON; only in `previous` mode), `pending` (M, only while an event is in flight: the same attributes for the new version, plus `first` (BOOL) on a first sighting) |
  * | lease        | `ACCOUNT#<account>`                  | `LEASE`         | `owner` (S), `token` (N), `expiresAt` (N, epoch ms) |
  *
  * - Cursor writes are conditional: `(attribute_not_exists(pk) OR watermark <= :wm) AND
@@ -12,6 +12,12 @@
  * - The lease is acquired with a put conditioned on the version just read (absent, or same token and
  *   expiry), so of two racing pollers exactly one wins and the token goes up by one. Releasing
  *   expires the item instead of deleting it, so fencing tokens never go backwards.
+ * - Record states are written twice per event, around PutEvents: first with the new version as
+ *   `pending` (the top-level attributes stay the version the event was classified against), then
+ *   with it as the top-level version and no `pending`. A run that fails in between leaves `pending`
+ *   behind, which tells the next run that the event may have reached consumers (see
+ *   `shared/engine/pending-version.ts`). With snapshots on, an item may briefly hold two of them.
+ *   Records without an event are not written.
  * - Record states are written with BatchWriteItem, which takes no conditions: they are not fenced.
  *   A stale poller can at worst overwrite a newer fingerprint, which causes a duplicate event later
  *   (at-least-once), never a lost one; the fenced cursor write is what protects progress.

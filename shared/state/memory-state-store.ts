@@ -46,6 +46,9 @@ interface StoredLease {
   readonly expiresAt: number;
 }
 
+/** A queued call of `failNext` that goes through. */
+const PASS = Symbol('pass');
+
 const keyOf = (account: string, stream: string): string => JSON.stringify([account, stream]);
 
 export class InMemoryStateStore implements StateStore {
@@ -61,9 +64,13 @@ export class InMemoryStateStore implements StateStore {
     this.pageSize = options.pageSize ?? 100;
   }
 
-  /** The next `times` calls of `operation` throw `error` before touching any state. */
-  failNext(operation: StateStoreOperation, error: unknown, times = 1): void {
+  /**
+   * After `after` more calls of `operation` that succeed, the next `times` calls throw `error`
+   * before touching any state.
+   */
+  failNext(operation: StateStoreOperation, error: unknown, times = 1, after = 0): void {
     const queue = this.faults.get(operation) ?? [];
+    for (let i = 0; i < after; i += 1) queue.push(PASS);
     for (let i = 0; i < times; i += 1) queue.push(error);
     this.faults.set(operation, queue);
   }
@@ -154,7 +161,7 @@ export class InMemoryStateStore implements StateStore {
     this.records.set(key, partition);
     for (const state of states) {
       this.writes.records += 1;
-      partition.set(state.id, structuredClone(withoutEmptySnapshot(state)));
+      partition.set(state.id, structuredClone(asStored(state)));
     }
   }
 
@@ -178,13 +185,25 @@ export class InMemoryStateStore implements StateStore {
     const queue = this.faults.get(operation);
     if (queue === undefined || queue.length === 0) return;
     const error = queue.shift();
-    throw error;
+    if (error !== PASS) throw error;
   }
 }
 
-/** Mirrors the DynamoDB adapter, which stores `snapshot` only when present. */
-function withoutEmptySnapshot(state: RecordState): RecordState {
-  if (state.snapshot !== undefined) return state;
-  const { snapshot: _omitted, ...rest } = state;
-  return rest;
+/**
+ * Mirrors the DynamoDB adapter, which stores `snapshot`, `pending` and `pending.first` only when
+ * present (and `first` only when true).
+ */
+function asStored(state: RecordState): RecordState {
+  const { snapshot, pending, ...rest } = state;
+  const stored: RecordState = snapshot === undefined ? rest : { ...rest, snapshot };
+  if (pending === undefined) return stored;
+  const { snapshot: pendingSnapshot, first, ...version } = pending;
+  return {
+    ...stored,
+    pending: {
+      ...version,
+      ...(pendingSnapshot === undefined ? {} : { snapshot: pendingSnapshot }),
+      ...(first === true ? { first } : {}),
+    },
+  };
 }

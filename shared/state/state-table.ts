@@ -10,7 +10,7 @@ import {
   ResourceNotFoundException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import type { RecordState, StreamCursor } from '../engine/ports.js';
+import type { RecordState, RecordVersion, StreamCursor } from '../engine/ports.js';
 import { StateCorruptError } from './state-errors.js';
 
 /** Key schema of the state table (both keys strings), for the CDK construct and `createStateTable`. */
@@ -29,26 +29,44 @@ export const recordSk = (id: string): string => `${RECORD_SK_PREFIX}${id}`;
 
 export type StateItem = Record<string, unknown>;
 
-/** The record state as stored; `snapshot` is a JSON string so any record round-trips exactly. */
+/**
+ * The record state as stored; `snapshot` is a JSON string so any record round-trips exactly. A
+ * pending version is a nested map with the same attribute names, plus `first` when it is set.
+ */
 export function encodeRecordState(pk: string, state: RecordState): StateItem {
+  const item: StateItem = { pk, sk: recordSk(state.id), ...encodeVersion(state) };
+  if (state.pending !== undefined) {
+    const pending = encodeVersion(state.pending);
+    if (state.pending.first === true) pending.first = true;
+    item.pending = pending;
+  }
+  return item;
+}
+
+function encodeVersion(version: RecordVersion): StateItem {
   const item: StateItem = {
-    pk,
-    sk: recordSk(state.id),
-    fp: state.fingerprint,
-    fields: { ...state.fieldHashes },
-    updatedAt: state.updatedAt,
-    archived: state.archived,
-    cancelled: state.cancelled,
-    deleted: state.deleted,
+    fp: version.fingerprint,
+    fields: { ...version.fieldHashes },
+    updatedAt: version.updatedAt,
+    archived: version.archived,
+    cancelled: version.cancelled,
+    deleted: version.deleted,
   };
-  if (state.snapshot !== undefined) item.snapshot = JSON.stringify(state.snapshot);
+  if (version.snapshot !== undefined) item.snapshot = JSON.stringify(version.snapshot);
   return item;
 }
 
 export function decodeRecordState(item: StateItem): RecordState {
   const sk = stringAttribute(item, 'sk');
-  const state: RecordState = {
-    id: sk.slice(RECORD_SK_PREFIX.length),
+  const state: RecordState = { id: sk.slice(RECORD_SK_PREFIX.length), ...decodeVersion(item) };
+  const stored = item.pending;
+  if (typeof stored !== 'object' || stored === null) return state;
+  const pending = decodeVersion(stored as StateItem);
+  return { ...state, pending: (stored as StateItem).first === true ? { ...pending, first: true } : pending };
+}
+
+function decodeVersion(item: StateItem): RecordVersion {
+  const version: RecordVersion = {
     fingerprint: stringAttribute(item, 'fp'),
     fieldHashes: stringMap(item.fields),
     updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : null,
@@ -56,8 +74,8 @@ export function decodeRecordState(item: StateItem): RecordState {
     cancelled: item.cancelled === true,
     deleted: item.deleted === true,
   };
-  if (typeof item.snapshot !== 'string') return state;
-  return { ...state, snapshot: JSON.parse(item.snapshot) as Record<string, unknown> };
+  if (typeof item.snapshot !== 'string') return version;
+  return { ...version, snapshot: JSON.parse(item.snapshot) as Record<string, unknown> };
 }
 
 /** The cursor as a map without undefined members (DynamoDB rejects them). */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type ClassifyContext, classify, classifyFeedDeletion } from '../../../shared/engine/classify.js';
+import {
+  type ClassifyContext,
+  classify,
+  classifyFeedDeletion,
+  classifyVanished,
+} from '../../../shared/engine/classify.js';
 import type { ClinikoRecord, RecordState } from '../../../shared/engine/ports.js';
 import { findStream, type StreamDefinition } from '../../../shared/streams.js';
 
@@ -42,7 +47,7 @@ describe('classify: first sightings', () => {
 
     expect(result.event?.action).toBe('created');
     expect(result.event?.changedFields).toBeNull();
-    expect(result.write).toBe(true);
+    expect(result.staged).toBeDefined();
   });
 
   it('reports a pre-origin record as a snapshot during a backfill', () => {
@@ -98,14 +103,14 @@ describe('classify: later sightings', () => {
   it('produces no event and no write for a re-read without a content change', () => {
     const result = classify(ctx, first, stored);
 
-    expect(result).toEqual({ event: undefined, state: stored, write: false });
+    expect(result).toEqual({ event: undefined, record: first, state: stored, staged: undefined });
   });
 
   it('produces no event for a touch that only moved updated_at', () => {
     const result = classify(ctx, patient({ updated_at: '2026-03-02T09:06:00Z' }), stored);
 
     expect(result.event).toBeUndefined();
-    expect(result.write).toBe(false);
+    expect(result.staged).toBeUndefined();
   });
 
   it('reports a content change as updated with the changed fields', () => {
@@ -197,5 +202,181 @@ describe('classifyFeedDeletion', () => {
       classifyFeedDeletion(ctx, item, '2026-03-02T09:10:00Z', undefined)?.event.changedFields,
     ).toBeNull();
     expect(classifyFeedDeletion(ctx, item, '2026-03-01T00:00:00Z', undefined)).toBeUndefined();
+  });
+});
+
+/** The state a run leaves behind when it failed between its two writes: `record`'s event in flight. */
+function inFlight(result: { readonly staged: RecordState | undefined }): RecordState {
+  if (result.staged === undefined) throw new Error('the observation produced no event');
+  return result.staged;
+}
+
+describe('classify: the two state writes around publishing', () => {
+  const ctx = context();
+  const first = patient();
+  const stored = seen(ctx, first);
+  const archivedRecord = patient({ archived_at: '2026-03-02T09:07:00Z', updated_at: '2026-03-02T09:07:00Z' });
+
+  it('stages the new version as pending on top of the version it was compared with', () => {
+    const result = classify(ctx, archivedRecord, stored);
+
+    const { id: _id, ...version } = result.state;
+    expect(result.staged).toEqual({ ...stored, pending: version });
+    expect(result.state).not.toHaveProperty('pending');
+    expect(result.state.archived).toBe(true);
+  });
+
+  it('stages a first sighting as pending with no confirmed version behind it', () => {
+    const result = classify(ctx, first, undefined);
+
+    expect(result.staged?.pending).toMatchObject({ fingerprint: result.state.fingerprint, first: true });
+    expect(result.staged?.fingerprint).toBe(result.state.fingerprint);
+  });
+});
+
+describe('classify: a version left pending by a failed run', () => {
+  const ctx = context();
+  const first = patient();
+  const stored = seen(ctx, first);
+  const archivedRecord = patient({ archived_at: '2026-03-02T09:07:00Z', updated_at: '2026-03-02T09:07:00Z' });
+  const archive = classify(ctx, archivedRecord, stored);
+
+  it("repeats the failed run's event exactly when the record is still the pending version", () => {
+    const again = classify(ctx, archivedRecord, inFlight(archive));
+
+    expect(again).toEqual(archive);
+    expect(again.event).toEqual({ action: 'archived', changedFields: ['archived_at'] });
+  });
+
+  it('keeps the pending updated_at when the record was only touched since, so the event id is the same', () => {
+    const touched = { ...archivedRecord, updated_at: '2026-03-02T09:30:00Z' };
+
+    const again = classify(ctx, touched, inFlight(archive));
+
+    expect(again.event).toEqual(archive.event);
+    expect(again.record.updated_at).toBe('2026-03-02T09:07:00Z');
+    expect(again.state).toEqual(archive.state);
+    expect(again.staged).toEqual(archive.staged);
+  });
+
+  it('repeats a pending first sighting as the same first sighting', () => {
+    const created = classify(ctx, first, undefined);
+
+    const again = classify(ctx, first, inFlight(created));
+
+    expect(again.event).toEqual({ action: 'created', changedFields: null });
+    expect(again.staged).toEqual(created.staged);
+    expect(again.state).toEqual(created.state);
+  });
+
+  it('reports a restore to the confirmed content after an archive that may have gone out', () => {
+    const restored = patient({ updated_at: '2026-03-02T09:08:00Z' });
+
+    const result = classify(ctx, restored, inFlight(archive));
+
+    expect(result.event).toEqual({ action: 'restored', changedFields: ['archived_at'] });
+    expect(result.state.fingerprint).toBe(stored.fingerprint);
+    expect(result.staged).toMatchObject({ fingerprint: archive.state.fingerprint, archived: true });
+    expect(result.staged?.pending).toMatchObject({ fingerprint: stored.fingerprint, archived: false });
+  });
+
+  it('still reports an archive that may never have gone out when the record was edited since', () => {
+    const edited = { ...archivedRecord, email: 'new@example.test', updated_at: '2026-03-02T09:08:00Z' };
+
+    const result = classify(ctx, edited, inFlight(archive));
+
+    expect(result.event).toEqual({ action: 'archived', changedFields: ['archived_at', 'email'] });
+  });
+
+  it('reports the fields changed relative to either version consumers may hold', () => {
+    const edit = classify(ctx, patient({ email: 'new@example.test' }), stored);
+
+    const result = classify(ctx, patient({ first_name: 'Other' }), inFlight(edit));
+
+    expect(result.event).toEqual({ action: 'updated', changedFields: ['email', 'first_name'] });
+  });
+
+  it('offers as previous, per changed field, the value of the version in which it differed', () => {
+    const snapCtx = context({ storeSnapshots: true });
+    const pendingArchive = classify(snapCtx, archivedRecord, seen(snapCtx, first));
+    const edited = { ...archivedRecord, email: 'new@example.test', updated_at: '2026-03-02T09:08:00Z' };
+
+    const result = classify(snapCtx, edited, inFlight(pendingArchive));
+
+    expect(result.event?.changedFields).toEqual(['archived_at', 'email']);
+    expect(result.event?.previous).toMatchObject({ archived_at: '', email: 'test@example.test' });
+  });
+
+  it('repeats an event classified against both versions exactly when its own run failed too', () => {
+    const edited = { ...archivedRecord, email: 'new@example.test', updated_at: '2026-03-02T09:08:00Z' };
+    const blended = classify(ctx, edited, inFlight(archive));
+
+    const again = classify(ctx, edited, inFlight(blended));
+
+    expect(again).toEqual(blended);
+  });
+
+  it('compares with a pending first sighting as with any published version', () => {
+    const created = classify(ctx, first, undefined);
+
+    const result = classify(ctx, patient({ email: 'new@example.test' }), inFlight(created));
+
+    expect(result.event).toEqual({ action: 'updated', changedFields: ['email'] });
+    expect(result.staged?.pending).not.toHaveProperty('first');
+  });
+
+  it('offers the pending version as previous when snapshots are kept', () => {
+    const snapCtx = context({ storeSnapshots: true });
+    const pendingArchive = classify(snapCtx, archivedRecord, seen(snapCtx, first));
+
+    const result = classify(snapCtx, patient({ archived_at: null }), inFlight(pendingArchive));
+
+    expect(result.event?.previous).toEqual(archivedRecord);
+  });
+});
+
+describe('deletions with a version pending', () => {
+  const ctx = context();
+  const stored = seen(ctx, patient());
+  const item: ClinikoRecord = { id: '1390726237298631770', deleted_at: '2026-03-02T09:10:00Z' };
+  const edit = classify(ctx, patient({ email: 'new@example.test' }), stored);
+
+  it('repeats a feed deletion the failed run staged, with the same event and states', () => {
+    const deletion = classifyFeedDeletion(ctx, item, '2026-03-02T09:10:00Z', stored);
+
+    const again = classifyFeedDeletion(ctx, item, '2026-03-02T09:10:00Z', deletion?.staged);
+
+    expect(again).toEqual(deletion);
+    expect(again?.staged.pending?.deleted).toBe(true);
+  });
+
+  it('reports a feed deletion against a pending version that is not deleted', () => {
+    const result = classifyFeedDeletion(ctx, item, '2026-03-02T09:10:00Z', inFlight(edit));
+
+    expect(result?.event).toEqual({ action: 'deleted', changedFields: ['deleted_at'] });
+    expect(result?.fingerprint).toBe(edit.state.fingerprint);
+    expect(result?.state).not.toHaveProperty('pending');
+  });
+
+  it('reports a vanished record as of its last version, pending or not', () => {
+    expect(classifyVanished(stored)?.basis).toEqual(stored);
+    expect(classifyVanished(inFlight(edit))?.fingerprint).toBe(edit.state.fingerprint);
+    expect(classifyVanished(inFlight(edit))?.state).toEqual({ ...edit.state, deleted: true });
+  });
+
+  it('repeats a vanished deletion the failed run staged, and has nothing to say once it is confirmed', () => {
+    const vanished = classifyVanished(stored);
+
+    const again = classifyVanished(vanished?.staged ?? stored);
+
+    expect(again).toEqual(vanished);
+    expect(classifyVanished(vanished?.state ?? stored)).toBeUndefined();
+  });
+
+  it('says nothing when a record first seen deleted vanishes: it was never announced as existing', () => {
+    const deletedOnSight = classify(ctx, patient({ deleted_at: '2026-03-02T09:10:00Z' }), undefined);
+
+    expect(deletedOnSight.event?.action).toBe('deleted');
+    expect(classifyVanished(inFlight(deletedOnSight))).toBeUndefined();
   });
 });

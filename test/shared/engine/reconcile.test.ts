@@ -43,4 +43,16 @@ describe('vanishedRecords', () => {
 
     expect(vanishedRecords(stored, new Set(['1'])).map((s) => s.id)).toEqual(['2']);
   });
+
+  it('includes a record whose deletion is pending, but not one whose confirmed version is deleted too', () => {
+    const { id: _id, ...version } = state('x', true);
+    const pendingDelete: RecordState = { ...state('4'), pending: version };
+    const pendingEdit: RecordState = { ...state('5', true), pending: { ...version, deleted: false } };
+    const settled: RecordState = { ...state('6', true), pending: version };
+
+    expect(vanishedRecords([pendingDelete, pendingEdit, settled], new Set()).map((s) => s.id)).toEqual([
+      '4',
+      '5',
+    ]);
+  });
 });

@@ -124,7 +124,8 @@ describe('invariant 2 — cursors only move forward; a failed run leaves them wh
   it('re-publishes when the record-state write fails after a successful publish', async () => {
     const h = new Harness();
     const id = h.cliniko.create('patients');
-    h.state.failNext('putRecordStates', new Error('throttled'));
+    // The first write stages the event's version as pending; the second, after publishing, fails.
+    h.state.failNext('putRecordStates', new Error('throttled'), 1, 1);
 
     await expect(h.poll()).rejects.toThrow('throttled');
     await h.poll();

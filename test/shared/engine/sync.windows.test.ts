@@ -69,6 +69,76 @@ describe('invariant 5 — ties larger than a page', () => {
   });
 });
 
+// Cliniko documents whole seconds; a server keeping milliseconds orders a second by instant, then id.
+describe('invariant 5 — sub-second timestamps', () => {
+  /** A harness past its first poll, and timestamps `millis` after the start of its current second. */
+  async function watching(pageSize: number) {
+    const h = new Harness({ pageSize });
+    await h.poll();
+    h.cliniko.advance(10);
+    const second = Date.parse(h.cliniko.stamp());
+    return { h, at: (millis: number) => new Date(second + millis).toISOString() };
+  }
+
+  it('reads every record of a tie larger than a page whose timestamps carry milliseconds', async () => {
+    const { h, at } = await watching(2);
+    const ids = [100, 200, 300, 400, 500].map((ms) => h.cliniko.create('patients', { updated_at: at(ms) }));
+    h.cliniko.advance(5);
+
+    const report = await h.poll();
+
+    expect(report.ok).toBe(true);
+    expect(
+      h
+        .events({ action: 'created' })
+        .map((e) => e.detail.recordId)
+        .sort(),
+    ).toEqual([...ids].sort());
+    expect(h.deepPageRequests()).toBe(0);
+  });
+
+  it('reads a record later in a second than one already seen, though its id is smaller', async () => {
+    const { h, at } = await watching(3);
+    const first = h.cliniko.create('patients', { updated_at: at(-1000) });
+    const early = h.cliniko.create('patients', { updated_at: at(100) });
+    const late = h.cliniko.create('patients', { updated_at: at(900) });
+    const other = h.cliniko.create('patients', { updated_at: at(-1000) });
+    const next = h.cliniko.create('patients', { updated_at: at(1000) });
+    h.cliniko.advance(5);
+    // The first page ends at `early`: `late` is after it in server order but before it by id.
+    expect(BigInt(late) < BigInt(early)).toBe(true);
+
+    const report = await h.poll();
+
+    expect(report.ok).toBe(true);
+    expect(
+      h
+        .events({ action: 'created' })
+        .map((e) => e.detail.recordId)
+        .sort(),
+    ).toEqual([first, early, late, other, next].sort());
+  });
+
+  it('a run stopped inside the drain of a sub-second tie resumes without skipping or repeating', async () => {
+    const { h, at } = await watching(2);
+    const ids = [100, 200, 300, 400, 500].map((ms) => h.cliniko.create('patients', { updated_at: at(ms) }));
+    h.cliniko.advance(5);
+    // The first page finds the tie, the first drain page is read, then the run fails.
+    h.cliniko.failRequest(2);
+    await expect(h.poll()).rejects.toThrow('injected outage');
+
+    await h.poll();
+
+    expect(
+      h
+        .events({ action: 'created' })
+        .map((e) => e.detail.recordId)
+        .sort(),
+    ).toEqual([...ids].sort());
+    expect(h.publisher.events).toHaveLength(5);
+  });
+});
+
 describe('invariant 6 — hidden records are fetched on purpose', () => {
   it('sees a cancelled appointment and an archived patient, which default lists hide', async () => {
     const h = new Harness({ streams: streams('patients', 'individual_appointments') });

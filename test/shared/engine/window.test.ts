@@ -29,15 +29,30 @@ describe('scanQuery', () => {
     });
   });
 
-  it('drains a tie second by id within that second', () => {
-    const query = scanQuery(spec, { floor: T0, position: { updatedAt: T1, id: '30' }, drainSecond: T1 });
+  it('drains a tie second by id over the whole second, up to the next one, with no id bound at first', () => {
+    const query = scanQuery(spec, {
+      floor: T0,
+      position: { updatedAt: T1, id: '30' },
+      drain: { second: T1 },
+    });
 
     expect(query).toEqual({
-      filters: ['archived_at:*', `updated_at:>=${T1}`, `updated_at:<=${T1}`, 'id:>30'],
+      filters: ['archived_at:*', `updated_at:>=${T1}`, `updated_at:<${T2}`],
       sort: 'id',
       perPage: 3,
       page: 1,
     });
+  });
+
+  it('bounds a later drain request by the largest id of the previous drain page', () => {
+    const state = { floor: T0, position: { updatedAt: T1, id: '30' }, drain: { second: T1, afterId: '42' } };
+
+    expect(scanQuery(spec, state).filters).toEqual([
+      'archived_at:*',
+      `updated_at:>=${T1}`,
+      `updated_at:<${T2}`,
+      'id:>42',
+    ]);
   });
 
   it('resumes a saved position from its second', () => {
@@ -56,13 +71,31 @@ describe('scanStep', () => {
     expect(step.next.position).toEqual({ updatedAt: T2, id: '2' });
   });
 
-  it('moves the floor to the last second seen after a full page, and skips re-read records', () => {
+  it('moves the floor to the last second seen after a full page, and processes that second again', () => {
     const first = scanStep(spec, startScan(T0), page([rec('1', T0), rec('2', T1), rec('3', T1)]));
     const second = scanStep(spec, first.next, page([rec('2', T1), rec('3', T1), rec('4', T1)]));
 
     expect(first.next).toEqual({ floor: T1, position: { updatedAt: T1, id: '3' } });
-    expect(second.fresh.map((r) => r.id)).toEqual(['4']);
-    expect(second.next.drainSecond).toBe(T1);
+    expect(second.fresh.map((r) => r.id)).toEqual(['2', '3', '4']);
+    expect(second.next.drain).toEqual({ second: T1 });
+  });
+
+  it('processes a record later in a second than one already seen, even with a smaller id', () => {
+    const first = scanStep(
+      spec,
+      startScan(T0),
+      page([rec('1', T0), rec('2', T0), rec('8', '2026-03-02T09:00:01.200Z')]),
+    );
+
+    const second = scanStep(
+      spec,
+      first.next,
+      page([rec('8', '2026-03-02T09:00:01.200Z'), rec('5', '2026-03-02T09:00:01.900Z')]),
+    );
+
+    expect(second.fresh.map((r) => r.id)).toEqual(['8', '5']);
+    expect(second.done).toBe(true);
+    expect(second.next.position).toEqual({ updatedAt: T1, id: '8' });
   });
 
   it('compares ids numerically, not as strings', () => {
@@ -71,15 +104,33 @@ describe('scanStep', () => {
     expect(step.next.position?.id).toBe('1000');
   });
 
-  it('switches to draining a second when a full page shares one second', () => {
+  it('switches to draining a second, from its first id, when a full page shares one second', () => {
     const step = scanStep(spec, startScan(T0), page([rec('1', T1), rec('2', T1), rec('3', T1)]));
 
     expect(step.done).toBe(false);
-    expect(step.next).toEqual({ floor: T0, position: { updatedAt: T1, id: '3' }, drainSecond: T1 });
+    expect(step.next).toEqual({ floor: T0, position: { updatedAt: T1, id: '3' }, drain: { second: T1 } });
+    expect(scanQuery(spec, step.next).filters?.some((f) => f.startsWith('id:'))).toBe(false);
+  });
+
+  it('continues a drain after the largest id of a full drain page, whatever the sub-second order', () => {
+    const draining = { floor: T0, position: { updatedAt: T1, id: '3' }, drain: { second: T1 } };
+
+    const step = scanStep(
+      spec,
+      draining,
+      page([
+        rec('2', '2026-03-02T09:00:01.900Z'),
+        rec('7', '2026-03-02T09:00:01.100Z'),
+        rec('9', '2026-03-02T09:00:01.500Z'),
+      ]),
+    );
+
+    expect(step.fresh.map((r) => r.id)).toEqual(['2', '7', '9']);
+    expect(step.next.drain).toEqual({ second: T1, afterId: '9' });
   });
 
   it('moves past the drained second once the drain returns a short page', () => {
-    const draining = { floor: T0, position: { updatedAt: T1, id: '3' }, drainSecond: T1 };
+    const draining = { floor: T0, position: { updatedAt: T1, id: '3' }, drain: { second: T1, afterId: '3' } };
 
     const step = scanStep(spec, draining, page([rec('4', T1)]));
 
@@ -88,10 +139,25 @@ describe('scanStep', () => {
     expect(step.next).toEqual({ floor: T2, position: { updatedAt: T1, id: '4' } });
   });
 
+  it('keeps the position inside the drained second when a drain page strays outside it', () => {
+    const draining = { floor: T0, position: { updatedAt: T1, id: '3' }, drain: { second: T1 } };
+
+    const step = scanStep(spec, draining, page([rec('4', T1), rec('5', '2026-03-02T09:10:00Z')]));
+
+    expect(step.fresh.map((r) => r.id)).toEqual(['4', '5']);
+    expect(step.next).toEqual({ floor: T2, position: { updatedAt: T1, id: '4' } });
+  });
+
   it('refuses to loop when a drain page does not advance the id (stalled keyset)', () => {
-    const draining = { floor: T0, position: { updatedAt: T1, id: '3' }, drainSecond: T1 };
+    const draining = { floor: T0, position: { updatedAt: T1, id: '3' }, drain: { second: T1, afterId: '3' } };
 
     expect(() => scanStep(spec, draining, page([rec('1', T1), rec('2', T1), rec('3', T1)]))).toThrow(
+      ContractError,
+    );
+  });
+
+  it('refuses to loop when a full page spanning seconds does not move the floor', () => {
+    expect(() => scanStep(spec, startScan(T1), page([rec('1', T0), rec('2', T1), rec('3', T1)]))).toThrow(
       ContractError,
     );
   });

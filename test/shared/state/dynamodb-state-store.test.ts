@@ -61,10 +61,53 @@ describe('DynamoDbStateStore item layout', () => {
     const record = await item('ACCOUNT#layout-clinic#STREAM#patients', 'RECORD#9');
     expect(record).toMatchObject({ fp: 'f', fields: { a: 'h' }, updatedAt: null });
     expect(record && 'snapshot' in record).toBe(false);
+    expect(record && 'pending' in record).toBe(false);
     expect(await item('ACCOUNT#layout-clinic', 'LEASE')).toMatchObject({
       owner: 'poller-a',
       token: 1,
       expiresAt: 6000,
+    });
+  });
+
+  it('stores a pending version as a nested map under the documented attribute names', async () => {
+    const store = new DynamoDbStateStore({ client: table.client, tableName: table.tableName });
+    const documents = DynamoDBDocumentClient.from(table.client);
+    const confirmed = {
+      fingerprint: 'f',
+      fieldHashes: { a: 'h' },
+      updatedAt: '2026-11-29T10:00:00Z',
+      archived: false,
+      cancelled: false,
+      deleted: false,
+    };
+    await store.putRecordStates('layout-clinic', 'patients', [
+      {
+        id: '10',
+        ...confirmed,
+        pending: { ...confirmed, fingerprint: 'g', archived: true, snapshot: { id: '10' }, first: true },
+      },
+    ]);
+
+    const { Item } = await documents.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: { pk: 'ACCOUNT#layout-clinic#STREAM#patients', sk: 'RECORD#10' },
+      }),
+    );
+
+    expect(Item).toMatchObject({
+      fp: 'f',
+      archived: false,
+      pending: {
+        fp: 'g',
+        fields: { a: 'h' },
+        updatedAt: '2026-11-29T10:00:00Z',
+        archived: true,
+        cancelled: false,
+        deleted: false,
+        snapshot: '{"id":"10"}',
+        first: true,
+      },
     });
   });
 

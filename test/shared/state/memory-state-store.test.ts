@@ -30,6 +30,21 @@ describe('InMemoryStateStore fault injection', () => {
     expect((await store.getRecordStates('clinic', 'patients', ['1'])).size).toBe(1);
   });
 
+  it('can let a number of calls through before the injected failure strikes', async () => {
+    const store = new InMemoryStateStore();
+    const fault = new StaleWriteError('injected');
+    store.failNext('putCursor', fault, 1, 2);
+    const cursor = { watermark: 'w', origin: 'o', backfill: false, polledAt: 'p' };
+
+    await store.putCursor('clinic', 'patients', cursor, 1);
+    await store.putCursor('clinic', 'patients', cursor, 1);
+    const third = store.putCursor('clinic', 'patients', cursor, 1);
+
+    await expect(third).rejects.toBe(fault);
+    await expect(store.putCursor('clinic', 'patients', cursor, 1)).resolves.toBeUndefined();
+    expect(store.writes.cursor).toBe(3);
+  });
+
   it('returns copies, so callers cannot change stored state by mutating results', async () => {
     const store = new InMemoryStateStore();
     await store.putCursor(

@@ -291,6 +291,70 @@ export function describeStateStoreConformance(name: string, options: Conformance
       expect(found && 'snapshot' in found).toBe(false);
     });
 
+    it('round-trips a pending version with its snapshot, lifecycle flags and first-sighting mark', async () => {
+      const subject = store();
+      const account = freshAccount();
+      const withPending = stateOf('1', {
+        snapshot: { id: '1', first_name: 'Synthetic' },
+        pending: {
+          fingerprint: 'fp-next',
+          fieldHashes: { first_name: 'h3', archived_at: 'h4' },
+          updatedAt: '2026-11-29T10:00:01Z',
+          archived: true,
+          cancelled: false,
+          deleted: false,
+          snapshot: { id: '1', first_name: 'Synthetic', archived_at: '2026-11-29T10:00:01Z' },
+        },
+      });
+      const firstSighting = stateOf('2', {
+        pending: {
+          fingerprint: 'fp-2',
+          fieldHashes: {},
+          updatedAt: null,
+          archived: false,
+          cancelled: true,
+          deleted: true,
+          first: true,
+        },
+      });
+
+      await subject.putRecordStates(account, 'patients', [withPending, firstSighting]);
+      const found = await subject.getRecordStates(account, 'patients', ['1', '2']);
+
+      expect(found.get('1')).toEqual(withPending);
+      expect(found.get('2')).toEqual(firstSighting);
+      expect(found.get('1')?.pending).not.toHaveProperty('first');
+      expect(found.get('2')?.pending).not.toHaveProperty('snapshot');
+    });
+
+    it('stores no pending version when the state has none, clearing one written before', async () => {
+      const subject = store();
+      const account = freshAccount();
+      const pending = { ...stateOf('1'), fingerprint: 'fp-next' };
+      const { id: _id, ...version } = pending;
+      await subject.putRecordStates(account, 'patients', [stateOf('1', { pending: version })]);
+
+      await subject.putRecordStates(account, 'patients', [pending]);
+      const found = (await subject.getRecordStates(account, 'patients', ['1'])).get('1');
+      const listed = (await collect(subject.listRecordStates(account, 'patients'))).flat();
+
+      expect(found).toEqual(pending);
+      expect(found && 'pending' in found).toBe(false);
+      expect(listed).toEqual([pending]);
+    });
+
+    it('lists pending versions too', async () => {
+      const subject = store();
+      const account = freshAccount();
+      const { id: _id, ...version } = stateOf('1', { deleted: true });
+      const state = stateOf('1', { pending: version });
+      await subject.putRecordStates(account, 'patients', [state]);
+
+      const listed = (await collect(subject.listRecordStates(account, 'patients'))).flat();
+
+      expect(listed).toEqual([state]);
+    });
+
     it('keeps the last state when one write names an id twice', async () => {
       const subject = store();
       const account = freshAccount();

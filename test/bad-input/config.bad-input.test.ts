@@ -1,0 +1,96 @@
+/**
+ * Bad configuration: each invalid value fails validation with a `ConfigError` that names the field
+ * and says how to fix it, before anything polls or deploys.
+ */
+import { describe, expect, it } from 'vitest';
+import { type BridgeConfigInput, parseBridgeConfig } from '../../shared/config/index.js';
+import { ConfigError } from '../../shared/errors.js';
+
+const valid: BridgeConfigInput = {
+  accounts: [{ id: 'main-clinic', apiKeySecret: 'cliniko/main-clinic' }],
+  userAgent: 'Acme Sync (ops@acme.example)',
+};
+
+function rejection(input: unknown): ConfigError {
+  try {
+    parseBridgeConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('the config was accepted');
+}
+
+describe('the bridge config given bad values', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a zero overlap', { overlapSeconds: 0 }, 'overlapSeconds'],
+    ["a rate limit above Cliniko's 200/min", { rateLimitPerMinute: 500 }, 'rateLimitPerMinute'],
+    ['a fractional poll rate', { pollRateMinutes: 1.5 }, 'pollRateMinutes'],
+    ['a source reserved by AWS', { source: 'aws.cliniko' }, 'source'],
+    ['an entry size above the EventBridge limit', { maxEntryBytes: 300_000 }, 'maxEntryBytes'],
+    ['an impossible start date', { startFrom: '2026-02-30T00:00:00Z' }, 'startFrom'],
+    ['a start instant with an offset instead of Z', { startFrom: '2026-02-03T00:00:00+10:00' }, 'startFrom'],
+    ['an unknown payload mode', { payload: { default: { mode: 'everything' } } }, 'payload'],
+    ['a log retention CloudWatch does not offer', { logRetentionDays: 10 }, 'logRetentionDays'],
+    [
+      'an account id that cannot key DynamoDB items',
+      { accounts: [{ id: 'Main#Clinic', apiKeySecret: 'cliniko/main' }] },
+      'accounts',
+    ],
+    [
+      'a plain-http base URL to another host',
+      { accounts: [{ id: 'main', apiKeySecret: 's', baseUrl: 'http://api.au1.cliniko.com/v1' }] },
+      'baseUrl',
+    ],
+    [
+      'two accounts with one id',
+      {
+        accounts: [
+          { id: 'main', apiKeySecret: 'a' },
+          { id: 'main', apiKeySecret: 'b' },
+        ],
+      },
+      'accounts',
+    ],
+  ])('rejects %s, naming the field', (_name, change, field) => {
+    const error = rejection({ ...valid, ...change });
+
+    expect(error.field).toContain(field);
+    expect(error.message.length).toBeGreaterThan(field.length + 10);
+  });
+
+  it('rejects an unknown stream name and suggests the right one', () => {
+    const error = rejection({
+      ...valid,
+      accounts: [{ id: 'main', apiKeySecret: 's', streams: ['patient'] }],
+    });
+
+    expect(error.message).toContain('"patient" is not a stream');
+    expect(error.message).toContain('did you mean "patients"');
+  });
+
+  it('rejects an unknown stream in the payload overrides', () => {
+    const error = rejection({ ...valid, payload: { streams: { appointments: { mode: 'ids' } } } });
+
+    expect(error.message).toContain('"appointments" is not a stream');
+  });
+
+  it.each(['Acme Sync', 'Acme Sync <ops@acme.example>', 'Acme Sync (ops)'])(
+    'rejects the malformed User-Agent %j, showing the expected form',
+    (userAgent) => {
+      const error = rejection({ ...valid, userAgent });
+
+      expect(error.field).toBe('userAgent');
+      expect(error.message).toContain('Name (email@domain)');
+    },
+  );
+
+  it('never echoes a secret-looking value back in the error', () => {
+    const error = rejection({
+      ...valid,
+      accounts: [{ id: 'main', apiKeySecret: 'MS0-sentinel key with spaces' }],
+    });
+
+    expect(error.message).not.toContain('sentinel');
+  });
+});

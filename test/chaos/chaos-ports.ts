@@ -1,0 +1,188 @@
+/**
+ * Port wrappers for the chaos suite: a state store and a publisher that fail on command (before or
+ * after the real call, so "the write landed but the caller saw an error" is covered), simulate a
+ * process that dies mid-run (its lease is never released), and keep the logs the oracle needs:
+ * every cursor write attempted and accepted, every cursor loaded, every event delivered.
+ */
+import type {
+  EventPublisher,
+  Lease,
+  RecordState,
+  StateStore,
+  StreamCursor,
+} from '../../shared/engine/ports.js';
+import { PublishError } from '../../shared/errors.js';
+import type { ChangeEvent } from '../../shared/events/contract.js';
+import { StateUnavailableError } from '../../shared/state/state-errors.js';
+
+export type StateOp =
+  | 'getCursor'
+  | 'putCursor'
+  | 'acquireLease'
+  | 'renewLease'
+  | 'getRecordStates'
+  | 'putRecordStates';
+
+/** Where an injected failure strikes relative to the real call. */
+export type Timing = 'before' | 'after';
+
+/** A run-scoped fault plan for the state store and the publisher. */
+export interface PortFaults {
+  /** Fail the `nth` call of one state operation in this run. */
+  readonly state?: { readonly op: StateOp; readonly nth: number; readonly when: Timing };
+  /** Fail the `nth` publish call: whole call, the last `entries` of it, or after delivering it all. */
+  readonly publish?: { readonly nth: number; readonly mode: 'call' | 'after' | { readonly entries: number } };
+  /**
+   * The process dies at the `step`-th state/publish operation of the run: that operation fails
+   * (before or after taking effect) and the lease is never released, like a killed Lambda.
+   */
+  readonly crash?: { readonly step: number; readonly when: Timing };
+}
+
+export class InjectedFault extends Error {
+  override readonly name = 'InjectedFault';
+}
+
+export interface CursorWrite {
+  readonly stream: string;
+  readonly cursor: StreamCursor;
+  readonly accepted: boolean;
+}
+
+/** Counts the faults that actually struck, by kind, for the summary. */
+export type FaultCounter = (kind: string) => void;
+
+export class ChaosRun {
+  private readonly counts = new Map<string, number>();
+  private steps = 0;
+  dead = false;
+
+  constructor(
+    readonly plan: PortFaults,
+    private readonly count: FaultCounter,
+  ) {}
+
+  /** Decides whether this call of `op` fails, and when. */
+  strike(op: string, timing: Timing): boolean {
+    if (this.dead) return true;
+    const n = (this.counts.get(op) ?? 0) + (timing === 'before' ? 1 : 0);
+    if (timing === 'before') {
+      this.counts.set(op, n);
+      this.steps += 1;
+    }
+    const { state, crash, publish } = this.plan;
+    if (crash !== undefined && crash.when === timing && this.steps === crash.step) {
+      this.dead = true;
+      this.count(`crash-${timing}-${op}`);
+      return true;
+    }
+    if (state !== undefined && state.op === op && state.when === timing && state.nth === n) {
+      this.count(`state-${op}-${timing}`);
+      return true;
+    }
+    if (publish !== undefined && op === 'publish' && publish.nth === n) {
+      const mode = publish.mode;
+      if (timing === 'before' && mode === 'call') {
+        this.count('publish-call');
+        return true;
+      }
+      if (timing === 'after' && mode === 'after') {
+        this.count('publish-after-delivery');
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Entries of this publish call that must fail (partial PutEvents failure), if any. */
+  partial(): number | undefined {
+    const { publish } = this.plan;
+    const n = this.counts.get('publish') ?? 0;
+    if (publish === undefined || publish.nth !== n || typeof publish.mode !== 'object') return undefined;
+    this.count('publish-partial');
+    return publish.mode.entries;
+  }
+}
+
+export class ChaosStateStore implements StateStore {
+  run: ChaosRun | undefined;
+  readonly cursorWrites: CursorWrite[] = [];
+  /** Cursors loaded at the start of each stream's run, in order. */
+  readonly cursorLoads: { stream: string; cursor: StreamCursor | undefined }[] = [];
+
+  constructor(private readonly inner: StateStore) {}
+
+  private async call<T>(op: StateOp, action: () => Promise<T>): Promise<T> {
+    if (this.run?.strike(op, 'before')) throw new StateUnavailableError(`injected ${op} failure`);
+    const result = await action();
+    if (this.run?.strike(op, 'after'))
+      throw new StateUnavailableError(`injected ${op} failure after it landed`);
+    return result;
+  }
+
+  async getCursor(account: string, stream: string): Promise<StreamCursor | undefined> {
+    const cursor = await this.call('getCursor', () => this.inner.getCursor(account, stream));
+    this.cursorLoads.push({ stream, cursor });
+    return cursor;
+  }
+
+  putCursor(account: string, stream: string, cursor: StreamCursor, fence: number): Promise<void> {
+    return this.call('putCursor', async () => {
+      try {
+        await this.inner.putCursor(account, stream, cursor, fence);
+      } catch (error) {
+        this.cursorWrites.push({ stream, cursor, accepted: false });
+        throw error;
+      }
+      this.cursorWrites.push({ stream, cursor, accepted: true });
+    });
+  }
+
+  acquireLease(account: string, owner: string, ttlMs: number, nowMs: number): Promise<Lease | undefined> {
+    return this.call('acquireLease', () => this.inner.acquireLease(account, owner, ttlMs, nowMs));
+  }
+
+  renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease> {
+    return this.call('renewLease', () => this.inner.renewLease(lease, ttlMs, nowMs));
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    // A dead process releases nothing: its lease has to expire.
+    if (this.run?.dead) throw new InjectedFault('the process died before releasing its lease');
+    await this.inner.releaseLease(lease);
+  }
+
+  getRecordStates(
+    account: string,
+    stream: string,
+    ids: readonly string[],
+  ): Promise<Map<string, RecordState>> {
+    return this.call('getRecordStates', () => this.inner.getRecordStates(account, stream, ids));
+  }
+
+  putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void> {
+    return this.call('putRecordStates', () => this.inner.putRecordStates(account, stream, states));
+  }
+
+  listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]> {
+    return this.inner.listRecordStates(account, stream);
+  }
+}
+
+/** Delivers to `delivered` (what consumers receive, duplicates included) unless a fault says otherwise. */
+export class ChaosPublisher implements EventPublisher {
+  run: ChaosRun | undefined;
+  readonly delivered: ChangeEvent[] = [];
+
+  async publish(events: readonly ChangeEvent[]): Promise<void> {
+    if (this.run?.strike('publish', 'before')) throw new PublishError('injected PutEvents failure');
+    const failing = this.run?.partial();
+    if (failing !== undefined && failing > 0 && events.length > 0) {
+      const failed = Math.min(failing, events.length);
+      this.delivered.push(...events.slice(0, events.length - failed));
+      throw new PublishError(`PutEvents failed for ${failed} of ${events.length} entries (injected)`);
+    }
+    this.delivered.push(...events);
+    if (this.run?.strike('publish', 'after')) throw new PublishError('injected failure after delivery');
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * One chaos scenario, played for real: the simulator over HTTP (its own clock, frozen and moved by
+ * the workload), the real `ClinikoClient` with near-zero retry sleeps, the real engine, a state store
+ * (dynalite over the DynamoDB protocol, or the in-memory one) and a publisher, both wrapped to fail
+ * on command. `play()` runs the workload, `finish()` clears the faults, lets the bridge catch up and
+ * returns what the oracle found.
+ */
+import { ClinikoClient } from '../../shared/cliniko/client.js';
+import { TokenBucket } from '../../shared/cliniko/token-bucket.js';
+import type { StateStore } from '../../shared/engine/ports.js';
+import type { SyncReport } from '../../shared/engine/report.js';
+import { syncAccount } from '../../shared/engine/sync.js';
+import { BridgeError, StaleWriteError } from '../../shared/errors.js';
+import { DEFAULT_EVENT_OPTIONS } from '../../shared/events/build.js';
+import { findStream, type StreamDefinition } from '../../shared/streams.js';
+import { ControllableClock, type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import { ChaosPublisher, ChaosRun, ChaosStateStore } from './chaos-ports.js';
+import { type Observation, seenOf } from './oracle.js';
+import { CHAOS_PAGE_SIZE, CHAOS_STREAMS, type Op, type PollPlan, simFaultKinds } from './scenario.js';
+import { Workload } from './workload.js';
+
+export const USER_AGENT = 'Chaos Tests (chaos-tests@example.test)';
+
+/** Engine timing for chaos runs: short intervals so feeds and reconciliation run often. */
+export const CHAOS_TIMING = {
+  overlapSeconds: 20,
+  settleSeconds: 5,
+  deletedFeedIntervalSeconds: 30,
+  reconcileIntervalSeconds: 120,
+  leaseTtlMs: 30_000,
+} as const;
+
+const tinySleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 1)));
+
+export interface WorldOptions {
+  readonly simSeed: number;
+  readonly account: string;
+  readonly state: StateStore;
+  readonly countFault: (kind: string) => void;
+  /** Replaces the publisher (the oracle's own tests plant a faulty bridge this way). */
+  readonly publisher?: ChaosPublisher;
+}
+
+export class ChaosWorld {
+  readonly streams = chaosStreams();
+  readonly publisher: ChaosPublisher;
+  readonly state: ChaosStateStore;
+  readonly observations: Observation[] = [];
+  readonly violations: string[] = [];
+  /** What happened, op by op: ops, poll outcomes and deliveries, written out when a scenario fails. */
+  readonly log: string[] = [];
+  /** Ids of events delivered during a poll in which a run failed: the bridge may not remember them. */
+  readonly unconfirmed = new Set<string>();
+  polls = 0;
+
+  private constructor(
+    private readonly sim: RunningSimulator,
+    private readonly clock: ControllableClock,
+    readonly engineClient: ClinikoClient,
+    private readonly workload: Workload,
+    private readonly options: WorldOptions,
+  ) {
+    this.state = new ChaosStateStore(options.state);
+    this.publisher = options.publisher ?? new ChaosPublisher();
+  }
+
+  static async start(options: WorldOptions): Promise<ChaosWorld> {
+    const clock = new ControllableClock();
+    clock.set(Date.parse('2026-06-01T09:00:00Z'));
+    const sim = await startSimulator({
+      seed: options.simSeed,
+      patients: 8,
+      appointments: 12,
+      rateLimitPerMinute: 1_000_000,
+      clock,
+    });
+    const client = () =>
+      new ClinikoClient({
+        apiKey: sim.apiKeys[0] ?? '',
+        userAgent: USER_AGENT,
+        baseUrl: sim.baseUrl,
+        bucket: new TokenBucket({ ratePerMinute: 1_000_000, capacity: 1_000_000, sleep: tinySleep }),
+        sleep: tinySleep,
+        backoffBaseMs: 1,
+        backoffCapMs: 2,
+      });
+    const streams = chaosStreams();
+    const workload = new Workload(sim, clock, client(), CHAOS_TIMING.overlapSeconds, streams);
+    const world = new ChaosWorld(sim, clock, client(), workload, options);
+    await workload.load();
+    return world;
+  }
+
+  async close(): Promise<void> {
+    await this.engineClient.close();
+    await this.workload.close();
+    await this.sim.close();
+  }
+
+  /** Plays the workload; an initial clean backfill first, so every record starts with an event. */
+  async play(ops: readonly Op[]): Promise<void> {
+    await this.poll({ sim: {}, ports: {}, overlapping: false });
+    for (const op of ops) {
+      if (op.kind === 'poll') await this.poll(op.plan);
+      else {
+        const seq = this.sim.changes().at(-1)?.seq ?? 0;
+        await this.workload.apply(op);
+        const changes = this.sim.changes(seq).map((c) => `${c.resource}/${c.id} ${c.action} ${c.updated_at}`);
+        this.log.push(
+          `${JSON.stringify(op)} clock=${new Date(this.clock.now()).toISOString()} → ${changes.join('; ')}`,
+        );
+      }
+    }
+  }
+
+  private sync(): Promise<SyncReport> {
+    return syncAccount(
+      {
+        cliniko: this.engineClient,
+        state: this.state,
+        publisher: this.publisher,
+        logger: silentLogger,
+        now: () => this.clock.now(),
+      },
+      {
+        account: this.options.account,
+        streams: this.streams,
+        startFrom: 'beginning',
+        ...CHAOS_TIMING,
+        pageSize: CHAOS_PAGE_SIZE,
+        deadlineMarginMs: 0,
+        event: DEFAULT_EVENT_OPTIONS,
+        storeSnapshots: false,
+      },
+    );
+  }
+
+  /** One poll (or two overlapping runs) under `plan`; records observation points. */
+  async poll(plan: PollPlan): Promise<readonly (SyncReport | undefined)[]> {
+    this.polls += 1;
+    const poll = this.polls;
+    const allVisible = await this.workload.endLateWrites();
+    const run = new ChaosRun(plan.ports, this.options.countFault);
+    this.state.run = run;
+    this.publisher.run = run;
+    for (const kind of simFaultKinds(plan.sim)) this.options.countFault(`sim-${kind}`);
+    if (plan.overlapping) this.options.countFault('overlapping-run');
+    const loadsBefore = this.state.cursorLoads.length;
+    const delivered = this.publisher.delivered.length;
+    await this.workload.setFaults(plan.sim);
+    const runs = plan.overlapping ? [this.sync(), this.sync()] : [this.sync()];
+    const settled = await Promise.allSettled(runs);
+    await this.workload.clearFaults();
+    this.state.run = undefined;
+    this.publisher.run = undefined;
+
+    const reports = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+    if (settled.some((s) => s.status === 'rejected' || !s.value.ok)) {
+      for (const event of this.publisher.delivered.slice(delivered)) this.unconfirmed.add(event.id);
+    }
+    this.log.push(
+      `poll ${poll} ${JSON.stringify(plan)} → ${settled
+        .map((s) =>
+          s.status === 'rejected'
+            ? `threw ${String(s.reason)}`
+            : `${s.value.stopped} ${s.value.streams.map((r) => `${r.stream}:${r.stopped}`).join(',')}`,
+        )
+        .join(' | ')}${run.dead ? ' (process died)' : ''}`,
+      ...this.publisher.delivered
+        .slice(delivered)
+        .map((e) => `  delivered ${e.detail.type} ${e.detail.recordId} ${e.detail.occurredAt} ${e.id}`),
+    );
+    const faulty = Object.keys(plan.ports).length > 0 || simFaultKinds(plan.sim).length > 0;
+    for (const s of settled) {
+      if (s.status === 'fulfilled') continue;
+      const error: unknown = s.reason;
+      if (!(error instanceof BridgeError) || error instanceof StaleWriteError || !faulty) {
+        const name = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        this.violations.push(`poll ${poll}: the run failed with an unexpected ${name}`);
+      }
+    }
+    const ran = reports.filter((r) => r !== undefined && r.skipped === undefined);
+    if (plan.overlapping && ran.length > 1) {
+      this.violations.push(`poll ${poll}: two overlapping runs both did work; one must skip on the lease`);
+    }
+    for (const report of ran) {
+      for (const stream of report?.streams ?? []) {
+        if (stream.error?.name === 'ContractError') this.options.countFault('observed-contract-error');
+        if (!faulty && stream.stopped !== 'caught-up') {
+          this.violations.push(`poll ${poll}: ${stream.stream} stopped ${stream.stopped} in a clean run`);
+        }
+      }
+    }
+    const loads = this.state.cursorLoads.slice(loadsBefore);
+    if (allVisible && !run.dead) await this.observe(poll, ran, loads);
+    return reports;
+  }
+
+  /** Streams whose pass started fresh and completed in this poll are observation points (see oracle.ts). */
+  private async observe(
+    poll: number,
+    ran: readonly (SyncReport | undefined)[],
+    loads: readonly { stream: string; cursor: { position?: unknown } | undefined }[],
+  ): Promise<void> {
+    for (const stream of this.streams) {
+      const completed = ran.some((r) =>
+        r?.streams.some((s) => s.stream === stream.name && s.stopped === 'caught-up'),
+      );
+      const fresh = loads
+        .filter((l) => l.stream === stream.name)
+        .every((l) => l.cursor?.position === undefined);
+      if (!completed || !fresh) continue;
+      const records = new Map<string, ReturnType<typeof seenOf>>();
+      for (const record of await this.workload.listAll(stream)) records.set(record.id, seenOf(record));
+      this.observations.push({
+        stream: stream.name,
+        poll,
+        deliveredAt: this.publisher.delivered.length,
+        records,
+      });
+    }
+  }
+
+  /** Clears every fault and polls, time moving past every interval, until a poll observes all streams. */
+  async catchUp(): Promise<boolean> {
+    await this.workload.waitForLateWrites();
+    const step = Math.max(
+      CHAOS_TIMING.overlapSeconds + CHAOS_TIMING.settleSeconds,
+      CHAOS_TIMING.reconcileIntervalSeconds,
+      CHAOS_TIMING.leaseTtlMs / 1000,
+    );
+    let settled = 0;
+    for (let attempt = 0; attempt < 6 && settled < 2; attempt++) {
+      this.clock.advance(step + 1);
+      const before = this.observations.length;
+      const [report] = await this.poll({ sim: {}, ports: {}, overlapping: false });
+      const observedAll = this.observations.length - before === this.streams.length;
+      settled = report?.ok === true && observedAll ? settled + 1 : 0;
+    }
+    return settled >= 2;
+  }
+
+  /** Records deleted in the simulator (changelog), in the polled streams. */
+  deletes(): { stream: string; id: string; hasFeed: boolean }[] {
+    return this.sim
+      .changes()
+      .filter((c) => c.action === 'deleted')
+      .flatMap((c) => {
+        const stream = this.streams.find((s) => s.name === c.resource);
+        return stream ? [{ stream: stream.name, id: c.id, hasFeed: stream.deletedFeed !== undefined }] : [];
+      });
+  }
+}
+
+function chaosStreams(): StreamDefinition[] {
+  return CHAOS_STREAMS.map((name) => {
+    const stream = findStream(name);
+    if (stream === undefined) throw new Error(`unknown stream ${name}`);
+    return stream;
+  });
+}
+
+const silentLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -1,0 +1,85 @@
+/**
+ * The oracle must be able to fail: a bridge that drops, alters or invents events is caught. Each
+ * test plants one defect in the delivery path of an otherwise fault-free scenario.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ChangeEvent } from '../../shared/events/contract.js';
+import { InMemoryStateStore } from '../../shared/state/memory-state-store.js';
+import { ChaosPublisher } from './chaos-ports.js';
+import { runScenario, type ScenarioInput } from './run-scenario.js';
+import type { Op } from './scenario.js';
+
+const clean: Op = { kind: 'poll', plan: { sim: {}, ports: {}, overlapping: false } };
+
+const workload: ScenarioInput = {
+  simSeed: 7,
+  ops: [
+    { kind: 'create', stream: 'patients', count: 2 },
+    { kind: 'update', stream: 'contacts', pick: 1, times: 2 },
+    { kind: 'archive', stream: 'patients', pick: 3 },
+    { kind: 'cancel', pick: 2 },
+    { kind: 'delete', stream: 'patients', pick: 5 },
+    { kind: 'advance', seconds: 5 },
+    clean,
+    { kind: 'unarchive', stream: 'patients', pick: 3 },
+    { kind: 'advance', seconds: 5 },
+    clean,
+  ],
+};
+
+/** A publisher that hands every batch to `tamper` before delivering it. */
+class TamperingPublisher extends ChaosPublisher {
+  private seen = 0;
+  constructor(private readonly tamper: (event: ChangeEvent, index: number) => ChangeEvent[]) {
+    super();
+  }
+  override publish(events: readonly ChangeEvent[]): Promise<void> {
+    return super.publish(events.flatMap((event) => this.tamper(event, this.seen++)));
+  }
+}
+
+const run = (publisher: ChaosPublisher) =>
+  runScenario(workload, 'oracle-check', new InMemoryStateStore(), publisher);
+const action = (event: ChangeEvent) => event.detail.type.split('.')[1];
+
+describe('the chaos oracle', () => {
+  it('passes the same scenario when nothing is tampered with', async () => {
+    const outcome = await run(new ChaosPublisher());
+
+    expect(outcome.violations).toEqual([]);
+  });
+
+  it('reports a lifecycle event that was silently dropped', async () => {
+    const outcome = await run(new TamperingPublisher((e) => (action(e) === 'restored' ? [] : [e])));
+
+    expect(outcome.violations.join('\n')).toMatch(/restored/);
+  });
+
+  it('reports a deletion that was never published', async () => {
+    const outcome = await run(new TamperingPublisher((e) => (action(e) === 'deleted' ? [] : [e])));
+
+    expect(outcome.violations.join('\n')).toMatch(/was deleted but its last event/);
+  });
+
+  it('reports an event whose payload is not the record as Cliniko has it', async () => {
+    const outcome = await run(
+      new TamperingPublisher((e, i) =>
+        i === 3 && e.detail.data
+          ? [{ ...e, detail: { ...e.detail, data: { ...e.detail.data, notes: 'x' } } }]
+          : [e],
+      ),
+    );
+
+    expect(outcome.violations.join('\n')).toMatch(/current content|delivered twice/);
+  });
+
+  it('reports a repeat of unchanged content under a new event id', async () => {
+    const outcome = await run(
+      new TamperingPublisher((e, i) =>
+        i === 0 ? [e, { ...e, id: 'other-id', detail: { ...e.detail, eventId: 'other-id' } }] : [e],
+      ),
+    );
+
+    expect(outcome.violations.join('\n')).toMatch(/repeats the content/);
+  });
+});

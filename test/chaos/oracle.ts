@@ -1,0 +1,233 @@
+/**
+ * The chaos oracle: what "no change is ever lost or misreported" means, checked from the outside.
+ *
+ * Ground truth is the simulator (its changelog, and the records as the API returns them) — never
+ * the bridge's own state. Between two polls several changes to one record may legitimately collapse
+ * into one event (the bridge only sees what is current when it reads), so the oracle does not ask
+ * for one event per changelog entry. It asks instead:
+ *
+ * 1. At every OBSERVATION POINT — a poll whose pass over a stream started fresh (no saved keyset
+ *    position), completed within that poll, and ran while every committed write was visible — the
+ *    last event delivered for every listed record carries exactly the record's current content.
+ *    The final catch-up poll is one, so every record's final content was emitted.
+ * 2. Every lifecycle state that held at one observation point and was different at the next
+ *    (archived / restored / cancelled) produced an event of that action in between: a transition
+ *    that persisted across a poll boundary was reported, only transitions that came and went
+ *    between two polls may collapse.
+ * 3. Every hard delete is reported: always for streams with a `/deleted` feed, and for streams
+ *    only reconciliation covers whenever the record had been present at an observation point.
+ * 4. No event for unchanged content: two successive distinct events of a record never carry the
+ *    same content unless the later one is a `deleted` (a lifecycle change that carries no new data).
+ *    One exception is inherent in publishing before remembering (at-least-once): a run that died
+ *    after PutEvents but before its state write leaves the bridge with no memory of the event, and if
+ *    the record is then touched (`updated_at` moves, content ends where it was) the next run emits the
+ *    same content as a new observation with a new id. Such repeats after a failed run are counted
+ *    (`reemitted`), not failed.
+ * 5. Repeated deliveries (at-least-once) carry the same eventId AND the same detail (observedAt aside).
+ * 6. No cursor write ever asked to move a watermark backwards.
+ */
+import type { StreamCursor } from '../../shared/engine/ports.js';
+import type { ChangeEvent } from '../../shared/events/contract.js';
+import type { CursorWrite } from './chaos-ports.js';
+
+/** A record's state as the API shows it at an observation point. */
+export interface Seen {
+  readonly content: string;
+  readonly record: Readonly<Record<string, unknown>>;
+  readonly archived: boolean;
+  readonly cancelled: boolean;
+}
+
+export interface Observation {
+  readonly stream: string;
+  /** Label for messages: which poll of the scenario. */
+  readonly poll: number;
+  /** `delivered.length` at the observation. */
+  readonly deliveredAt: number;
+  readonly records: ReadonlyMap<string, Seen>;
+}
+
+/** Canonical content of a record: sorted keys at every depth, `updated_at` left out (it is not content). */
+export function contentOf(record: Readonly<Record<string, unknown>>): string {
+  const { updated_at: _ignored, ...rest } = record;
+  return JSON.stringify(sortKeys(rest));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+  return out;
+}
+
+export function seenOf(record: Readonly<Record<string, unknown>>): Seen {
+  const set = (field: string) => typeof record[field] === 'string' && record[field] !== '';
+  return { content: contentOf(record), record, archived: set('archived_at'), cancelled: set('cancelled_at') };
+}
+
+const actionOf = (event: ChangeEvent): string => event.detail.type.split('.')[1] ?? '';
+const keyOf = (stream: string, id: string) => `${stream}/${id}`;
+
+/** The last event delivered for each record among `delivered[0, end)`. */
+function lastEvents(delivered: readonly ChangeEvent[], end: number): Map<string, ChangeEvent> {
+  const last = new Map<string, ChangeEvent>();
+  for (const event of delivered.slice(0, end))
+    last.set(keyOf(event.detail.resource, event.detail.recordId), event);
+  return last;
+}
+
+/** Check 1: at an observation point the bridge's last word on every listed record is its current content. */
+export function checkObservation(delivered: readonly ChangeEvent[], obs: Observation): string[] {
+  const last = lastEvents(delivered, obs.deliveredAt);
+  const problems: string[] = [];
+  for (const [id, seen] of obs.records) {
+    const event = last.get(keyOf(obs.stream, id));
+    if (event === undefined) {
+      problems.push(`poll ${obs.poll}: ${obs.stream}/${id} exists but no event was ever delivered for it`);
+    } else if (event.detail.data === undefined || contentOf(event.detail.data) !== seen.content) {
+      problems.push(
+        `poll ${obs.poll}: ${obs.stream}/${id} last event (${event.detail.type} of ${event.detail.occurredAt}) does not carry the record's current content (updated_at ${String(seen.record.updated_at)}; differing fields: ${differingFields(event.detail.data ?? {}, seen.record).join(', ')})`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Check 2: lifecycle states that differ between two observation points were reported in between. */
+export function checkTransitions(
+  delivered: readonly ChangeEvent[],
+  before: Observation,
+  after: Observation,
+): string[] {
+  const problems: string[] = [];
+  const between = delivered.slice(before.deliveredAt, after.deliveredAt);
+  for (const [id, now] of after.records) {
+    const then = before.records.get(id);
+    if (then === undefined) continue;
+    const actions = new Set(
+      between.filter((e) => e.detail.recordId === id && e.detail.resource === after.stream).map(actionOf),
+    );
+    // The most specific action wins when several flags change in one observation (design §3).
+    const expect = (what: string, accepted: readonly string[]) => {
+      if (!accepted.some((a) => actions.has(a))) {
+        problems.push(
+          `polls ${before.poll}→${after.poll}: ${after.stream}/${id} was ${what} across a poll boundary but no ${accepted.join('/')} event was delivered`,
+        );
+      }
+    };
+    if (!then.archived && now.archived) expect('archived', ['archived']);
+    if (then.archived && !now.archived) expect('restored', ['restored']);
+    if (!then.cancelled && now.cancelled) expect('cancelled', ['cancelled', 'archived', 'restored']);
+  }
+  return problems;
+}
+
+/** Check 3: hard deletes. `observedIds` are ids present at some observation point. */
+export function checkDeletes(
+  delivered: readonly ChangeEvent[],
+  deletes: readonly { stream: string; id: string; hasFeed: boolean }[],
+  observedIds: ReadonlySet<string>,
+): { problems: string[]; dangling: number } {
+  const last = lastEvents(delivered, delivered.length);
+  const problems: string[] = [];
+  let dangling = 0;
+  for (const { stream, id, hasFeed } of deletes) {
+    const event = last.get(keyOf(stream, id));
+    if (event !== undefined && actionOf(event) === 'deleted') continue;
+    if (hasFeed || observedIds.has(keyOf(stream, id))) {
+      problems.push(`${stream}/${id} was deleted but its last event is ${event?.detail.type ?? 'missing'}`);
+    } else if (event !== undefined) {
+      // Published by a run that crashed before remembering the record, deleted before any later
+      // poll saw it: no state, no feed, so nothing can report the delete. Counted, not failed.
+      dangling += 1;
+    }
+  }
+  return { problems, dangling };
+}
+
+/** Checks 4 and 5 over the whole delivery log; `unconfirmed` holds ids delivered by runs that failed. */
+export function checkDeliveries(
+  delivered: readonly ChangeEvent[],
+  unconfirmed: ReadonlySet<string>,
+): { problems: string[]; duplicates: number; reemitted: number } {
+  const problems: string[] = [];
+  const byId = new Map<string, ChangeEvent>();
+  const history = new Map<string, ChangeEvent[]>();
+  let duplicates = 0;
+  let reemitted = 0;
+  for (const event of delivered) {
+    const first = byId.get(event.id);
+    if (first !== undefined) {
+      duplicates += 1;
+      if (detailText(first) !== detailText(event)) {
+        problems.push(`event ${event.id} (${event.detail.type}) was delivered twice with different payloads`);
+      }
+      continue;
+    }
+    byId.set(event.id, event);
+    const key = keyOf(event.detail.resource, event.detail.recordId);
+    history.set(key, [...(history.get(key) ?? []), event]);
+  }
+  for (const [key, events] of history) {
+    const withData = events.filter((e) => actionOf(e) !== 'deleted' && e.detail.data !== undefined);
+    for (let i = 1; i < withData.length; i++) {
+      const prev = withData[i - 1];
+      const next = withData[i];
+      if (
+        prev === undefined ||
+        next === undefined ||
+        prev.detail.data === undefined ||
+        next.detail.data === undefined
+      )
+        continue;
+      if (contentOf(prev.detail.data) !== contentOf(next.detail.data)) continue;
+      if (unconfirmed.has(prev.id)) reemitted += 1;
+      else {
+        problems.push(
+          `${key}: ${next.detail.type} (${next.detail.occurredAt}, event ${next.id}) repeats the content of the previous ${prev.detail.type} (${prev.detail.occurredAt}, event ${prev.id})`,
+        );
+      }
+    }
+  }
+  return { problems, duplicates, reemitted };
+}
+
+/** Names (never values) of the top-level fields two versions of a record disagree on. */
+export function differingFields(
+  a: Readonly<Record<string, unknown>>,
+  b: Readonly<Record<string, unknown>>,
+): string[] {
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...names].filter((n) => JSON.stringify(sortKeys(a[n])) !== JSON.stringify(sortKeys(b[n]))).sort();
+}
+
+function detailText(event: ChangeEvent): string {
+  const { observedAt: _ignored, ...rest } = event.detail;
+  return JSON.stringify(sortKeys({ ...event, detail: rest }));
+}
+
+/** Check 6: watermarks (change pass and `/deleted` feed) only move forward. */
+export function checkCursors(writes: readonly CursorWrite[]): string[] {
+  const problems: string[] = [];
+  const accepted = new Map<string, StreamCursor>();
+  for (const write of writes) {
+    const last = accepted.get(write.stream);
+    if (last !== undefined) {
+      if (Date.parse(write.cursor.watermark) < Date.parse(last.watermark)) {
+        problems.push(
+          `${write.stream}: a cursor write asked to move the watermark back from ${last.watermark} to ${write.cursor.watermark}`,
+        );
+      }
+      const was = last.deletedWatermark;
+      const now = write.cursor.deletedWatermark;
+      if (was !== undefined && (now === undefined || Date.parse(now) < Date.parse(was))) {
+        problems.push(
+          `${write.stream}: a cursor write moved the /deleted watermark back from ${was} to ${now ?? 'nothing'}`,
+        );
+      }
+    }
+    if (write.accepted) accepted.set(write.stream, write.cursor);
+  }
+  return problems;
+}

@@ -1,0 +1,163 @@
+/**
+ * A chaos scenario as data: a seeded random workload of Cliniko writes interleaved with poll runs
+ * that suffer faults. fast-check generates and shrinks these; `chaos-world.ts` plays them.
+ */
+import fc from 'fast-check';
+import type { PortFaults, StateOp, Timing } from './chaos-ports.js';
+
+/** The streams the chaos runs poll: one with a `/deleted` feed and archives, one with cancellations, one only reconciliation sees deletes in. */
+export const CHAOS_STREAMS = ['patients', 'individual_appointments', 'contacts'] as const;
+export type ChaosStream = (typeof CHAOS_STREAMS)[number];
+
+/** Records per request: tiny, so a burst in one second is larger than a page. */
+export const CHAOS_PAGE_SIZE = 5;
+
+export interface SimFaults {
+  readonly error5xxRate?: number;
+  readonly rateLimitBurst?: number;
+  readonly latencyMs?: number;
+  readonly malformedRate?: number;
+  readonly resetRate?: number;
+}
+
+export interface PollPlan {
+  readonly sim: SimFaults;
+  readonly ports: PortFaults;
+  /** Two runs at once on the same account: one must skip cleanly. */
+  readonly overlapping: boolean;
+}
+
+export type Op =
+  | { readonly kind: 'create'; readonly stream: 'patients' | 'contacts'; readonly count: number }
+  /** `times` edits of one record without the clock moving: they share one `updated_at` second. */
+  | { readonly kind: 'update'; readonly stream: ChaosStream; readonly pick: number; readonly times: number }
+  /** Creates and edits in one second, more than a page of them. */
+  | { readonly kind: 'burst'; readonly stream: 'patients' | 'contacts'; readonly size: number }
+  | { readonly kind: 'archive' | 'unarchive' | 'delete'; readonly stream: ChaosStream; readonly pick: number }
+  | { readonly kind: 'cancel'; readonly pick: number }
+  /** The simulator's own seeded background changes (reschedules, merges, new bookings, deletes…). */
+  | { readonly kind: 'churn'; readonly steps: number }
+  | { readonly kind: 'advance'; readonly seconds: number }
+  /** From now until the next poll, writes become visible only `ms` (real time) after they commit. */
+  | { readonly kind: 'late'; readonly ms: number }
+  | { readonly kind: 'poll'; readonly plan: PollPlan };
+
+/** Often one of the first few records, so the same record is edited, archived and restored again. */
+const pickArb = fc.oneof(fc.nat(2), fc.nat(1000));
+
+const streamArb = fc.constantFrom<ChaosStream>(...CHAOS_STREAMS);
+const creatable = fc.constantFrom<'patients' | 'contacts'>('patients', 'contacts');
+
+const writeArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('create'),
+      stream: creatable,
+      count: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('update'),
+      stream: streamArb,
+      pick: pickArb,
+      times: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('burst'),
+      stream: creatable,
+      size: fc.integer({ min: CHAOS_PAGE_SIZE + 1, max: 2 * CHAOS_PAGE_SIZE + 2 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('archive', 'unarchive', 'delete'),
+      stream: streamArb,
+      pick: pickArb,
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel'), pick: pickArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('churn'), steps: fc.integer({ min: 1, max: 8 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('advance'), seconds: fc.constantFrom(0, 1, 1, 2, 5, 12, 40) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('late'), ms: fc.integer({ min: 20, max: 120 }) }) },
+) as fc.Arbitrary<Op>;
+
+const rate = fc.constantFrom(0, 0, 0.1, 0.25);
+
+const simFaultsArb: fc.Arbitrary<SimFaults> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({}) },
+  {
+    weight: 3,
+    arbitrary: fc.record(
+      {
+        error5xxRate: rate,
+        rateLimitBurst: fc.integer({ min: 1, max: 6 }),
+        latencyMs: fc.integer({ min: 1, max: 4 }),
+        malformedRate: fc.constantFrom(0.05, 0.15),
+        resetRate: rate,
+      },
+      { requiredKeys: [] },
+    ),
+  },
+);
+
+const timing = fc.constantFrom<Timing>('before', 'after');
+const stateOps: StateOp[] = [
+  'getCursor',
+  'putCursor',
+  'acquireLease',
+  'renewLease',
+  'getRecordStates',
+  'putRecordStates',
+];
+
+const portFaultsArb: fc.Arbitrary<PortFaults> = fc.record(
+  {
+    state: fc.record({ op: fc.constantFrom(...stateOps), nth: fc.integer({ min: 1, max: 4 }), when: timing }),
+    publish: fc.record({
+      nth: fc.integer({ min: 1, max: 3 }),
+      mode: fc.oneof(
+        fc.constantFrom<'call' | 'after'>('call', 'after'),
+        fc.record({ entries: fc.integer({ min: 1, max: 4 }) }),
+      ),
+    }),
+    crash: fc.record({ step: fc.integer({ min: 1, max: 30 }), when: timing }),
+  },
+  { requiredKeys: [] },
+);
+
+const pollArb: fc.Arbitrary<Op> = fc
+  .record({
+    sim: simFaultsArb,
+    ports: fc.oneof(
+      { weight: 1, arbitrary: fc.constant<PortFaults>({}) },
+      { weight: 2, arbitrary: portFaultsArb },
+    ),
+    overlapping: fc.boolean().chain((b) => (b ? fc.boolean() : fc.constant(false))),
+  })
+  .map((plan): Op => ({ kind: 'poll', plan }));
+
+/** Rounds of a few writes followed by a poll; shrinking removes rounds, writes and faults. */
+export const scenarioArb = (rounds: { min: number; max: number }): fc.Arbitrary<Op[]> =>
+  fc
+    .array(fc.tuple(fc.array(writeArb, { minLength: 1, maxLength: 6 }), pollArb), {
+      minLength: rounds.min,
+      maxLength: rounds.max,
+    })
+    .map((list) => list.flatMap(([writes, poll]) => [...writes, poll]));
+
+/** Short, stable text for a fault kind, used as a key of the summary's `faults` counts. */
+export function simFaultKinds(faults: SimFaults): string[] {
+  return Object.entries(faults)
+    .filter(([, value]) => typeof value === 'number' && value > 0)
+    .map(([key]) => key);
+}
