@@ -77,7 +77,7 @@ export interface RecordState extends RecordVersion {
 export interface StreamCursor {
   /** Lower bound of the next pass (UTC ISO second); queries start at `watermark - overlap`. */
   readonly watermark: string;
-  /** Keyset position inside an unfinished pass: resume strictly after (updatedAt, id). */
+  /** Largest (updatedAt, id) of an unfinished pass: a resume re-reads that second (ids are not in server order inside it). */
   readonly position?: { readonly updatedAt: string; readonly id: string };
   /**
    * Server time when the unfinished pass began (set together with `position`). The watermark may
@@ -85,6 +85,12 @@ export interface StreamCursor {
    * spans several runs: rows committed after it began may sit behind the position.
    */
   readonly passStartedAt?: string;
+  /**
+   * Set when the unfinished pass stopped inside a drain (one second holding more records than a
+   * page, read by id): the resume continues after `afterId` instead of draining that second again,
+   * so a second larger than one run can read still finishes across runs.
+   */
+  readonly drain?: { readonly second: string; readonly afterId?: string };
   /** When the bridge started watching this stream; records created after it are `created`. */
   readonly origin: string;
   /** True when the stream started from the beginning: pre-origin records first seen are `snapshot`s. */

@@ -120,7 +120,7 @@ export class StreamSync {
       const resumed = cursor.position !== undefined;
       this.phase = {
         kind: 'pass',
-        scan: startScan(from, cursor.position),
+        scan: startScan(from, cursor.position, cursor.drain),
         startedAt: resumed ? cursor.passStartedAt : undefined,
       };
       return this.step();
@@ -167,10 +167,10 @@ export class StreamSync {
     const step = scanStep(this.spec, scan, page);
     await commitListed(this.run, this.context(cursor), step.fresh);
     if (!step.done) {
-      const { position } = step.next;
+      const { position, drain } = step.next;
       await this.writeCursor({
         ...withoutPass(cursor),
-        ...(position ? { position, passStartedAt } : {}),
+        ...(position ? { position, passStartedAt, ...(drain ? { drain } : {}) } : {}),
         polledAt: now,
       });
       this.phase = { kind: 'pass', scan: step.next, startedAt: passStartedAt };
@@ -304,6 +304,6 @@ export class StreamSync {
 
 /** The cursor without the fields of an unfinished pass. */
 function withoutPass(cursor: StreamCursor): StreamCursor {
-  const { position: _position, passStartedAt: _started, ...rest } = cursor;
+  const { position: _position, passStartedAt: _started, drain: _drain, ...rest } = cursor;
   return rest;
 }

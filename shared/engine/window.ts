@@ -62,9 +62,14 @@ export interface ScanStep {
   readonly done: boolean;
 }
 
-/** Starts (or resumes, re-reading the second of a saved position) a walk from `from`. */
-export function startScan(from: string, position?: Keyset): ScanState {
-  return position === undefined ? { floor: from } : { floor: latest(from, position.updatedAt), position };
+/**
+ * Starts (or resumes) a walk from `from`. A resume re-reads the second of the saved position, or,
+ * when it stopped inside a drain, continues that drain after its last id.
+ */
+export function startScan(from: string, position?: Keyset, drain?: Drain): ScanState {
+  if (position === undefined) return { floor: from };
+  const floor = latest(from, position.updatedAt);
+  return drain === undefined ? { floor, position } : { floor, position, drain };
 }
 
 /** The request for the next page: always page 1, keyset bounds in the filters. */

@@ -139,6 +139,33 @@ describe('invariant 5 — sub-second timestamps', () => {
   });
 });
 
+describe('invariant 5 — a drain interrupted between runs', () => {
+  it('continues the drain after its last id instead of reading the whole second again', async () => {
+    const h = new Harness({ pageSize: 2 });
+    await h.poll();
+    h.cliniko.advance(10);
+    const ids = Array.from({ length: 8 }, () => h.cliniko.create('patients'));
+    h.cliniko.advance(5);
+    // Page one finds the tie, the first drain page is read and checkpointed, then the run fails.
+    h.cliniko.failRequest(2);
+    await expect(h.poll()).rejects.toThrow('injected outage');
+    const before = h.cliniko.requests.length;
+
+    await h.poll();
+
+    const resumed = h.cliniko.requests[before];
+    expect(resumed?.filters.some((f) => f.startsWith('id:>'))).toBe(true);
+    expect(resumed?.filters.some((f) => f.startsWith('updated_at:<'))).toBe(true);
+    expect(
+      h
+        .events({ action: 'created' })
+        .map((e) => e.detail.recordId)
+        .sort(),
+    ).toEqual([...ids].sort());
+    expect(h.publisher.events).toHaveLength(8);
+  });
+});
+
 describe('invariant 6 — hidden records are fetched on purpose', () => {
   it('sees a cancelled appointment and an archived patient, which default lists hide', async () => {
     const h = new Harness({ streams: streams('patients', 'individual_appointments') });
