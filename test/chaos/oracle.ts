@@ -18,11 +18,11 @@
  *    only reconciliation covers whenever the record had been present at an observation point.
  * 4. No event for unchanged content: two successive distinct events of a record never carry the
  *    same content unless the later one is a `deleted` (a lifecycle change that carries no new data).
- *    One exception is inherent in publishing before remembering (at-least-once): a run that died
- *    after PutEvents but before its state write leaves the bridge with no memory of the event, and if
- *    the record is then touched (`updated_at` moves, content ends where it was) the next run emits the
- *    same content as a new observation with a new id. Such repeats after a failed run are counted
- *    (`reemitted`), not failed.
+ *    One exception is inherent in at-least-once delivery: when a run stages a version (the pending
+ *    record state written before PutEvents) and dies before its event is known to be out, and the
+ *    record then returns to its confirmed content, the next run cannot tell whether consumers saw the
+ *    staged event, so it reports the return (e.g. `restored`) with content equal to the last event
+ *    they surely had. Such repeats after a failed run are counted (`reemitted`), not failed.
  * 5. Repeated deliveries (at-least-once) carry the same eventId AND the same detail (observedAt aside).
  * 6. No cursor write ever asked to move a watermark backwards.
  */
