@@ -1,0 +1,78 @@
+/**
+ * How the benchmarks assemble the bridge: the production client, engine options as the poller uses
+ * them, and a local DynamoDB (dynalite) behind the real `DynamoDbStateStore`.
+ */
+import { ClinikoClient } from '../shared/cliniko/client.js';
+import { TokenBucket } from '../shared/cliniko/token-bucket.js';
+import type { Logger } from '../shared/engine/ports.js';
+import { DEFAULT_SYNC_TIMING, type SyncOptions } from '../shared/engine/sync.js';
+import { DEFAULT_EVENT_OPTIONS } from '../shared/events/build.js';
+import { type DynaliteServer, localDynamoDbClient, startDynalite } from '../shared/state/dynalite-server.js';
+import { createStateTable, DynamoDbStateStore } from '../shared/state/dynamodb-state-store.js';
+import { STREAMS } from '../shared/streams.js';
+
+export const BENCH_USER_AGENT = 'Cliniko Change Bridge Bench (bench@example.com)';
+export const BENCH_ACCOUNT = 'bench-clinic';
+const TABLE = 'bench-state';
+
+/** The engine logs nothing the benchmark needs; printing would only cost CPU. */
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+export function benchSyncOptions(overrides: Partial<SyncOptions> = {}): SyncOptions {
+  return {
+    account: BENCH_ACCOUNT,
+    streams: STREAMS,
+    startFrom: 'beginning',
+    ...DEFAULT_SYNC_TIMING,
+    event: DEFAULT_EVENT_OPTIONS,
+    storeSnapshots: false,
+    ...overrides,
+  };
+}
+
+export interface ClientSetup {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  /** Client-side budget; the production default (200/min, burst 10) unless given. */
+  readonly ratePerMinute?: number;
+  readonly capacity?: number;
+}
+
+export function benchClient(setup: ClientSetup): ClinikoClient {
+  const rate = setup.ratePerMinute ?? 200;
+  return new ClinikoClient({
+    apiKey: setup.apiKey,
+    userAgent: BENCH_USER_AGENT,
+    baseUrl: setup.baseUrl,
+    bucket: new TokenBucket(
+      setup.capacity === undefined
+        ? { ratePerMinute: rate }
+        : { ratePerMinute: rate, capacity: setup.capacity },
+    ),
+  });
+}
+
+export interface LocalState {
+  readonly store: DynamoDbStateStore;
+  close(): Promise<void>;
+}
+
+/** A DynamoDB-protocol store on an endpoint; starts dynalite in this process when none is given. */
+export async function localState(endpoint?: string): Promise<LocalState> {
+  const server: DynaliteServer | undefined = endpoint === undefined ? await startDynalite() : undefined;
+  const client = localDynamoDbClient(endpoint ?? server?.endpoint ?? '');
+  await createStateTable(client, TABLE);
+  const store = new DynamoDbStateStore({ client, tableName: TABLE });
+  return {
+    store,
+    async close() {
+      client.destroy();
+      await server?.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The measured bridge of the memory benchmark: one process that backfills the `patients` stream
+ * from a simulator in another process, then prints its peak RSS as one JSON line. Events go to a
+ * counting sink (EventBridge would take them off the process); record states go to a store that
+ * keeps none (DynamoDB would hold them): dynalite, which holds them in memory and slows down past
+ * ~50k items, would otherwise dominate both the time and what is measured.
+ *
+ *   tsx bench/memory-backfill-child.ts --base-url URL --api-key KEY
+ */
+import { parseArgs } from 'node:util';
+import { syncAccount } from '../shared/engine/sync.js';
+import { findStream } from '../shared/streams.js';
+import { BENCH_ACCOUNT, benchClient, benchSyncOptions, silentLogger } from './bridge-wiring.js';
+import { FirstBackfillStateStore } from './first-backfill-state-store.js';
+import { SinkRecorder } from './sink-recorder.js';
+
+const { values } = parseArgs({
+  options: {
+    'base-url': { type: 'string' },
+    'api-key': { type: 'string' },
+  },
+});
+const patients = findStream('patients');
+if (values['base-url'] === undefined || values['api-key'] === undefined) {
+  throw new Error('memory-backfill-child needs --base-url and --api-key');
+}
+if (patients === undefined) throw new Error('the patients stream is missing from the registry');
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const client = benchClient({
+  baseUrl: values['base-url'],
+  apiKey: values['api-key'],
+  ratePerMinute: 1_000_000,
+  capacity: 1_000,
+});
+const state = new FirstBackfillStateStore();
+const sink = new SinkRecorder();
+const rssBeforeMb = mb(process.memoryUsage().rss);
+let peakSampledMb = rssBeforeMb;
+const sampler = setInterval(() => {
+  peakSampledMb = Math.max(peakSampledMb, mb(process.memoryUsage().rss));
+}, 100);
+const started = Date.now();
+const report = await syncAccount(
+  { cliniko: client, state, publisher: sink, logger: silentLogger },
+  benchSyncOptions({ account: BENCH_ACCOUNT, streams: [patients], reconcileIntervalSeconds: null }),
+);
+const durationMs = Date.now() - started;
+clearInterval(sampler);
+const stream = report.streams[0];
+process.stdout.write(
+  `${JSON.stringify({
+    ok: report.ok,
+    peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+    peakSampledRssMb: peakSampledMb,
+    rssBeforeMb,
+    heapUsedAfterMb: mb(process.memoryUsage().heapUsed),
+    records: stream?.records ?? 0,
+    events: sink.counts.events,
+    recordStatesWritten: state.recordWrites,
+    requests: client.stats.requests,
+    durationMs,
+  })}\n`,
+);
+await client.close();

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench [-- --quick]`: runs the seven benchmarks one after another in one run (ratios are
+ * only comparable within a run on a shared machine), writes `bench/results/latest.json` and prints
+ * a table of targets vs measurements. `--quick` uses small sizes and short windows (under two
+ * minutes) to check the harness end to end; its numbers are indicative only. See bench/README.md.
+ */
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { measureBackfill } from './backfill-ceiling.js';
+import { costModel } from './cost-model.js';
+import { measureEngineCost } from './engine-cost.js';
+import { measureIdle } from './idle-cost.js';
+import { measureLatency } from './latency.js';
+import { measureMemory } from './memory.js';
+import { measureNaive } from './naive-peer.js';
+import { rows, table } from './targets.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = values.quick ?? false;
+
+const PROFILES = {
+  quick: {
+    engine: { pagesPerStream: 3, minCpuMs: 200, rounds: 2 },
+    backfill: { patients: 1500, appointments: 1500, rateLimitPerMinute: 200 },
+    idlePolls: 5,
+    latency: { intervalSeconds: 5, durationSeconds: 20, churnPerMinute: 120 },
+    memory: { small: 2_000, large: 10_000 },
+    naive: { intervals: 3, intervalSeconds: 60, churnPerInterval: 600 },
+  },
+  full: {
+    engine: { pagesPerStream: 10, minCpuMs: 1000, rounds: 3 },
+    backfill: { patients: 15_000, appointments: 15_000, rateLimitPerMinute: 200 },
+    idlePolls: 10,
+    latency: { intervalSeconds: 30, durationSeconds: 180, churnPerMinute: 120 },
+    memory: { small: 10_000, large: 100_000 },
+    naive: { intervals: 10, intervalSeconds: 60, churnPerInterval: 600 },
+  },
+} as const;
+const profile = quick ? PROFILES.quick : PROFILES.full;
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  log(`${name} …`);
+  const result = await run();
+  log(`${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+const runStarted = Date.now();
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+  platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  node: process.version,
+  loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+};
+
+const path = new URL('./results/latest.json', import.meta.url);
+const partial: Record<string, unknown> = {
+  profile: quick ? 'quick' : 'full',
+  timestamp: new Date(runStarted).toISOString(),
+  machine,
+};
+/** Saves each phase as it finishes, so a run stopped part-way still leaves its numbers. */
+async function keep<T>(name: string, value: T): Promise<T> {
+  partial[name] = value;
+  await writeFile(path, `${JSON.stringify({ ...partial, incomplete: true }, null, 2)}\n`);
+  return value;
+}
+
+const engine = await keep(
+  'engine',
+  await phase('1 engine CPU cost', () => measureEngineCost(profile.engine)),
+);
+const backfill = await keep(
+  'backfill',
+  await phase('2 backfill at the rate-limit ceiling', () => measureBackfill(profile.backfill)),
+);
+const idle = await keep('idle', await phase('3 idle cost', () => measureIdle(profile.idlePolls)));
+const latency = await keep(
+  'latency',
+  await phase('4 detection latency', () => measureLatency(profile.latency)),
+);
+const memory = await keep(
+  'memory',
+  await phase('5 memory', () => measureMemory(profile.memory.small, profile.memory.large)),
+);
+const naive = await keep('naive', await phase('6 naive peer', () => measureNaive(profile.naive)));
+const cost = costModel(latency.usage, idle);
+
+const results = {
+  profile: quick ? 'quick' : 'full',
+  timestamp: new Date(runStarted).toISOString(),
+  durationSeconds: Math.round((Date.now() - runStarted) / 1000),
+  machine,
+  engine,
+  backfill,
+  idle,
+  latency,
+  memory: {
+    rss10kMb: memory.small.peakRssMb,
+    rss100kMb: memory.large.peakRssMb,
+    ratio: memory.ratio,
+    smallRecords: memory.smallRecords,
+    largeRecords: memory.largeRecords,
+    small: memory.small,
+    large: memory.large,
+  },
+  naive,
+  cost,
+};
+const list = rows(results);
+const output = { ...results, targets: list };
+await writeFile(path, `${JSON.stringify(output, null, 2)}\n`);
+
+process.stdout.write(
+  `\nCliniko Change Bridge benchmarks (${results.profile}${quick ? ': small sizes, indicative only' : ''}), ${results.timestamp}\n` +
+    `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}\n\n${table(list)}\n\n` +
+    `Results: bench/results/latest.json (${results.durationSeconds} s)\n`,
+);

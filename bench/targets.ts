@@ -1,0 +1,141 @@
+/**
+ * The targets users can count on, checked against a results document, and the table printed at
+ * the end of a run (target vs measured, PASS / MISS, or INFO where there is no target).
+ */
+
+export interface Row {
+  readonly measure: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly verdict: 'PASS' | 'MISS' | 'INFO';
+}
+
+export interface Summary {
+  readonly engine: { readonly overheadRatio: number; readonly rereadRatio: number };
+  readonly backfill: {
+    readonly utilization: number;
+    readonly recordsPerRequest: number;
+    readonly status429: number;
+    readonly durationSeconds: number;
+  };
+  readonly idle: {
+    readonly requestsPerStreamPerPoll: number;
+    readonly requestsPerStreamPerPollAverage: number;
+    readonly dynamoWritesPerStreamPerPoll: number;
+    readonly putEventsPerPoll: number;
+  };
+  readonly latency: {
+    readonly p50Seconds: number;
+    readonly p95Seconds: number;
+    readonly intervalSeconds: number;
+  };
+  readonly memory: {
+    readonly rss10kMb: number;
+    readonly rss100kMb: number;
+    readonly ratio: number;
+    readonly smallRecords: number;
+    readonly largeRecords: number;
+  };
+  readonly naive: {
+    readonly churnPerInterval: number;
+    readonly naiveLost: number;
+    readonly bridgeLost: number;
+    readonly changes: number;
+  };
+  readonly cost: { readonly usdPerMillionEvents: number; readonly idleUsdPerAccountMonth: number };
+}
+
+const verdict = (ok: boolean): Row['verdict'] => (ok ? 'PASS' : 'MISS');
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+export function rows(s: Summary): Row[] {
+  const k = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
+  return [
+    {
+      measure: 'engine CPU / JSON parse+serialize (backfill)',
+      target: '≤ 3×',
+      measured: `${fixed(s.engine.overheadRatio)}×`,
+      verdict: verdict(s.engine.overheadRatio <= 3),
+    },
+    {
+      measure: 'engine CPU / JSON (unchanged re-read)',
+      target: '—',
+      measured: `${fixed(s.engine.rereadRatio)}×`,
+      verdict: 'INFO',
+    },
+    {
+      measure: 'backfill: rate-limit utilization',
+      target: '≥ 0.90',
+      measured: `${fixed(s.backfill.utilization, 3)} over ${Math.round(s.backfill.durationSeconds)} s`,
+      verdict: verdict(s.backfill.utilization >= 0.9),
+    },
+    {
+      measure: 'backfill: 429 responses',
+      target: '0',
+      measured: String(s.backfill.status429),
+      verdict: verdict(s.backfill.status429 === 0),
+    },
+    {
+      measure: 'backfill: records per request',
+      target: '≥ 95',
+      measured: fixed(s.backfill.recordsPerRequest, 1),
+      verdict: verdict(s.backfill.recordsPerRequest >= 95),
+    },
+    {
+      measure: 'idle: API requests per stream per poll',
+      target: '1',
+      measured: `${fixed(s.idle.requestsPerStreamPerPoll, 2)} (avg ${fixed(s.idle.requestsPerStreamPerPollAverage, 2)} with 5-min /deleted reads)`,
+      verdict: verdict(s.idle.requestsPerStreamPerPoll === 1),
+    },
+    {
+      measure: 'idle: DynamoDB writes per stream per poll',
+      target: '—',
+      measured: fixed(s.idle.dynamoWritesPerStreamPerPoll, 2),
+      verdict: 'INFO',
+    },
+    {
+      measure: 'idle: PutEvents per poll',
+      target: '0',
+      measured: fixed(s.idle.putEventsPerPoll, 2),
+      verdict: verdict(s.idle.putEventsPerPoll === 0),
+    },
+    {
+      measure: `latency p50 / p95 (poll every ${s.latency.intervalSeconds} s)`,
+      target: '—',
+      measured: `${fixed(s.latency.p50Seconds, 1)} s / ${fixed(s.latency.p95Seconds, 1)} s`,
+      verdict: 'INFO',
+    },
+    {
+      measure: `memory: peak RSS ${k(s.memory.smallRecords)} / ${k(s.memory.largeRecords)} backfill`,
+      target: 'ratio ≤ 1.3',
+      measured: `${fixed(s.memory.rss10kMb, 0)} MB / ${fixed(s.memory.rss100kMb, 0)} MB = ${fixed(s.memory.ratio)}`,
+      verdict: verdict(s.memory.ratio <= 1.3),
+    },
+    {
+      measure: `naive peer: lost of ${s.naive.changes} changes (${s.naive.churnPerInterval}/interval)`,
+      target: 'bridge 0, naive > 0',
+      measured: `bridge ${s.naive.bridgeLost}, naive ${s.naive.naiveLost}`,
+      verdict: verdict(s.naive.bridgeLost === 0 && s.naive.naiveLost > 0),
+    },
+    {
+      measure: 'AWS cost per million events',
+      target: '—',
+      measured: `$${fixed(s.cost.usdPerMillionEvents)} (idle $${fixed(s.cost.idleUsdPerAccountMonth)}/account/month)`,
+      verdict: 'INFO',
+    },
+  ];
+}
+
+/** A Markdown table (readable in a terminal and pasteable into the README). */
+export function table(list: readonly Row[]): string {
+  const head: Row = { measure: 'Measure', target: 'Target', measured: 'Measured', verdict: 'INFO' };
+  const cells = (r: Row, v: string) => [r.measure, r.target, r.measured, v];
+  const all = [cells(head, 'Result'), ...list.map((r) => cells(r, r.verdict))];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...all.map((c) => [...(c[i] ?? '')].length)));
+  const line = (c: string[]) =>
+    `| ${c.map((v, i) => v + ' '.repeat((widths[i] ?? 0) - [...v].length)).join(' | ')} |`;
+  const [first, ...rest] = all;
+  return [line(first ?? []), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rest.map(line)].join(
+    '\n',
+  );
+}
