@@ -3,20 +3,20 @@
  * against moto on loopback, polling the simulator; a rule routes every event to SQS, read back here.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../shared/events/contract.js';
 import { safeParseChangeEvent } from '../../shared/events/schema.js';
 import { createStateTable } from '../../shared/state/dynamodb-state-store.js';
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { runCli } from '../cli/cli-process.js';
-import { drainQueue, requireMotoEndpoint, uniqueName, withEnvelopeAccount } from './moto-endpoint.js';
+import {
+  busRoutedToQueue,
+  drainQueue,
+  requireMotoEndpoint,
+  uniqueName,
+  withEnvelopeAccount,
+} from './moto-endpoint.js';
 
 const USER_AGENT = 'Bridge Tests (bridge-tests@example.test)';
 const busName = uniqueName('cli-events');
@@ -31,29 +31,8 @@ beforeAll(async () => {
   const dynamo = new DynamoDBClient({});
   await createStateTable(dynamo, tableName);
   dynamo.destroy();
-  const eventBridge = new EventBridgeClient({});
   sqs = new SQSClient({});
-  await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('cli-all') }))).QueueUrl ?? '';
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  const rule = uniqueName('cliniko-all');
-  await eventBridge.send(
-    new PutRuleCommand({
-      Name: rule,
-      EventBusName: busName,
-      EventPattern: JSON.stringify({ source: ['cliniko'] }),
-    }),
-  );
-  await eventBridge.send(
-    new PutTargetsCommand({
-      Rule: rule,
-      EventBusName: busName,
-      Targets: [{ Id: 'q', Arn: Attributes?.QueueArn ?? '' }],
-    }),
-  );
-  eventBridge.destroy();
+  queueUrl = await busRoutedToQueue(sqs, busName, { source: ['cliniko'] });
   expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:/);
 });
 

@@ -1,4 +1,15 @@
-import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 
 /** The moto endpoint `scripts/test-aws.sh` started; SDK clients pick it up from AWS_ENDPOINT_URL. */
 export function requireMotoEndpoint(): string {
@@ -28,5 +39,36 @@ export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<unkn
     );
     if (Messages === undefined || Messages.length === 0) return bodies;
     for (const message of Messages) bodies.push(JSON.parse(message.Body ?? 'null'));
+  }
+}
+
+/** Creates a bus and a queue that receives, through a rule with `pattern`, what the bus matches. */
+export async function busRoutedToQueue(
+  sqs: SQSClient,
+  busName: string,
+  pattern: Record<string, unknown>,
+): Promise<string> {
+  const eventBridge = new EventBridgeClient({});
+  try {
+    await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
+    const queueUrl =
+      (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('routed') }))).QueueUrl ?? '';
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const rule = uniqueName('route');
+    await eventBridge.send(
+      new PutRuleCommand({ Name: rule, EventBusName: busName, EventPattern: JSON.stringify(pattern) }),
+    );
+    await eventBridge.send(
+      new PutTargetsCommand({
+        Rule: rule,
+        EventBusName: busName,
+        Targets: [{ Id: 'queue', Arn: Attributes?.QueueArn ?? '' }],
+      }),
+    );
+    return queueUrl;
+  } finally {
+    eventBridge.destroy();
   }
 }

@@ -6,14 +6,8 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { awsPollerDeps } from '../../functions/poller/aws-deps.js';
 import { makeHandler } from '../../functions/poller/handler.js';
@@ -23,7 +17,13 @@ import { safeParseChangeEvent } from '../../shared/events/schema.js';
 import { createStateTable } from '../../shared/state/dynamodb-state-store.js';
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { createRecord, lambdaContext, USER_AGENT } from '../functions/poller/poller-harness.js';
-import { drainQueue, requireMotoEndpoint, uniqueName, withEnvelopeAccount } from './moto-endpoint.js';
+import {
+  busRoutedToQueue,
+  drainQueue,
+  requireMotoEndpoint,
+  uniqueName,
+  withEnvelopeAccount,
+} from './moto-endpoint.js';
 
 const account = 'moto-clinic';
 const busName = uniqueName('clinic-events');
@@ -47,29 +47,8 @@ beforeAll(async () => {
   await createStateTable(dynamo, tableName);
   dynamo.destroy();
 
-  const eventBridge = new EventBridgeClient({});
   sqs = new SQSClient({});
-  await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('patients') }))).QueueUrl ?? '';
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  const rule = uniqueName('patients-only');
-  await eventBridge.send(
-    new PutRuleCommand({
-      Name: rule,
-      EventBusName: busName,
-      EventPattern: JSON.stringify({ 'detail-type': [{ prefix: 'patient.' }] }),
-    }),
-  );
-  await eventBridge.send(
-    new PutTargetsCommand({
-      Rule: rule,
-      EventBusName: busName,
-      Targets: [{ Id: 'queue', Arn: Attributes?.QueueArn ?? '' }],
-    }),
-  );
-  eventBridge.destroy();
+  queueUrl = await busRoutedToQueue(sqs, busName, { 'detail-type': [{ prefix: 'patient.' }] });
 
   output = [];
   const capture = (chunk: unknown): boolean => {
