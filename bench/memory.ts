@@ -17,6 +17,9 @@ export interface BackfillMemory {
   readonly peakSampledRssMb: number;
   readonly rssBeforeMb: number;
   readonly heapUsedAfterMb: number;
+  /** RSS and heap after a full garbage collection at the end: what the process retains. */
+  readonly rssAfterGcMb: number;
+  readonly heapUsedAfterGcMb: number;
   readonly records: number;
   readonly events: number;
   readonly recordStatesWritten: number;

@@ -6,7 +6,7 @@
  */
 import type { Action } from '../events/contract.js';
 import type { StreamDefinition } from '../streams.js';
-import { changedFields, contentFingerprint, fieldHashes } from './fingerprint.js';
+import { changedFields, recordContent } from './fingerprint.js';
 import { basisOf, stagedState } from './pending-version.js';
 import type { ClinikoRecord, RecordState } from './ports.js';
 import { isSet, parseTimestamp } from './timestamp.js';
@@ -62,10 +62,21 @@ export function classify(
   observed: ClinikoRecord,
   stored: RecordState | undefined,
 ): Classification {
-  const fingerprint = contentFingerprint(observed);
+  const content = recordContent(observed);
+  const fingerprint = content.fingerprint;
   const flags = lifecycleOf(context.stream, observed);
+  // The common re-read: same content, same lifecycle, nothing in flight. Per-field hashes are
+  // only needed to name changed fields or to be stored, so they are not computed here.
+  if (
+    stored !== undefined &&
+    stored.pending === undefined &&
+    stored.fingerprint === fingerprint &&
+    transition(context.stream, stored, flags) === undefined
+  ) {
+    return { event: undefined, record: observed, state: stored, staged: undefined };
+  }
   // `updated_at` is not content, so these also hold for a replay's version below.
-  const hashes = fieldHashes(observed);
+  const hashes = content.fieldHashes();
   const { against, replay } = basisOf(stored, { fingerprint, fieldHashes: hashes, ...flags });
   // A touch since the failed run moved `updated_at` only; the event must stay the one built then.
   const record =
@@ -161,24 +172,27 @@ export function classifyFeedDeletion(
   if (against === undefined && (parseTimestamp(deletedAt) ?? 0) < (parseTimestamp(context.origin) ?? 0)) {
     return undefined;
   }
-  const fingerprint = against?.fingerprint ?? contentFingerprint(item);
-  const state: RecordState = against
-    ? { ...against, deleted: true }
-    : {
-        id: item.id,
-        fingerprint,
-        fieldHashes: fieldHashes(item),
-        updatedAt: deletedAt,
-        archived: false,
-        cancelled: false,
-        deleted: true,
-      };
+  const state: RecordState = against ? { ...against, deleted: true } : firstSeenDeleted(item, deletedAt);
+  const fingerprint = state.fingerprint;
   return {
     event: { action: 'deleted', changedFields: against ? ['deleted_at'] : null },
     record: { ...(against?.snapshot ?? {}), ...item },
     fingerprint,
     state,
     staged: stagedState(against, state),
+  };
+}
+
+function firstSeenDeleted(item: ClinikoRecord, deletedAt: string): RecordState {
+  const content = recordContent(item);
+  return {
+    id: item.id,
+    fingerprint: content.fingerprint,
+    fieldHashes: content.fieldHashes(),
+    updatedAt: deletedAt,
+    archived: false,
+    cancelled: false,
+    deleted: true,
   };
 }
 

@@ -74,7 +74,9 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
       : input.previous === undefined
         ? { fields }
         : { fields, previous: previousFor(input.previous, fields, filter) };
-  const data = dataFor(options.payload, action, { ...record, id: recordId }, fields, filter);
+  // `id` is a string by type; the copy only guards a caller that passed another type.
+  const eventRecord = record.id === recordId ? record : { ...record, id: recordId };
+  const data = dataFor(options.payload, action, eventRecord, fields, filter);
 
   const detail: EventDetail = {
     schemaVersion: 1,
@@ -96,7 +98,10 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
     ...(data === undefined ? {} : { data }),
   };
   const event = envelope(detail, options);
-  if (entrySize(event) <= options.maxEntryBytes) return event;
+  // The cheap bound settles almost every event; the exact size is computed only near the limit.
+  if (entrySizeBound(event) <= options.maxEntryBytes || entrySize(event) <= options.maxEntryBytes) {
+    return event;
+  }
   return envelope(withoutPayload(detail), options);
 }
 
@@ -139,6 +144,50 @@ export function entrySize(event: ChangeEvent): number {
     14 +
     resources
   );
+}
+
+/**
+ * An upper bound of `entrySize` without serialising: every UTF-16 unit of a string takes at most
+ * six UTF-8 bytes in JSON (a `\uXXXX` escape), a number at most 25. Values JSON would transform
+ * (`toJSON`) or that are not JSON at all give `Infinity`, so the exact size decides.
+ */
+function entrySizeBound(event: ChangeEvent): number {
+  return (
+    Buffer.byteLength(event.source, 'utf8') +
+    Buffer.byteLength(event['detail-type'], 'utf8') +
+    jsonBytesBound(event.detail) +
+    14 +
+    (event.resources as readonly string[]).reduce((sum, arn) => sum + 6 * arn.length, 0)
+  );
+}
+
+function jsonBytesBound(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return 6 * value.length + 2;
+    case 'number':
+      return 25;
+    case 'boolean':
+      return 5;
+    case 'object':
+      break;
+    default:
+      return Number.POSITIVE_INFINITY;
+  }
+  if (value === null) return 4;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return Number.POSITIVE_INFINITY;
+  let bytes = 2;
+  if (Array.isArray(value)) {
+    for (const item of value as readonly unknown[])
+      bytes += (item === undefined ? 4 : jsonBytesBound(item)) + 1;
+    return bytes;
+  }
+  const object = value as Readonly<Record<string, unknown>>;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key) || object[key] === undefined) continue;
+    bytes += 6 * key.length + 4 + jsonBytesBound(object[key]);
+  }
+  return bytes;
 }
 
 /** `YYYY-MM-DDTHH:MM:SSZ` in UTC: Cliniko's precision and the form EventBridge takes as `Time`. */

@@ -2,7 +2,7 @@
  * Deterministic event ids: the same observation always gets the same id, so a re-publish after a
  * crash is a duplicate consumers can drop, while every distinct observation gets its own id.
  */
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import type { Action } from './contract.js';
 
 export interface EventIdInput {
@@ -19,6 +19,12 @@ export interface EventIdInput {
   readonly updatedAt: string | null;
 }
 
+/** One-shot SHA-256 (Node ≥ 20.12), else the streaming API: same digest either way. */
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'buffer')
+    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest();
+
 /**
  * A UUID (RFC 9562 version 8, the "custom" layout meant for hashes other than SHA-1) made from the
  * first 122 bits of SHA-256 over the inputs. The inputs are JSON-encoded as an array so no choice
@@ -34,7 +40,7 @@ export function eventIdFor(input: EventIdInput): string {
     input.fingerprint,
     input.updatedAt,
   ]);
-  const bytes = createHash('sha256').update(canonical, 'utf8').digest().subarray(0, 16);
+  const bytes = sha256(canonical).subarray(0, 16);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80; // version 8
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // variant 10xx
   const hex = bytes.toString('hex');

@@ -57,8 +57,11 @@ export function dataFor(
   if (mode === 'ids') return undefined;
   const wholeRecord =
     mode === 'full' || changedFields === null || action === 'created' || action === 'snapshot';
+  const unfiltered = filter.include === undefined && filter.exclude === undefined;
+  // The common case needs no copy: the whole record, unfiltered, already listing `id` first.
+  if (wholeRecord && unfiltered && firstKeyOf(record) === 'id') return record;
   const chosen = wholeRecord ? record : pickFields(record, ['id', ...LIFECYCLE_TIMESTAMPS, ...changedFields]);
-  return { id: record.id, ...filterFields(chosen, filter) };
+  return { id: record.id, ...(unfiltered ? chosen : filterFields(chosen, filter)) };
 }
 
 /** Old values of the changed fields, after the same include/exclude lists as `data`. */
@@ -74,6 +77,11 @@ export function previousFor(
     ),
     filter,
   );
+}
+
+function firstKeyOf(record: Readonly<Record<string, unknown>>): string | undefined {
+  for (const key in record) if (Object.hasOwn(record, key)) return key;
+  return undefined;
 }
 
 function pickFields(
