@@ -10,25 +10,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ShardResult } from '../test/chaos/chaos-suite.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = join(ROOT, '.chaos');
 const DEFAULT_BASE_SEED = 20_261_129;
 const REPORT_FILE = join(RESULTS_DIR, 'vitest-report.json');
-
-interface ShardResult {
-  scenarios: number;
-  passed: number;
-  failed: number;
-  events: number;
-  duplicates: number;
-  dangling: number;
-  reemitted: number;
-  faults: Record<string, number>;
-  violations: number;
-  failures: unknown[];
-  storeKinds: Record<string, number>;
-}
 
 function usage(message: string): never {
   process.stderr.write(
