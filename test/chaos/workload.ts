@@ -69,8 +69,8 @@ export class Workload {
         await this.control('POST', '/__sim/faults', { lateCommitMs: op.ms });
         return;
       case 'churn':
-        this.noteWrite();
         this.sim.churn(op.steps);
+        this.noteWrite();
         break;
       case 'create':
         for (let i = 0; i < op.count; i++) await this.create(op.stream);
@@ -127,12 +127,15 @@ export class Workload {
   }
 
   private async write(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<void> {
-    this.noteWrite();
     try {
       await this.client.send(method, path, body);
     } catch (error) {
       // 422 (already cancelled) and 404 (archived appointment) are Cliniko saying no, not a test failure.
       if (!(error instanceof BridgeError)) throw error;
+    } finally {
+      // After the reply: the simulator counts the delay from its commit, which a loaded machine can
+      // put well after the request left.
+      this.noteWrite();
     }
   }
 
