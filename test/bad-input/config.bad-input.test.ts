@@ -3,23 +3,13 @@
  * and says how to fix it, before anything polls or deploys.
  */
 import { describe, expect, it } from 'vitest';
-import { type BridgeConfigInput, parseBridgeConfig } from '../../shared/config/index.js';
-import { ConfigError } from '../../shared/errors.js';
+import type { BridgeConfigInput } from '../../shared/config/index.js';
+import { configRejection } from '../support/config-rejection.js';
 
 const valid: BridgeConfigInput = {
   accounts: [{ id: 'main-clinic', apiKeySecret: 'cliniko/main-clinic' }],
   userAgent: 'Acme Sync (ops@acme.example)',
 };
-
-function rejection(input: unknown): ConfigError {
-  try {
-    parseBridgeConfig(input);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('the config was accepted');
-}
 
 describe('the bridge config given bad values', () => {
   it.each<[string, Record<string, unknown>, string]>([
@@ -53,14 +43,14 @@ describe('the bridge config given bad values', () => {
       'accounts',
     ],
   ])('rejects %s, naming the field', (_name, change, field) => {
-    const error = rejection({ ...valid, ...change });
+    const error = configRejection({ ...valid, ...change });
 
     expect(error.field).toContain(field);
     expect(error.message.length).toBeGreaterThan(field.length + 10);
   });
 
   it('rejects an unknown stream name and suggests the right one', () => {
-    const error = rejection({
+    const error = configRejection({
       ...valid,
       accounts: [{ id: 'main', apiKeySecret: 's', streams: ['patient'] }],
     });
@@ -70,7 +60,7 @@ describe('the bridge config given bad values', () => {
   });
 
   it('rejects an unknown stream in the payload overrides', () => {
-    const error = rejection({ ...valid, payload: { streams: { appointments: { mode: 'ids' } } } });
+    const error = configRejection({ ...valid, payload: { streams: { appointments: { mode: 'ids' } } } });
 
     expect(error.message).toContain('"appointments" is not a stream');
   });
@@ -78,7 +68,7 @@ describe('the bridge config given bad values', () => {
   it.each(['Acme Sync', 'Acme Sync <ops@acme.example>', 'Acme Sync (ops)'])(
     'rejects the malformed User-Agent %j, showing the expected form',
     (userAgent) => {
-      const error = rejection({ ...valid, userAgent });
+      const error = configRejection({ ...valid, userAgent });
 
       expect(error.field).toBe('userAgent');
       expect(error.message).toContain('Name (email@domain)');
@@ -86,7 +76,7 @@ describe('the bridge config given bad values', () => {
   );
 
   it('never echoes a secret-looking value back in the error', () => {
-    const error = rejection({
+    const error = configRejection({
       ...valid,
       accounts: [{ id: 'main', apiKeySecret: 'MS0-sentinel key with spaces' }],
     });

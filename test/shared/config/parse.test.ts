@@ -5,23 +5,12 @@ import {
   parseBridgeConfig,
   parseBridgeConfigJson,
 } from '../../../shared/config/index.js';
-import { ConfigError } from '../../../shared/errors.js';
+import { configRejection } from '../../support/config-rejection.js';
 
 const minimal: BridgeConfigInput = {
   accounts: [{ id: 'main-clinic', apiKeySecret: 'cliniko/main-clinic' }],
   userAgent: 'Acme Sync (ops@acme.example)',
 };
-
-/** The ConfigError `parseBridgeConfig` throws for `input`. */
-function failure(input: unknown): ConfigError {
-  try {
-    parseBridgeConfig(input);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('the config was accepted');
-}
 
 describe('parseBridgeConfig', () => {
   it('accepts the committed example configuration', () => {
@@ -54,7 +43,7 @@ describe('parseBridgeConfig', () => {
   });
 
   it('rejects a misspelt key, suggesting the right one and listing the allowed keys', () => {
-    const error = failure({ ...minimal, pollRate: 5 });
+    const error = configRejection({ ...minimal, pollRate: 5 });
 
     expect(error.field).toBe('pollRate');
     expect(error.message).toContain('is not a known setting; did you mean "pollRateMinutes"?');
@@ -62,14 +51,17 @@ describe('parseBridgeConfig', () => {
   });
 
   it('rejects an unknown key inside an account with its full path', () => {
-    const error = failure({ ...minimal, accounts: [{ id: 'a', apiKeySecret: 's', steams: ['patients'] }] });
+    const error = configRejection({
+      ...minimal,
+      accounts: [{ id: 'a', apiKeySecret: 's', steams: ['patients'] }],
+    });
 
     expect(error.field).toBe('accounts[0].steams');
     expect(error.message).toContain('did you mean "streams"?');
   });
 
   it('rejects a User-Agent without a contact email, showing the expected form', () => {
-    const error = failure({ ...minimal, userAgent: 'AcmeSync/1.0' });
+    const error = configRejection({ ...minimal, userAgent: 'AcmeSync/1.0' });
 
     expect(error.field).toBe('userAgent');
     expect(error.message).toMatch(
@@ -78,7 +70,7 @@ describe('parseBridgeConfig', () => {
   });
 
   it('rejects two accounts with the same id, naming the second', () => {
-    const error = failure({
+    const error = configRejection({
       ...minimal,
       accounts: [
         { id: 'main-clinic', apiKeySecret: 'cliniko/one' },
@@ -91,7 +83,7 @@ describe('parseBridgeConfig', () => {
   });
 
   it('rejects an unknown stream name, suggesting the closest and listing the valid ones', () => {
-    const error = failure({
+    const error = configRejection({
       ...minimal,
       accounts: [{ id: 'a', apiKeySecret: 's', streams: ['patients', 'apointments'] }],
     });
@@ -102,14 +94,14 @@ describe('parseBridgeConfig', () => {
   });
 
   it('rejects an unknown stream among the per-stream payload settings', () => {
-    const error = failure({ ...minimal, payload: { streams: { patient: { mode: 'ids' } } } });
+    const error = configRejection({ ...minimal, payload: { streams: { patient: { mode: 'ids' } } } });
 
     expect(error.field).toBe('payload.streams.patient');
     expect(error.message).toContain('did you mean "patients"?');
   });
 
   it('rejects an impossible ISO date for startFrom, showing the accepted forms', () => {
-    const error = failure({ ...minimal, startFrom: '2026-02-30T00:00:00Z' });
+    const error = configRejection({ ...minimal, startFrom: '2026-02-30T00:00:00Z' });
 
     expect(error.field).toBe('startFrom');
     expect(error.message).toContain('"now"');
@@ -117,7 +109,7 @@ describe('parseBridgeConfig', () => {
   });
 
   it('rejects a startFrom without a UTC designator', () => {
-    expect(failure({ ...minimal, startFrom: '2026-01-31T00:00:00+10:00' }).field).toBe('startFrom');
+    expect(configRejection({ ...minimal, startFrom: '2026-01-31T00:00:00+10:00' }).field).toBe('startFrom');
   });
 
   it('accepts an ISO UTC instant for startFrom', () => {
@@ -132,7 +124,7 @@ describe('parseBridgeConfig', () => {
     ['credentials', 'https://user:pass@api.au1.cliniko.com/v1'],
     ['something that is not a URL', 'cliniko-host.example/v1'],
   ])('rejects a baseUrl with %s', (_, baseUrl) => {
-    const error = failure({ ...minimal, accounts: [{ id: 'a', apiKeySecret: 's', baseUrl }] });
+    const error = configRejection({ ...minimal, accounts: [{ id: 'a', apiKeySecret: 's', baseUrl }] });
 
     expect(error.field).toBe('accounts[0].baseUrl');
     expect(error.message).toContain('e.g. "https://api.au1.cliniko.com/v1"');
@@ -151,7 +143,7 @@ describe('parseBridgeConfig', () => {
   it('rejects an apiKeySecret that is neither a secret name nor an ARN, without echoing it', () => {
     const pasted = 'MS0xMjM0NTY3ODkw LWFiY2RlZg-au1';
 
-    const error = failure({ ...minimal, accounts: [{ id: 'a', apiKeySecret: pasted }] });
+    const error = configRejection({ ...minimal, accounts: [{ id: 'a', apiKeySecret: pasted }] });
 
     expect(error.field).toBe('accounts[0].apiKeySecret');
     expect(error.message).toContain('not the key itself');
@@ -159,14 +151,14 @@ describe('parseBridgeConfig', () => {
   });
 
   it('rejects an account id that cannot appear in keys and metrics', () => {
-    const error = failure({ ...minimal, accounts: [{ id: 'Main Clinic', apiKeySecret: 's' }] });
+    const error = configRejection({ ...minimal, accounts: [{ id: 'Main Clinic', apiKeySecret: 's' }] });
 
     expect(error.field).toBe('accounts[0].id');
     expect(error.message).toContain('e.g. "main-clinic"');
   });
 
   it('rejects an imported event bus with both a name and an ARN', () => {
-    const error = failure({
+    const error = configRejection({
       ...minimal,
       eventBus: {
         mode: 'import',
@@ -180,18 +172,18 @@ describe('parseBridgeConfig', () => {
   });
 
   it('rejects a log retention CloudWatch does not offer', () => {
-    const error = failure({ ...minimal, logRetentionDays: 31 });
+    const error = configRejection({ ...minimal, logRetentionDays: 31 });
 
     expect(error.field).toBe('logRetentionDays');
     expect(error.message).toContain('30, 60, 90');
   });
 
   it('rejects maxEntryBytes above the EventBridge entry limit', () => {
-    expect(failure({ ...minimal, maxEntryBytes: 300_000 }).field).toBe('maxEntryBytes');
+    expect(configRejection({ ...minimal, maxEntryBytes: 300_000 }).field).toBe('maxEntryBytes');
   });
 
   it('reports a missing field as required and counts the other problems', () => {
-    const error = failure({ accounts: [] });
+    const error = configRejection({ accounts: [] });
 
     expect(error.field).toBe('accounts');
     expect(error.message).toContain('must not be empty');

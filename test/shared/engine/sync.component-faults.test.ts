@@ -62,18 +62,24 @@ function expectDeliveredOnceById(events: readonly ChangeEvent[], expected: Reado
   expect([...byChange.keys()].sort()).toEqual([...expected].map(([id, type]) => `${id} ${type}`).sort());
 }
 
+/** Changes the clinic, crashes the next poll at `step` once it has published, then polls again. */
+async function crashAfterPublishing(step: 'putRecordStates' | 'putCursor') {
+  const w = await world();
+  const expected = await changedClinic(w);
+  const mark = w.publisher.events.length;
+  const calls = w.publisher.calls;
+  w.state.failOnce(step, () => w.publisher.calls > calls);
+
+  await expect(w.poll()).rejects.toBeInstanceOf(InjectedCrash);
+  const crashed = w.publisher.events.slice(mark);
+  w.clock.advance(5);
+  const rerun = await w.poll();
+  return { w, expected, mark, crashed, rerun };
+}
+
 describe('syncAccount recovering from failures between its steps', () => {
   it('re-delivers under the same ids after a crash between publishing and writing record states', async () => {
-    const w = await world();
-    const expected = await changedClinic(w);
-    const mark = w.publisher.events.length;
-    const calls = w.publisher.calls;
-    w.state.failOnce('putRecordStates', () => w.publisher.calls > calls);
-
-    await expect(w.poll()).rejects.toBeInstanceOf(InjectedCrash);
-    const crashed = w.publisher.events.slice(mark);
-    w.clock.advance(5);
-    const rerun = await w.poll();
+    const { w, expected, mark, crashed, rerun } = await crashAfterPublishing('putRecordStates');
 
     expect(w.state.crashes).toBe(1);
     expect(crashed.length).toBe(4);
@@ -84,16 +90,7 @@ describe('syncAccount recovering from failures between its steps', () => {
   });
 
   it('loses nothing after a crash between writing record states and writing the cursor', async () => {
-    const w = await world();
-    const expected = await changedClinic(w);
-    const mark = w.publisher.events.length;
-    const calls = w.publisher.calls;
-    w.state.failOnce('putCursor', () => w.publisher.calls > calls);
-
-    await expect(w.poll()).rejects.toBeInstanceOf(InjectedCrash);
-    const crashed = w.publisher.events.slice(mark);
-    w.clock.advance(5);
-    const rerun = await w.poll();
+    const { w, expected, mark, crashed, rerun } = await crashAfterPublishing('putCursor');
 
     expect(w.state.crashes).toBe(1);
     expect(crashed.length).toBe(4);
