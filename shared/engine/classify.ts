@@ -5,7 +5,7 @@
  * flight changes what an observation is compared with: see `pending-version.ts`.
  */
 import type { Action } from '../events/contract.js';
-import type { StreamDefinition } from '../streams.js';
+import type { LifecycleField, StreamDefinition } from '../streams.js';
 import { changedFields, recordContent } from './fingerprint.js';
 import { basisOf, stagedState } from './pending-version.js';
 import type { ClinikoRecord, RecordState } from './ports.js';
@@ -51,9 +51,19 @@ interface Lifecycle {
 
 /** Lifecycle flags as the stream's registry entry defines them; `""` and null both mean "not set". */
 export function lifecycleOf(stream: StreamDefinition, record: Readonly<Record<string, unknown>>): Lifecycle {
-  const has = (field: 'archived_at' | 'cancelled_at' | 'deleted_at'): boolean =>
-    stream.lifecycle.includes(field) && isSet(record[field]);
-  return { archived: has('archived_at'), cancelled: has('cancelled_at'), deleted: has('deleted_at') };
+  return {
+    archived: hasLifecycle(stream, record, 'archived_at'),
+    cancelled: hasLifecycle(stream, record, 'cancelled_at'),
+    deleted: hasLifecycle(stream, record, 'deleted_at'),
+  };
+}
+
+function hasLifecycle(
+  stream: StreamDefinition,
+  record: Readonly<Record<string, unknown>>,
+  field: LifecycleField,
+): boolean {
+  return stream.lifecycle.includes(field) && isSet(record[field]);
 }
 
 /** Classifies one record read from a list against what the bridge last published for it. */
@@ -77,7 +87,13 @@ export function classify(
   }
   // `updated_at` is not content, so these also hold for a replay's version below.
   const hashes = content.fieldHashes();
-  const { against, replay } = basisOf(stored, { fingerprint, fieldHashes: hashes, ...flags });
+  const { against, replay } = basisOf(stored, {
+    fingerprint,
+    fieldHashes: hashes,
+    archived: flags.archived,
+    cancelled: flags.cancelled,
+    deleted: flags.deleted,
+  });
   // A touch since the failed run moved `updated_at` only; the event must stay the one built then.
   const record =
     replay === undefined || replay.updatedAt === null || replay.updatedAt === observed.updated_at
@@ -90,7 +106,9 @@ export function classify(
     fingerprint,
     fieldHashes: hashes,
     updatedAt,
-    ...flags,
+    archived: flags.archived,
+    cancelled: flags.cancelled,
+    deleted: flags.deleted,
     ...(context.storeSnapshots ? { snapshot: record } : {}),
   };
 
@@ -112,22 +130,26 @@ export function classify(
 
 function firstSighting(context: ClassifyContext, record: ClinikoRecord): Observation {
   const origin = parseTimestamp(context.origin) ?? 0;
-  const sinceOrigin = (field: string): boolean =>
-    (parseTimestamp(record[field]) ?? Number.NEGATIVE_INFINITY) >= origin;
   const lifecycle = context.stream.lifecycle;
-  const created = sinceOrigin('created_at');
   // A lifecycle change that happened while the bridge was watching is news even on a first sighting.
   const lifecycleAction: Action | undefined =
-    lifecycle.includes('deleted_at') && sinceOrigin('deleted_at')
+    lifecycle.includes('deleted_at') && setSince(record, 'deleted_at', origin)
       ? 'deleted'
-      : lifecycle.includes('archived_at') && sinceOrigin('archived_at')
+      : lifecycle.includes('archived_at') && setSince(record, 'archived_at', origin)
         ? 'archived'
-        : lifecycle.includes('cancelled_at') && sinceOrigin('cancelled_at')
+        : lifecycle.includes('cancelled_at') && setSince(record, 'cancelled_at', origin)
           ? 'cancelled'
           : undefined;
-  const action: Action = lifecycleAction ?? (created ? 'created' : context.backfill ? 'snapshot' : 'updated');
+  const action: Action =
+    lifecycleAction ??
+    (setSince(record, 'created_at', origin) ? 'created' : context.backfill ? 'snapshot' : 'updated');
   // No earlier version was ever published, so there is nothing to compare with (design §3).
   return { action, changedFields: null };
+}
+
+/** The record's timestamp `field` is at or after `origin` (epoch milliseconds). */
+function setSince(record: ClinikoRecord, field: string, origin: number): boolean {
+  return (parseTimestamp(record[field]) ?? Number.NEGATIVE_INFINITY) >= origin;
 }
 
 /** The lifecycle action between two observations, by precedence; `undefined` if none. */

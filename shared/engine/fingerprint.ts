@@ -25,8 +25,9 @@ export function canonicalJson(value: unknown): string {
 
 /** Canonical JSON of one value; `undefined` where JSON leaves the value out (undefined, functions, symbols). */
 function writeValue(value: unknown): string | undefined {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (typeof value === 'string') return quoteString(value);
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) {
     let text = '[';
     for (let i = 0; i < value.length; i++) {
@@ -36,13 +37,71 @@ function writeValue(value: unknown): string | undefined {
     return `${text}]`;
   }
   const object = value as Record<string, unknown>;
+  const { sorted, prefixes } = keyOrderOf(object);
   let text = '{';
-  for (const key of Object.keys(object).sort()) {
-    const inner = writeValue(object[key]);
+  for (let i = 0; i < sorted.length; i++) {
+    const inner = writeValue(object[sorted[i] ?? '']);
     if (inner === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${inner}`;
+    if (text.length > 1) text += ',';
+    text += prefixes[i] + inner;
   }
   return `${text}}`;
+}
+
+/**
+ * What `JSON.stringify` escapes in a string: quote, backslash, control characters and (lone)
+ * surrogates. Most values have none of them, and then the quoted value is just the value in quotes.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes.
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quoteString(value: string): string {
+  return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+/** An object's keys in sorted order, and the `"key":` that starts each one's member. */
+interface KeyOrder {
+  /** The keys in the order the object listed them. */
+  readonly keys: readonly string[];
+  readonly sorted: readonly string[];
+  readonly prefixes: readonly string[];
+}
+
+/**
+ * Objects of one shape (every record of a stream, every link) list the same keys in the same
+ * order, so the sorted order of a few recent key lists is kept per key count and reused when a
+ * list matches one of them key for key. Objects with many keys are rare and sorted every time.
+ */
+const KEY_ORDERS: KeyOrder[][] = [];
+const KEY_ORDERS_PER_COUNT = 8;
+const MAX_KEPT_KEY_COUNT = 256;
+
+function keyOrderOf(object: object): KeyOrder {
+  const keys = Object.keys(object);
+  if (keys.length > MAX_KEPT_KEY_COUNT) return newKeyOrder(keys);
+  let orders = KEY_ORDERS[keys.length];
+  if (orders === undefined) {
+    orders = [];
+    KEY_ORDERS[keys.length] = orders;
+  }
+  for (const order of orders) {
+    if (sameKeys(order.keys, keys)) return order;
+  }
+  const order = newKeyOrder(keys);
+  // Full: the newest shape takes the last place, so shapes seen early cannot crowd out current ones.
+  if (orders.length === KEY_ORDERS_PER_COUNT) orders.pop();
+  orders.push(order);
+  return order;
+}
+
+function newKeyOrder(keys: readonly string[]): KeyOrder {
+  const sorted = [...keys].sort();
+  return { keys, sorted, prefixes: sorted.map((key) => `${quoteString(key)}:`) };
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** One-shot SHA-256 (Node ≥ 20.12), else the streaming API: same digest either way. */
@@ -61,30 +120,36 @@ export interface RecordContent {
 
 /** Canonicalises each top-level field once; the per-field hashes are computed only if asked for. */
 export function recordContent(record: Readonly<Record<string, unknown>>): RecordContent {
-  // `"name":value` for each field, in sorted name order: the members of the canonical JSON.
-  const members: string[] = [];
+  // The canonical JSON of the record without `updated_at`; field i's member `"name":value` ends
+  // at ends[i] and starts just after the previous member's comma (or the opening brace).
+  let text = '{';
   const names: string[] = [];
-  for (const field of Object.keys(record).sort()) {
+  const ends: number[] = [];
+  const { sorted, prefixes } = keyOrderOf(record);
+  for (let i = 0; i < sorted.length; i++) {
+    const field = sorted[i] ?? '';
     if (field === NOT_CONTENT) continue;
     const value = writeValue(record[field]);
     if (value === undefined) continue;
-    members.push(`${JSON.stringify(field)}:${value}`);
+    if (names.length > 0) text += ',';
+    text += prefixes[i] + value;
     names.push(field);
+    ends.push(text.length);
   }
-  // One flat string: hashing it and slicing members out of it beats walking each concatenated part.
-  const text = members.join(',');
-  const fingerprint = sha256Hex(`{${text}}`).slice(0, FINGERPRINT_LENGTH);
+  text += '}';
+  const fingerprint = sha256Hex(text).slice(0, FINGERPRINT_LENGTH);
   let hashes: Record<string, string> | undefined;
   return {
     fingerprint,
     fieldHashes() {
       if (hashes === undefined) {
         hashes = {};
-        let start = 0;
+        const units = utf16Units(text);
+        let start = 1;
         for (let i = 0; i < names.length; i++) {
-          const end = start + (members[i]?.length ?? 0);
+          const end = ends[i] ?? start;
           // The member includes the field name, so a value moved to another field changes both hashes.
-          hashes[names[i] ?? ''] = fieldHash(text, start, end);
+          hashes[names[i] ?? ''] = fieldHash(units, start, end);
           start = end + 1;
         }
       }
@@ -107,16 +172,41 @@ export function fieldHashes(record: Readonly<Record<string, unknown>>): Record<s
 }
 
 /**
- * cyrb53 (a public-domain 53-bit hash of two multiplicative 32-bit lanes) over the UTF-16 code
- * units of `text` from `start` to `end`, its low 48 bits as 12 hex chars. Not cryptographic, and need not be: the SHA-256
- * fingerprint decides whether anything changed; these only name the changed fields, and a short
- * hash of a low-entropy value never hid it anyway. Plain 32-bit arithmetic keeps it cheap in JS.
+ * The UTF-16 code units of `text` (little-endian) in a scratch buffer reused from call to call:
+ * read back two units at a time, they hash faster than through `charCodeAt`.
  */
-function fieldHash(text: string, start: number, end: number): string {
+let scratch = scratchOf(64 * 1024);
+
+function scratchOf(bytes: number): { readonly buffer: Buffer; readonly view: DataView } {
+  const memory = new ArrayBuffer(bytes);
+  return { buffer: Buffer.from(memory), view: new DataView(memory) };
+}
+
+function utf16Units(text: string): DataView {
+  if (text.length * 2 > scratch.buffer.length) scratch = scratchOf(text.length * 4);
+  scratch.buffer.write(text, 0, 'utf16le');
+  return scratch.view;
+}
+
+/**
+ * cyrb53 (a public-domain 53-bit hash of two multiplicative 32-bit lanes), fed two UTF-16 code
+ * units per step (the units `start` to `end` of `units`), its low 48 bits as 12 hex chars. Not
+ * cryptographic, and need not be: the SHA-256 fingerprint decides whether anything changed; these
+ * only name the changed fields, and a short hash of a low-entropy value never hid it anyway. Plain
+ * 32-bit arithmetic keeps it cheap in JS; two units per multiplication halve the work per field.
+ */
+function fieldHash(units: DataView, start: number, end: number): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  for (let i = start; i < end; i++) {
-    const unit = text.charCodeAt(i);
+  let offset = start * 2;
+  const last = end * 2;
+  for (; offset + 4 <= last; offset += 4) {
+    const pair = units.getInt32(offset, true);
+    h1 = Math.imul(h1 ^ pair, 2654435761);
+    h2 = Math.imul(h2 ^ pair, 1597334677);
+  }
+  if (offset < last) {
+    const unit = units.getUint16(offset, true);
     h1 = Math.imul(h1 ^ unit, 2654435761);
     h2 = Math.imul(h2 ^ unit, 1597334677);
   }
@@ -124,22 +214,19 @@ function fieldHash(text: string, start: number, end: number): string {
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (
-    hexByte(h2 >>> 8) +
-    hexByte(h2) +
-    hexByte(h1 >>> 24) +
-    hexByte(h1 >>> 16) +
-    hexByte(h1 >>> 8) +
-    hexByte(h1)
-  );
+  // The low 48 bits: h2's low 16, then h1's 32, as 12 hex digits.
+  return hex3((h2 >>> 4) & 0xfff) + hex3(((h2 & 0xf) << 8) | (h1 >>> 24)) + hex3(h1 >>> 12) + hex3(h1);
 }
 
-/** Two hex digits for each byte value: formatting is a large part of hashing short fields. */
-const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-
-function hexByte(value: number): string {
-  return HEX_BYTES[value & 0xff] ?? '00';
+/** The low 12 bits of `value` as three hex digits. */
+function hex3(value: number): string {
+  return HEX_TRIPLETS[value & 0xfff] ?? '000';
 }
+
+/** Three hex digits for each 12-bit value: formatting is a large part of hashing short fields. */
+const HEX_TRIPLETS: readonly string[] = Array.from({ length: 4096 }, (_, value) =>
+  value.toString(16).padStart(3, '0'),
+);
 
 /** Sorted names of the fields whose hash differs, was added or was removed; never `updated_at`. */
 export function changedFields(

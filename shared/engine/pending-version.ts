@@ -108,8 +108,32 @@ function eitherOf(confirmed: RecordState, pending: RecordState, seen: Sighting):
  * copy the pending one (without the snapshot) and `first` says so.
  */
 export function stagedState(basis: RecordState | undefined, next: RecordState): RecordState {
-  const { id: _id, pending: _pending, ...version } = next;
-  if (basis !== undefined) return { ...confirmedOf(basis), pending: version };
-  const { snapshot: _snapshot, ...copy } = version;
-  return { id: next.id, ...copy, pending: { ...version, first: true } };
+  if (basis !== undefined) return { ...confirmedOf(basis), pending: versionOf(next, false) };
+  return {
+    id: next.id,
+    fingerprint: next.fingerprint,
+    fieldHashes: next.fieldHashes,
+    updatedAt: next.updatedAt,
+    archived: next.archived,
+    cancelled: next.cancelled,
+    deleted: next.deleted,
+    pending: versionOf(next, true),
+  };
 }
+
+/** The version fields of a state (snapshot included), without `id` and `pending`. */
+function versionOf(state: RecordState, first: boolean): PendingVersion {
+  const version: Writable<PendingVersion> = {
+    fingerprint: state.fingerprint,
+    fieldHashes: state.fieldHashes,
+    updatedAt: state.updatedAt,
+    archived: state.archived,
+    cancelled: state.cancelled,
+    deleted: state.deleted,
+  };
+  if (state.snapshot !== undefined) version.snapshot = state.snapshot;
+  if (first) version.first = true;
+  return version;
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };

@@ -7,7 +7,7 @@ import type { Action, ChangeEvent, EventChanges, EventDetail, PayloadMode } from
 import { eventIdFor } from './event-id.js';
 import { InvalidEventError } from './invalid-event-error.js';
 import { dataFor, normalizeChangedFields, previousFor } from './payload.js';
-import { actionsOf } from './schema.js';
+import { hasAction } from './schema.js';
 
 export interface EventOptions {
   /** Envelope `source`. @default 'cliniko' */
@@ -60,7 +60,7 @@ export interface BuildEventInput {
  */
 export function buildEvent(input: BuildEventInput, options: EventOptions): ChangeEvent {
   const { stream, action, record } = input;
-  if (!actionsOf(stream).includes(action)) {
+  if (!hasAction(stream, action)) {
     throw new InvalidEventError(`action "${action}" does not apply to stream ${stream.name}`);
   }
   const type = `${stream.entity}.${action}`;
@@ -183,15 +183,22 @@ function jsonBytesBound(value: unknown): number {
     return bytes;
   }
   const object = value as Readonly<Record<string, unknown>>;
-  for (const key in object) {
-    if (!Object.hasOwn(object, key) || object[key] === undefined) continue;
-    bytes += 6 * key.length + 4 + jsonBytesBound(object[key]);
+  for (const key of Object.keys(object)) {
+    const member = object[key];
+    if (member !== undefined) bytes += 6 * key.length + 4 + jsonBytesBound(member);
   }
   return bytes;
 }
 
+/**
+ * Already `YYYY-MM-DDTHH:MM:SSZ` with a day every month has: Cliniko's own form, returned as is.
+ * Days 29 to 31 take the general path, which rolls an impossible date over as `Date` does.
+ */
+const SECOND_PRECISION = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
+
 /** `YYYY-MM-DDTHH:MM:SSZ` in UTC: Cliniko's precision and the form EventBridge takes as `Time`. */
 function toSecondPrecision(timestamp: string): string {
+  if (SECOND_PRECISION.test(timestamp)) return timestamp;
   const millis = Date.parse(timestamp);
   if (Number.isNaN(millis)) throw new InvalidEventError('occurredAt is not an ISO timestamp');
   return new Date(millis - (((millis % 1000) + 1000) % 1000)).toISOString().replace('.000Z', 'Z');

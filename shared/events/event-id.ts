@@ -20,10 +20,12 @@ export interface EventIdInput {
 }
 
 /** One-shot SHA-256 (Node ≥ 20.12), else the streaming API: same digest either way. */
-const sha256: (text: string) => Buffer =
+const sha256Hex: (text: string) => string =
   typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'buffer')
-    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest();
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+
+const HEX_DIGITS = '0123456789abcdef';
 
 /**
  * A UUID (RFC 9562 version 8, the "custom" layout meant for hashes other than SHA-1) made from the
@@ -40,9 +42,9 @@ export function eventIdFor(input: EventIdInput): string {
     input.fingerprint,
     input.updatedAt,
   ]);
-  const bytes = sha256(canonical).subarray(0, 16);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80; // version 8
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // variant 10xx
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const hex = sha256Hex(canonical);
+  // Byte 6's high nibble (hex digit 12) is the version, 8; byte 8's top two bits (of hex digit 16)
+  // are the variant, binary 10.
+  const variant = HEX_DIGITS[(Number.parseInt(hex.charAt(16), 16) & 0x3) | 0x8];
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -24,16 +24,36 @@ export const recordIdSchema = z
 /** `YYYY-MM-DDTHH:MM:SSZ`: Cliniko's own precision, and what EventBridge accepts as `Time`. */
 const secondTimestamp = z.iso.datetime({ precision: 0 });
 
-/** Applicable actions of a stream: every stream can be created, changed, backfilled and vanish. */
+/** Every action in catalog order: those any stream can have first, lifecycle ones after. */
+const CATALOG_ORDER: readonly Action[] = [
+  'created',
+  'updated',
+  'snapshot',
+  'deleted',
+  'archived',
+  'restored',
+  'cancelled',
+];
+
+/**
+ * Whether a stream has an action: every stream can be created, changed, backfilled and vanish;
+ * archiving and restoring need `archived_at`, cancelling needs `cancelled_at`.
+ */
+export function hasAction(stream: StreamDefinition, action: Action): boolean {
+  switch (action) {
+    case 'archived':
+    case 'restored':
+      return stream.lifecycle.includes('archived_at');
+    case 'cancelled':
+      return stream.lifecycle.includes('cancelled_at');
+    default:
+      return true;
+  }
+}
+
+/** Applicable actions of a stream, in catalog order. */
 export function actionsOf(stream: StreamDefinition): readonly Action[] {
-  return [
-    'created',
-    'updated',
-    'snapshot',
-    'deleted',
-    ...(stream.lifecycle.includes('archived_at') ? (['archived', 'restored'] as const) : []),
-    ...(stream.lifecycle.includes('cancelled_at') ? (['cancelled'] as const) : []),
-  ];
+  return CATALOG_ORDER.filter((action) => hasAction(stream, action));
 }
 
 /** The detail-types a stream produces, sorted. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildEvent,
@@ -71,6 +72,27 @@ describe('buildEvent envelope', () => {
 
     expect(event.time).toBe('2026-11-29T10:15:00Z');
     expect(event.detail.occurredAt).toBe('2026-11-29T10:15:00Z');
+  });
+
+  it('gives occurredAt exactly as Date reads it, impossible days rolled over as Date rolls them', () => {
+    const asDateReadsIt = (at: string) =>
+      new Date(Math.floor(Date.parse(at) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    const digits = (max: number, width: number) =>
+      fc.integer({ min: 0, max }).map((n) => String(n).padStart(width, '0'));
+    const timestamp = fc
+      .tuple(digits(2100, 4), digits(12, 2), digits(31, 2), digits(23, 2), digits(59, 2), digits(59, 2))
+      .map(([y, mo, d, h, mi, s]) => `${y}-${mo}-${d}T${h}:${mi}:${s}Z`)
+      .filter((at) => !Number.isNaN(Date.parse(at)));
+    fc.assert(
+      fc.property(timestamp, (at) => {
+        expect(buildEvent(patientInput({ occurredAt: at }), options()).detail.occurredAt).toBe(
+          asDateReadsIt(at),
+        );
+      }),
+    );
+    expect(buildEvent(patientInput({ occurredAt: '2026-02-30T00:00:00Z' }), options()).time).toBe(
+      '2026-03-02T00:00:00Z',
+    );
   });
 
   it('takes occurredAt from the caller, e.g. deleted_at for a delete seen in a feed', () => {

@@ -93,6 +93,19 @@ describe('eventIdFor', () => {
     expect(ids.size).toBe(variants.length + 1);
   });
 
+  it('is the id earlier releases gave the same observation, so a re-publish across an upgrade is a duplicate', () => {
+    const id = eventIdFor({
+      account: '1',
+      resource: 'patients',
+      recordId: '1390726237298631770',
+      action: 'updated',
+      fingerprint: '0123456789abcdef0123456789abcdef',
+      updatedAt: '2026-03-04T05:06:07Z',
+    });
+
+    expect(id).toBe('14f40507-8872-8382-a788-de42f991dfb7');
+  });
+
   it('cannot be collided by moving text between neighbouring inputs', () => {
     const a = eventIdFor({
       account: 'clinic|x',
