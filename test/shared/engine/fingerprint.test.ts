@@ -21,7 +21,9 @@ describe('canonicalJson', () => {
   it('is JSON.stringify of a copy with sorted keys, for any JSON value', () => {
     // Strings that need escaping, lone surrogates, and many objects sharing a key count but not
     // their keys: the key orders kept per shape must never be applied to the wrong object.
-    const text = fc.string({ unit: fc.constantFrom('a', 'b', '"', '\\', '\n', '\u0001', '\ud800', 'é', '😀') });
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'b', '"', '\\', '\n', '\u0001', '\ud800', 'é', '😀'),
+    });
     const json = fc.letrec((tie) => ({
       value: fc.oneof(
         { depthSize: 'small' },
