@@ -7,6 +7,7 @@
  *
  *   tsx bench/memory-backfill-child.ts --base-url URL --api-key KEY
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -37,7 +38,28 @@ const client = benchClient({
 });
 const state = new FirstBackfillStateStore();
 const sink = new SinkRecorder();
+/**
+ * Linux keeps a process's peak RSS (VmHWM) and lets the process reset it: resetting it here,
+ * after start-up, makes the peak that of the backfill, not of compiling the TypeScript on load
+ * (which alone peaks above a 10k backfill). Elsewhere the process-wide peak is all there is.
+ */
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function peakRssMb(sinceReset: boolean): number {
+  const status = sinceReset ? readFileSync('/proc/self/status', 'utf8') : '';
+  const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+  return mb(kb === undefined ? process.resourceUsage().maxRSS * 1024 : Number(kb) * 1024);
+}
+
 const rssBeforeMb = mb(process.memoryUsage().rss);
+const sinceReset = resetPeakRss();
 let peakSampledMb = rssBeforeMb;
 const sampler = setInterval(() => {
   peakSampledMb = Math.max(peakSampledMb, mb(process.memoryUsage().rss));
@@ -49,6 +71,7 @@ const report = await syncAccount(
 );
 const durationMs = Date.now() - started;
 clearInterval(sampler);
+const peak = peakRssMb(sinceReset);
 const stream = report.streams[0];
 const heapUsedAfterMb = mb(process.memoryUsage().heapUsed);
 // Peak RSS includes garbage V8 had not yet collected (its heap grows with allocation pressure);
@@ -60,7 +83,8 @@ const afterGc = process.memoryUsage();
 process.stdout.write(
   `${JSON.stringify({
     ok: report.ok,
-    peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+    peakRssMb: peak,
+    peakRssOf: sinceReset ? 'backfill' : 'process',
     peakSampledRssMb: peakSampledMb,
     rssBeforeMb,
     heapUsedAfterMb,

@@ -13,7 +13,9 @@ interface Services {
 
 export interface BackfillMemory {
   readonly ok: boolean;
+  /** Peak RSS from the start of the backfill (`peakRssOf: 'backfill'`, Linux) or of the process. */
   readonly peakRssMb: number;
+  readonly peakRssOf: 'backfill' | 'process';
   readonly peakSampledRssMb: number;
   readonly rssBeforeMb: number;
   readonly heapUsedAfterMb: number;
