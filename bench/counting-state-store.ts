@@ -2,10 +2,11 @@
  * A `StateStore` wrapper that counts what DynamoDB would bill for each call (request units, not
  * just calls), so the cost model works from measured state traffic whichever store sits behind it.
  * Units follow DynamoDB's on-demand rules: strongly consistent reads cost 1 RRU per 4 KB item
- * (missing items included), writes 1 WRU per 1 KB item; item sizes are estimated from the encoded
- * JSON, which is slightly larger than DynamoDB's own count.
+ * (missing items included), writes 1 WRU per 1 KB item, sized as DynamoDB sizes the item the
+ * DynamoDB adapter would write (`itemBytes`).
  */
 import type { Lease, RecordState, StateStore, StreamCursor } from '../shared/engine/ports.js';
+import { encodeCursorItem, encodeRecordState, streamPk } from '../shared/state/state-table.js';
 
 export interface StateTraffic {
   /** Read request units (strongly consistent, as the adapter reads). */
@@ -27,12 +28,39 @@ export function emptyTraffic(): StateTraffic {
   };
 }
 
-/** Key attributes and names add roughly this much to every stored item. */
-const KEY_OVERHEAD_BYTES = 80;
-const wruFor = (value: unknown): number =>
-  Math.max(1, Math.ceil((Buffer.byteLength(JSON.stringify(value), 'utf8') + KEY_OVERHEAD_BYTES) / 1024));
-const rruFor = (value: unknown): number =>
-  Math.max(1, Math.ceil((Buffer.byteLength(JSON.stringify(value), 'utf8') + KEY_OVERHEAD_BYTES) / 4096));
+/**
+ * An item's size as DynamoDB bills it: attribute names and string values in UTF-8 bytes, numbers
+ * one byte per two significant digits plus one, booleans and null one byte, lists and maps three
+ * bytes plus one per element (map keys count as names). Undefined members are not written.
+ */
+export function itemBytes(item: Readonly<Record<string, unknown>>): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(item)) {
+    if (value !== undefined) bytes += Buffer.byteLength(name, 'utf8') + valueBytes(value);
+  }
+  return bytes;
+}
+
+function valueBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'number') {
+    const digits = String(Math.abs(value))
+      .replace(/e.*$/, '')
+      .replace('.', '')
+      .replace(/^0+|0+$/g, '');
+    return Math.ceil(Math.max(1, digits.length) / 2) + 1;
+  }
+  if (typeof value === 'boolean' || value === null) return 1;
+  if (Array.isArray(value))
+    return 3 + value.reduce((sum: number, element) => sum + 1 + valueBytes(element), 0);
+  if (typeof value === 'object')
+    return 3 + itemBytes(value as Record<string, unknown>) + Object.keys(value).length;
+  return 0;
+}
+
+const units = (bytes: number, unitBytes: number): number => Math.max(1, Math.ceil(bytes / unitBytes));
+const recordItem = (account: string, stream: string, state: RecordState) =>
+  encodeRecordState(streamPk(account, stream), state);
 
 export class CountingStateStore implements StateStore {
   traffic: StateTraffic = emptyTraffic();
@@ -54,7 +82,7 @@ export class CountingStateStore implements StateStore {
 
   async putCursor(account: string, stream: string, cursor: StreamCursor, fence: number): Promise<void> {
     this.traffic.writes.cursor += 1;
-    this.traffic.wru += wruFor(cursor);
+    this.traffic.wru += units(itemBytes(encodeCursorItem(streamPk(account, stream), cursor, fence)), 1024);
     return this.inner.putCursor(account, stream, cursor, fence);
   }
 
@@ -96,20 +124,25 @@ export class CountingStateStore implements StateStore {
     this.traffic.reads.records += ids.length;
     // A key that is not found still costs the minimum read.
     this.traffic.rru += ids.length - found.size;
-    for (const state of found.values()) this.traffic.rru += rruFor(state);
+    for (const state of found.values()) {
+      this.traffic.rru += units(itemBytes(recordItem(account, stream, state)), 4096);
+    }
     return found;
   }
 
   async putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void> {
     this.traffic.writes.records += states.length;
-    for (const state of states) this.traffic.wru += wruFor(state);
+    for (const state of states)
+      this.traffic.wru += units(itemBytes(recordItem(account, stream, state)), 1024);
     return this.inner.putRecordStates(account, stream, states);
   }
 
   async *listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]> {
     for await (const page of this.inner.listRecordStates(account, stream)) {
       this.traffic.reads.listed += page.length;
-      this.traffic.rru += Math.ceil(Buffer.byteLength(JSON.stringify(page), 'utf8') / 4096);
+      // A Query reads the items' total size, rounded up to 4 KB once per page.
+      const bytes = page.reduce((sum, state) => sum + itemBytes(recordItem(account, stream, state)), 0);
+      this.traffic.rru += Math.ceil(bytes / 4096);
       yield page;
     }
   }

@@ -190,7 +190,7 @@ function utf16Units(text: string): DataView {
 
 /**
  * cyrb53 (a public-domain 53-bit hash of two multiplicative 32-bit lanes), fed two UTF-16 code
- * units per step (the units `start` to `end` of `units`), its low 48 bits as 12 hex chars. Not
+ * units per step (the units `start` to `end` of `units`), its low 48 bits as 8 base64url chars. Not
  * cryptographic, and need not be: the SHA-256 fingerprint decides whether anything changed; these
  * only name the changed fields, and a short hash of a low-entropy value never hid it anyway. Plain
  * 32-bit arithmetic keeps it cheap in JS; two units per multiplication halve the work per field.
@@ -214,18 +214,27 @@ function fieldHash(units: DataView, start: number, end: number): string {
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  // The low 48 bits: h2's low 16, then h1's 32, as 12 hex digits.
-  return hex3((h2 >>> 4) & 0xfff) + hex3(((h2 & 0xf) << 8) | (h1 >>> 24)) + hex3(h1 >>> 12) + hex3(h1);
+  // The low 48 bits, h2's low 16 then h1's 32, in four 12-bit groups of two base64url digits:
+  // 8 characters where hex takes 12, and these hashes are most of a stored record state.
+  return (
+    base64Pair((h2 >>> 4) & 0xfff) +
+    base64Pair(((h2 & 0xf) << 8) | (h1 >>> 24)) +
+    base64Pair(h1 >>> 12) +
+    base64Pair(h1)
+  );
 }
 
-/** The low 12 bits of `value` as three hex digits. */
-function hex3(value: number): string {
-  return HEX_TRIPLETS[value & 0xfff] ?? '000';
+/** The low 12 bits of `value` as two base64url digits. */
+function base64Pair(value: number): string {
+  return BASE64_PAIRS[value & 0xfff] ?? 'AA';
 }
 
-/** Three hex digits for each 12-bit value: formatting is a large part of hashing short fields. */
-const HEX_TRIPLETS: readonly string[] = Array.from({ length: 4096 }, (_, value) =>
-  value.toString(16).padStart(3, '0'),
+const BASE64URL_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Two base64url digits for each 12-bit value: formatting is a large part of hashing short fields. */
+const BASE64_PAIRS: readonly string[] = Array.from(
+  { length: 4096 },
+  (_, value) => BASE64URL_DIGITS.charAt(value >>> 6) + BASE64URL_DIGITS.charAt(value & 0x3f),
 );
 
 /** Sorted names of the fields whose hash differs, was added or was removed; never `updated_at`. */

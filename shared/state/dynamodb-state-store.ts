@@ -4,7 +4,7 @@
  * | item         | pk                                   | sk              | attributes                                      |
  * |--------------|--------------------------------------|-----------------|-------------------------------------------------|
  * | cursor       | `ACCOUNT#<account>#STREAM#<stream>`  | `CURSOR`        | `watermark` (S), `fence` (N), `cursor` (M: the StreamCursor) |
- * | record state | `ACCOUNT#<account>#STREAM#<stream>`  | `RECORD#<id>`   | `fp` (S), `fields` (M name→hash), `updatedAt` (S/NULL), `archived`, `cancelled`, `deleted` (BOOL), `snapshot` (S, JSON; only in `previous` mode), `pending` (M, only while an event is in flight: the same attributes for the new version, plus `first` (BOOL) on a first sighting) |
+ * | record state | `ACCOUNT#<account>#STREAM#<stream>`  | `RECORD#<id>`   | `fp` (S), `fields` (M name→hash), `updatedAt` (S/NULL), `archived`, `cancelled`, `deleted` (BOOL), `snapshot` (S, JSON; only in `previous` mode), `pending` (M, only while an event is in flight: the same attributes for the new version except `fields`, given as `changed` (M name→hash) and `removed` (L of names) relative to the top-level `fields`, plus `first` (BOOL) on a first sighting) |
  * | lease        | `ACCOUNT#<account>`                  | `LEASE`         | `owner` (S), `token` (N), `expiresAt` (N, epoch ms) |
  *
  * - Cursor writes are conditional: `(attribute_not_exists(pk) OR watermark <= :wm) AND
@@ -49,7 +49,7 @@ import {
   decodeCursor,
   decodeLease,
   decodeRecordState,
-  encodeCursor,
+  encodeCursorItem,
   encodeRecordState,
   LEASE_SK,
   RECORD_SK_PREFIX,
@@ -125,13 +125,7 @@ export class DynamoDbStateStore implements StateStore {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            pk: streamPk(account, stream),
-            sk: CURSOR_SK,
-            watermark: cursor.watermark,
-            fence,
-            cursor: encodeCursor(cursor),
-          },
+          Item: encodeCursorItem(streamPk(account, stream), cursor, fence),
           ConditionExpression:
             '(attribute_not_exists(pk) OR #wm <= :wm) AND (attribute_not_exists(#fence) OR #fence <= :fence)',
           ExpressionAttributeNames: { '#wm': 'watermark', '#fence': 'fence' },

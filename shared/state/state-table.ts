@@ -31,22 +31,34 @@ export type StateItem = Record<string, unknown>;
 
 /**
  * The record state as stored; `snapshot` is a JSON string so any record round-trips exactly. A
- * pending version is a nested map with the same attribute names, plus `first` when it is set.
+ * pending version is a nested map with the same attributes except its field hashes, which are
+ * stored as the difference from the top-level version's (`changed`: name→hash, `removed`: names),
+ * plus `first` when it is set: most of a record's fields are unchanged by an event (all of them on
+ * a first sighting, whose top-level version is a copy), and the hashes are most of an item's size.
  */
 export function encodeRecordState(pk: string, state: RecordState): StateItem {
   const item: StateItem = { pk, sk: recordSk(state.id), ...encodeVersion(state) };
-  if (state.pending !== undefined) {
-    const pending = encodeVersion(state.pending);
-    if (state.pending.first === true) pending.first = true;
+  item.fields = { ...state.fieldHashes };
+  const next = state.pending;
+  if (next !== undefined) {
+    const pending = encodeVersion(next);
+    const changed: Record<string, string> = {};
+    for (const [name, hash] of Object.entries(next.fieldHashes)) {
+      if (!Object.hasOwn(state.fieldHashes, name) || state.fieldHashes[name] !== hash) changed[name] = hash;
+    }
+    pending.changed = changed;
+    const removed = Object.keys(state.fieldHashes).filter((name) => !Object.hasOwn(next.fieldHashes, name));
+    if (removed.length > 0) pending.removed = removed;
+    if (next.first === true) pending.first = true;
     item.pending = pending;
   }
   return item;
 }
 
+/** A version's attributes other than its field hashes. */
 function encodeVersion(version: RecordVersion): StateItem {
   const item: StateItem = {
     fp: version.fingerprint,
-    fields: { ...version.fieldHashes },
     updatedAt: version.updatedAt,
     archived: version.archived,
     cancelled: version.cancelled,
@@ -58,17 +70,26 @@ function encodeVersion(version: RecordVersion): StateItem {
 
 export function decodeRecordState(item: StateItem): RecordState {
   const sk = stringAttribute(item, 'sk');
-  const state: RecordState = { id: sk.slice(RECORD_SK_PREFIX.length), ...decodeVersion(item) };
+  const state: RecordState = {
+    id: sk.slice(RECORD_SK_PREFIX.length),
+    ...decodeVersion(item, stringMap(item.fields)),
+  };
   const stored = item.pending;
   if (typeof stored !== 'object' || stored === null) return state;
-  const pending = decodeVersion(stored as StateItem);
-  return { ...state, pending: (stored as StateItem).first === true ? { ...pending, first: true } : pending };
+  const pendingItem = stored as StateItem;
+  const fieldHashes: Record<string, string> = { ...state.fieldHashes };
+  if (Array.isArray(pendingItem.removed)) {
+    for (const name of pendingItem.removed) if (typeof name === 'string') delete fieldHashes[name];
+  }
+  Object.assign(fieldHashes, stringMap(pendingItem.changed));
+  const pending = decodeVersion(pendingItem, fieldHashes);
+  return { ...state, pending: pendingItem.first === true ? { ...pending, first: true } : pending };
 }
 
-function decodeVersion(item: StateItem): RecordVersion {
+function decodeVersion(item: StateItem, fieldHashes: Record<string, string>): RecordVersion {
   const version: RecordVersion = {
     fingerprint: stringAttribute(item, 'fp'),
-    fieldHashes: stringMap(item.fields),
+    fieldHashes,
     updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : null,
     archived: item.archived === true,
     cancelled: item.cancelled === true,
@@ -78,8 +99,13 @@ function decodeVersion(item: StateItem): RecordVersion {
   return { ...version, snapshot: JSON.parse(item.snapshot) as Record<string, unknown> };
 }
 
+/** The cursor item of a stream; `watermark` and `fence` are top-level so writes can be conditioned on them. */
+export function encodeCursorItem(pk: string, cursor: StreamCursor, fence: number): StateItem {
+  return { pk, sk: CURSOR_SK, watermark: cursor.watermark, fence, cursor: encodeCursor(cursor) };
+}
+
 /** The cursor as a map without undefined members (DynamoDB rejects them). */
-export function encodeCursor(cursor: StreamCursor): Record<string, unknown> {
+function encodeCursor(cursor: StreamCursor): Record<string, unknown> {
   return JSON.parse(JSON.stringify(cursor)) as Record<string, unknown>;
 }
 

@@ -74,19 +74,21 @@ describe('DynamoDbStateStore item layout', () => {
     const documents = DynamoDBDocumentClient.from(table.client);
     const confirmed = {
       fingerprint: 'f',
-      fieldHashes: { a: 'h' },
+      fieldHashes: { a: 'h', b: 'i', c: 'j' },
       updatedAt: '2026-11-29T10:00:00Z',
       archived: false,
       cancelled: false,
       deleted: false,
     };
-    await store.putRecordStates('layout-clinic', 'patients', [
-      {
-        id: '10',
-        ...confirmed,
-        pending: { ...confirmed, fingerprint: 'g', archived: true, snapshot: { id: '10' }, first: true },
-      },
-    ]);
+    const pending = {
+      ...confirmed,
+      fingerprint: 'g',
+      fieldHashes: { a: 'h', b: 'k', d: 'l' },
+      archived: true,
+      snapshot: { id: '10' },
+      first: true,
+    };
+    await store.putRecordStates('layout-clinic', 'patients', [{ id: '10', ...confirmed, pending }]);
 
     const { Item } = await documents.send(
       new GetCommand({
@@ -95,12 +97,20 @@ describe('DynamoDbStateStore item layout', () => {
       }),
     );
 
-    expect(Item).toMatchObject({
+    // The pending field hashes are stored as their difference from the top-level ones.
+    expect(Item).toEqual({
+      pk: 'ACCOUNT#layout-clinic#STREAM#patients',
+      sk: 'RECORD#10',
       fp: 'f',
+      fields: { a: 'h', b: 'i', c: 'j' },
+      updatedAt: '2026-11-29T10:00:00Z',
       archived: false,
+      cancelled: false,
+      deleted: false,
       pending: {
         fp: 'g',
-        fields: { a: 'h' },
+        changed: { b: 'k', d: 'l' },
+        removed: ['c'],
         updatedAt: '2026-11-29T10:00:00Z',
         archived: true,
         cancelled: false,
@@ -109,6 +119,8 @@ describe('DynamoDbStateStore item layout', () => {
         first: true,
       },
     });
+    const found = await store.getRecordStates('layout-clinic', 'patients', ['10']);
+    expect(found.get('10')).toEqual({ id: '10', ...confirmed, pending });
   });
 
   it('creates the table only once when asked again', async () => {
