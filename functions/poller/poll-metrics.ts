@@ -23,7 +23,7 @@ export const POLLER_METRICS = {
   retries: 'Retries',
   /** Per Account+Stream: seconds between the stream's cursor and Cliniko's clock. */
   lagSeconds: 'LagSeconds',
-  /** Per Account+Stream: the run's duration (the streams of an account run in one invocation). */
+  /** Per Account: the run's duration (the streams of an account run in one invocation). */
   durationMs: 'DurationMs',
   /** Per Account: polls skipped because another poller held the lease. */
   pollsSkipped: 'PollsSkipped',
@@ -56,7 +56,6 @@ export function emitReportMetrics(
     });
     metrics.addMetric(POLLER_METRICS.recordsRead, MetricUnit.Count, stream.records);
     metrics.addMetric(POLLER_METRICS.apiRequests, MetricUnit.Count, stream.requests);
-    metrics.addMetric(POLLER_METRICS.durationMs, MetricUnit.Milliseconds, durationMs);
     if (stream.lagSeconds !== null)
       metrics.addMetric(POLLER_METRICS.lagSeconds, MetricUnit.Seconds, stream.lagSeconds);
     metrics.publishStoredMetrics();
@@ -78,6 +77,8 @@ export function emitReportMetrics(
     // Zeros too, so the failure alarm sees data points rather than missing data.
     [POLLER_METRICS.pollsFailed]: report.ok ? 0 : 1,
   });
+  // Once per run, not per stream: each metric and dimension set is billed as a custom metric.
+  metrics.addMetric(POLLER_METRICS.durationMs, MetricUnit.Milliseconds, durationMs);
 }
 
 /** Stores per-account counts (dimension Account) for the `logMetrics` middleware to flush. */

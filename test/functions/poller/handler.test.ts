@@ -233,6 +233,13 @@ describe('poller handler', () => {
     expect(dimensions).toContainEqual(['Account', 'Stream']);
     expect(dimensions).toContainEqual(['Account', 'Stream', 'Action']);
     expect(dimensions).toContainEqual(['Account']);
+    // The run's duration is one metric per account, not one per stream (each is billed).
+    const durationDimensions = h
+      .json()
+      .flatMap((document) => (document._aws as EmfMetadata | undefined)?.CloudWatchMetrics ?? [])
+      .filter((directive) => directive.Metrics.some((m) => m.Name === POLLER_METRICS.durationMs))
+      .flatMap((directive) => directive.Dimensions);
+    expect(durationDimensions).toEqual([['Account']]);
   });
 
   it('picks up a rotated API key after Cliniko answers 401', async () => {
@@ -310,3 +317,7 @@ describe('poller handler', () => {
     expect(h.output.filter((chunk) => chunk.toLowerCase().includes(sentinel.toLowerCase()))).toEqual([]);
   });
 });
+
+interface EmfMetadata {
+  readonly CloudWatchMetrics: { Metrics: { Name: string }[]; Dimensions: string[][] }[];
+}
