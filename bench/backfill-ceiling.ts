@@ -4,6 +4,8 @@
  * its default token bucket. Measures useful records per request, requests per minute as a fraction
  * of the limit, and 429s.
  */
+
+import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
 import { syncAccount } from '../shared/engine/sync.js';
 import { InMemoryStateStore } from '../shared/state/memory-state-store.js';
 import { benchClient, benchSyncOptions, silentLogger } from './bridge-wiring.js';
@@ -65,7 +67,7 @@ export async function measureBackfill(options: {
   try {
     const started = Date.now();
     const report = await syncAccount(
-      { cliniko: reader, state, publisher: sink, logger: silentLogger },
+      { cliniko: reader, keys: ephemeralContentKeyRing(), state, publisher: sink, logger: silentLogger },
       benchSyncOptions({ reconcileIntervalSeconds: null }),
     );
     const ended = Date.now();

@@ -5,7 +5,7 @@
  * (missing items included), writes 1 WRU per 1 KB item, sized as DynamoDB sizes the item the
  * DynamoDB adapter would write (`itemBytes`).
  */
-import type { Lease, RecordState, StateStore, StreamCursor } from '../shared/engine/ports.js';
+import type { IdRange, Lease, RecordState, StateStore, StreamCursor } from '../shared/engine/ports.js';
 import { encodeCursorItem, encodeRecordState, streamPk } from '../shared/state/state-table.js';
 
 export interface StateTraffic {
@@ -60,7 +60,7 @@ function valueBytes(value: unknown): number {
 
 const units = (bytes: number, unitBytes: number): number => Math.max(1, Math.ceil(bytes / unitBytes));
 const recordItem = (account: string, stream: string, state: RecordState) =>
-  encodeRecordState(streamPk(account, stream), state);
+  encodeRecordState(streamPk(account, stream), state, 1);
 
 export class CountingStateStore implements StateStore {
   traffic: StateTraffic = emptyTraffic();
@@ -130,15 +130,24 @@ export class CountingStateStore implements StateStore {
     return found;
   }
 
-  async putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void> {
+  async putRecordStates(
+    account: string,
+    stream: string,
+    states: readonly RecordState[],
+    fence: number,
+  ): Promise<void> {
     this.traffic.writes.records += states.length;
     for (const state of states)
       this.traffic.wru += units(itemBytes(recordItem(account, stream, state)), 1024);
-    return this.inner.putRecordStates(account, stream, states);
+    return this.inner.putRecordStates(account, stream, states, fence);
   }
 
-  async *listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]> {
-    for await (const page of this.inner.listRecordStates(account, stream)) {
+  async *listRecordStates(
+    account: string,
+    stream: string,
+    range?: IdRange,
+  ): AsyncIterable<readonly RecordState[]> {
+    for await (const page of this.inner.listRecordStates(account, stream, range)) {
       this.traffic.reads.listed += page.length;
       // A Query reads the items' total size, rounded up to 4 KB once per page.
       const bytes = page.reduce((sum, state) => sum + itemBytes(recordItem(account, stream, state)), 0);

@@ -7,11 +7,14 @@
 import { parseLosslessJson } from '../shared/cliniko/lossless-json.js';
 import { normaliseIds } from '../shared/cliniko/record-ids.js';
 import { type ClassifyContext, classify } from '../shared/engine/classify.js';
+import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
 import type { ClinikoRecord, RecordState } from '../shared/engine/ports.js';
 import { buildEvent, DEFAULT_EVENT_OPTIONS } from '../shared/events/build.js';
 import { STREAMS, type StreamDefinition } from '../shared/streams.js';
 import { startSimulator } from '../simulator/index.js';
 import { BENCH_ACCOUNT, BENCH_USER_AGENT } from './bridge-wiring.js';
+
+const KEYS = ephemeralContentKeyRing();
 
 interface Page {
   readonly stream: StreamDefinition;
@@ -88,7 +91,7 @@ function cpuPerRun(work: () => void, minCpuMs: number): number {
 }
 
 function contextFor(stream: StreamDefinition): ClassifyContext {
-  return { stream, origin: '2030-01-01T00:00:00Z', backfill: true, storeSnapshots: false };
+  return { stream, origin: '2030-01-01T00:00:00Z', backfill: true, storeSnapshots: false, keys: KEYS };
 }
 
 function runEngine(pages: readonly Page[], stored: ReadonlyMap<string, RecordState> | undefined): number {

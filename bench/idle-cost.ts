@@ -4,6 +4,8 @@
  * writes and PutEvents requests. The `/deleted` feeds are read every 5 minutes (not every poll), so
  * the typical poll and the average over the window are both reported.
  */
+
+import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
 import { syncAccount } from '../shared/engine/sync.js';
 import { STREAMS } from '../shared/streams.js';
 import { ControllableClock, startSimulator } from '../simulator/index.js';
@@ -55,7 +57,14 @@ export async function measureIdle(polls: number): Promise<IdleResult> {
   const local = await localState();
   const state = new CountingStateStore(local.store);
   const sink = new SinkRecorder();
-  const deps = { cliniko: client, state, publisher: sink, logger: silentLogger, now: () => clock.now() };
+  const deps = {
+    cliniko: client,
+    keys: ephemeralContentKeyRing(),
+    state,
+    publisher: sink,
+    logger: silentLogger,
+    now: () => clock.now(),
+  };
   const options = benchSyncOptions();
   const spacing = 60;
   try {

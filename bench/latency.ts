@@ -6,6 +6,8 @@
  * Legacy hard deletes are left out: they surface through the `/deleted` feeds, read every
  * `deletedFeedIntervalSeconds` (5 min), not every poll. The per-poll counts feed the cost model.
  */
+
+import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
 import { syncAccount } from '../shared/engine/sync.js';
 import { startSimulator } from '../simulator/index.js';
 import { benchClient, benchSyncOptions, localState, silentLogger } from './bridge-wiring.js';
@@ -54,7 +56,13 @@ export async function measureLatency(options: {
   const local = await localState();
   const state = new CountingStateStore(local.store);
   const sink = new SinkRecorder(true);
-  const deps = { cliniko: client, state, publisher: sink, logger: silentLogger };
+  const deps = {
+    cliniko: client,
+    keys: ephemeralContentKeyRing(),
+    state,
+    publisher: sink,
+    logger: silentLogger,
+  };
   const syncOptions = benchSyncOptions({ startFrom: 'now' });
   const commits: { resource: string; id: string; action: string; at: number }[] = [];
   const usage = { polls: 0, durationMs: 0, apiRequests: 0, traffic: emptyTraffic(), sink: emptySinkCounts() };

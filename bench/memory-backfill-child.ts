@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
 import { syncAccount } from '../shared/engine/sync.js';
 import { findStream } from '../shared/streams.js';
 import { BENCH_ACCOUNT, benchClient, benchSyncOptions, silentLogger } from './bridge-wiring.js';
@@ -66,7 +67,7 @@ const sampler = setInterval(() => {
 }, 100);
 const started = Date.now();
 const report = await syncAccount(
-  { cliniko: client, state, publisher: sink, logger: silentLogger },
+  { cliniko: client, keys: ephemeralContentKeyRing(), state, publisher: sink, logger: silentLogger },
   benchSyncOptions({ account: BENCH_ACCOUNT, streams: [patients], reconcileIntervalSeconds: null }),
 );
 const durationMs = Date.now() - started;

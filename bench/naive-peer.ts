@@ -9,7 +9,8 @@
  * (e.g. a patient added to a group and removed again) count for neither side.
  */
 
-import { contentFingerprint } from '../shared/engine/fingerprint.js';
+import { canonicalJson } from '../shared/engine/canonical-json.js';
+import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
 import { syncAccount } from '../shared/engine/sync.js';
 import { ClinikoNotFoundError } from '../shared/errors.js';
 import { InMemoryStateStore } from '../shared/state/memory-state-store.js';
@@ -85,6 +86,7 @@ export async function measureNaive(options: {
   const naiveReports: Reports = new Map();
   const deps = {
     cliniko: bridgeClient,
+    keys: ephemeralContentKeyRing(),
     state,
     publisher: sink,
     logger: silentLogger,
@@ -107,7 +109,8 @@ export async function measureNaive(options: {
     if (stream === undefined) return 'unknown';
     try {
       const { record } = await inspector.get(`${stream.path}/${entry.id}`, stream.revealFilters);
-      return contentFingerprint(record);
+      const { updated_at: _updatedAt, ...content } = record;
+      return canonicalJson(content);
     } catch (error) {
       if (error instanceof ClinikoNotFoundError) return 'gone';
       throw error;

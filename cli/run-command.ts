@@ -70,7 +70,7 @@ async function run(
   });
   closers.push(() => cliniko.close());
 
-  const state = await openState(options.state);
+  const state = await openState(options.state, io.env);
   closers.push(() => state.close());
   const progress = new Progress({ out: io.stderr, live: io.stderr.isTTY === true });
   const sinks = buildSinks(options.sinks, io.stdout, (publisher) => progress.publisher(publisher));
@@ -87,6 +87,7 @@ async function run(
   const runner = new PollRunner({
     deps: {
       cliniko: progress.reader(cliniko),
+      keys: state.keys,
       state: state.store,
       publisher: sinks.publisher,
       logger: new StderrLogger(io.stderr, io.env[LOG_LEVEL_ENV]),

@@ -4,19 +4,26 @@
  * table (`--table`, configured by the standard AWS environment).
  */
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsClientDefaults } from '../shared/aws/client-defaults.js';
+import { readContentKeys, secretsManagerReader } from '../shared/aws/secrets.js';
+import { type ContentKeyRing, ephemeralContentKeyRing } from '../shared/engine/content-key.js';
 import type { StateStore } from '../shared/engine/ports.js';
 import { ConfigError } from '../shared/errors.js';
 import { localDynamoDbClient, startDynalite } from '../shared/state/dynalite-server.js';
 import { createStateTable, DynamoDbStateStore } from '../shared/state/dynamodb-state-store.js';
-import type { StateLocation } from './run-options.js';
+import { contentKeysIn } from './content-key-file.js';
+import { DEFAULT_STATE_DIR, type StateLocation } from './run-options.js';
 
 /** The table inside the embedded store. */
 export const LOCAL_TABLE_NAME = 'cliniko-bridge-state';
 
 export interface OpenedState {
   readonly store: StateStore;
+  /** The content key ring the store's fingerprints and field hashes are keyed with. */
+  readonly keys: ContentKeyRing;
   /** For the start-up message, e.g. `.cliniko-bridge/ (local)`. */
   readonly description: string;
   /**
@@ -27,10 +34,17 @@ export interface OpenedState {
   close(): Promise<void>;
 }
 
-export async function openState(location: StateLocation): Promise<OpenedState> {
-  if (location.kind === 'table') return openTable(location.tableName);
+/** Secrets Manager secret (name or ARN) with the content key to use with `--table`. */
+export const CONTENT_KEY_SECRET_ENV = 'CLINIKO_BRIDGE_CONTENT_KEY_SECRET';
+
+export async function openState(
+  location: StateLocation,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<OpenedState> {
+  if (location.kind === 'table') return openTable(location.tableName, env);
   const unlock = location.kind === 'dir' ? await lockStateDir(location.path) : async () => {};
   try {
+    const keys = location.kind === 'dir' ? await contentKeysIn(location.path) : ephemeralContentKeyRing();
     const server = await startDynalite(
       location.kind === 'dir' ? { path: join(location.path, 'dynalite') } : {},
     );
@@ -38,6 +52,7 @@ export async function openState(location: StateLocation): Promise<OpenedState> {
     await createStateTable(client, LOCAL_TABLE_NAME);
     return {
       store: new DynamoDbStateStore({ client, tableName: LOCAL_TABLE_NAME }),
+      keys,
       description:
         location.kind === 'dir' ? `${location.path} (embedded store)` : 'in memory (embedded store)',
       leaseOwner: 'local-runner',
@@ -53,8 +68,11 @@ export async function openState(location: StateLocation): Promise<OpenedState> {
   }
 }
 
-async function openTable(tableName: string): Promise<OpenedState> {
-  const client = new DynamoDBClient({});
+async function openTable(
+  tableName: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<OpenedState> {
+  const client = new DynamoDBClient(awsClientDefaults());
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error) {
@@ -67,8 +85,18 @@ async function openTable(tableName: string): Promise<OpenedState> {
     }
     throw error;
   }
+  // A table is usually the deployment's, keyed with the deployment's secret (the stack output
+  // ContentKeySecretArn). Without it, a key of this machine keys the states this process writes.
+  const secret = env[CONTENT_KEY_SECRET_ENV]?.trim();
+  const keys = secret
+    ? await readContentKeys(
+        secretsManagerReader(new SecretsManagerClient(awsClientDefaults()), CONTENT_KEY_SECRET_ENV),
+        secret,
+      )
+    : await contentKeysIn(await ensureDir(resolve(DEFAULT_STATE_DIR)));
   return {
     store: new DynamoDbStateStore({ client, tableName }),
+    keys,
     description: `DynamoDB table ${tableName}`,
     leaseOwner: undefined,
     close: async () => client.destroy(),
@@ -111,4 +139,9 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as { code?: string }).code === 'EPERM';
   }
+}
+
+async function ensureDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return dir;
 }

@@ -31,6 +31,12 @@ export interface StreamDefinition {
    * Practitioners are not: inactive ones leave the default list for `/practitioners/inactive`.
    */
   readonly reconcilable: boolean;
+  /**
+   * Fields Cliniko derives from other records and may change without touching this one (an
+   * appointment's `patient_name`): left out of fingerprints and field hashes, so a drift never
+   * causes an event of its own; events carry their current value.
+   */
+  readonly derivedFields?: readonly string[];
 }
 
 const stream = (

@@ -4,7 +4,7 @@
  * GetSecretValue per account per cold start) and re-read once after Cliniko answers 401, so a
  * rotated key is picked up without a redeploy.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretReader } from '../../shared/aws/secrets.js';
 import { ConfigError } from '../../shared/errors.js';
 
 export interface ApiKeySource {
@@ -13,9 +13,6 @@ export interface ApiKeySource {
   /** Forgets the cached key so the next `get` reads the secret again. */
   invalidate(secretId: string): void;
 }
-
-/** Reads a secret's string value; `undefined` when the secret holds binary data only. */
-export type SecretReader = (secretId: string) => Promise<string | undefined>;
 
 export class CachedApiKeySource implements ApiKeySource {
   private readonly cache = new Map<string, Promise<string>>();
@@ -64,32 +61,4 @@ function assertKeyShape(key: string): string {
   if (/\s/.test(key))
     throw new ConfigError('apiKeySecret', `the key in the secret contains whitespace; ${FIX}`);
   return key;
-}
-
-/** Failures that a person must fix (wrong name, missing permission or KMS grant), not wait out. */
-const NOT_RETRYABLE = new Set([
-  'ResourceNotFoundException',
-  'AccessDeniedException',
-  'DecryptionFailure',
-  'InvalidRequestException',
-  'InvalidParameterException',
-]);
-
-/** Reads secrets with GetSecretValue; the client comes from the caller (built lazily, never at import). */
-export function secretsManagerReader(client: SecretsManagerClient): SecretReader {
-  return async (secretId) => {
-    try {
-      const output = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-      return output.SecretString;
-    } catch (error) {
-      const name = error instanceof Error ? error.name : 'UnknownError';
-      if (!NOT_RETRYABLE.has(name)) throw error;
-      throw new ConfigError(
-        'apiKeySecret',
-        `Secrets Manager refused to return the secret (${name}); check that it exists in this region, ` +
-          'that the poller role may call secretsmanager:GetSecretValue on it, and that it may use its KMS key',
-        { cause: error },
-      );
-    }
-  };
 }

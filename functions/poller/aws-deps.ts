@@ -7,10 +7,12 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsClientDefaults } from '../../shared/aws/client-defaults.js';
+import { readContentKeys, secretsManagerReader } from '../../shared/aws/secrets.js';
 import { ClinikoClient } from '../../shared/cliniko/index.js';
 import { EventBridgePublisher } from '../../shared/publish/eventbridge-publisher.js';
 import { DynamoDbStateStore } from '../../shared/state/dynamodb-state-store.js';
-import { CachedApiKeySource, secretsManagerReader } from './api-key-source.js';
+import { CachedApiKeySource } from './api-key-source.js';
 import type { PollerDeps } from './poller-container.js';
 import { parsePollerEnvironment } from './poller-environment.js';
 
@@ -21,14 +23,20 @@ export interface AwsPollerDepsOptions {
 }
 
 export function awsPollerDeps({ logger, metrics, env }: AwsPollerDepsOptions): PollerDeps {
+  let secrets: SecretsManagerClient | undefined;
+  const reader = (field: string) => (id: string) => {
+    secrets ??= new SecretsManagerClient(awsClientDefaults());
+    return secretsManagerReader(secrets, field)(id);
+  };
   return {
     environment: () => parsePollerEnvironment(env),
-    apiKeys: () => new CachedApiKeySource(secretsManagerReader(new SecretsManagerClient({}))),
+    apiKeys: () => new CachedApiKeySource(reader('apiKeySecret')),
+    contentKeys: ({ contentKeySecret }) => readContentKeys(reader('CONTENT_KEY_SECRET'), contentKeySecret),
     createCliniko: (options) => new ClinikoClient(options),
     createStateStore: ({ stateTableName }) =>
-      new DynamoDbStateStore({ client: new DynamoDBClient({}), tableName: stateTableName }),
+      new DynamoDbStateStore({ client: new DynamoDBClient(awsClientDefaults()), tableName: stateTableName }),
     createPublisher: ({ eventBusName }) =>
-      new EventBridgePublisher({ client: new EventBridgeClient({}), busName: eventBusName }),
+      new EventBridgePublisher({ client: new EventBridgeClient(awsClientDefaults()), busName: eventBusName }),
     logger,
     metrics,
   };

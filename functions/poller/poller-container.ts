@@ -7,6 +7,7 @@ import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { ClinikoClientOptions, ClinikoStats } from '../../shared/cliniko/index.js';
 import type { AccountConfig } from '../../shared/config/index.js';
+import type { ContentKeyRing } from '../../shared/engine/content-key.js';
 import type { ClinikoReader, EventPublisher, StateStore } from '../../shared/engine/ports.js';
 import type { SyncReport } from '../../shared/engine/report.js';
 import { type SyncDeps, type SyncOptions, syncAccount } from '../../shared/engine/sync.js';
@@ -24,6 +25,8 @@ export interface PollerDeps {
   readonly environment: () => PollerEnvironment;
   /** Where API keys come from; built once per container. */
   readonly apiKeys: (environment: PollerEnvironment) => ApiKeySource;
+  /** Reads the content key ring; called once per container (again after a failure). */
+  readonly contentKeys: (environment: PollerEnvironment) => Promise<ContentKeyRing>;
   /** Called once per account (and again only when its API key changed). */
   readonly createCliniko: (options: ClinikoClientOptions) => PollerCliniko;
   readonly createStateStore: (environment: PollerEnvironment) => StateStore;
@@ -51,6 +54,7 @@ interface Adapters {
 export class PollerContainer {
   private parsed: { environment: PollerEnvironment } | { error: unknown } | undefined;
   private adapters: Adapters | undefined;
+  private keys: Promise<ContentKeyRing> | undefined;
   private readonly clients = new Map<string, { apiKey: string; client: PollerCliniko }>();
 
   constructor(private readonly deps: PollerDeps) {}
@@ -94,10 +98,12 @@ export class PollerContainer {
     options: SyncOptions,
   ): Promise<AccountRun> {
     const { state, publisher } = this.build();
+    const keys = await this.contentKeys();
     const cliniko = await this.client(account, apiKey);
     const sync = this.deps.sync ?? syncAccount;
     const syncDeps: SyncDeps = {
       cliniko,
+      keys,
       state,
       publisher,
       logger: engineLogger(this.deps.logger),
@@ -114,6 +120,18 @@ export class PollerContainer {
         retries: after.retries - before.retries,
       },
     };
+  }
+
+  /** The content key ring, read once per container; a failed read is tried again next time. */
+  private contentKeys(): Promise<ContentKeyRing> {
+    if (this.keys === undefined) {
+      const reading = this.deps.contentKeys(this.environment());
+      reading.catch(() => {
+        this.keys = undefined;
+      });
+      this.keys = reading;
+    }
+    return this.keys;
   }
 
   private build(): Adapters {

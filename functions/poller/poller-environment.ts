@@ -1,6 +1,7 @@
 /**
  * The poller's environment, validated once per container: the bridge configuration (the same JSON
- * the CDK app validated, in `BRIDGE_CONFIG`), the state table and the event bus.
+ * the CDK app validated, in `BRIDGE_CONFIG`), the state table, the event bus and the secret holding
+ * the content key.
  */
 import { type BridgeConfig, parseBridgeConfigJson } from '../../shared/config/index.js';
 import { ConfigError } from '../../shared/errors.js';
@@ -12,6 +13,8 @@ export interface PollerEnvironment {
   readonly eventBusName: string;
   /** The Lambda's region; the envelope `region` of the events. */
   readonly region: string;
+  /** Secrets Manager secret (name or ARN) holding the content key ring (see `content-key.ts`). */
+  readonly contentKeySecret: string;
 }
 
 export function parsePollerEnvironment(env: Readonly<Record<string, string | undefined>>): PollerEnvironment {
@@ -22,6 +25,11 @@ export function parsePollerEnvironment(env: Readonly<Record<string, string | und
     ),
     stateTableName: required(env, 'STATE_TABLE_NAME', 'the DynamoDB state table name'),
     eventBusName: required(env, 'EVENT_BUS_NAME', 'the EventBridge bus name or ARN'),
+    contentKeySecret: required(
+      env,
+      'CONTENT_KEY_SECRET',
+      'the Secrets Manager secret holding the content key',
+    ),
     region: env.AWS_REGION?.trim() || 'local',
   };
 }

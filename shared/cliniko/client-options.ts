@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
+import { sleep as realSleep } from '../backoff.js';
 import { ConfigError } from '../errors.js';
 import { baseUrlForKey } from './shard.js';
-import { defaultSleep, sharedTokenBuckets, type TokenBucket } from './token-bucket.js';
+import { sharedTokenBuckets, type TokenBucket } from './token-bucket.js';
 import { validateUserAgent } from './user-agent.js';
 
 export interface ClinikoClientOptions {
@@ -76,7 +77,7 @@ export function resolveOptions(options: ClinikoClientOptions): ResolvedOptions {
   const derived = baseUrlForKey(apiKey);
   const baseUrl = options.baseUrl === undefined ? new URL(derived.baseUrl) : parseBaseUrl(options.baseUrl);
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? realSleep;
   const bucket =
     options.bucket ??
     sharedTokenBuckets.bucketFor(options.account ?? accountKey(apiKey, baseUrl.href), {

@@ -4,6 +4,7 @@
  * `serverTime`, the clock the engine places its watermarks with.
  */
 import { Agent, type Dispatcher, request } from 'undici';
+import { fullJitterDelay } from '../backoff.js';
 import type { ClinikoReader, ClinikoRecord, ListPage, ListQuery } from '../engine/ports.js';
 import {
   BridgeError,
@@ -13,7 +14,6 @@ import {
   ContractError,
   type RequestContext,
 } from '../errors.js';
-import { fullJitterDelay } from './backoff.js';
 import { type ClinikoClientOptions, type ResolvedOptions, resolveOptions } from './client-options.js';
 import { rateLimitWaitMs } from './rate-limit.js';
 import { followableNext, listUrl, resourceUrl } from './request-url.js';

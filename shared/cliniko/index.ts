@@ -1,5 +1,5 @@
 /** The Cliniko API client and its building blocks. */
-export { type BackoffOptions, backoffCeiling, equalJitterDelay, fullJitterDelay } from './backoff.js';
+export { type BackoffOptions, backoffCeiling, equalJitterDelay, fullJitterDelay } from '../backoff.js';
 export { ClinikoClient, type ClinikoStats, type WriteMethod } from './client.js';
 export { accountKey, type ClinikoClientOptions } from './client-options.js';
 export { parseLosslessJson, quoteUnsafeIntegers } from './lossless-json.js';

@@ -2,7 +2,7 @@
  * How long to wait after a 429. Cliniko sends `X-RateLimit-Reset` as epoch SECONDS; the wait is
  * measured against the local clock. Without a usable header the client backs off exponentially.
  */
-import { equalJitterDelay } from './backoff.js';
+import { equalJitterDelay } from '../backoff.js';
 
 /** Smallest wait after a 429, so a local clock running ahead of Cliniko's cannot cause a hot loop. */
 export const MIN_RATE_LIMIT_WAIT_MS = 500;

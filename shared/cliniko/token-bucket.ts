@@ -5,6 +5,7 @@
  * Reservation model: `take()` debits a token immediately (the balance may go negative) and
  * sleeps until that token will have accrued, so concurrent callers queue fairly without a lock.
  */
+import { sleep } from '../backoff.js';
 
 export interface TokenBucketOptions {
   /** Sustained rate. @default 200 */
@@ -23,11 +24,6 @@ export interface TokenBucketOptions {
 
 export const DEFAULT_RATE_PER_MINUTE = 200;
 export const DEFAULT_BUCKET_CAPACITY = 10;
-
-export const defaultSleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    setTimeout(resolve, ms);
-  });
 
 export class TokenBucket {
   readonly ratePerMinute: number;
@@ -48,7 +44,7 @@ export class TokenBucket {
     this.capacity = capacity;
     this.perMs = rate / 60_000;
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? sleep;
     this.tokens = capacity;
     this.creditedAt = this.now();
   }

@@ -6,8 +6,9 @@
  */
 import type { Action } from '../events/contract.js';
 import type { LifecycleField, StreamDefinition } from '../streams.js';
-import { changedFields, recordContent } from './fingerprint.js';
-import { basisOf, stagedState } from './pending-version.js';
+import type { ContentKeyRing } from './content-key.js';
+import { recordContent, UPDATED_AT } from './fingerprint.js';
+import { basisOf, Seen, stagedState } from './pending-version.js';
 import type { ClinikoRecord, RecordState } from './ports.js';
 import { isSet, parseTimestamp } from './timestamp.js';
 
@@ -19,11 +20,13 @@ export interface ClassifyContext {
   readonly backfill: boolean;
   /** Keep the published version in the record state (operator opted in to `previous`). */
   readonly storeSnapshots: boolean;
+  /** The deployment's content keys: fingerprints and field hashes are keyed with `current`. */
+  readonly keys: ContentKeyRing;
 }
 
 export interface Observation {
   readonly action: Action;
-  /** Changed top-level fields; `null` when there is no earlier version to compare with. */
+  /** Changed top-level fields; `null` when there is no earlier version to compare with (or it is opaque). */
   readonly changedFields: readonly string[] | null;
   /** The previously published version (snapshots mode only). */
   readonly previous?: Readonly<Record<string, unknown>>;
@@ -41,6 +44,11 @@ export interface Classification {
   readonly state: RecordState;
   /** The state to write before publishing (see `stagedState`); present exactly when there is an event. */
   readonly staged: RecordState | undefined;
+  /**
+   * Set when there is no event but the stored state should be written again: it was written with a
+   * content key other than the current one, and now is re-keyed (once per record after a rotation).
+   */
+  readonly rekeyed?: RecordState;
 }
 
 interface Lifecycle {
@@ -66,46 +74,44 @@ function hasLifecycle(
   return stream.lifecycle.includes(field) && isSet(record[field]);
 }
 
+/** Fields that are not content for a stream: `updated_at` and the fields Cliniko derives from other records. */
+export function notContentOf(stream: StreamDefinition): ReadonlySet<string> {
+  return new Set([UPDATED_AT, ...(stream.derivedFields ?? [])]);
+}
+
 /** Classifies one record read from a list against what the bridge last published for it. */
 export function classify(
   context: ClassifyContext,
   observed: ClinikoRecord,
   stored: RecordState | undefined,
 ): Classification {
-  const content = recordContent(observed);
-  const fingerprint = content.fingerprint;
+  const notContent = notContentOf(context.stream);
+  const content = recordContent(observed, context.keys.current, notContent);
   const flags = lifecycleOf(context.stream, observed);
-  // The common re-read: same content, same lifecycle, nothing in flight. Per-field hashes are
-  // only needed to name changed fields or to be stored, so they are not computed here.
+  // The common re-read: same content in the same key, same lifecycle, nothing in flight. Per-field
+  // hashes are only needed to name changed fields or to be stored, so they are not computed here.
   if (
     stored !== undefined &&
     stored.pending === undefined &&
-    stored.fingerprint === fingerprint &&
+    stored.keyId === content.keyId &&
+    stored.fingerprint === content.fingerprint &&
     transition(context.stream, stored, flags) === undefined
   ) {
     return { event: undefined, record: observed, state: stored, staged: undefined };
   }
-  // `updated_at` is not content, so these also hold for a replay's version below.
-  const hashes = content.fieldHashes();
-  const { against, replay } = basisOf(stored, {
-    fingerprint,
-    fieldHashes: hashes,
-    archived: flags.archived,
-    cancelled: flags.cancelled,
-    deleted: flags.deleted,
-  });
+  const seen = new Seen(observed, flags, timestampOf(observed), content, context.keys, notContent);
+  const { against, replay } = basisOf(stored, seen);
   // A touch since the failed run moved `updated_at` only; the event must stay the one built then.
   const record =
     replay === undefined || replay.updatedAt === null || replay.updatedAt === observed.updated_at
       ? observed
       : { ...observed, updated_at: replay.updatedAt };
-  const updatedAt =
-    typeof record.updated_at === 'string' && record.updated_at !== '' ? record.updated_at : null;
   const state: RecordState = {
     id: record.id,
-    fingerprint,
-    fieldHashes: hashes,
-    updatedAt,
+    fingerprint: content.fingerprint,
+    keyId: content.keyId,
+    fieldHashes: content.fieldHashes(),
+    updatedAt: timestampOf(record),
     archived: flags.archived,
     cancelled: flags.cancelled,
     deleted: flags.deleted,
@@ -117,15 +123,29 @@ export function classify(
     return { event, record, state, staged: stagedState(undefined, state) };
   }
   const action = transition(context.stream, against, flags);
-  if (action === undefined && against.fingerprint === fingerprint) {
-    return { event: undefined, record, state: stored ?? against, staged: undefined };
+  if (action === undefined && seen.sameContentAs(against)) {
+    const unchanged = stored ?? against;
+    // Nothing happened, but the state was keyed with a key other than the current one: write it
+    // again in the current key (no event), so a rotation converges record by record.
+    const rekey = unchanged.pending === undefined && unchanged.keyId !== content.keyId;
+    return {
+      event: undefined,
+      record,
+      state: unchanged,
+      staged: undefined,
+      ...(rekey ? { rekeyed: state } : {}),
+    };
   }
   const event: Observation = {
     action: action ?? 'updated',
-    changedFields: changedFields(against.fieldHashes, state.fieldHashes),
+    changedFields: seen.fieldsChangedFrom(against),
     ...(context.storeSnapshots && against.snapshot !== undefined ? { previous: against.snapshot } : {}),
   };
   return { event, record, state, staged: stagedState(against, state) };
+}
+
+function timestampOf(record: Readonly<Record<string, unknown>>): string | null {
+  return typeof record.updated_at === 'string' && record.updated_at !== '' ? record.updated_at : null;
 }
 
 function firstSighting(context: ClassifyContext, record: ClinikoRecord): Observation {
@@ -194,7 +214,9 @@ export function classifyFeedDeletion(
   if (against === undefined && (parseTimestamp(deletedAt) ?? 0) < (parseTimestamp(context.origin) ?? 0)) {
     return undefined;
   }
-  const state: RecordState = against ? { ...against, deleted: true } : firstSeenDeleted(item, deletedAt);
+  const state: RecordState = against
+    ? { ...against, deleted: true }
+    : firstSeenDeleted(context, item, deletedAt);
   const fingerprint = state.fingerprint;
   return {
     event: { action: 'deleted', changedFields: against ? ['deleted_at'] : null },
@@ -205,11 +227,12 @@ export function classifyFeedDeletion(
   };
 }
 
-function firstSeenDeleted(item: ClinikoRecord, deletedAt: string): RecordState {
-  const content = recordContent(item);
+function firstSeenDeleted(context: ClassifyContext, item: ClinikoRecord, deletedAt: string): RecordState {
+  const content = recordContent(item, context.keys.current, notContentOf(context.stream));
   return {
     id: item.id,
     fingerprint: content.fingerprint,
+    keyId: content.keyId,
     fieldHashes: content.fieldHashes(),
     updatedAt: deletedAt,
     archived: false,

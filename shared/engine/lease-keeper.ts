@@ -1,6 +1,15 @@
 /**
  * Holds the account's lease for a run (invariant 7): acquires it, renews it before it can expire
  * and hands out its fencing token for state writes.
+ *
+ * Why a write can never land after the lease is lost: the engine calls `keep()` before every chunk
+ * of state writes and every chunk of events, and `keep()` lets it go on only with at least half the
+ * TTL left (renewing, conditionally on still owning the lease, below that). Every AWS call has a
+ * request timeout far below half the TTL (`shared/aws/client-defaults.ts`), so a chunk started in
+ * time either finishes before the lease can expire or fails. A poller stalled for longer (a paused
+ * process) finds its lease expired at the next `keep()`: renewing then succeeds only if nobody took
+ * the account over meanwhile. Record-state items are fenced as well (a write lands only over items
+ * no newer lease holder wrote), so even a request delayed on the network cannot undo newer work.
  */
 import type { Lease, Logger, StateStore } from './ports.js';
 
@@ -28,7 +37,11 @@ export class LeaseKeeper {
     return this.lease.token;
   }
 
-  /** Renews once less than half the TTL is left; throws `LeaseLostError` if it was taken over. */
+  /**
+   * Returns once at least half the TTL is left: at once while that holds, else after renewing the
+   * lease (also when it already expired during a stall). Throws `LeaseLostError` when another poller
+   * took the account over.
+   */
   async keep(): Promise<void> {
     const now = this.now();
     if (this.lease.expiresAt - now > this.ttlMs / 2) return;

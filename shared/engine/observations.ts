@@ -26,6 +26,7 @@ import {
   classifyVanished,
   type Observation,
 } from './classify.js';
+import type { ContentKeyRing } from './content-key.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import type { ClinikoRecord, EventPublisher, RecordState, StateStore } from './ports.js';
 import { countEvent, type StreamReport } from './report.js';
@@ -38,6 +39,7 @@ export interface StreamRun {
   readonly state: StateStore;
   readonly publisher: EventPublisher;
   readonly lease: LeaseKeeper;
+  readonly keys: ContentKeyRing;
   readonly event: EventOptions;
   readonly storeSnapshots: boolean;
   readonly now: () => number;
@@ -49,7 +51,7 @@ interface Batch {
   readonly events: ChangeEvent[];
   /** Record id → state with the event's version pending. */
   readonly staged: Map<string, RecordState>;
-  /** Record id → state with the event's version confirmed. */
+  /** Record id → state with the event's version confirmed, and states re-keyed without an event. */
   readonly confirmed: Map<string, RecordState>;
 }
 
@@ -93,15 +95,44 @@ async function storedStates(run: StreamRun, ids: readonly string[]): Promise<Map
   return run.state.getRecordStates(run.account, run.stream.name, [...new Set(ids)]);
 }
 
+/** Record states per write request, and events per publish call: the lease is checked before each. */
+const STATES_PER_CHUNK = 25;
+const EVENTS_PER_CHUNK = 10;
+
+/**
+ * Record states are written fenced: each item carries the writer's lease token and a write lands
+ * only over an item no newer lease holder wrote. Before every chunk the lease is checked (see
+ * `LeaseKeeper.keep`), so a poller stalled past its lease stops instead of writing.
+ */
 async function writeStates(run: StreamRun, states: ReadonlyMap<string, RecordState>): Promise<void> {
-  await run.lease.keep();
-  await run.state.putRecordStates(run.account, run.stream.name, [...states.values()]);
+  const list = [...states.values()];
+  for (let start = 0; start < list.length; start += STATES_PER_CHUNK) {
+    await run.lease.keep();
+    await run.state.putRecordStates(
+      run.account,
+      run.stream.name,
+      list.slice(start, start + STATES_PER_CHUNK),
+      run.lease.token,
+    );
+  }
+}
+
+/**
+ * A poller whose lease ran out while it was stalled must not publish: another one may already have
+ * reported newer versions of these records. Hence the same check before every chunk of events.
+ */
+async function publish(run: StreamRun, events: readonly ChangeEvent[]): Promise<void> {
+  for (let start = 0; start < events.length; start += EVENTS_PER_CHUNK) {
+    await run.lease.keep();
+    await run.publisher.publish(events.slice(start, start + EVENTS_PER_CHUNK));
+  }
 }
 
 async function commit(run: StreamRun, batch: Batch): Promise<void> {
-  if (batch.events.length === 0) return;
-  await writeStates(run, batch.staged);
-  await run.publisher.publish(batch.events);
+  if (batch.events.length > 0) {
+    await writeStates(run, batch.staged);
+    await publish(run, batch.events);
+  }
   await writeStates(run, batch.confirmed);
 }
 
@@ -120,7 +151,8 @@ export async function commitListed(
   const batch = newBatch();
   for (const record of records) {
     const result = classify(context, record, known.get(record.id));
-    known.set(record.id, result.state);
+    known.set(record.id, result.rekeyed ?? result.state);
+    if (result.rekeyed !== undefined) batch.confirmed.set(record.id, result.rekeyed);
     if (result.event === undefined || result.staged === undefined) continue;
     // keysetOf already checked updated_at; a replay carries the in-flight version's, also valid.
     const updatedAt = String(result.record.updated_at);

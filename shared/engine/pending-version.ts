@@ -5,13 +5,85 @@
  * confirmed. A stored `pending` therefore means a run failed in between, and nobody knows whether
  * consumers got that event. This module decides what the next observation is compared with.
  */
-import type { PendingVersion, RecordState, RecordVersion } from './ports.js';
 
-/** A listed version as classification sees it, or a deletion reported without content (feed, reconciliation). */
-export type Sighting = Pick<
-  RecordVersion,
-  'fingerprint' | 'fieldHashes' | 'archived' | 'cancelled' | 'deleted'
->;
+import type { ContentKeyRing } from './content-key.js';
+import { changedFields, type RecordContent, recordContent } from './fingerprint.js';
+import type { ClinikoRecord, PendingVersion, RecordState, RecordVersion } from './ports.js';
+
+interface Flags {
+  readonly archived: boolean;
+  readonly cancelled: boolean;
+  readonly deleted: boolean;
+}
+
+/**
+ * An observed version of a record as it compares with stored versions: each stored version is
+ * compared in the content key it was written with, so a key rotation that keeps the old key changes
+ * nothing. A version whose key is gone (or that predates keys) is "opaque": its content can only be
+ * told apart by `updated_at`, and the names of changed fields are unknown.
+ */
+export class Seen implements Flags {
+  private readonly byKey = new Map<string, RecordContent>();
+
+  constructor(
+    readonly record: ClinikoRecord,
+    readonly flags: Flags,
+    /** The observation's `updated_at`, `null` when it has none. */
+    readonly updatedAt: string | null,
+    /** Its content in the current key: what gets stored. */
+    readonly current: RecordContent,
+    private readonly keys: ContentKeyRing,
+    private readonly notContent: ReadonlySet<string>,
+  ) {
+    this.byKey.set(current.keyId, current);
+  }
+
+  get archived(): boolean {
+    return this.flags.archived;
+  }
+  get cancelled(): boolean {
+    return this.flags.cancelled;
+  }
+  get deleted(): boolean {
+    return this.flags.deleted;
+  }
+
+  /** The observation's content in `keyId`, or `undefined` when that key is not in the ring. */
+  inKey(keyId: string | undefined): RecordContent | undefined {
+    if (keyId === undefined) return undefined;
+    const known = this.byKey.get(keyId);
+    if (known !== undefined) return known;
+    const key = this.keys.find(keyId);
+    if (key === undefined) return undefined;
+    const content = recordContent(this.record, key, this.notContent);
+    this.byKey.set(keyId, content);
+    return content;
+  }
+
+  /** Same content as `version` (by fingerprint, or by `updated_at` when the version is opaque). */
+  sameContentAs(version: RecordVersion): boolean {
+    const content = this.inKey(version.keyId);
+    return content === undefined
+      ? version.updatedAt === this.updatedAt
+      : content.fingerprint === version.fingerprint;
+  }
+
+  /** Names of the fields that differ from `version`; `null` when the version is opaque. */
+  fieldsChangedFrom(version: RecordVersion): string[] | null {
+    const content = this.inKey(version.keyId);
+    return content === undefined ? null : changedFields(version.fieldHashes, content.fieldHashes());
+  }
+
+  /** Same content and lifecycle as `version`. */
+  repeats(version: RecordVersion): boolean {
+    return (
+      this.sameContentAs(version) &&
+      version.archived === this.archived &&
+      version.cancelled === this.cancelled &&
+      version.deleted === this.deleted
+    );
+  }
+}
 
 export interface Basis {
   /** The version to classify against; `undefined`: classify as a first sighting. */
@@ -33,28 +105,22 @@ export interface Basis {
  *   a restore back to the confirmed content tells consumers what they already know: harmless, where
  *   silence could leave them believing a state the record is no longer in. A deletion is compared
  *   with the pending version, the newest.
- * A pending first sighting (`first`) has no confirmed version to fall back on: a replay is a first
- * sighting again, anything else is compared with the pending version.
+ * A pending first sighting (`first`) has no confirmed version: whether its event went out is
+ * unknown, so a listed observation is a first sighting again (`created`, or `snapshot` in a
+ * backfill, with the full current content) whatever happened in between — never an `updated` or
+ * `restored` relative to a version consumers may never have seen. A deletion of it is still
+ * reported (consumers may have seen it created).
  */
-export function basisOf(stored: RecordState | undefined, seen: Sighting | 'deleted'): Basis {
+export function basisOf(stored: RecordState | undefined, seen: Seen | 'deleted'): Basis {
   const pending = stored?.pending;
   if (stored === undefined || pending === undefined) return { against: stored, replay: undefined };
-  if (repeats(pending, seen)) {
+  const replays = seen === 'deleted' ? pending.deleted : seen.repeats(pending);
+  if (replays) {
     return { against: pending.first === true ? undefined : confirmedOf(stored), replay: pending };
   }
-  const newest = promoted(stored.id, pending);
-  if (pending.first === true || seen === 'deleted') return { against: newest, replay: undefined };
-  return { against: eitherOf(confirmedOf(stored), newest, seen), replay: undefined };
-}
-
-function repeats(pending: PendingVersion, seen: Sighting | 'deleted'): boolean {
-  if (seen === 'deleted') return pending.deleted;
-  return (
-    pending.fingerprint === seen.fingerprint &&
-    pending.archived === seen.archived &&
-    pending.cancelled === seen.cancelled &&
-    pending.deleted === seen.deleted
-  );
+  if (seen === 'deleted') return { against: promoted(stored.id, pending), replay: undefined };
+  if (pending.first === true) return { against: undefined, replay: undefined };
+  return { against: eitherOf(confirmedOf(stored), promoted(stored.id, pending), seen), replay: undefined };
 }
 
 /** The stored state without its in-flight version. */
@@ -74,16 +140,25 @@ function promoted(id: string, pending: PendingVersion): RecordState {
  * lifecycle flag and per field it takes the pending value when that differs, else the confirmed
  * one (flags are booleans, so when both differ they agree). The snapshot, if kept, is blended the
  * same way so `previous` matches the changed fields. Fingerprint and `updated_at` are the pending
- * version's, the newest consumers may have seen.
+ * version's, the newest consumers may have seen. Field hashes blend only within one content key;
+ * versions written with different keys (a rotation between the failed run and now) blend into an
+ * opaque version, compared by `updated_at` with no field names.
  */
-function eitherOf(confirmed: RecordState, pending: RecordState, seen: Sighting): RecordState {
+function eitherOf(confirmed: RecordState, pending: RecordState, seen: Seen): RecordState {
   const flag = (name: 'archived' | 'cancelled' | 'deleted'): boolean =>
     pending[name] !== seen[name] ? pending[name] : confirmed[name];
+  const flags = { archived: flag('archived'), cancelled: flag('cancelled'), deleted: flag('deleted') };
+  const inKey = confirmed.keyId === pending.keyId ? seen.inKey(pending.keyId) : undefined;
+  if (inKey === undefined) {
+    const { keyId: _keyId, snapshot: _snapshot, ...rest } = pending;
+    return { ...rest, ...flags, fieldHashes: {} };
+  }
+  const seenHashes = inKey.fieldHashes();
   const fieldHashes: Record<string, string> = {};
   const snapshot: Record<string, unknown> | undefined =
     pending.snapshot === undefined || confirmed.snapshot === undefined ? undefined : { ...pending.snapshot };
   for (const name of new Set([...Object.keys(confirmed.fieldHashes), ...Object.keys(pending.fieldHashes)])) {
-    const pendingDiffers = pending.fieldHashes[name] !== seen.fieldHashes[name];
+    const pendingDiffers = pending.fieldHashes[name] !== seenHashes[name];
     const hash = pendingDiffers ? pending.fieldHashes[name] : confirmed.fieldHashes[name];
     if (hash !== undefined) fieldHashes[name] = hash;
     if (snapshot === undefined || pendingDiffers) continue;
@@ -91,14 +166,7 @@ function eitherOf(confirmed: RecordState, pending: RecordState, seen: Sighting):
       snapshot[name] = confirmed.snapshot[name];
     else delete snapshot[name];
   }
-  return {
-    ...pending,
-    fieldHashes,
-    archived: flag('archived'),
-    cancelled: flag('cancelled'),
-    deleted: flag('deleted'),
-    ...(snapshot === undefined ? {} : { snapshot }),
-  };
+  return { ...pending, ...flags, fieldHashes, ...(snapshot === undefined ? {} : { snapshot }) };
 }
 
 /**
@@ -109,16 +177,8 @@ function eitherOf(confirmed: RecordState, pending: RecordState, seen: Sighting):
  */
 export function stagedState(basis: RecordState | undefined, next: RecordState): RecordState {
   if (basis !== undefined) return { ...confirmedOf(basis), pending: versionOf(next, false) };
-  return {
-    id: next.id,
-    fingerprint: next.fingerprint,
-    fieldHashes: next.fieldHashes,
-    updatedAt: next.updatedAt,
-    archived: next.archived,
-    cancelled: next.cancelled,
-    deleted: next.deleted,
-    pending: versionOf(next, true),
-  };
+  const { snapshot: _snapshot, pending: _pending, ...copy } = next;
+  return { ...copy, pending: versionOf(next, true) };
 }
 
 /** The version fields of a state (snapshot included), without `id` and `pending`. */
@@ -131,6 +191,7 @@ function versionOf(state: RecordState, first: boolean): PendingVersion {
     cancelled: state.cancelled,
     deleted: state.deleted,
   };
+  if (state.keyId !== undefined) version.keyId = state.keyId;
   if (state.snapshot !== undefined) version.snapshot = state.snapshot;
   if (first) version.first = true;
   return version;

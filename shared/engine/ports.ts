@@ -36,10 +36,15 @@ export interface ClinikoReader {
 
 /** One version of a record as the bridge remembers it: short hashes only, no patient data (unless snapshots are on). */
 export interface RecordVersion {
-  /** Fingerprint of the record's canonical content, `updated_at` excluded. */
+  /** Keyed fingerprint of the record's canonical content, `updated_at` excluded. */
   readonly fingerprint: string;
-  /** Top-level field name → short hash of its canonical value, so changed field names are known. */
+  /** Top-level field name → keyed short hash of its canonical member, so changed field names are known. */
   readonly fieldHashes: Readonly<Record<string, string>>;
+  /**
+   * The content key both were computed with (see `content-key.ts`). Absent, or a key no longer in
+   * the ring: the hashes cannot be compared, only lifecycle flags and `updated_at` can.
+   */
+  readonly keyId?: string;
   /** The version's `updated_at`. */
   readonly updatedAt: string | null;
   readonly archived: boolean;
@@ -130,10 +135,28 @@ export interface StateStore {
 
   /** Batched reads; ids with no state are absent from the map. */
   getRecordStates(account: string, stream: string, ids: readonly string[]): Promise<Map<string, RecordState>>;
-  /** Batched writes with unprocessed-item retries; throws when items remain unwritten. */
-  putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void>;
-  /** Every stored record state of a stream, page by page (for reconciliation). */
-  listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]>;
+  /**
+   * Writes each state fenced: it lands only over an item whose stored fencing token is at most
+   * `fence` (no newer lease holder wrote it); otherwise `StaleWriteError` and the caller stops.
+   * Throws when items remain unwritten.
+   */
+  putRecordStates(
+    account: string,
+    stream: string,
+    states: readonly RecordState[],
+    fence: number,
+  ): Promise<void>;
+  /**
+   * The stored record states of a stream in id order, page by page (for reconciliation); with a
+   * range, only ids after `range.after` and up to `range.through` (numeric order for decimal ids).
+   */
+  listRecordStates(account: string, stream: string, range?: IdRange): AsyncIterable<readonly RecordState[]>;
+}
+
+/** Record ids after `after` (exclusive) up to `through` (inclusive); an absent bound is open. */
+export interface IdRange {
+  readonly after?: string;
+  readonly through?: string;
 }
 
 export interface EventPublisher {

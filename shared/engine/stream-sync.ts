@@ -101,6 +101,7 @@ export class StreamSync {
       origin: cursor.origin,
       backfill: cursor.backfill,
       storeSnapshots: this.run.storeSnapshots,
+      keys: this.run.keys,
     };
   }
 

@@ -15,6 +15,7 @@ import {
 } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
 import type { StreamDefinition } from '../streams.js';
+import type { ContentKeyRing } from './content-key.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { ClinikoReader, EventPublisher, Logger, StateStore } from './ports.js';
 import {
@@ -67,6 +68,8 @@ export interface StreamEventSettings {
 
 export interface SyncDeps {
   readonly cliniko: ClinikoReader;
+  /** The deployment's content keys (fingerprints and field hashes are keyed with them). */
+  readonly keys: ContentKeyRing;
   readonly state: StateStore;
   readonly publisher: EventPublisher;
   readonly logger: Logger;
@@ -136,6 +139,7 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
       state: deps.state,
       publisher: deps.publisher,
       lease,
+      keys: deps.keys,
       event: settings.event,
       storeSnapshots: settings.storeSnapshots,
       now,

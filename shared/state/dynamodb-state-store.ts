@@ -4,7 +4,7 @@
  * | item         | pk                                   | sk              | attributes                                      |
  * |--------------|--------------------------------------|-----------------|-------------------------------------------------|
  * | cursor       | `ACCOUNT#<account>#STREAM#<stream>`  | `CURSOR`        | `watermark` (S), `fence` (N), `cursor` (M: the StreamCursor) |
- * | record state | `ACCOUNT#<account>#STREAM#<stream>`  | `RECORD#<id>`   | `fp` (S), `fields` (M name→hash), `updatedAt` (S/NULL), `archived`, `cancelled`, `deleted` (BOOL), `snapshot` (S, JSON; only in `previous` mode), `pending` (M, only while an event is in flight: the same attributes for the new version except `fields`, given as `changed` (M name→hash) and `removed` (L of names) relative to the top-level `fields`, plus `first` (BOOL) on a first sighting) |
+ * | record state | `ACCOUNT#<account>#STREAM#<stream>`  | `RECORD#<id>` (decimal ids zero-padded to 20 digits) | `fence` (N), `fp` (S), `kid` (S), `fields` (M name→hash), `updatedAt` (S/NULL), `archived`, `cancelled`, `deleted` (BOOL), `snapshot` (S, JSON; only in `previous` mode), `pending` (M, only while an event is in flight: the same attributes for the new version except `fields`, given as `changed` (M name→hash) and `removed` (L of names) relative to the top-level `fields`, plus `first` (BOOL) on a first sighting) |
  * | lease        | `ACCOUNT#<account>`                  | `LEASE`         | `owner` (S), `token` (N), `expiresAt` (N, epoch ms) |
  *
  * - Cursor writes are conditional: `(attribute_not_exists(pk) OR watermark <= :wm) AND
@@ -18,9 +18,11 @@
  *   behind, which tells the next run that the event may have reached consumers (see
  *   `shared/engine/pending-version.ts`). With snapshots on, an item may briefly hold two of them.
  *   Records without an event are not written.
- * - Record states are written with BatchWriteItem, which takes no conditions: they are not fenced.
- *   A stale poller can at worst overwrite a newer fingerprint, which causes a duplicate event later
- *   (at-least-once), never a lost one; the fenced cursor write is what protects progress.
+ * - Record states are written with one conditional PutItem each (BatchWriteItem takes no
+ *   conditions): `attribute_not_exists(fence) OR fence <= :fence`, so a poller whose lease was taken
+ *   over can never overwrite a state a newer lease holder wrote; a loss is a `StaleWriteError`.
+ * - Sort keys of decimal ids are zero-padded, so a Query between two ids returns exactly the stored
+ *   states of that id range (reconciliation compares Cliniko's id listing page by page).
  * - No transactions, no TTL, no PartiQL, so dynalite serves locally. Account ids and stream names
  *   must not contain `#`.
  */
@@ -30,16 +32,14 @@ import {
   BatchGetCommand,
   type BatchGetCommandInput,
   type BatchGetCommandOutput,
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  type BatchWriteCommandOutput,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Lease, RecordState, StateStore, StreamCursor } from '../engine/ports.js';
+import { fullJitterDelay, sleep as realSleep } from '../backoff.js';
+import type { IdRange, Lease, RecordState, StateStore, StreamCursor } from '../engine/ports.js';
 import { LeaseLostError, StaleWriteError } from '../errors.js';
 import type { StateWriteCounts } from './memory-state-store.js';
 import { StateUnavailableError } from './state-errors.js';
@@ -52,6 +52,7 @@ import {
   encodeCursorItem,
   encodeRecordState,
   LEASE_SK,
+  RECORD_SK_END,
   RECORD_SK_PREFIX,
   recordSk,
   streamPk,
@@ -65,7 +66,7 @@ export interface DynamoDbStateStoreOptions {
   readonly tableName: string;
   /** Query `Limit` of `listRecordStates` pages; DynamoDB's 1 MB pages when absent. */
   readonly listPageSize?: number;
-  /** Attempts of a batch call while items stay unprocessed. @default 8 */
+  /** Attempts of a BatchGetItem while keys stay unprocessed (call-level retries are the SDK's). @default 8 */
   readonly maxAttempts?: number;
   /** @default 50 */
   readonly baseDelayMs?: number;
@@ -76,11 +77,10 @@ export interface DynamoDbStateStoreOptions {
 }
 
 const GET_BATCH = 100;
-const WRITE_BATCH = 25;
+/** Conditional PutItem calls in flight at once. */
+const WRITE_CONCURRENCY = 25;
 /** Concurrent pollers racing for the lease re-read it at most this many times. */
 const LEASE_RACE_ATTEMPTS = 3;
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class DynamoDbStateStore implements StateStore {
   /** Write requests issued (record states counted per item), including conditional losses. */
@@ -104,7 +104,7 @@ export class DynamoDbStateStore implements StateStore {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.baseDelayMs = options.baseDelayMs ?? 50;
     this.maxDelayMs = options.maxDelayMs ?? 2000;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
   }
 
@@ -230,43 +230,70 @@ export class DynamoDbStateStore implements StateStore {
     return found;
   }
 
-  async putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void> {
+  async putRecordStates(
+    account: string,
+    stream: string,
+    states: readonly RecordState[],
+    fence: number,
+  ): Promise<void> {
     const pk = streamPk(account, stream);
-    // BatchWriteItem rejects two writes to one key in a request: the last state of an id wins.
+    // Two writes of one id in a call: the last state wins, as its event comes last.
     const latest = [...new Map(states.map((state) => [state.id, state])).values()];
-    for (let start = 0; start < latest.length; start += WRITE_BATCH) {
-      let requests: NonNullable<BatchWriteCommandInput['RequestItems']> = {
-        [this.tableName]: latest
-          .slice(start, start + WRITE_BATCH)
-          .map((state) => ({ PutRequest: { Item: encodeRecordState(pk, state) } })),
-      };
-      for (let attempt = 1; ; attempt += 1) {
-        this.writes.records += requests[this.tableName]?.length ?? 0;
-        const { UnprocessedItems }: BatchWriteCommandOutput = await this.documents.send(
-          new BatchWriteCommand({ RequestItems: requests }),
-        );
-        const left = UnprocessedItems?.[this.tableName]?.length ?? 0;
-        if (left === 0 || UnprocessedItems === undefined) break;
-        await this.backoffOrThrow(attempt, `${left} record state writes of stream ${stream}`);
-        requests = UnprocessedItems;
+    for (let start = 0; start < latest.length; start += WRITE_CONCURRENCY) {
+      const chunk = latest.slice(start, start + WRITE_CONCURRENCY);
+      const outcomes = await Promise.allSettled(chunk.map((state) => this.putFenced(pk, state, fence)));
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failed?.status === 'rejected') {
+        const stale = outcomes.some((o) => o.status === 'rejected' && o.reason instanceof StaleWriteError);
+        throw stale
+          ? new StaleWriteError(staleRecordMessage(stream), { cause: failed.reason })
+          : failed.reason;
       }
     }
   }
 
-  async *listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]> {
+  private async putFenced(pk: string, state: RecordState, fence: number): Promise<void> {
+    this.writes.records += 1;
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: encodeRecordState(pk, state, fence),
+          ConditionExpression: 'attribute_not_exists(#fence) OR #fence <= :fence',
+          ExpressionAttributeNames: { '#fence': 'fence' },
+          ExpressionAttributeValues: { ':fence': fence },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new StaleWriteError('fenced record write lost');
+      throw error;
+    }
+  }
+
+  async *listRecordStates(
+    account: string,
+    stream: string,
+    range: IdRange = {},
+  ): AsyncIterable<readonly RecordState[]> {
     let startKey: Record<string, unknown> | undefined;
+    const lower = range.after === undefined ? RECORD_SK_PREFIX : recordSk(range.after);
+    const upper = range.through === undefined ? RECORD_SK_END : recordSk(range.through);
     do {
       const page = await this.documents.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': streamPk(account, stream), ':prefix': RECORD_SK_PREFIX },
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+          ExpressionAttributeValues: { ':pk': streamPk(account, stream), ':lower': lower, ':upper': upper },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
           Limit: this.listPageSize,
         }),
       );
-      const states = (page.Items ?? []).map((item) => decodeRecordState(item));
+      // BETWEEN includes its bounds: `after` itself is outside the range.
+      const states = (page.Items ?? [])
+        .filter((item) => item.sk !== lower || range.after === undefined)
+        .map((item) => decodeRecordState(item));
       if (states.length > 0) yield states;
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
@@ -302,7 +329,12 @@ export class DynamoDbStateStore implements StateStore {
         `DynamoDB left ${what} unprocessed after ${attempt} attempts (throttled); the run will retry later`,
       );
     }
-    // Capped exponential backoff with full jitter.
-    await this.sleep(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)));
+    await this.sleep(
+      fullJitterDelay(attempt - 1, { baseMs: this.baseDelayMs, capMs: this.maxDelayMs, random: this.random }),
+    );
   }
+}
+
+function staleRecordMessage(stream: string): string {
+  return `Record state write for stream ${stream} rejected: a newer lease holder wrote it; stopping without further writes`;
 }

@@ -7,8 +7,9 @@
  * For tests and benchmarks it counts write operations (`writes`) and can be told to fail the next
  * call of an operation (`failNext`).
  */
-import type { Lease, RecordState, StateStore, StreamCursor } from '../engine/ports.js';
+import type { IdRange, Lease, RecordState, StateStore, StreamCursor } from '../engine/ports.js';
 import { LeaseLostError, StaleWriteError } from '../errors.js';
+import { recordSk } from './state-table.js';
 
 export type StateStoreOperation =
   | 'getCursor'
@@ -56,8 +57,8 @@ export class InMemoryStateStore implements StateStore {
   private readonly pageSize: number;
   private readonly cursors = new Map<string, StoredCursor>();
   private readonly leases = new Map<string, StoredLease>();
-  /** (account, stream) → record id → state; insertion order is irrelevant, listing sorts by id. */
-  private readonly records = new Map<string, Map<string, RecordState>>();
+  /** (account, stream) → record id → state and its fence; insertion order is irrelevant, listing sorts by id. */
+  private readonly records = new Map<string, Map<string, { state: RecordState; fence: number }>>();
   private readonly faults = new Map<StateStoreOperation, unknown[]>();
 
   constructor(options: InMemoryStateStoreOptions = {}) {
@@ -147,35 +148,58 @@ export class InMemoryStateStore implements StateStore {
     const partition = this.records.get(keyOf(account, stream));
     const found = new Map<string, RecordState>();
     for (const id of ids) {
-      const state = partition?.get(id);
-      if (state !== undefined) found.set(id, structuredClone(state));
+      const stored = partition?.get(id);
+      if (stored !== undefined) found.set(id, structuredClone(stored.state));
     }
     return found;
   }
 
-  async putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void> {
+  async putRecordStates(
+    account: string,
+    stream: string,
+    states: readonly RecordState[],
+    fence: number,
+  ): Promise<void> {
     this.injectFault('putRecordStates');
     if (states.length === 0) return;
     const key = keyOf(account, stream);
-    const partition = this.records.get(key) ?? new Map<string, RecordState>();
+    const partition = this.records.get(key) ?? new Map<string, { state: RecordState; fence: number }>();
     this.records.set(key, partition);
+    let stale = false;
     for (const state of states) {
       this.writes.records += 1;
-      partition.set(state.id, structuredClone(asStored(state)));
+      const stored = partition.get(state.id);
+      // Like the conditional PutItem: items a newer lease holder wrote are left alone.
+      if (stored !== undefined && stored.fence > fence) stale = true;
+      else partition.set(state.id, { state: structuredClone(asStored(state)), fence });
+    }
+    if (stale) {
+      throw new StaleWriteError(
+        `Record state write for stream ${stream} rejected: a newer lease holder wrote it; stopping without further writes`,
+      );
     }
   }
 
-  async *listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]> {
+  async *listRecordStates(
+    account: string,
+    stream: string,
+    range: IdRange = {},
+  ): AsyncIterable<readonly RecordState[]> {
     this.injectFault('listRecordStates');
     const partition = this.records.get(keyOf(account, stream));
     if (partition === undefined) return;
-    // Same order as a DynamoDB Query on `RECORD#<id>` sort keys: by id as a string.
-    const ids = [...partition.keys()].sort();
+    // Same order and bounds as a DynamoDB Query on the sort keys (zero-padded decimal ids).
+    const after = range.after === undefined ? undefined : recordSk(range.after);
+    const through = range.through === undefined ? undefined : recordSk(range.through);
+    const ids = [...partition.keys()]
+      .map((id) => ({ id, sk: recordSk(id) }))
+      .filter(({ sk }) => (after === undefined || sk > after) && (through === undefined || sk <= through))
+      .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
     for (let start = 0; start < ids.length; start += this.pageSize) {
       const page: RecordState[] = [];
-      for (const id of ids.slice(start, start + this.pageSize)) {
-        const state = partition.get(id);
-        if (state !== undefined) page.push(structuredClone(state));
+      for (const { id } of ids.slice(start, start + this.pageSize)) {
+        const stored = partition.get(id);
+        if (stored !== undefined) page.push(structuredClone(stored.state));
       }
       yield page;
     }

@@ -25,7 +25,30 @@ export const RECORD_SK_PREFIX = 'RECORD#';
 
 export const streamPk = (account: string, stream: string): string => `ACCOUNT#${account}#STREAM#${stream}`;
 export const accountPk = (account: string): string => `ACCOUNT#${account}`;
-export const recordSk = (id: string): string => `${RECORD_SK_PREFIX}${id}`;
+
+/** Cliniko's ids: decimal, no leading zero, at most 20 digits (64-bit). */
+const DECIMAL_ID = /^[1-9]\d{0,19}$/;
+/** Ids of any other form sort after every decimal one. */
+const OTHER_ID_MARK = '~';
+/** Just past every record sort key (`$` follows `#`). */
+export const RECORD_SK_END = 'RECORD$';
+
+/**
+ * A record's sort key. Decimal ids are zero-padded to 20 digits so the keys sort in numeric id
+ * order: reconciliation compares a page of Cliniko's id listing with the stored states of exactly
+ * that id range.
+ */
+export function recordSk(id: string): string {
+  return DECIMAL_ID.test(id)
+    ? `${RECORD_SK_PREFIX}${id.padStart(20, '0')}`
+    : `${RECORD_SK_PREFIX}${OTHER_ID_MARK}${id}`;
+}
+
+/** The id a record sort key stands for. */
+export function idOfRecordSk(sk: string): string {
+  const key = sk.slice(RECORD_SK_PREFIX.length);
+  return key.startsWith(OTHER_ID_MARK) ? key.slice(OTHER_ID_MARK.length) : key.replace(/^0+(?=\d)/, '');
+}
 
 export type StateItem = Record<string, unknown>;
 
@@ -36,8 +59,8 @@ export type StateItem = Record<string, unknown>;
  * plus `first` when it is set: most of a record's fields are unchanged by an event (all of them on
  * a first sighting, whose top-level version is a copy), and the hashes are most of an item's size.
  */
-export function encodeRecordState(pk: string, state: RecordState): StateItem {
-  const item: StateItem = { pk, sk: recordSk(state.id), ...encodeVersion(state) };
+export function encodeRecordState(pk: string, state: RecordState, fence: number): StateItem {
+  const item: StateItem = { pk, sk: recordSk(state.id), fence, ...encodeVersion(state) };
   item.fields = { ...state.fieldHashes };
   const next = state.pending;
   if (next !== undefined) {
@@ -64,6 +87,7 @@ function encodeVersion(version: RecordVersion): StateItem {
     cancelled: version.cancelled,
     deleted: version.deleted,
   };
+  if (version.keyId !== undefined) item.kid = version.keyId;
   if (version.snapshot !== undefined) item.snapshot = JSON.stringify(version.snapshot);
   return item;
 }
@@ -71,7 +95,7 @@ function encodeVersion(version: RecordVersion): StateItem {
 export function decodeRecordState(item: StateItem): RecordState {
   const sk = stringAttribute(item, 'sk');
   const state: RecordState = {
-    id: sk.slice(RECORD_SK_PREFIX.length),
+    id: idOfRecordSk(sk),
     ...decodeVersion(item, stringMap(item.fields)),
   };
   const stored = item.pending;
@@ -94,6 +118,7 @@ function decodeVersion(item: StateItem, fieldHashes: Record<string, string>): Re
     archived: item.archived === true,
     cancelled: item.cancelled === true,
     deleted: item.deleted === true,
+    ...(typeof item.kid === 'string' ? { keyId: item.kid } : {}),
   };
   if (typeof item.snapshot !== 'string') return version;
   return { ...version, snapshot: JSON.parse(item.snapshot) as Record<string, unknown> };

@@ -12,6 +12,7 @@ import { type SyncOptions, syncAccount } from '../../shared/engine/sync.js';
 import { RecordingPublisher } from '../../shared/publish/recording-publisher.js';
 import { InMemoryStateStore } from '../../shared/state/memory-state-store.js';
 import { ACCOUNT, CapturingLogger, streams, syncOptions } from '../shared/engine/sync-harness.js';
+import { TEST_KEYS } from '../support/content-keys.js';
 
 export const USER_AGENT = 'Bad Input Tests (bad-input@example.test)';
 
@@ -129,7 +130,13 @@ export class EngineUnderTest {
 
   poll(): Promise<SyncReport> {
     return syncAccount(
-      { cliniko: this.client, state: this.state, publisher: this.publisher, logger: this.logger },
+      {
+        cliniko: this.client,
+        keys: TEST_KEYS,
+        state: this.state,
+        publisher: this.publisher,
+        logger: this.logger,
+      },
       syncOptions({
         streams: streams(...this.names),
         startFrom: 'beginning',

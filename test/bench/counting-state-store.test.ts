@@ -35,9 +35,9 @@ describe('CountingStateStore', () => {
     const confirmed: RecordState = { id: '1', ...version };
     const staged: RecordState = { ...confirmed, pending: { ...version, first: true } };
 
-    await store.putRecordStates('clinic', 'patients', [staged]);
+    await store.putRecordStates('clinic', 'patients', [staged], 1);
     const stagedUnits = store.take().wru;
-    await store.putRecordStates('clinic', 'patients', [confirmed]);
+    await store.putRecordStates('clinic', 'patients', [confirmed], 1);
     const confirmedUnits = store.take().wru;
 
     expect(confirmedUnits).toBe(2);

@@ -6,6 +6,7 @@
  */
 import type {
   EventPublisher,
+  IdRange,
   Lease,
   RecordState,
   StateStore,
@@ -160,12 +161,17 @@ export class ChaosStateStore implements StateStore {
     return this.call('getRecordStates', () => this.inner.getRecordStates(account, stream, ids));
   }
 
-  putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void> {
-    return this.call('putRecordStates', () => this.inner.putRecordStates(account, stream, states));
+  putRecordStates(
+    account: string,
+    stream: string,
+    states: readonly RecordState[],
+    fence: number,
+  ): Promise<void> {
+    return this.call('putRecordStates', () => this.inner.putRecordStates(account, stream, states, fence));
   }
 
-  listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]> {
-    return this.inner.listRecordStates(account, stream);
+  listRecordStates(account: string, stream: string, range?: IdRange): AsyncIterable<readonly RecordState[]> {
+    return this.inner.listRecordStates(account, stream, range);
   }
 }
 

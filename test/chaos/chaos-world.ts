@@ -14,6 +14,7 @@ import { BridgeError, StaleWriteError } from '../../shared/errors.js';
 import { DEFAULT_EVENT_OPTIONS } from '../../shared/events/build.js';
 import { findStream, type StreamDefinition } from '../../shared/streams.js';
 import { ControllableClock, type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import { TEST_KEYS } from '../support/content-keys.js';
 import { ChaosPublisher, ChaosRun, ChaosStateStore } from './chaos-ports.js';
 import { type Observation, seenOf } from './oracle.js';
 import { CHAOS_PAGE_SIZE, CHAOS_STREAMS, type Op, type PollPlan, simFaultKinds } from './scenario.js';
@@ -117,6 +118,7 @@ export class ChaosWorld {
     return syncAccount(
       {
         cliniko: this.engineClient,
+        keys: TEST_KEYS,
         state: this.state,
         publisher: this.publisher,
         logger: silentLogger,

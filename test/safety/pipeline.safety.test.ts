@@ -17,6 +17,7 @@ import { type RunningSimulator, startSimulator } from '../../simulator/index.js'
 import { runCli } from '../cli/cli-process.js';
 import { emfMetrics, lambdaContext, startHarness } from '../functions/poller/poller-harness.js';
 import { CapturingLogger, streams, syncOptions } from '../shared/engine/sync-harness.js';
+import { TEST_KEYS } from '../support/content-keys.js';
 import { type LocalStateTable, startLocalStateTable } from '../support/dynalite.js';
 import {
   createSentinelRecords,
@@ -69,7 +70,7 @@ describe('patient data stays out of logs, metrics, errors and CLI output', () =>
     const publisher = new RecordingPublisher();
     const state = new InMemoryStateStore();
     const options = syncOptions({ streams: streams('patients', 'contacts'), startFrom: 'beginning' });
-    const poll = () => syncAccount({ cliniko, state, publisher, logger }, options);
+    const poll = () => syncAccount({ cliniko, keys: TEST_KEYS, state, publisher, logger }, options);
 
     const reports = [await poll()];
     await editSentinelPatient(sim, patientId);

@@ -7,11 +7,12 @@ const config = JSON.stringify({
 });
 
 describe('parsePollerEnvironment', () => {
-  it('parses the configuration, table, bus and region', () => {
+  it('parses the configuration, table, bus, content key secret and region', () => {
     const environment = parsePollerEnvironment({
       BRIDGE_CONFIG: config,
       STATE_TABLE_NAME: 'bridge-state',
       EVENT_BUS_NAME: 'clinic-events',
+      CONTENT_KEY_SECRET: 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:content-key-AbCdEf',
       AWS_REGION: 'ap-southeast-2',
     });
 
@@ -19,6 +20,7 @@ describe('parsePollerEnvironment', () => {
     expect(environment).toMatchObject({
       stateTableName: 'bridge-state',
       eventBusName: 'clinic-events',
+      contentKeySecret: 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:content-key-AbCdEf',
       region: 'ap-southeast-2',
     });
   });
@@ -33,7 +35,12 @@ describe('parsePollerEnvironment', () => {
     const broken = JSON.stringify({ ...JSON.parse(config), pollRateMinutes: 0 });
 
     expect(() =>
-      parsePollerEnvironment({ BRIDGE_CONFIG: broken, STATE_TABLE_NAME: 't', EVENT_BUS_NAME: 'b' }),
+      parsePollerEnvironment({
+        BRIDGE_CONFIG: broken,
+        STATE_TABLE_NAME: 't',
+        EVENT_BUS_NAME: 'b',
+        CONTENT_KEY_SECRET: 'k',
+      }),
     ).toThrow(/^pollRateMinutes: is too small/);
   });
 });

@@ -11,13 +11,17 @@ import { CachedApiKeySource } from '../../../functions/poller/api-key-source.js'
 import { makeHandler, type PollerHandler } from '../../../functions/poller/handler.js';
 import { METRIC_NAMESPACE } from '../../../functions/poller/poll-metrics.js';
 import type { PollerCliniko, PollerDeps } from '../../../functions/poller/poller-container.js';
+import { readContentKeys } from '../../../shared/aws/secrets.js';
 import { ClinikoClient } from '../../../shared/cliniko/index.js';
 import { type BridgeConfigInput, parseBridgeConfig } from '../../../shared/config/index.js';
+import { generateContentKeySecret } from '../../../shared/engine/content-key.js';
 import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
 import { DynamoDbStateStore } from '../../../shared/state/dynamodb-state-store.js';
 import type { LocalStateTable } from '../../support/dynalite.js';
 
 export const USER_AGENT = 'Bridge Tests (bridge-tests@example.test)';
+/** The secret the fake Secrets Manager serves the content key ring from. */
+export const CONTENT_KEY_SECRET = 'cliniko-bridge/content-key';
 
 export interface Harness {
   readonly handler: PollerHandler;
@@ -76,6 +80,16 @@ export function startHarness(options: HarnessOptions): Harness {
   const publisher = new RecordingPublisher();
   const store = new DynamoDbStateStore({ client: options.table.client, tableName: options.table.tableName });
   const secretReads: string[] = [];
+  const secrets: Record<string, readonly string[]> = {
+    [CONTENT_KEY_SECRET]: [generateContentKeySecret()],
+    ...options.secrets,
+  };
+  const readSecret = async (secretId: string) => {
+    const values = secrets[secretId] ?? [];
+    const value = values[Math.min(secretReads.filter((id) => id === secretId).length, values.length - 1)];
+    secretReads.push(secretId);
+    return value;
+  };
   const clients: PollerCliniko[] = [];
   const logger = new PowertoolsLogger({ serviceName: 'cliniko-bridge-poller' });
   const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'cliniko-bridge-poller' });
@@ -87,14 +101,10 @@ export function startHarness(options: HarnessOptions): Harness {
       stateTableName: options.table.tableName,
       eventBusName: 'clinic-events',
       region: 'ap-southeast-2',
+      contentKeySecret: CONTENT_KEY_SECRET,
     }),
-    apiKeys: () =>
-      new CachedApiKeySource(async (secretId) => {
-        const values = options.secrets[secretId] ?? [];
-        const value = values[Math.min(secretReads.filter((id) => id === secretId).length, values.length - 1)];
-        secretReads.push(secretId);
-        return value;
-      }),
+    apiKeys: () => new CachedApiKeySource(readSecret),
+    contentKeys: ({ contentKeySecret }) => readContentKeys(readSecret, contentKeySecret),
     createCliniko: (clientOptions) => {
       const client = new ClinikoClient(clientOptions);
       clients.push(client);

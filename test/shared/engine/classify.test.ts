@@ -7,6 +7,7 @@ import {
 } from '../../../shared/engine/classify.js';
 import type { ClinikoRecord, RecordState } from '../../../shared/engine/ports.js';
 import { findStream, type StreamDefinition } from '../../../shared/streams.js';
+import { TEST_KEYS } from '../../support/content-keys.js';
 
 function streamNamed(name: string): StreamDefinition {
   const stream = findStream(name);
@@ -20,7 +21,14 @@ const practitioners = streamNamed('practitioners');
 const ORIGIN = '2026-03-02T09:00:00Z';
 
 function context(overrides: Partial<ClassifyContext> = {}): ClassifyContext {
-  return { stream: patients, origin: ORIGIN, backfill: false, storeSnapshots: false, ...overrides };
+  return {
+    stream: patients,
+    origin: ORIGIN,
+    backfill: false,
+    storeSnapshots: false,
+    keys: TEST_KEYS,
+    ...overrides,
+  };
 }
 
 function patient(fields: Record<string, unknown> = {}): ClinikoRecord {
@@ -316,13 +324,34 @@ describe('classify: a version left pending by a failed run', () => {
     expect(again).toEqual(blended);
   });
 
-  it('compares with a pending first sighting as with any published version', () => {
+  it('announces a pending first sighting that changed since as a first sighting again, never as an update', () => {
     const created = classify(ctx, first, undefined);
 
     const result = classify(ctx, patient({ email: 'new@example.test' }), inFlight(created));
 
-    expect(result.event).toEqual({ action: 'updated', changedFields: ['email'] });
-    expect(result.staged?.pending).not.toHaveProperty('first');
+    expect(result.event).toEqual({ action: 'created', changedFields: null });
+    expect(result.record.email).toBe('new@example.test');
+    expect(result.staged?.pending?.first).toBe(true);
+  });
+
+  it('announces a pending first sighting archived and restored since as created, not restored', () => {
+    const created = classify(ctx, first, undefined);
+    const archived = classify(ctx, archivedRecord, inFlight(created));
+
+    const restored = classify(ctx, patient({ archived_at: null }), inFlight(archived));
+
+    expect(archived.event?.action).toBe('archived');
+    expect(restored.event).toEqual({ action: 'created', changedFields: null });
+  });
+
+  it('announces a pending backfill sighting that changed since as a snapshot again', () => {
+    const backfill = context({ backfill: true, origin: '2030-01-01T00:00:00Z' });
+    const snapshot = classify(backfill, first, undefined);
+
+    const result = classify(backfill, patient({ email: 'new@example.test' }), inFlight(snapshot));
+
+    expect(snapshot.event?.action).toBe('snapshot');
+    expect(result.event).toEqual({ action: 'snapshot', changedFields: null });
   });
 
   it('offers the pending version as previous when snapshots are kept', () => {

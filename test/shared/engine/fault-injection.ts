@@ -4,6 +4,7 @@
  */
 import type {
   EventPublisher,
+  IdRange,
   Lease,
   RecordState,
   StateStore,
@@ -52,12 +53,17 @@ export class FaultyStateStore implements StateStore {
     this.trip('getRecordStates');
     return this.inner.getRecordStates(account, stream, ids);
   }
-  async putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void> {
+  async putRecordStates(
+    account: string,
+    stream: string,
+    states: readonly RecordState[],
+    fence: number,
+  ): Promise<void> {
     this.trip('putRecordStates');
-    await this.inner.putRecordStates(account, stream, states);
+    await this.inner.putRecordStates(account, stream, states, fence);
   }
-  listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]> {
-    return this.inner.listRecordStates(account, stream);
+  listRecordStates(account: string, stream: string, range?: IdRange): AsyncIterable<readonly RecordState[]> {
+    return this.inner.listRecordStates(account, stream, range);
   }
 }
 

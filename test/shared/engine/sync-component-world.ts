@@ -8,6 +8,7 @@ import { ClinikoClient } from '../../../shared/cliniko/client.js';
 import { TokenBucket } from '../../../shared/cliniko/token-bucket.js';
 import type {
   ClinikoReader,
+  IdRange,
   Lease,
   ListPage,
   ListQuery,
@@ -22,6 +23,7 @@ import { RecordingPublisher } from '../../../shared/publish/recording-publisher.
 import { DynamoDbStateStore } from '../../../shared/state/dynamodb-state-store.js';
 import { ControllableClock, type RunningSimulator, startSimulator } from '../../../simulator/index.js';
 import { api, control, type JsonReply } from '../../simulator/sim-client.js';
+import { TEST_KEYS } from '../../support/content-keys.js';
 import type { LocalStateTable } from '../../support/dynalite.js';
 import { CapturingLogger, syncOptions } from './sync-harness.js';
 
@@ -78,12 +80,17 @@ export class FaultyStateStore implements StateStore {
   ): Promise<Map<string, RecordState>> {
     return this.inner.getRecordStates(account, stream, ids);
   }
-  async putRecordStates(account: string, stream: string, states: readonly RecordState[]): Promise<void> {
+  async putRecordStates(
+    account: string,
+    stream: string,
+    states: readonly RecordState[],
+    fence: number,
+  ): Promise<void> {
     this.strike('putRecordStates');
-    await this.inner.putRecordStates(account, stream, states);
+    await this.inner.putRecordStates(account, stream, states, fence);
   }
-  listRecordStates(account: string, stream: string): AsyncIterable<readonly RecordState[]> {
-    return this.inner.listRecordStates(account, stream);
+  listRecordStates(account: string, stream: string, range?: IdRange): AsyncIterable<readonly RecordState[]> {
+    return this.inner.listRecordStates(account, stream, range);
   }
 }
 
@@ -167,6 +174,7 @@ export class ComponentWorld {
     return syncAccount(
       {
         cliniko: this.reader,
+        keys: TEST_KEYS,
         state: this.state,
         publisher: this.publisher,
         logger: this.logger,

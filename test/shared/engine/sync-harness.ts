@@ -15,6 +15,7 @@ import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
 import { InMemoryStateStore } from '../../../shared/state/memory-state-store.js';
 import { findStream, type StreamDefinition } from '../../../shared/streams.js';
+import { TEST_KEYS } from '../../support/content-keys.js';
 import { InMemoryCliniko } from '../../support/fake-cliniko.js';
 
 export const ACCOUNT = 'test-clinic';
@@ -85,6 +86,7 @@ export class Harness {
     return syncAccount(
       {
         cliniko: this.cliniko,
+        keys: TEST_KEYS,
         state: this.state,
         publisher: this.publisher,
         logger: this.logger,

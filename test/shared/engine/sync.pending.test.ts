@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventPublisher } from '../../../shared/engine/ports.js';
 import { PublishError } from '../../../shared/errors.js';
+import { DEFAULT_EVENT_OPTIONS } from '../../../shared/events/build.js';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { ACCOUNT, Harness, streams } from './sync-harness.js';
 
@@ -121,6 +122,57 @@ describe('a run that published but failed to confirm its record states', () => {
     await h.poll();
 
     expect(h.actions(doomed)).toEqual(['created', 'deleted']);
+  });
+});
+
+describe('a record whose first event never got out', () => {
+  it('is announced as created, with all its content, when it was edited before the next good poll', async () => {
+    const h = new Harness({
+      event: { ...DEFAULT_EVENT_OPTIONS, payload: 'changes' },
+    });
+    await h.poll();
+    h.cliniko.advance(5);
+    const id = h.cliniko.create('patients', { first_name: 'Quinn', date_of_birth: '1990-02-03' });
+    h.publisher.failNextCalls(1);
+    await expect(h.poll()).rejects.toThrow(PublishError);
+    h.cliniko.advance(5);
+    h.cliniko.update('patients', id, { email: 'quinn@example.test' });
+
+    await h.poll();
+
+    expect(h.actions(id)).toEqual(['created']);
+    const data = h.events({ recordId: id })[0]?.detail.data;
+    expect(data).toMatchObject({
+      first_name: 'Quinn',
+      date_of_birth: '1990-02-03',
+      email: 'quinn@example.test',
+    });
+  });
+
+  it('is announced as created, not restored, when the sink was down for five polls while it was created, archived and restored', async () => {
+    const h = new Harness();
+    await h.poll();
+    h.cliniko.advance(5);
+    const id = h.cliniko.create('patients');
+    const changes = [
+      () => h.cliniko.update('patients', id, { email: 'a@example.test' }),
+      () => h.cliniko.archive('patients', id),
+      () => undefined,
+      () => h.cliniko.unarchive('patients', id),
+      () => undefined,
+    ];
+    for (const change of changes) {
+      h.publisher.failNextCalls(1);
+      await expect(h.poll()).rejects.toThrow(PublishError);
+      h.cliniko.advance(5);
+      change();
+    }
+
+    await h.poll();
+    await h.poll();
+
+    expect(h.actions(id)).toEqual(['created']);
+    expect(h.publisher.calls).toBeGreaterThan(5);
   });
 });
 

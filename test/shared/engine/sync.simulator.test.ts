@@ -10,6 +10,7 @@ import { RecordingPublisher } from '../../../shared/publish/recording-publisher.
 import { InMemoryStateStore } from '../../../shared/state/memory-state-store.js';
 import { STREAMS } from '../../../shared/streams.js';
 import { ControllableClock, type RunningSimulator, startSimulator } from '../../../simulator/index.js';
+import { TEST_KEYS } from '../../support/content-keys.js';
 import { USER_AGENT } from '../cliniko/fake-cliniko.js';
 import { CapturingLogger, syncOptions } from './sync-harness.js';
 
@@ -22,7 +23,7 @@ const logger = new CapturingLogger();
 
 const poll = () =>
   syncAccount(
-    { cliniko: client, state, publisher, logger, now: () => clock.now() },
+    { cliniko: client, keys: TEST_KEYS, state, publisher, logger, now: () => clock.now() },
     syncOptions({ streams: STREAMS, startFrom: 'beginning', reconcileIntervalSeconds: null }),
   );
 

@@ -1,10 +1,5 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoDbClient } from '../../../shared/state/dynalite-server.js';
@@ -38,17 +33,23 @@ describe('DynamoDbStateStore item layout', () => {
       { watermark: 'w', origin: 'o', backfill: false, polledAt: 'p' },
       3,
     );
-    await store.putRecordStates('layout-clinic', 'patients', [
-      {
-        id: '9',
-        fingerprint: 'f',
-        fieldHashes: { a: 'h' },
-        updatedAt: null,
-        archived: false,
-        cancelled: false,
-        deleted: false,
-      },
-    ]);
+    await store.putRecordStates(
+      'layout-clinic',
+      'patients',
+      [
+        {
+          id: '9',
+          fingerprint: 'f',
+          fieldHashes: { a: 'h' },
+          updatedAt: null,
+          archived: false,
+          cancelled: false,
+          deleted: false,
+          keyId: 'k1',
+        },
+      ],
+      3,
+    );
     await store.acquireLease('layout-clinic', 'poller-a', 1000, 5000);
 
     const item = async (pk: string, sk: string) =>
@@ -58,8 +59,9 @@ describe('DynamoDbStateStore item layout', () => {
       watermark: 'w',
       fence: 3,
     });
-    const record = await item('ACCOUNT#layout-clinic#STREAM#patients', 'RECORD#9');
-    expect(record).toMatchObject({ fp: 'f', fields: { a: 'h' }, updatedAt: null });
+    // Decimal ids are zero-padded to 20 digits so sort keys order numerically.
+    const record = await item('ACCOUNT#layout-clinic#STREAM#patients', 'RECORD#00000000000000000009');
+    expect(record).toMatchObject({ fp: 'f', kid: 'k1', fence: 3, fields: { a: 'h' }, updatedAt: null });
     expect(record && 'snapshot' in record).toBe(false);
     expect(record && 'pending' in record).toBe(false);
     expect(await item('ACCOUNT#layout-clinic', 'LEASE')).toMatchObject({
@@ -88,19 +90,20 @@ describe('DynamoDbStateStore item layout', () => {
       snapshot: { id: '10' },
       first: true,
     };
-    await store.putRecordStates('layout-clinic', 'patients', [{ id: '10', ...confirmed, pending }]);
+    await store.putRecordStates('layout-clinic', 'patients', [{ id: '10', ...confirmed, pending }], 2);
 
     const { Item } = await documents.send(
       new GetCommand({
         TableName: table.tableName,
-        Key: { pk: 'ACCOUNT#layout-clinic#STREAM#patients', sk: 'RECORD#10' },
+        Key: { pk: 'ACCOUNT#layout-clinic#STREAM#patients', sk: 'RECORD#00000000000000000010' },
       }),
     );
 
     // The pending field hashes are stored as their difference from the top-level ones.
     expect(Item).toEqual({
       pk: 'ACCOUNT#layout-clinic#STREAM#patients',
-      sk: 'RECORD#10',
+      sk: 'RECORD#00000000000000000010',
+      fence: 2,
       fp: 'f',
       fields: { a: 'h', b: 'i', c: 'j' },
       updatedAt: '2026-11-29T10:00:00Z',
@@ -135,20 +138,11 @@ describe('DynamoDbStateStore item layout', () => {
   });
 });
 
-describe('DynamoDbStateStore unprocessed items (throttling, injected)', () => {
+describe('DynamoDbStateStore unprocessed batch reads (throttling, injected)', () => {
   // Only this one client is mocked; the dynalite tests above use real clients.
   const mockedDocuments = DynamoDBDocumentClient.from(localDynamoDbClient('http://127.0.0.1:9'));
   const documentsMock = mockClient(mockedDocuments);
   const noSleep = async (): Promise<void> => {};
-  const state = (id: string) => ({
-    id,
-    fingerprint: 'f',
-    fieldHashes: {},
-    updatedAt: null,
-    archived: false,
-    cancelled: false,
-    deleted: false,
-  });
   const storeWithMock = () =>
     new DynamoDbStateStore({
       client: mockedDocuments,
@@ -164,30 +158,14 @@ describe('DynamoDbStateStore unprocessed items (throttling, injected)', () => {
     documentsMock.restore();
   });
 
-  it('retries exactly the unprocessed writes until they are written', async () => {
-    const leftOver = { state: [{ PutRequest: { Item: { pk: 'p', sk: 'RECORD#2' } } }] };
-    documentsMock.on(BatchWriteCommand).resolvesOnce({ UnprocessedItems: leftOver }).resolves({});
-
-    await storeWithMock().putRecordStates('clinic', 'patients', [state('1'), state('2')]);
-
-    const calls = documentsMock.commandCalls(BatchWriteCommand);
-    expect(calls).toHaveLength(2);
-    expect(calls[0]?.args[0].input.RequestItems?.state).toHaveLength(2);
-    expect(calls[1]?.args[0].input.RequestItems).toEqual(leftOver);
-  });
-
-  it('throws StateUnavailableError when writes stay unprocessed past the budget', async () => {
-    const leftOver = { state: [{ PutRequest: { Item: { pk: 'p', sk: 'RECORD#2' } } }] };
-    documentsMock.on(BatchWriteCommand).resolves({ UnprocessedItems: leftOver });
-
-    const write = storeWithMock().putRecordStates('clinic', 'patients', [state('1'), state('2')]);
-
-    await expect(write).rejects.toBeInstanceOf(StateUnavailableError);
-    expect(documentsMock.commandCalls(BatchWriteCommand)).toHaveLength(3);
-  });
-
   it('retries unprocessed reads and merges what each attempt returned', async () => {
-    const item = (id: string) => ({ pk: 'p', sk: `RECORD#${id}`, fp: `f${id}`, fields: {}, updatedAt: null });
+    const item = (id: string) => ({
+      pk: 'p',
+      sk: `RECORD#${id.padStart(20, '0')}`,
+      fp: `f${id}`,
+      fields: {},
+      updatedAt: null,
+    });
     const leftOver = { state: { Keys: [{ pk: 'p', sk: 'RECORD#2' }] } };
     documentsMock
       .on(BatchGetCommand)

@@ -22,11 +22,11 @@ describe('InMemoryStateStore fault injection', () => {
       deleted: false,
     };
 
-    const first = store.putRecordStates('clinic', 'patients', [state]);
+    const first = store.putRecordStates('clinic', 'patients', [state], 1);
 
     await expect(first).rejects.toBe(fault);
     expect((await store.getRecordStates('clinic', 'patients', ['1'])).size).toBe(0);
-    await store.putRecordStates('clinic', 'patients', [state]);
+    await store.putRecordStates('clinic', 'patients', [state], 1);
     expect((await store.getRecordStates('clinic', 'patients', ['1'])).size).toBe(1);
   });
 

@@ -242,7 +242,7 @@ export function describeStateStoreConformance(name: string, options: Conformance
     it('leaves ids without stored state out of the result', async () => {
       const subject = store();
       const account = freshAccount();
-      await subject.putRecordStates(account, 'patients', [stateOf('1')]);
+      await subject.putRecordStates(account, 'patients', [stateOf('1')], 1);
 
       const found = await subject.getRecordStates(account, 'patients', ['1', '2']);
 
@@ -256,7 +256,7 @@ export function describeStateStoreConformance(name: string, options: Conformance
         stateOf(id, i % 3 === 0 ? { snapshot: { id, first_name: 'Synthetic', tags: [1, null] } } : {}),
       );
 
-      await subject.putRecordStates(account, 'patients', states);
+      await subject.putRecordStates(account, 'patients', states, 1);
       const found = await subject.getRecordStates(account, 'patients', ids(130));
 
       expect(found.size).toBe(130);
@@ -274,7 +274,7 @@ export function describeStateStoreConformance(name: string, options: Conformance
         deleted: true,
       });
 
-      await subject.putRecordStates(account, 'appointments', [state]);
+      await subject.putRecordStates(account, 'appointments', [state], 1);
 
       expect((await subject.getRecordStates(account, 'appointments', ['7'])).get('7')).toEqual(state);
     });
@@ -282,9 +282,9 @@ export function describeStateStoreConformance(name: string, options: Conformance
     it('stores a snapshot only when the state carries one', async () => {
       const subject = store();
       const account = freshAccount();
-      await subject.putRecordStates(account, 'patients', [stateOf('1', { snapshot: { id: '1' } })]);
+      await subject.putRecordStates(account, 'patients', [stateOf('1', { snapshot: { id: '1' } })], 1);
 
-      await subject.putRecordStates(account, 'patients', [stateOf('1')]);
+      await subject.putRecordStates(account, 'patients', [stateOf('1')], 1);
       const found = (await subject.getRecordStates(account, 'patients', ['1'])).get('1');
 
       expect(found).toBeDefined();
@@ -318,7 +318,7 @@ export function describeStateStoreConformance(name: string, options: Conformance
         },
       });
 
-      await subject.putRecordStates(account, 'patients', [withPending, firstSighting]);
+      await subject.putRecordStates(account, 'patients', [withPending, firstSighting], 1);
       const found = await subject.getRecordStates(account, 'patients', ['1', '2']);
 
       expect(found.get('1')).toEqual(withPending);
@@ -332,9 +332,9 @@ export function describeStateStoreConformance(name: string, options: Conformance
       const account = freshAccount();
       const pending = { ...stateOf('1'), fingerprint: 'fp-next' };
       const { id: _id, ...version } = pending;
-      await subject.putRecordStates(account, 'patients', [stateOf('1', { pending: version })]);
+      await subject.putRecordStates(account, 'patients', [stateOf('1', { pending: version })], 1);
 
-      await subject.putRecordStates(account, 'patients', [pending]);
+      await subject.putRecordStates(account, 'patients', [pending], 1);
       const found = (await subject.getRecordStates(account, 'patients', ['1'])).get('1');
       const listed = (await collect(subject.listRecordStates(account, 'patients'))).flat();
 
@@ -348,7 +348,7 @@ export function describeStateStoreConformance(name: string, options: Conformance
       const account = freshAccount();
       const { id: _id, ...version } = stateOf('1', { deleted: true });
       const state = stateOf('1', { pending: version });
-      await subject.putRecordStates(account, 'patients', [state]);
+      await subject.putRecordStates(account, 'patients', [state], 1);
 
       const listed = (await collect(subject.listRecordStates(account, 'patients'))).flat();
 
@@ -359,10 +359,12 @@ export function describeStateStoreConformance(name: string, options: Conformance
       const subject = store();
       const account = freshAccount();
 
-      await subject.putRecordStates(account, 'patients', [
-        stateOf('1'),
-        stateOf('1', { fingerprint: 'newest' }),
-      ]);
+      await subject.putRecordStates(
+        account,
+        'patients',
+        [stateOf('1'), stateOf('1', { fingerprint: 'newest' })],
+        1,
+      );
 
       expect((await subject.getRecordStates(account, 'patients', ['1'])).get('1')?.fingerprint).toBe(
         'newest',
@@ -377,8 +379,9 @@ export function describeStateStoreConformance(name: string, options: Conformance
         account,
         'patients',
         ids(30).map((id) => stateOf(id)),
+        1,
       );
-      await subject.putRecordStates(account, 'invoices', [stateOf('1')]);
+      await subject.putRecordStates(account, 'invoices', [stateOf('1')], 1);
 
       const pages = await collect(subject.listRecordStates(account, 'patients'));
 
@@ -389,6 +392,80 @@ export function describeStateStoreConformance(name: string, options: Conformance
 
     it('lists nothing for a stream without states', async () => {
       expect(await collect(store().listRecordStates(freshAccount(), 'patients'))).toEqual([]);
+    });
+
+    it('round-trips the content key id of a state and of its pending version', async () => {
+      const subject = store();
+      const account = freshAccount();
+      const { id: _id, ...version } = stateOf('1', { keyId: 'k2', fingerprint: 'fp-next' });
+      const state = stateOf('1', { keyId: 'k1', pending: version });
+
+      await subject.putRecordStates(account, 'patients', [state, stateOf('2')], 1);
+      const found = await subject.getRecordStates(account, 'patients', ['1', '2']);
+
+      expect(found.get('1')).toEqual(state);
+      expect(found.get('2')).not.toHaveProperty('keyId');
+    });
+
+    it('refuses a record write over an item a newer lease holder wrote, and writes nothing of it', async () => {
+      const subject = store();
+      const account = freshAccount();
+      await subject.putRecordStates(account, 'patients', [stateOf('1', { fingerprint: 'newer' })], 5);
+
+      await expect(
+        subject.putRecordStates(account, 'patients', [stateOf('1', { fingerprint: 'stale' })], 4),
+      ).rejects.toThrow(StaleWriteError);
+
+      expect((await subject.getRecordStates(account, 'patients', ['1'])).get('1')?.fingerprint).toBe('newer');
+    });
+
+    it('lets the same or a newer lease holder overwrite a record, and a stale one write records nobody newer wrote', async () => {
+      const subject = store();
+      const account = freshAccount();
+      await subject.putRecordStates(account, 'patients', [stateOf('1')], 5);
+
+      await subject.putRecordStates(account, 'patients', [stateOf('1', { fingerprint: 'same' })], 5);
+      await subject.putRecordStates(account, 'patients', [stateOf('1', { fingerprint: 'later' })], 6);
+      await subject.putRecordStates(account, 'patients', [stateOf('2', { fingerprint: 'untouched' })], 3);
+
+      const found = await subject.getRecordStates(account, 'patients', ['1', '2']);
+      expect(found.get('1')?.fingerprint).toBe('later');
+      expect(found.get('2')?.fingerprint).toBe('untouched');
+    });
+
+    it('lists states in numeric id order, also across id lengths', async () => {
+      const subject = store(3);
+      const account = freshAccount();
+      const mixed = ['99', '1390726237298631770', '100', '987654321098765432', '5'];
+      await subject.putRecordStates(
+        account,
+        'patients',
+        mixed.map((id) => stateOf(id)),
+        1,
+      );
+
+      const listed = (await collect(subject.listRecordStates(account, 'patients'))).flat().map((s) => s.id);
+
+      expect(listed).toEqual(['5', '99', '100', '987654321098765432', '1390726237298631770']);
+    });
+
+    it('lists only the states of an id range: after one id (exclusive) up to another (inclusive)', async () => {
+      const subject = store(2);
+      const account = freshAccount();
+      const all = ['5', '99', '100', '987654321098765432', '1390726237298631770'];
+      await subject.putRecordStates(
+        account,
+        'patients',
+        all.map((id) => stateOf(id)),
+        1,
+      );
+      const listed = async (range: { after?: string; through?: string }) =>
+        (await collect(subject.listRecordStates(account, 'patients', range))).flat().map((s) => s.id);
+
+      expect(await listed({ after: '5', through: '100' })).toEqual(['99', '100']);
+      expect(await listed({ after: '99' })).toEqual(['100', '987654321098765432', '1390726237298631770']);
+      expect(await listed({ through: '99' })).toEqual(['5', '99']);
+      expect(await listed({ after: '6', through: '98' })).toEqual([]);
     });
   });
 
@@ -402,6 +479,7 @@ export function describeStateStoreConformance(name: string, options: Conformance
         account,
         'patients',
         ids(30).map((id) => stateOf(id)),
+        1,
       );
       const lease = await subject.acquireLease(account, 'poller-a', TTL, NOW);
       if (lease) await subject.releaseLease(lease);

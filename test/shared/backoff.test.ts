@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCeiling, equalJitterDelay, fullJitterDelay } from '../../../shared/cliniko/backoff.js';
-import { MIN_RATE_LIMIT_WAIT_MS, rateLimitWaitMs } from '../../../shared/cliniko/rate-limit.js';
+import { backoffCeiling, equalJitterDelay, fullJitterDelay } from '../../shared/backoff.js';
+import { MIN_RATE_LIMIT_WAIT_MS, rateLimitWaitMs } from '../../shared/cliniko/rate-limit.js';
 
 const options = (random: number) => ({ baseMs: 200, capMs: 5_000, random: () => random });
 

@@ -1,7 +1,18 @@
 /**
- * Retry delays. Full jitter (a uniform delay between 0 and the capped exponential) spreads
- * retries of many pollers apart after a shared outage, which plain exponential backoff does not.
+ * Retry delays and the one sleep every retry loop of the project uses. Full jitter (a uniform
+ * delay between 0 and the capped exponential) spreads retries of many pollers apart after a shared
+ * outage, which plain exponential backoff does not.
+ *
+ * Calls to AWS are retried by the SDK itself (`shared/aws/client-defaults.ts`); the loops here are
+ * the ones the SDK cannot run: Cliniko requests, unprocessed DynamoDB batch items, PutEvents entries
+ * that failed inside an accepted call, webhook deliveries.
  */
+
+/** Waits `ms` milliseconds. */
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 export interface BackoffOptions {
   /** Delay scale of the first retry, ms. @default 200 */
