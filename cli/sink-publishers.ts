@@ -1,5 +1,6 @@
 /** Builds the publishers of the `--sink` specs; the console sink writes to the command's stdout. */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { awsClientDefaults } from '../shared/aws/client-defaults.js';
 import type { EventPublisher } from '../shared/engine/ports.js';
 import { EventBridgePublisher } from '../shared/publish/eventbridge-publisher.js';
 import { ConsoleSink } from '../shared/sinks/console-sink.js';
@@ -38,7 +39,7 @@ export function buildSinks(
         descriptions.push(`webhook (${new URL(spec.url).origin})`);
         break;
       case 'eventbridge': {
-        const client = new EventBridgeClient({});
+        const client = new EventBridgeClient(awsClientDefaults());
         clients.push(client);
         publishers.push(new EventBridgePublisher({ client, busName: spec.busName }));
         descriptions.push(`eventbridge:${spec.busName}`);

@@ -25,10 +25,15 @@ export const AWS_CALL_BUDGET_MS =
 /** Constructor options for any SDK v3 client (`new DynamoDBClient(awsClientDefaults())`). */
 export function awsClientDefaults(): {
   maxAttempts: number;
-  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
 } {
   return {
     maxAttempts: AWS_MAX_ATTEMPTS,
-    requestHandler: { connectionTimeout: AWS_CONNECTION_TIMEOUT_MS, requestTimeout: AWS_REQUEST_TIMEOUT_MS },
+    requestHandler: {
+      connectionTimeout: AWS_CONNECTION_TIMEOUT_MS,
+      requestTimeout: AWS_REQUEST_TIMEOUT_MS,
+      // Without it the SDK only logs a warning when the request timeout passes, and keeps waiting.
+      throwOnRequestTimeout: true,
+    },
   };
 }

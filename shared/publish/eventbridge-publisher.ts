@@ -2,10 +2,12 @@
  * `EventPublisher` on Amazon EventBridge PutEvents.
  *
  * Entries are packed in order into requests of at most 10 entries and 256 KB (sizes computed as
- * AWS does). A partial failure retries only the entries that failed; a throttled or failed call
- * (5xx, network) is retried whole; both with capped exponential backoff and full jitter. When the
- * budget runs out `publish` throws `PublishError` and the caller must not checkpoint. Errors carry
- * counts, error codes and request ids only, never event content.
+ * AWS does). A failed call (throttling, 5xx, network) is retried by the SDK itself (the client is
+ * built with `shared/aws/client-defaults.ts`); what the SDK cannot retry is a partial failure, and
+ * there only the entries that failed are sent again, with capped exponential backoff and full
+ * jitter. When that budget runs out, or the call failed after the SDK's attempts, `publish` throws
+ * `PublishError` and the caller must not checkpoint. Errors carry counts, error codes and request
+ * ids only, never event content.
  */
 import {
   type EventBridgeClient,
@@ -13,6 +15,7 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
+import { fullJitterDelay, sleep as realSleep } from '../backoff.js';
 import type { EventPublisher } from '../engine/ports.js';
 import { PublishError } from '../errors.js';
 import type { ChangeEvent } from '../events/contract.js';
@@ -21,7 +24,7 @@ export interface EventBridgePublisherOptions {
   readonly client: EventBridgeClient;
   /** Name or ARN of the event bus. */
   readonly busName: string;
-  /** Attempts per request, the first included. @default 6 */
+  /** Sends of a request while some of its entries keep failing, the first included. @default 3 */
   readonly maxAttempts?: number;
   /** @default 100 */
   readonly baseDelayMs?: number;
@@ -75,8 +78,6 @@ export function packEntries(entries: readonly PutEventsRequestEntry[]): PutEvent
   return batches;
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 export class EventBridgePublisher implements EventPublisher {
   readonly publisherStats: PublisherStats = { calls: 0, entries: 0, retries: 0 };
   private readonly client: EventBridgeClient;
@@ -90,10 +91,10 @@ export class EventBridgePublisher implements EventPublisher {
   constructor(options: EventBridgePublisherOptions) {
     this.client = options.client;
     this.busName = options.busName;
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 6);
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.baseDelayMs = options.baseDelayMs ?? 100;
     this.maxDelayMs = options.maxDelayMs ?? 3000;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
   }
 
@@ -126,7 +127,8 @@ export class EventBridgePublisher implements EventPublisher {
     for (let attempt = 1; ; attempt += 1) {
       if (attempt > 1) {
         this.publisherStats.retries += 1;
-        await this.sleep(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 2)));
+        const delay = { baseMs: this.baseDelayMs, capMs: this.maxDelayMs, random: this.random };
+        await this.sleep(fullJitterDelay(attempt - 2, delay));
       }
       this.publisherStats.calls += 1;
       let results: readonly PutEventsResultEntry[];
@@ -134,9 +136,8 @@ export class EventBridgePublisher implements EventPublisher {
         const output = await this.client.send(new PutEventsCommand({ Entries: [...pending] }));
         results = output.Entries ?? [];
       } catch (error) {
-        if (isRetryableCallError(error) && attempt < this.maxAttempts) continue;
         throw new PublishError(
-          `PutEvents failed for ${pending.length} entries after ${attempt} attempt(s): ${describeCallError(error)}`,
+          `PutEvents failed for ${pending.length} entries (after the SDK's own retries): ${describeCallError(error)}`,
         );
       }
       // An entry without a result (or with an error code) is treated as not delivered: a duplicate is
@@ -183,25 +184,6 @@ interface SdkErrorShape {
 
 const asSdkError = (error: unknown): SdkErrorShape =>
   typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
-
-const RETRYABLE_NAMES =
-  /Throttl|TooManyRequests|RequestLimitExceeded|InternalException|InternalFailure|ServiceUnavailable|TimeoutError/;
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-]);
-
-/** Throttling, server faults and network failures may pass on retry; validation or access errors will not. */
-function isRetryableCallError(error: unknown): boolean {
-  const { name, code, $fault, $metadata } = asSdkError(error);
-  if ($fault === 'server' || ($metadata?.httpStatusCode ?? 0) >= 500) return true;
-  if (typeof name === 'string' && RETRYABLE_NAMES.test(name)) return true;
-  return typeof code === 'string' && NETWORK_CODES.has(code);
-}
 
 /** Name, status and request id of a failed call; never the SDK's message, which may quote the request. */
 function describeCallError(error: unknown): string {

@@ -124,24 +124,7 @@ describe('EventBridgePublisher', () => {
     expect(String((error as Error).message)).not.toContain('xxxxxxxx');
   });
 
-  it('retries a throttled call as a whole and then succeeds', async () => {
-    const throttled = Object.assign(new Error('Rate exceeded'), {
-      name: 'ThrottlingException',
-      $fault: 'client',
-      $metadata: { httpStatusCode: 400 },
-    });
-    eventBridge
-      .on(PutEventsCommand)
-      .rejectsOnce(throttled)
-      .callsFake((input: { Entries: unknown[] }) => accepted(input.Entries));
-
-    await publisherWith().publish(events(3));
-
-    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
-    expect(sentEntries(1)).toHaveLength(3);
-  });
-
-  it('does not retry a call rejected for a reason a retry cannot fix', async () => {
+  it("does not send a call again itself once the SDK gave up on it (no retries stacked on the SDK's)", async () => {
     const denied = Object.assign(new Error('not authorized for bus'), {
       name: 'AccessDeniedException',
       $fault: 'client',
