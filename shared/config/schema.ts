@@ -117,7 +117,10 @@ const payload = z
     streams: z.record(z.string(), PayloadOverrideSchema).default({}),
   })
   .superRefine((value, ctx) => {
-    for (const name of Object.keys(value.streams)) {
+    if (value.default.mode === 'ids' && value.default.previous) {
+      ctx.addIssue({ code: 'custom', path: ['default', 'previous'], message: IDS_WITHOUT_PREVIOUS, params: COMPLETE });
+    }
+    for (const [name, override] of Object.entries(value.streams)) {
       if (!STREAM_NAMES.includes(name)) {
         ctx.addIssue({
           code: 'custom',
@@ -126,8 +129,23 @@ const payload = z
           params: COMPLETE,
         });
       }
+      // A default of `previous: true` also reaches a stream that overrides only the mode.
+      const mode = override.mode ?? value.default.mode;
+      const previous = override.previous ?? value.default.previous;
+      if (mode === 'ids' && previous && !(value.default.mode === 'ids' && override.previous === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['streams', name, override.previous === undefined ? 'mode' : 'previous'],
+          message: IDS_WITHOUT_PREVIOUS,
+          params: COMPLETE,
+        });
+      }
     }
   });
+
+/** Why mode `ids` and `previous` cannot go together, and what to do instead. */
+const IDS_WITHOUT_PREVIOUS =
+  'payload mode "ids" carries no record data, so it cannot carry old values ("previous") either; set "previous": false for it, or use mode "changes"';
 
 const eventBusName = z.string().regex(EVENT_BUS_NAME_PATTERN);
 

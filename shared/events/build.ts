@@ -68,12 +68,14 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
   const filter = { include: options.include, exclude: options.exclude };
   const recordId = String(record.id);
   const fields = input.changedFields === null ? null : normalizeChangedFields(input.changedFields);
+  // Mode ids carries no record data, so no old values either, whatever was stored.
+  const previous = options.payload === 'ids' ? undefined : input.previous;
   const changes: EventChanges | null =
     fields === null
       ? null
-      : input.previous === undefined
+      : previous === undefined
         ? { fields }
-        : { fields, previous: previousFor(input.previous, fields, filter) };
+        : { fields, previous: previousFor(previous, fields, filter) };
   // `id` is a string by type; the copy only guards a caller that passed another type.
   const eventRecord = record.id === recordId ? record : { ...record, id: recordId };
   const data = dataFor(options.payload, action, eventRecord, fields, filter);

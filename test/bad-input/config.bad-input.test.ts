@@ -21,6 +21,12 @@ describe('the bridge config given bad values', () => {
     ['an impossible start date', { startFrom: '2026-02-30T00:00:00Z' }, 'startFrom'],
     ['a start instant with an offset instead of Z', { startFrom: '2026-02-03T00:00:00+10:00' }, 'startFrom'],
     ['an unknown payload mode', { payload: { default: { mode: 'everything' } } }, 'payload'],
+    ['ids mode with old values', { payload: { default: { mode: 'ids', previous: true } } }, 'payload'],
+    [
+      'a stream switched to ids mode while previous is on for all',
+      { payload: { default: { previous: true }, streams: { patients: { mode: 'ids' } } } },
+      'payload',
+    ],
     ['a log retention CloudWatch does not offer', { logRetentionDays: 10 }, 'logRetentionDays'],
     [
       'an account id that cannot key DynamoDB items',
@@ -57,6 +63,16 @@ describe('the bridge config given bad values', () => {
 
     expect(error.message).toContain('"patient" is not a stream');
     expect(error.message).toContain('did you mean "patients"');
+  });
+
+  it('names the stream and the fix when ids mode would meet old values', () => {
+    const error = configRejection({
+      ...valid,
+      payload: { default: { previous: true }, streams: { patients: { mode: 'ids' } } },
+    });
+
+    expect(error.field).toBe('payload.streams.patients.mode');
+    expect(error.message).toMatch(/"previous": false.*mode "changes"/);
   });
 
   it('rejects an unknown stream in the payload overrides', () => {

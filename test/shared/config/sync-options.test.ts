@@ -73,7 +73,7 @@ describe('syncOptionsFor', () => {
       ...base,
       payload: {
         default: { mode: 'changes', exclude: ['notes'] },
-        streams: { practitioners: { mode: 'ids', previous: true } },
+        streams: { practitioners: { mode: 'full', previous: true } },
       },
     });
 
@@ -84,7 +84,7 @@ describe('syncOptionsFor', () => {
     expect(run.storeSnapshots).toBe(false);
     expect(Object.keys(run.perStream ?? {})).toEqual(['practitioners']);
     expect(run.perStream?.practitioners).toEqual({
-      event: { ...run.event, payload: 'ids' },
+      event: { ...run.event, payload: 'full' },
       storeSnapshots: true,
     });
   });

@@ -166,6 +166,15 @@ describe('payload modes', () => {
     expect(snapshot.detail.data).toEqual(PATIENT);
   });
 
+  it('never carries old values in mode ids, even when a previous version is given', () => {
+    const previous = { ...PATIENT, email: 'old@example.com', city: 'Oldtown' };
+
+    const event = buildEvent(patientInput({ previous }), options({ payload: 'ids' }));
+
+    expect(event.detail.changes).toEqual({ fields: ['city', 'email'] });
+    expect(JSON.stringify(event)).not.toContain('Oldtown');
+  });
+
   it('carries no data in mode ids', () => {
     const event = buildEvent(patientInput(), options({ payload: 'ids' }));
 
