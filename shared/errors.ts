@@ -101,6 +101,26 @@ export class ClinikoUnavailableError extends ClinikoError {
 /** Cliniko answered 2xx with something that is not the documented shape (HTML, truncated JSON, wrong types). */
 export class ContractError extends ClinikoError {}
 
+/**
+ * The response's `Date` header is further from the local clock than the allowed skew. The engine
+ * places its watermark by server time, so one wrong header could move it into the future: the
+ * poll fails instead, and nothing advances.
+ */
+export class ClinikoClockSkewError extends ContractError {
+  constructor(
+    context: RequestContext,
+    /** Server time minus local time, in whole seconds. */
+    readonly skewSeconds: number,
+    maxSkewSeconds: number,
+  ) {
+    super(
+      context,
+      `Cliniko's Date header is ${Math.abs(skewSeconds)} s ${skewSeconds > 0 ? 'ahead of' : 'behind'} this machine's clock ` +
+        `(at most ${maxSkewSeconds} s allowed); nothing was processed. Check this machine's clock (NTP), or Cliniko's`,
+    );
+  }
+}
+
 /** A conditional state write lost: the stored cursor is further ahead, or a newer lease holder wrote. */
 export class StaleWriteError extends BridgeError {}
 

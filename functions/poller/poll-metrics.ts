@@ -29,12 +29,15 @@ export const POLLER_METRICS = {
   pollsSkipped: 'PollsSkipped',
   /** Per Account: polls that failed (stream errors or a thrown error). */
   pollsFailed: 'PollsFailed',
+  /** Per Account: Cliniko responses refused because their Date header was too far from the local clock. */
+  clockSkewRejected: 'ClockSkewRejected',
 } as const;
 
 /** Client counters accumulated during one invocation. */
 export interface RequestCounters {
   readonly rateLimited: number;
   readonly retries: number;
+  readonly clockSkewRejected: number;
 }
 
 /**
@@ -73,6 +76,7 @@ export function emitReportMetrics(
   storeAccountMetrics(metrics, account, {
     [POLLER_METRICS.rateLimited]: counters.rateLimited,
     [POLLER_METRICS.retries]: counters.retries,
+    [POLLER_METRICS.clockSkewRejected]: counters.clockSkewRejected,
     [POLLER_METRICS.pollsSkipped]: report.skipped ? 1 : 0,
     // Zeros too, so the failure alarm sees data points rather than missing data.
     [POLLER_METRICS.pollsFailed]: report.ok ? 0 : 1,
@@ -109,7 +113,13 @@ export function reportSummary(report: SyncReport, counters?: RequestCounters): R
     records: sum(report.streams.map((s) => s.records)),
     events,
     ...(lags.length ? { maxLagSeconds: Math.max(...lags) } : {}),
-    ...(counters ? { rateLimited: counters.rateLimited, retries: counters.retries } : {}),
+    ...(counters
+      ? {
+          rateLimited: counters.rateLimited,
+          retries: counters.retries,
+          clockSkewRejected: counters.clockSkewRejected,
+        }
+      : {}),
     ...(failed.length
       ? { failedStreams: failed.map((s) => ({ stream: s.stream, error: s.error?.name })) }
       : {}),

@@ -118,6 +118,7 @@ export class PollerContainer {
       counters: {
         rateLimited: after.rateLimited - before.rateLimited,
         retries: after.retries - before.retries,
+        clockSkewRejected: after.clockSkewRejected - before.clockSkewRejected,
       },
     };
   }

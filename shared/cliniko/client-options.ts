@@ -38,12 +38,19 @@ export interface ClinikoClientOptions {
   readonly maxRateLimitWaitMs?: number;
   /** Responses larger than this are refused as a contract violation. @default 32 MiB */
   readonly maxResponseBytes?: number;
+  /**
+   * Largest difference between a response's `Date` header and the local clock (`now`) that is
+   * believed; a larger one fails the request with `ClinikoClockSkewError`. @default 300000 (5 min)
+   */
+  readonly maxClockSkewMs?: number;
   /** Use this undici dispatcher (not closed by `close()`); @default a keep-alive Agent */
   readonly dispatcher?: Dispatcher;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
 }
+
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 300_000;
 
 export interface ResolvedOptions {
   readonly apiKey: string;
@@ -60,6 +67,7 @@ export interface ResolvedOptions {
   readonly backoffCapMs: number;
   readonly maxRateLimitWaitMs: number;
   readonly maxResponseBytes: number;
+  readonly maxClockSkewMs: number;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
@@ -99,6 +107,7 @@ export function resolveOptions(options: ClinikoClientOptions): ResolvedOptions {
     backoffCapMs: positive('backoffCapMs', options.backoffCapMs, 5_000),
     maxRateLimitWaitMs: nonNegative('maxRateLimitWaitMs', options.maxRateLimitWaitMs, 65_000),
     maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, 32 * 1024 * 1024),
+    maxClockSkewMs: positive('maxClockSkewMs', options.maxClockSkewMs, DEFAULT_MAX_CLOCK_SKEW_MS),
     now,
     sleep,
     random: options.random ?? Math.random,

@@ -8,6 +8,7 @@ import { fullJitterDelay } from '../backoff.js';
 import type { ClinikoReader, ClinikoRecord, ListPage, ListQuery } from '../engine/ports.js';
 import {
   BridgeError,
+  ClinikoClockSkewError,
   ClinikoError,
   ClinikoRateLimitedError,
   ClinikoUnavailableError,
@@ -32,6 +33,8 @@ export interface ClinikoStats {
   readonly rateLimited: number;
   /** Response body bytes received. */
   readonly bytesReceived: number;
+  /** Responses refused because their `Date` header was too far from the local clock. */
+  readonly clockSkewRejected: number;
 }
 
 interface Answer {
@@ -49,7 +52,13 @@ export class ClinikoClient implements ClinikoReader {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly authorization: string;
-  private readonly counters = { requests: 0, retries: 0, rateLimited: 0, bytesReceived: 0 };
+  private readonly counters = {
+    requests: 0,
+    retries: 0,
+    rateLimited: 0,
+    bytesReceived: 0,
+    clockSkewRejected: 0,
+  };
   private closed = false;
 
   constructor(options: ClinikoClientOptions) {
@@ -168,6 +177,7 @@ export class ClinikoClient implements ClinikoReader {
       const context: RequestContext = { method, path, status: raw.status, requestId: requestId(raw.headers) };
       if (raw.status >= 200 && raw.status < 300) {
         const serverTime = parseServerTime(header(raw.headers, 'date'), context);
+        this.checkClockSkew(serverTime, context);
         return {
           status: raw.status,
           text: raw.text,
@@ -250,6 +260,13 @@ export class ClinikoClient implements ClinikoReader {
       headers: response.headers,
       text: Buffer.concat(chunks).toString('utf8'),
     };
+  }
+
+  private checkClockSkew(serverTime: Date, context: RequestContext): void {
+    const skewMs = serverTime.getTime() - this.options.now();
+    if (Math.abs(skewMs) <= this.options.maxClockSkewMs) return;
+    this.counters.clockSkewRejected += 1;
+    throw new ClinikoClockSkewError(context, Math.round(skewMs / 1000), this.options.maxClockSkewMs / 1000);
   }
 
   private backoff(failures: number): number {

@@ -118,7 +118,12 @@ const payload = z
   })
   .superRefine((value, ctx) => {
     if (value.default.mode === 'ids' && value.default.previous) {
-      ctx.addIssue({ code: 'custom', path: ['default', 'previous'], message: IDS_WITHOUT_PREVIOUS, params: COMPLETE });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['default', 'previous'],
+        message: IDS_WITHOUT_PREVIOUS,
+        params: COMPLETE,
+      });
     }
     for (const [name, override] of Object.entries(value.streams)) {
       if (!STREAM_NAMES.includes(name)) {

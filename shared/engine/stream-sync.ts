@@ -80,10 +80,9 @@ export class StreamSync {
   finish(): void {
     const report = this.run.report;
     report.watermark = this.cursor?.watermark ?? null;
+    // Negative when the watermark is ahead of server time: reported as it is, so it can be seen.
     report.lagSeconds =
-      this.cursor && this.serverNow
-        ? Math.max(0, secondsBetween(this.cursor.watermark, this.serverNow))
-        : null;
+      this.cursor && this.serverNow ? secondsBetween(this.cursor.watermark, this.serverNow) : null;
   }
 
   private get pageSize(): number {

@@ -60,6 +60,8 @@ export class ChaosWorld {
     readonly engineClient: ClinikoClient,
     private readonly workload: Workload,
     private readonly options: WorldOptions,
+    /** How far the engine's local clock is off the simulator's `Date` headers in the current poll. */
+    private readonly skew: { ms: number },
   ) {
     this.state = new ChaosStateStore(options.state);
     this.publisher = options.publisher ?? new ChaosPublisher();
@@ -75,19 +77,35 @@ export class ChaosWorld {
       rateLimitPerMinute: 1_000_000,
       clock,
     });
-    const client = () =>
+    const client = (now: () => number) =>
       new ClinikoClient({
         apiKey: sim.apiKeys[0] ?? '',
         userAgent: USER_AGENT,
         baseUrl: sim.baseUrl,
         bucket: new TokenBucket({ ratePerMinute: 1_000_000, capacity: 1_000_000, sleep: tinySleep }),
         sleep: tinySleep,
+        now,
         backoffBaseMs: 1,
         backoffCapMs: 2,
       });
     const streams = chaosStreams();
-    const workload = new Workload(sim, clock, client(), CHAOS_TIMING.overlapSeconds, streams);
-    const world = new ChaosWorld(sim, clock, client(), workload, options);
+    const workload = new Workload(
+      sim,
+      clock,
+      client(() => clock.now()),
+      CHAOS_TIMING.overlapSeconds,
+      streams,
+    );
+    // The engine's local clock: the simulated one, shifted for polls whose plan skews it.
+    const skew = { ms: 0 };
+    const world = new ChaosWorld(
+      sim,
+      clock,
+      client(() => clock.now() + skew.ms),
+      workload,
+      options,
+      skew,
+    );
     await workload.load();
     return world;
   }

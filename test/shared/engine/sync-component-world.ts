@@ -158,6 +158,8 @@ export class ComponentWorld {
       baseUrl: sim.baseUrl,
       bucket: new TokenBucket({ ratePerMinute: 1_000_000, capacity: 1_000_000, sleep: tinySleep }),
       sleep: tinySleep,
+      // The simulated clock is the local clock too, so its Date headers are believed.
+      now: () => clock.now(),
       backoffBaseMs: 1,
       backoffCapMs: 2,
     });

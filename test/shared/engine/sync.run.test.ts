@@ -154,6 +154,21 @@ describe('the run report', () => {
   });
 });
 
+describe('a watermark ahead of server time', () => {
+  it('is reported as a negative lag, not hidden as zero', async () => {
+    const h = new Harness();
+    await h.poll();
+    const cursor = await h.state.getCursor(ACCOUNT, 'patients');
+    if (cursor === undefined) throw new Error('no cursor');
+    await h.state.putCursor(ACCOUNT, 'patients', { ...cursor, watermark: '2026-03-02T10:00:00Z' }, 1);
+    h.cliniko.advance(5);
+
+    const report = await h.poll();
+
+    expect(report.streams[0]?.lagSeconds).toBeLessThan(-3000);
+  });
+});
+
 describe('invariant 12 — no PHI in logs', () => {
   it('logs no record content, even when streams fail', async () => {
     const h = new Harness({

@@ -20,6 +20,8 @@ const clock = new ControllableClock();
 const state = new InMemoryStateStore();
 const publisher = new RecordingPublisher();
 const logger = new CapturingLogger();
+/** How far this machine's clock is behind the simulator's (its Date headers). */
+let localClockError = 0;
 
 const poll = () =>
   syncAccount(
@@ -41,6 +43,7 @@ beforeAll(async () => {
     userAgent: USER_AGENT,
     baseUrl: sim.baseUrl,
     bucket: new TokenBucket({ ratePerMinute: 100_000, capacity: 1000 }),
+    now: () => clock.now() - localClockError,
   });
 });
 
@@ -83,5 +86,28 @@ describe('syncAccount against the simulator', () => {
     expect(new Set(publisher.events.map((e) => e.id)).size).toBe(publisher.events.length);
     expect(publisher.events.length).toBe(before);
     expect(idle.streams.every((s) => s.requests === 1)).toBe(true);
+  });
+
+  it('refuses a poll whose Date headers are far from the local clock, moving no watermark, and resumes once they agree', async () => {
+    const before = await state.getCursor('test-clinic', 'patients');
+    const events = publisher.events.length;
+    clock.advance(30);
+    sim.churn(20);
+
+    localClockError = 3600_000;
+    const skewed = await poll();
+    const during = await state.getCursor('test-clinic', 'patients');
+    const eventsDuring = publisher.events.length;
+    localClockError = 0;
+    const after = await poll();
+
+    expect(skewed.ok).toBe(false);
+    expect(skewed.streams.every((s) => s.error?.name === 'ClinikoClockSkewError')).toBe(true);
+    expect(during?.watermark).toBe(before?.watermark);
+    expect(eventsDuring).toBe(events);
+    expect(after.ok).toBe(true);
+    expect(publisher.events.length).toBeGreaterThan(events);
+    expect(client.stats.clockSkewRejected).toBeGreaterThan(0);
+    expect((await state.getCursor('test-clinic', 'patients'))?.watermark).not.toBe(before?.watermark);
   });
 });
