@@ -2,7 +2,7 @@
  * Entry point of the `cliniko-bridge` binary: dispatches to one command module and maps errors to
  * the exit codes of the CLI contract (0 ok, 2 bad arguments/config, 3 Cliniko auth/permission, 1 other).
  */
-import { BridgeError, ClinikoAuthError, ClinikoForbiddenError, ConfigError } from '../shared/errors.js';
+import { BridgeError, exitCodeOf, safeErrorFields } from '../shared/errors.js';
 
 export interface CommandIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -43,12 +43,6 @@ function usage(): string {
   ].join('\n');
 }
 
-export function exitCodeFor(error: unknown): number {
-  if (error instanceof ConfigError) return 2;
-  if (error instanceof ClinikoAuthError || error instanceof ClinikoForbiddenError) return 3;
-  return 1;
-}
-
 export async function main(argv: string[], io: CommandIo = process): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -66,9 +60,10 @@ export async function main(argv: string[], io: CommandIo = process): Promise<num
     const message = error instanceof BridgeError ? error.message : 'unexpected failure';
     io.stderr.write(`cliniko-bridge ${name}: ${message}\n`);
     if (!(error instanceof BridgeError) && error instanceof Error) {
-      // Unknown errors: print the type and stack frames only, never a message that might echo data.
-      io.stderr.write(`${error.name}\n${(error.stack ?? '').split('\n').slice(1, 6).join('\n')}\n`);
+      // Unknown errors: print the type, code and stack frames only, never a message that might echo data.
+      const { errorType, code, stack } = safeErrorFields(error);
+      io.stderr.write(`${String(errorType)}${code === undefined ? '' : ` (${String(code)})`}\n${String(stack)}\n`);
     }
-    return exitCodeFor(error);
+    return exitCodeOf(error);
   }
 }

@@ -6,7 +6,7 @@
 
 import type { StreamReport, SyncReport } from '../shared/engine/report.js';
 import { type SyncDeps, type SyncOptions, syncAccount } from '../shared/engine/sync.js';
-import { BridgeError, ClinikoAuthError, ClinikoForbiddenError, ConfigError } from '../shared/errors.js';
+import { BridgeError, exitCodeOf } from '../shared/errors.js';
 import { formatDuration } from './duration.js';
 import type { Progress } from './progress.js';
 import type { Shutdown } from './shutdown.js';
@@ -24,7 +24,6 @@ export interface PollRunnerProps {
 }
 
 const LEASE_RETRY_MS = 2000;
-const FORBIDDEN_ERRORS = [ClinikoForbiddenError.name, ClinikoAuthError.name];
 
 export class PollRunner {
   private readonly reportedFailures = new Set<string>();
@@ -65,8 +64,8 @@ export class PollRunner {
       }
       const failed = report.streams.filter((stream) => stream.stopped === 'failed');
       for (const stream of failed) stderr.write(`Stream ${stream.stream} failed: ${failureText(stream)}\n`);
-      if (failed.length > 0)
-        return failed.some((s) => FORBIDDEN_ERRORS.includes(s.error?.name ?? '')) ? 3 : 1;
+      // A refused permission (3) outranks any other failure (1).
+      if (failed.length > 0) return Math.max(...failed.map((s) => s.error?.exitCode ?? 1));
       if (report.stopped === 'caught-up') {
         const seconds = ((this.now() - started) / 1000).toFixed(1);
         stderr.write(`Caught up: ${describeEvents(totals)} in ${seconds}s.\n`);
@@ -126,14 +125,9 @@ export class PollRunner {
   }
 }
 
-/** Errors that polling again cannot fix: bad configuration, a refused key, or a bug. */
+/** Errors that polling again cannot fix: bad configuration, a refused key (exit 2 or 3), or a bug. */
 function isFatal(error: unknown): boolean {
-  return (
-    !(error instanceof BridgeError) ||
-    error instanceof ConfigError ||
-    error instanceof ClinikoAuthError ||
-    error instanceof ClinikoForbiddenError
-  );
+  return !(error instanceof BridgeError) || exitCodeOf(error) !== 1;
 }
 
 function failureText(stream: StreamReport): string {

@@ -17,7 +17,7 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { syncOptionsFor } from '../../shared/config/index.js';
 import type { SyncReport } from '../../shared/engine/report.js';
-import { BridgeError, ClinikoAuthError } from '../../shared/errors.js';
+import { BridgeError, ClinikoAuthError, safeErrorFields } from '../../shared/errors.js';
 import { awsPollerDeps } from './aws-deps.js';
 import {
   emitReportMetrics,
@@ -68,7 +68,10 @@ export function makeHandler(deps: PollerDeps): PollerHandler {
     } catch (error) {
       // Only configured accounts become metric dimensions; a malformed input has no account to blame.
       if (accountId) storeAccountMetrics(metrics, accountId, { [POLLER_METRICS.pollsFailed]: 1 });
-      logger.error('poll failed', errorFields(error));
+      logger.error('poll failed', {
+        ...safeErrorFields(error),
+        ...(error instanceof ClinikoAuthError ? { hint: 'check the API key in the account secret and its shard' } : {}),
+      });
       throw publicError(error);
     }
     return finish(run, task, now() - started);
@@ -108,24 +111,6 @@ export function makeHandler(deps: PollerDeps): PollerHandler {
 /** The AWS account id from the function ARN (`arn:aws:lambda:<region>:<account>:function:<name>`). */
 function awsAccountOf(context: Context): string {
   return context.invokedFunctionArn.split(':')[4] || 'local';
-}
-
-/** Error type and status only: messages of foreign errors may echo data, so they are never logged. */
-function errorFields(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { errorType: typeof error };
-  const status =
-    (error as { status?: unknown }).status ??
-    (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
-  return {
-    errorType: error.name,
-    ...(typeof status === 'number' ? { status } : {}),
-    ...(error instanceof BridgeError ? { errorMessage: error.message, retryable: error.retryable } : {}),
-    ...(error instanceof ClinikoAuthError
-      ? { hint: 'check the API key in the account secret and its shard' }
-      : {}),
-    // Stack frames without the first line, which repeats the message.
-    stack: (error.stack ?? '').split('\n').slice(1, 8).join('\n'),
-  };
 }
 
 /** Rethrows the bridge's own errors as they are; wraps others so the runtime never prints their message. */

@@ -28,6 +28,8 @@ export interface ClinikoClientOptions {
   readonly headersTimeoutMs?: number;
   /** Longest pause between body chunks. @default 30000 */
   readonly bodyTimeoutMs?: number;
+  /** Longest one attempt may take in all, however the response trickles in. @default 60000 */
+  readonly requestTimeoutMs?: number;
   /** Attempts per request for 5xx/timeouts/resets, first included. @default 5 */
   readonly maxAttempts?: number;
   /** @default 200 */
@@ -62,6 +64,7 @@ export interface ResolvedOptions {
   readonly connectTimeoutMs: number;
   readonly headersTimeoutMs: number;
   readonly bodyTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   readonly maxAttempts: number;
   readonly backoffBaseMs: number;
   readonly backoffCapMs: number;
@@ -102,6 +105,7 @@ export function resolveOptions(options: ClinikoClientOptions): ResolvedOptions {
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs, 5_000),
     headersTimeoutMs: positive('headersTimeoutMs', options.headersTimeoutMs, 20_000),
     bodyTimeoutMs: positive('bodyTimeoutMs', options.bodyTimeoutMs, 30_000),
+    requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, 60_000),
     maxAttempts: Math.floor(positive('maxAttempts', options.maxAttempts, 5)),
     backoffBaseMs: positive('backoffBaseMs', options.backoffBaseMs, 200),
     backoffCapMs: positive('backoffCapMs', options.backoffCapMs, 5_000),

@@ -14,6 +14,7 @@ import {
   ClinikoUnavailableError,
   ContractError,
   type RequestContext,
+  RunDeadlineError,
 } from '../errors.js';
 import { type ClinikoClientOptions, type ResolvedOptions, resolveOptions } from './client-options.js';
 import { rateLimitWaitMs } from './rate-limit.js';
@@ -86,7 +87,7 @@ export class ClinikoClient implements ClinikoReader {
   }
 
   async listPage(path: string, arrayKey: string, query: ListQuery = {}): Promise<ListPage> {
-    return this.fetchList(listUrl(this.baseUrl, path, query), arrayKey);
+    return this.fetchList(listUrl(this.baseUrl, path, query), arrayKey, query.deadline);
   }
 
   /** Every page of a list, following `links.next` only while it stays under the base URL. */
@@ -145,13 +146,13 @@ export class ClinikoClient implements ClinikoReader {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private async fetchList(url: URL, arrayKey: string): Promise<ListPage> {
-    const answer = await this.execute('GET', url);
+  private async fetchList(url: URL, arrayKey: string, deadline?: number): Promise<ListPage> {
+    const answer = await this.execute('GET', url, undefined, deadline);
     const body = parseJsonBody(answer.text, answer.contentType, answer.context);
     return { ...parseListBody(body, arrayKey, answer.context), serverTime: answer.serverTime };
   }
 
-  private async execute(method: string, url: URL, payload?: string): Promise<Answer> {
+  private async execute(method: string, url: URL, payload?: string, deadline?: number): Promise<Answer> {
     if (this.closed) throw new BridgeError('The Cliniko client is closed; create a new one.');
     const path = url.pathname;
     let failures = 0;
@@ -159,19 +160,19 @@ export class ClinikoClient implements ClinikoReader {
     let rateLimitWaited = 0;
     for (let attempt = 0; ; attempt += 1) {
       if (attempt > 0) this.counters.retries += 1;
-      await this.options.bucket.take();
+      if (!(await this.options.bucket.take(deadline))) throw this.outOfTime({ method, path }, 'the rate budget');
       this.counters.requests += 1;
       let raw: { status: number; headers: Dispatcher.ResponseData['headers']; text: string };
       try {
-        raw = await this.attempt(method, url, payload);
+        raw = await this.attempt(method, url, payload, deadline);
       } catch (error) {
-        if (error instanceof ClinikoError) throw error;
+        if (error instanceof BridgeError) throw error;
         const code = retryableNetworkCode(error, method);
         failures += 1;
         if (code === undefined || failures >= this.options.maxAttempts) {
           throw this.unreachable({ method, path }, error, failures, code !== undefined);
         }
-        await this.options.sleep(this.backoff(failures));
+        await this.pause(this.backoff(failures), deadline, { method, path }, 'a retry');
         continue;
       }
       const context: RequestContext = { method, path, status: raw.status, requestId: requestId(raw.headers) };
@@ -196,12 +197,13 @@ export class ClinikoClient implements ClinikoReader {
           this.options,
         );
         rateLimitRetries += 1;
-        if (rateLimitWaited + wait > this.options.maxRateLimitWaitMs) {
+        // The shared bucket makes every caller of this account wait, including this one.
+        this.options.bucket.pauseUntil(now + wait);
+        const pastDeadline = deadline !== undefined && now + wait > deadline;
+        if (pastDeadline || rateLimitWaited + wait > this.options.maxRateLimitWaitMs) {
           throw new ClinikoRateLimitedError(context, new Date(now + wait));
         }
         rateLimitWaited += wait;
-        // The shared bucket makes every caller of this account wait, including this one.
-        this.options.bucket.pauseUntil(now + wait);
         continue;
       }
       if (shouldRetryStatus(raw.status, method)) {
@@ -212,7 +214,7 @@ export class ClinikoClient implements ClinikoReader {
             `Cliniko kept failing after ${failures} attempts; check https://status.cliniko.com and try again later`,
           );
         }
-        await this.options.sleep(this.backoff(failures));
+        await this.pause(this.backoff(failures), deadline, context, 'a retry');
         continue;
       }
       if (raw.status >= 500) {
@@ -225,7 +227,36 @@ export class ClinikoClient implements ClinikoReader {
     }
   }
 
-  private async attempt(method: string, url: URL, payload: string | undefined) {
+  /** Sleeps `ms` unless that would pass the deadline. */
+  private async pause(ms: number, deadline: number | undefined, context: RequestContext, what: string) {
+    if (deadline !== undefined && this.options.now() + ms > deadline) throw this.outOfTime(context, what);
+    await this.options.sleep(ms);
+  }
+
+  private outOfTime(context: RequestContext, what: string): RunDeadlineError {
+    return new RunDeadlineError(
+      `${context.method} ${context.path}: waiting for ${what} would pass the run's deadline; stopping at the last checkpoint`,
+    );
+  }
+
+  private async attempt(method: string, url: URL, payload: string | undefined, deadline: number | undefined) {
+    // One total limit per attempt, whatever the server does: headers and body timeouts bound the
+    // pauses, this bounds a body that trickles in forever; a run's deadline shortens it.
+    const timeLeft = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - this.options.now();
+    if (timeLeft <= 0) throw this.outOfTime({ method, path: url.pathname }, 'an answer');
+    const limitMs = Math.min(this.options.requestTimeoutMs, timeLeft);
+    const signal = AbortSignal.timeout(Math.max(1, Math.ceil(limitMs)));
+    try {
+      return await this.transmit(method, url, payload, signal);
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      if (limitMs < this.options.requestTimeoutMs) throw this.outOfTime({ method, path: url.pathname }, 'an answer');
+      // A whole attempt took too long: retried like any timeout.
+      throw Object.assign(new Error('request took longer than its total timeout'), { code: 'UND_ERR_BODY_TIMEOUT' });
+    }
+  }
+
+  private async transmit(method: string, url: URL, payload: string | undefined, signal: AbortSignal) {
     const headers: Record<string, string> = {
       authorization: this.authorization,
       accept: 'application/json',
@@ -239,6 +270,7 @@ export class ClinikoClient implements ClinikoReader {
       dispatcher: this.dispatcher,
       headersTimeout: this.options.headersTimeoutMs,
       bodyTimeout: this.options.bodyTimeoutMs,
+      signal,
     });
     const chunks: Buffer[] = [];
     let size = 0;

@@ -65,10 +65,24 @@ export class TokenBucket {
     return Math.ceil(paused + deficit);
   }
 
-  /** Waits until a token is available and takes it. */
-  async take(): Promise<void> {
+  /**
+   * Waits until a token is available and takes it. With a `deadline` (epoch ms) a token that would
+   * only come later is not taken at all: `false`, and the caller stops instead of waiting.
+   */
+  async take(deadline?: number): Promise<boolean> {
+    if (deadline !== undefined && this.now() + this.waitForToken() > deadline) return false;
     const wait = this.reserve();
     if (wait > 0) await this.sleep(wait);
+    return true;
+  }
+
+  /** How long the next caller would wait for a token, without taking one. */
+  private waitForToken(): number {
+    const now = this.now();
+    this.refill(now);
+    const paused = Math.max(0, this.creditedAt - now);
+    const deficit = this.tokens - 1 >= 0 ? 0 : -(this.tokens - 1) / this.perMs;
+    return Math.ceil(paused + deficit);
   }
 
   /**

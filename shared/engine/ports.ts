@@ -17,6 +17,12 @@ export interface ListQuery {
   readonly perPage?: number;
   /** 1-based page number; the engine only ever asks for page 1 (it pages by keyset). */
   readonly page?: number;
+  /**
+   * Not part of the URL: epoch ms by which the request must have been answered. Waits (rate budget,
+   * 429s, retries) that would pass it are not started, and the request is abandoned at it, with
+   * `RunDeadlineError` (or `ClinikoRateLimitedError`), so the run can stop cleanly.
+   */
+  readonly deadline?: number;
 }
 
 export interface ListPage {

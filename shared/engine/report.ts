@@ -4,8 +4,11 @@
  */
 import type { Action } from '../events/contract.js';
 
-/** Why a stream (or the run) stopped. */
-export type StopReason = 'caught-up' | 'deadline' | 'aborted' | 'failed';
+/**
+ * Why a stream (or the run) stopped: caught up; out of time (`deadline`) or out of rate budget
+ * (`rate-limited`), both checkpointed to resume next run; aborted by the caller; or failed.
+ */
+export type StopReason = 'caught-up' | 'deadline' | 'rate-limited' | 'aborted' | 'failed';
 
 /** What happened to a periodic task in this run. */
 export type PeriodicOutcome = 'off' | 'not-due' | 'done' | 'refused' | 'incomplete';
@@ -26,8 +29,8 @@ export interface StreamReport {
   deletedFeed: PeriodicOutcome;
   reconciliation: PeriodicOutcome;
   stopped: StopReason;
-  /** Set when `stopped` is `failed`: the error class and, for the bridge's own errors, its message. */
-  error?: { readonly name: string; readonly message?: string };
+  /** Set when `stopped` is `failed`: the error class, its CLI exit code and, for the bridge's own errors, its message. */
+  error?: { readonly name: string; readonly message?: string; readonly exitCode: number };
 }
 
 export interface SyncReport {

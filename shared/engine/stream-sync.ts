@@ -33,6 +33,10 @@ export interface StreamSettings {
   readonly reconcileIntervalSeconds: number | null;
   /** Records per request (1..100). @default 100 */
   readonly pageSize?: number;
+  /** Epoch ms by which the run must have returned. */
+  readonly deadline?: number;
+  /** No page starts later than this before the deadline; requests end by half of it. */
+  readonly deadlineMarginMs?: number;
 }
 
 type Phase =
@@ -106,7 +110,10 @@ export class StreamSync {
 
   private async list(path: string, arrayKey: string, query: Parameters<ClinikoReader['listPage']>[2]) {
     this.run.report.requests += 1;
-    const page = await this.cliniko.listPage(path, arrayKey, query);
+    const { deadline, deadlineMarginMs = 0 } = this.settings;
+    // A request must end (answered or abandoned) with half the margin left to publish and checkpoint.
+    const limited = deadline === undefined ? query : { ...query, deadline: deadline - deadlineMarginMs / 2 };
+    const page = await this.cliniko.listPage(path, arrayKey, limited);
     this.serverNow = toIsoSecond(page.serverTime.getTime());
     return { page, now: this.serverNow };
   }

@@ -6,13 +6,7 @@
  * caller aborts. Stopping always happens at a page boundary with everything before it saved.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  BridgeError,
-  ClinikoForbiddenError,
-  ClinikoNotFoundError,
-  ClinikoRequestError,
-  ContractError,
-} from '../errors.js';
+import { BridgeError, ClinikoRateLimitedError, effectOf, exitCodeOf } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
 import type { StreamDefinition } from '../streams.js';
 import type { ContentKeyRing } from './content-key.js';
@@ -95,20 +89,10 @@ interface Task {
   failed: boolean;
 }
 
-/** Errors confined to one stream (its permission, its path, its data); anything else stops the run. */
-function isStreamError(error: unknown): boolean {
-  return (
-    error instanceof ClinikoForbiddenError ||
-    error instanceof ClinikoNotFoundError ||
-    error instanceof ClinikoRequestError ||
-    error instanceof ContractError
-  );
-}
-
-function errorSummary(error: unknown): { name: string; message?: string } {
+function errorSummary(error: unknown): { name: string; message?: string; exitCode: number } {
   // Only the bridge's own messages are known to be free of record data.
-  if (error instanceof BridgeError) return { name: error.name, message: error.message };
-  return { name: error instanceof Error ? error.name : 'unknown' };
+  if (error instanceof BridgeError) return { name: error.name, message: error.message, exitCode: error.exitCode };
+  return { name: error instanceof Error ? error.name : 'unknown', exitCode: exitCodeOf(error) };
 }
 
 export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
@@ -165,7 +149,18 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
         try {
           await task.sync.step();
         } catch (error) {
-          if (!isStreamError(error)) throw error;
+          const effect = effectOf(error);
+          if (effect === 'run') throw error;
+          if (effect === 'pause') {
+            // Out of rate budget or time: every stream stops at its last checkpoint, to resume next run.
+            interrupted = error instanceof ClinikoRateLimitedError ? 'rate-limited' : 'deadline';
+            logger.warn('run paused before its deadline or rate budget ran out; cursors stay at their checkpoints', {
+              account,
+              stream: task.report.stream,
+              reason: interrupted,
+            });
+            break;
+          }
           task.failed = true;
           task.report.error = errorSummary(error);
           logger.error('stream stopped by an error; its cursor stays at the last checkpoint', {

@@ -284,7 +284,7 @@ describe('poller handler', () => {
           {
             ...emptyStreamReport('practitioners'),
             stopped: 'failed',
-            error: { name: 'ClinikoForbiddenError' },
+            error: { name: 'ClinikoForbiddenError', exitCode: 3 },
           },
         ],
       }),

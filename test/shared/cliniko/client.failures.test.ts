@@ -1,15 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClinikoClient } from '../../../shared/cliniko/client.js';
 import type { ClinikoClientOptions } from '../../../shared/cliniko/client-options.js';
+import { TokenBucket } from '../../../shared/cliniko/token-bucket.js';
 import {
   ClinikoAuthError,
+  ClinikoClockSkewError,
   ClinikoForbiddenError,
   ClinikoRateLimitedError,
   ClinikoRequestError,
   ClinikoUnavailableError,
   ClinikoValidationError,
+  RunDeadlineError,
 } from '../../../shared/errors.js';
-import { type FakeCliniko, fakeTime, json, raw, startFakeCliniko, USER_AGENT } from './fake-cliniko.js';
+import {
+  type FakeCliniko,
+  fakeTime,
+  json,
+  type Responder,
+  raw,
+  startFakeCliniko,
+  USER_AGENT,
+} from './fake-cliniko.js';
 
 const SECRET_KEY = 'SENTINELKEY0123456789-au3';
 const SENTINEL_VALUE = 'Zebedee-Sentinel';
@@ -51,6 +62,9 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 const ok = json(200, { patients: [{ id: '1' }] });
+/** `ok`, dated now: for tests on the real clock. */
+const answeredNow: Responder = (res, req, index) =>
+  json(200, { patients: [{ id: '1' }] }, { date: new Date().toUTCString() })(res, req, index);
 const list = (client: ClinikoClient) =>
   client.listPage('/patients', 'patients', { filters: [`last_name:=${SENTINEL_VALUE}`] });
 
@@ -225,6 +239,80 @@ describe('ClinikoClient waits out rate limits', () => {
     expect(error).toBeInstanceOf(ClinikoRateLimitedError);
     expect((error as ClinikoRateLimitedError).retryAt.getTime()).toBe(reset * 1000);
     expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('ClinikoClient within a deadline', () => {
+  it('does not wait out a 429 whose reset comes after the deadline: it stops at once with retryAt', async () => {
+    const reset = Math.floor(time.state.now / 1000) + 40;
+    server.script(raw(429, '', { 'x-ratelimit-reset': String(reset) }), ok);
+    const client = makeClient();
+
+    const error = await failure(
+      client.listPage('/patients', 'patients', { deadline: time.state.now + 10_000 }),
+    );
+
+    expect(error).toBeInstanceOf(ClinikoRateLimitedError);
+    expect((error as ClinikoRateLimitedError).retryAt.getTime()).toBe(reset * 1000);
+    expect(time.state.slept).toEqual([]);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('does not wait for the rate budget past the deadline, and takes no token', async () => {
+    server.script(ok);
+    const client = makeClient({ bucket: new TokenBucket({ ratePerMinute: 60, capacity: 1, ...time }) });
+    await list(client);
+
+    const error = await failure(client.listPage('/patients', 'patients', { deadline: time.state.now + 500 }));
+
+    expect(error).toBeInstanceOf(RunDeadlineError);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('abandons a response that trickles in past the deadline', async () => {
+    const realTime = { now: Date.now, sleep: time.sleep };
+    server.script((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"patients":[');
+      const drip = setInterval(() => res.destroyed || res.write(' '), 20);
+      res.on('close', () => clearInterval(drip));
+    });
+    const client = makeClient({ ...realTime, bucket: new TokenBucket({ ...realTime }) });
+
+    const error = await failure(client.listPage('/patients', 'patients', { deadline: Date.now() + 300 }));
+
+    expect(error).toBeInstanceOf(RunDeadlineError);
+  });
+
+  it('gives a trickling response a total limit even without a deadline, then retries it', async () => {
+    const realTime = { now: Date.now, sleep: time.sleep };
+    server.script((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"patients":[');
+      const drip = setInterval(() => res.destroyed || res.write(' '), 20);
+      res.on('close', () => clearInterval(drip));
+    }, answeredNow);
+    const client = makeClient({
+      ...realTime,
+      bucket: new TokenBucket({ ...realTime }),
+      requestTimeoutMs: 300,
+    });
+
+    const page = await list(client);
+
+    expect(page.records).toHaveLength(1);
+    expect(server.received).toHaveLength(2);
+  });
+
+  it('refuses an answer whose Date is far from the local clock, and counts it', async () => {
+    server.script(json(200, { patients: [] }, { date: new Date(time.state.now + 3_600_000).toUTCString() }));
+    const client = makeClient();
+
+    const error = await failure(list(client));
+
+    expect(error).toBeInstanceOf(ClinikoClockSkewError);
+    expect(error.message).toMatch(/3600 s ahead/);
+    expect(client.stats.clockSkewRejected).toBe(1);
   });
 });
 

@@ -136,7 +136,13 @@ describe('ClinikoClient requests', () => {
 
     await client.listPage('/patients', 'patients', {});
 
-    expect(client.stats).toEqual({ requests: 1, retries: 0, rateLimited: 0, bytesReceived: body.length });
+    expect(client.stats).toEqual({
+      requests: 1,
+      retries: 0,
+      rateLimited: 0,
+      bytesReceived: body.length,
+      clockSkewRejected: 0,
+    });
   });
 
   it('refuses a path that carries its own query', async () => {
@@ -166,6 +172,8 @@ describe('ClinikoClient configuration', () => {
       baseUrl: server.baseUrl,
       account,
       ratePerMinute: 60,
+      // The scripted answers are dated at the fake clock's start.
+      now: fakeTime().now,
     };
     const first = new ClinikoClient(options);
     const second = new ClinikoClient(options);

@@ -64,15 +64,24 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return raw(status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
 }
 
+/** When the fake clock starts; scripted answers carry it as their `Date` unless they set one. */
+export const FAKE_START = Date.UTC(2026, 10, 29, 10, 0, 0);
+
 export function raw(status: number, body: string, headers: Record<string, string> = {}): Responder {
+  const dated = Object.keys(headers).some((name) => name.toLowerCase() === 'date')
+    ? headers
+    : { date: new Date(FAKE_START).toUTCString(), ...headers };
   return (res) => {
-    res.writeHead(status, headers);
+    res.writeHead(status, dated);
     res.end(body);
   };
 }
 
-/** A fake clock whose sleeps advance time instantly, shared by the client and its bucket. */
-export function fakeTime(start = Date.UTC(2026, 10, 29, 10, 0, 0)) {
+/**
+ * A fake clock whose sleeps advance time instantly, shared by the client and its bucket. It starts
+ * at `FAKE_START`, the `Date` of scripted answers (the client refuses a `Date` far from its clock).
+ */
+export function fakeTime(start = FAKE_START) {
   const state = { now: start, slept: [] as number[] };
   const now = () => state.now;
   const sleep = async (ms: number) => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ClinikoForbiddenError, ContractError, LeaseLostError } from '../../../shared/errors.js';
+import {
+  ClinikoForbiddenError,
+  ClinikoRateLimitedError,
+  ContractError,
+  LeaseLostError,
+  RunDeadlineError,
+} from '../../../shared/errors.js';
 import { STREAMS } from '../../../shared/streams.js';
 import { ACCOUNT, Harness, streams } from './sync-harness.js';
 
@@ -151,6 +157,39 @@ describe('the run report', () => {
       deletedFeed: 'done',
       reconciliation: 'off',
     });
+  });
+});
+
+describe('a run that runs out of rate budget or time', () => {
+  it('stops cleanly at its last checkpoints when waiting out a 429 would pass the deadline, and the next run resumes', async () => {
+    const h = new Harness({ streams: streams('patients', 'invoices'), pageSize: 2 });
+    const ids = Array.from({ length: 6 }, () => h.cliniko.create('patients'));
+    h.cliniko.advance(5);
+    const retryAt = new Date(h.cliniko.now() + 60_000);
+    h.cliniko.failRequest(
+      3,
+      new ClinikoRateLimitedError({ method: 'GET', path: '/v1/patients', status: 429 }, retryAt),
+    );
+
+    const paused = await h.poll();
+    h.cliniko.advance(60);
+    const resumed = await h.poll();
+
+    expect(paused).toMatchObject({ stopped: 'rate-limited', ok: true });
+    expect(paused.streams.every((s) => s.stopped === 'rate-limited' || s.stopped === 'caught-up')).toBe(true);
+    expect(resumed.ok).toBe(true);
+    for (const id of ids) expect(h.actions(id)).toEqual(['snapshot']);
+  });
+
+  it('stops cleanly when a request cannot be answered before the deadline', async () => {
+    const h = new Harness({ streams: streams('patients') });
+    h.cliniko.create('patients');
+    h.cliniko.failRequest(0, new RunDeadlineError('waiting for an answer would pass the deadline'));
+
+    const report = await h.poll();
+
+    expect(report).toMatchObject({ stopped: 'deadline', ok: true });
+    expect(await h.state.getCursor(ACCOUNT, 'patients')).toBeUndefined();
   });
 });
 
