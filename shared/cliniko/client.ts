@@ -9,7 +9,6 @@ import type { ClinikoReader, ClinikoRecord, ListPage, ListQuery } from '../engin
 import {
   BridgeError,
   ClinikoClockSkewError,
-  ClinikoError,
   ClinikoRateLimitedError,
   ClinikoUnavailableError,
   ContractError,
