@@ -60,6 +60,20 @@ describe('cliniko-bridge run given bad input', () => {
     expect(cliniko.received.length).toBe(before);
   });
 
+  it('exits 2 on stray positional arguments, counting them without repeating their text', async () => {
+    const before = cliniko.received.length;
+    const stray = 'MS0xNjk0NjM5MjUwMjM5MDQ0NzM0LXN0cmF5LXNlbnRpbmVs-au2';
+
+    const result = await runOnce(['--user-agent', USER_AGENT, stray, 'second-stray-value']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unexpected positional arguments (2)');
+    expect(result.stderr).toContain('--help');
+    expect(`${result.stdout}${result.stderr}`).not.toContain(stray);
+    expect(`${result.stdout}${result.stderr}`).not.toContain('second-stray-value');
+    expect(cliniko.received.length).toBe(before);
+  });
+
   it('exits 3 when Cliniko rejects the key, pointing at the base URL and never printing the key', async () => {
     cliniko.on('/patients', text(401, 'HTTP Basic: Access denied.\n', 'text/plain'));
 
