@@ -1,4 +1,6 @@
-/** Builds the publishers of the `--sink` specs; the console sink writes to the command's stdout. */
+/**
+ * Checks and builds the publishers of the `--sink` specs; the console sink writes to the command's stdout.
+ */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { EventPublisher } from '../shared/engine/ports.js';
 import { EventBridgePublisher } from '../shared/publish/eventbridge-publisher.js';
@@ -7,12 +9,29 @@ import { FanOutPublisher } from '../shared/sinks/fan-out.js';
 import { NdjsonSink } from '../shared/sinks/ndjson-sink.js';
 import type { SinkSpec } from '../shared/sinks/sink-spec.js';
 import { WebhookSink } from '../shared/sinks/webhook-sink.js';
+import { prepareAppendableFile } from './writable-location.js';
 
 export interface SinkSet {
   readonly publisher: EventPublisher;
   /** Short descriptions for the start-up line: kinds and paths, never webhook URLs (they may carry tokens). */
   readonly descriptions: readonly string[];
   close(): void;
+}
+
+/**
+ * Start-up checks of the sinks, so one that cannot work stops the run before it polls (exit 2, naming
+ * `--sink`) instead of failing at the first event.
+ */
+export async function checkSinks(specs: readonly SinkSpec[]): Promise<void> {
+  for (const spec of specs) {
+    if (spec.kind === 'ndjson') {
+      await prepareAppendableFile(spec.path, {
+        flag: '--sink',
+        subject: `cannot write ndjson:${spec.path}`,
+        fix: 'choose a file whose directory can be created and written, e.g. --sink ndjson:events.ndjson',
+      });
+    }
+  }
 }
 
 export function buildSinks(

@@ -3,14 +3,15 @@
  * DynamoDB-compatible store (dynalite) on disk under `--state-dir` or in memory, or a real DynamoDB
  * table (`--table`, configured by the standard AWS environment).
  */
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { StateStore } from '../shared/engine/ports.js';
 import { ConfigError } from '../shared/errors.js';
 import { localDynamoDbClient, startDynalite } from '../shared/state/dynalite-server.js';
 import { createStateTable, DynamoDbStateStore } from '../shared/state/dynamodb-state-store.js';
-import type { StateLocation } from './run-options.js';
+import { DEFAULT_STATE_DIR, type StateLocation } from './run-options.js';
+import { prepareWritableDirectory } from './writable-location.js';
 
 /** The table inside the embedded store. */
 export const LOCAL_TABLE_NAME = 'cliniko-bridge-state';
@@ -80,7 +81,11 @@ async function openTable(tableName: string): Promise<OpenedState> {
  * process would crash inside the store instead of failing with a clear message.
  */
 async function lockStateDir(dir: string): Promise<() => Promise<void>> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await prepareWritableDirectory(dir, {
+    flag: '--state-dir',
+    subject: `cannot use ${dir}`,
+    fix: `choose another --state-dir, e.g. --state-dir ${DEFAULT_STATE_DIR}`,
+  });
   const lockPath = join(dir, 'lock');
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
