@@ -100,6 +100,7 @@ async function run(
     stderr: io.stderr,
     announceEvents: !options.sinks.some((sink) => sink.kind === 'console'),
   });
+  shutdown.pollingStarted();
   return options.once ? runner.once() : runner.loop();
 }
 
