@@ -8,6 +8,7 @@ import { ConsoleSink } from '../shared/sinks/console-sink.js';
 import { FanOutPublisher } from '../shared/sinks/fan-out.js';
 import { NdjsonSink } from '../shared/sinks/ndjson-sink.js';
 import type { SinkSpec } from '../shared/sinks/sink-spec.js';
+import { checkWebhookHost, type HostResolver, systemResolver } from '../shared/sinks/webhook-destination.js';
 import { WebhookSink } from '../shared/sinks/webhook-sink.js';
 import { prepareAppendableFile } from './writable-location.js';
 
@@ -15,16 +16,22 @@ export interface SinkSet {
   readonly publisher: EventPublisher;
   /** Short descriptions for the start-up line: kinds and paths, never webhook URLs (they may carry tokens). */
   readonly descriptions: readonly string[];
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
  * Start-up checks of the sinks, so one that cannot work stops the run before it polls (exit 2, naming
  * `--sink`) instead of failing at the first event.
  */
-export async function checkSinks(specs: readonly SinkSpec[]): Promise<void> {
+export async function checkSinks(
+  specs: readonly SinkSpec[],
+  options: { readonly resolve?: HostResolver } = {},
+): Promise<void> {
   for (const spec of specs) {
-    if (spec.kind === 'ndjson') {
+    if (spec.kind === 'webhook') {
+      // Once here; the sink checks every address it connects to again (DNS rebinding).
+      await checkWebhookHost(new URL(spec.url), options.resolve ?? systemResolver);
+    } else if (spec.kind === 'ndjson') {
       await prepareAppendableFile(spec.path, {
         flag: '--sink',
         subject: `cannot write ndjson:${spec.path}`,
@@ -40,6 +47,7 @@ export function buildSinks(
   wrapConsole: (publisher: EventPublisher) => EventPublisher,
 ): SinkSet {
   const clients: EventBridgeClient[] = [];
+  const webhooks: WebhookSink[] = [];
   const publishers: EventPublisher[] = [];
   const descriptions: string[] = [];
   for (const spec of specs) {
@@ -52,10 +60,13 @@ export function buildSinks(
         publishers.push(new NdjsonSink({ path: spec.path }));
         descriptions.push(`ndjson:${spec.path}`);
         break;
-      case 'webhook':
-        publishers.push(new WebhookSink({ url: spec.url, secret: spec.secret }));
+      case 'webhook': {
+        const sink = new WebhookSink({ url: spec.url, secret: spec.secret });
+        webhooks.push(sink);
+        publishers.push(sink);
         descriptions.push(`webhook (${new URL(spec.url).origin})`);
         break;
+      }
       case 'eventbridge': {
         const client = new EventBridgeClient({});
         clients.push(client);
@@ -69,8 +80,9 @@ export function buildSinks(
   return {
     publisher: publishers.length === 1 && only !== undefined ? only : new FanOutPublisher(publishers),
     descriptions,
-    close: () => {
+    close: async () => {
       for (const client of clients) client.destroy();
+      await Promise.all(webhooks.map((sink) => sink.close()));
     },
   };
 }
