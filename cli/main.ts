@@ -62,7 +62,9 @@ export async function main(argv: string[], io: CommandIo = process): Promise<num
     if (!(error instanceof BridgeError) && error instanceof Error) {
       // Unknown errors: print the type, code and stack frames only, never a message that might echo data.
       const { errorType, code, stack } = safeErrorFields(error);
-      io.stderr.write(`${String(errorType)}${code === undefined ? '' : ` (${String(code)})`}\n${String(stack)}\n`);
+      io.stderr.write(
+        `${String(errorType)}${code === undefined ? '' : ` (${String(code)})`}\n${String(stack)}\n`,
+      );
     }
     return exitCodeOf(error);
   }

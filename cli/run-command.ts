@@ -16,7 +16,7 @@ import { Progress } from './progress.js';
 import { parseRunOptions, RUN_USAGE, type RunOptions } from './run-options.js';
 import { Shutdown } from './shutdown.js';
 import { simulatorBanner } from './simulator-banner.js';
-import { buildSinks } from './sink-publishers.js';
+import { buildSinks, checkSinks } from './sink-publishers.js';
 import { openState } from './state-location.js';
 import { LOG_LEVEL_ENV, StderrLogger } from './stderr-logger.js';
 
@@ -56,6 +56,7 @@ async function run(
   shutdown: Shutdown,
   closers: Closer[],
 ): Promise<number> {
+  await checkSinks(options.sinks);
   let simulator: RunningSimulator | undefined;
   if (options.source.kind === 'simulate') {
     simulator = await startSimulator({ churnPerMinute: SIMULATE_CHURN_PER_MINUTE });
@@ -100,6 +101,7 @@ async function run(
     stderr: io.stderr,
     announceEvents: !options.sinks.some((sink) => sink.kind === 'console'),
   });
+  shutdown.pollingStarted();
   return options.once ? runner.once() : runner.loop();
 }
 

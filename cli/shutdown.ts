@@ -2,9 +2,14 @@
  * SIGINT/SIGTERM for a long-running command: the first signal aborts `signal` so the engine finishes
  * its current page, publishes, checkpoints and returns; a second one forces exit code 1 at once
  * (state stays consistent up to the last checkpoint either way).
+ *
+ * Until `pollingStarted()` the command is still starting: nothing has been polled, so there is nothing
+ * to finish or save, and start-up steps (opening a store, reaching DynamoDB) do not watch `signal` and
+ * may hang. A signal then exits 0 at once, so it can never be ignored.
  */
 export class Shutdown {
   private readonly controller = new AbortController();
+  private polling = false;
   private readonly onSignal = (name: NodeJS.Signals) => this.handle(name);
 
   constructor(
@@ -34,12 +39,25 @@ export class Shutdown {
     });
   }
 
+  /** From now on a first signal lets the current page finish and checkpoint before the command returns. */
+  pollingStarted(): void {
+    this.polling = true;
+  }
+
   dispose(): void {
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
   }
 
   private handle(name: NodeJS.Signals): void {
+    if (!this.polling) {
+      this.out.write(
+        `\n${name} during start-up: stopping now; nothing was polled yet, so nothing is lost.\n`,
+      );
+      this.controller.abort();
+      this.forceExit(0);
+      return;
+    }
     if (!this.controller.signal.aborted) {
       this.out.write(
         `\n${name}: stopping after the current page (events published, cursors saved). Press Ctrl-C again to force.\n`,

@@ -1,4 +1,6 @@
-/** Builds the publishers of the `--sink` specs; the console sink writes to the command's stdout. */
+/**
+ * Checks and builds the publishers of the `--sink` specs; the console sink writes to the command's stdout.
+ */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { awsClientDefaults } from '../shared/aws/client-defaults.js';
 import type { EventPublisher } from '../shared/engine/ports.js';
@@ -7,13 +9,37 @@ import { ConsoleSink } from '../shared/sinks/console-sink.js';
 import { FanOutPublisher } from '../shared/sinks/fan-out.js';
 import { NdjsonSink } from '../shared/sinks/ndjson-sink.js';
 import type { SinkSpec } from '../shared/sinks/sink-spec.js';
+import { checkWebhookHost, type HostResolver, systemResolver } from '../shared/sinks/webhook-destination.js';
 import { WebhookSink } from '../shared/sinks/webhook-sink.js';
+import { prepareAppendableFile } from './writable-location.js';
 
 export interface SinkSet {
   readonly publisher: EventPublisher;
   /** Short descriptions for the start-up line: kinds and paths, never webhook URLs (they may carry tokens). */
   readonly descriptions: readonly string[];
-  close(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Start-up checks of the sinks, so one that cannot work stops the run before it polls (exit 2, naming
+ * `--sink`) instead of failing at the first event.
+ */
+export async function checkSinks(
+  specs: readonly SinkSpec[],
+  options: { readonly resolve?: HostResolver } = {},
+): Promise<void> {
+  for (const spec of specs) {
+    if (spec.kind === 'webhook') {
+      // Once here; the sink checks every address it connects to again (DNS rebinding).
+      await checkWebhookHost(new URL(spec.url), options.resolve ?? systemResolver);
+    } else if (spec.kind === 'ndjson') {
+      await prepareAppendableFile(spec.path, {
+        flag: '--sink',
+        subject: `cannot write ndjson:${spec.path}`,
+        fix: 'choose a file whose directory can be created and written, e.g. --sink ndjson:events.ndjson',
+      });
+    }
+  }
 }
 
 export function buildSinks(
@@ -22,6 +48,7 @@ export function buildSinks(
   wrapConsole: (publisher: EventPublisher) => EventPublisher,
 ): SinkSet {
   const clients: EventBridgeClient[] = [];
+  const webhooks: WebhookSink[] = [];
   const publishers: EventPublisher[] = [];
   const descriptions: string[] = [];
   for (const spec of specs) {
@@ -34,10 +61,13 @@ export function buildSinks(
         publishers.push(new NdjsonSink({ path: spec.path }));
         descriptions.push(`ndjson:${spec.path}`);
         break;
-      case 'webhook':
-        publishers.push(new WebhookSink({ url: spec.url, secret: spec.secret }));
+      case 'webhook': {
+        const sink = new WebhookSink({ url: spec.url, secret: spec.secret });
+        webhooks.push(sink);
+        publishers.push(sink);
         descriptions.push(`webhook (${new URL(spec.url).origin})`);
         break;
+      }
       case 'eventbridge': {
         const client = new EventBridgeClient(awsClientDefaults());
         clients.push(client);
@@ -51,8 +81,9 @@ export function buildSinks(
   return {
     publisher: publishers.length === 1 && only !== undefined ? only : new FanOutPublisher(publishers),
     descriptions,
-    close: () => {
+    close: async () => {
       for (const client of clients) client.destroy();
+      await Promise.all(webhooks.map((sink) => sink.close()));
     },
   };
 }

@@ -3,7 +3,7 @@
  * DynamoDB-compatible store (dynalite) on disk under `--state-dir` or in memory, or a real DynamoDB
  * table (`--table`, configured by the standard AWS environment).
  */
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -16,6 +16,7 @@ import { localDynamoDbClient, startDynalite } from '../shared/state/dynalite-ser
 import { createStateTable, DynamoDbStateStore } from '../shared/state/dynamodb-state-store.js';
 import { contentKeysIn } from './content-key-file.js';
 import { DEFAULT_STATE_DIR, type StateLocation } from './run-options.js';
+import { prepareWritableDirectory } from './writable-location.js';
 
 /** The table inside the embedded store. */
 export const LOCAL_TABLE_NAME = 'cliniko-bridge-state';
@@ -108,7 +109,11 @@ async function openTable(
  * process would crash inside the store instead of failing with a clear message.
  */
 async function lockStateDir(dir: string): Promise<() => Promise<void>> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await prepareWritableDirectory(dir, {
+    flag: '--state-dir',
+    subject: `cannot use ${dir}`,
+    fix: `choose another --state-dir, e.g. --state-dir ${DEFAULT_STATE_DIR}`,
+  });
   const lockPath = join(dir, 'lock');
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
@@ -142,6 +147,10 @@ function isAlive(pid: number): boolean {
 }
 
 async function ensureDir(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await prepareWritableDirectory(dir, {
+    flag: '--table',
+    subject: `cannot keep the content key in ${dir}`,
+    fix: `set ${CONTENT_KEY_SECRET_ENV} to the deployment's content key secret, or run from a writable directory`,
+  });
   return dir;
 }

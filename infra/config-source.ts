@@ -21,22 +21,30 @@ export interface ConfigSourceOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The path the app reads: the first of context, environment, `bridge.json`, the example. */
-export function resolveConfigPath(options: ConfigSourceOptions): string {
+/** A configuration file and who named it: the option, variable or default path the operator can change. */
+interface LocatedConfig {
+  readonly path: string;
+  readonly source: string;
+  /** The path as the operator wrote it (or the default), for messages. */
+  readonly shown: string;
+}
+
+function locateConfig(options: ConfigSourceOptions): LocatedConfig {
   const explicit = options.contextPath?.trim() || options.env?.[CONFIG_ENV_VAR]?.trim();
   if (explicit) {
+    const source = options.contextPath?.trim() ? `-c ${CONFIG_CONTEXT_KEY}` : CONFIG_ENV_VAR;
     const path = isAbsolute(explicit) ? explicit : join(options.cwd, explicit);
     if (!existsSync(path)) {
       throw new ConfigError(
-        options.contextPath?.trim() ? `-c ${CONFIG_CONTEXT_KEY}` : CONFIG_ENV_VAR,
+        source,
         `names ${explicit}, which does not exist; give the path of your bridge.json (see config/bridge.example.json)`,
       );
     }
-    return path;
+    return { path, source, shown: explicit };
   }
   for (const candidate of DEFAULT_CONFIG_PATHS) {
     const path = join(options.cwd, candidate);
-    if (existsSync(path)) return path;
+    if (existsSync(path)) return { path, source: candidate, shown: candidate };
   }
   throw new ConfigError(
     'config',
@@ -44,9 +52,33 @@ export function resolveConfigPath(options: ConfigSourceOptions): string {
   );
 }
 
+/** The path the app reads: the first of context, environment, `bridge.json`, the example. */
+export function resolveConfigPath(options: ConfigSourceOptions): string {
+  return locateConfig(options).path;
+}
+
+/** The file's text; a file that cannot be read (a directory, no permission) is a `ConfigError` naming its source. */
+function readConfigFile({ path, source, shown }: LocatedConfig): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const problem =
+      code === 'EISDIR'
+        ? 'is a directory'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read (${typeof code === 'string' ? code : 'unknown error'})`;
+    throw new ConfigError(
+      source,
+      `names ${shown}, which ${problem}; give the path of your bridge.json file (see config/bridge.example.json)`,
+    );
+  }
+}
+
 /** Reads and validates the configuration; throws `ConfigError` naming the field and the fix. */
 export function loadBridgeConfig(options: ConfigSourceOptions): { config: BridgeConfig; path: string } {
-  const path = resolveConfigPath(options);
-  const config = parseBridgeConfigJson(readFileSync(path, 'utf8'), path);
-  return { config, path };
+  const located = locateConfig(options);
+  const config = parseBridgeConfigJson(readConfigFile(located), located.path);
+  return { config, path: located.path };
 }

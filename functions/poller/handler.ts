@@ -70,7 +70,9 @@ export function makeHandler(deps: PollerDeps): PollerHandler {
       if (accountId) storeAccountMetrics(metrics, accountId, { [POLLER_METRICS.pollsFailed]: 1 });
       logger.error('poll failed', {
         ...safeErrorFields(error),
-        ...(error instanceof ClinikoAuthError ? { hint: 'check the API key in the account secret and its shard' } : {}),
+        ...(error instanceof ClinikoAuthError
+          ? { hint: 'check the API key in the account secret and its shard' }
+          : {}),
       });
       throw publicError(error);
     }

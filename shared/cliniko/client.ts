@@ -159,7 +159,8 @@ export class ClinikoClient implements ClinikoReader {
     let rateLimitWaited = 0;
     for (let attempt = 0; ; attempt += 1) {
       if (attempt > 0) this.counters.retries += 1;
-      if (!(await this.options.bucket.take(deadline))) throw this.outOfTime({ method, path }, 'the rate budget');
+      if (!(await this.options.bucket.take(deadline)))
+        throw this.outOfTime({ method, path }, 'the rate budget');
       this.counters.requests += 1;
       let raw: { status: number; headers: Dispatcher.ResponseData['headers']; text: string };
       try {
@@ -249,9 +250,12 @@ export class ClinikoClient implements ClinikoReader {
       return await this.transmit(method, url, payload, signal);
     } catch (error) {
       if (!signal.aborted) throw error;
-      if (limitMs < this.options.requestTimeoutMs) throw this.outOfTime({ method, path: url.pathname }, 'an answer');
+      if (limitMs < this.options.requestTimeoutMs)
+        throw this.outOfTime({ method, path: url.pathname }, 'an answer');
       // A whole attempt took too long: retried like any timeout.
-      throw Object.assign(new Error('request took longer than its total timeout'), { code: 'UND_ERR_BODY_TIMEOUT' });
+      throw Object.assign(new Error('request took longer than its total timeout'), {
+        code: 'UND_ERR_BODY_TIMEOUT',
+      });
     }
   }
 

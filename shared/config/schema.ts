@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { validateUserAgent } from '../cliniko/user-agent.js';
 import { STREAM_NAMES } from '../streams.js';
+import { looksLikeApiKey } from './api-key-shape.js';
 import { closest } from './suggestion.js';
 
 /** Account ids end up in DynamoDB keys, metric dimensions and event details: short, lowercase, no PHI. */
@@ -61,11 +62,20 @@ export function unknownStreamMessage(name: string): string {
   return `"${name}" is not a stream${suggestion ? `; did you mean "${suggestion}"?` : '.'} Valid streams: ${STREAM_NAMES.join(', ')}`;
 }
 
-const secretId = z
-  .string()
-  .refine((value) => (value.startsWith('arn:') ? SECRET_ARN_PATTERN : SECRET_NAME_PATTERN).test(value), {
-    error: 'is not a Secrets Manager secret name or ARN',
-  });
+const secretId = z.string().superRefine((value, ctx) => {
+  if (!(value.startsWith('arn:') ? SECRET_ARN_PATTERN : SECRET_NAME_PATTERN).test(value)) {
+    ctx.addIssue({ code: 'custom', message: 'is not a Secrets Manager secret name or ARN' });
+  } else if (looksLikeApiKey(value)) {
+    // Never echo the value: it is most likely a live key.
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'looks like a Cliniko API key, not the name of a secret holding one (a key here would sit in plain text ' +
+        'in IAM policies and the Lambda environment); store the key in Secrets Manager, and if this file was ' +
+        'shared or committed, revoke the key in Cliniko and make a new one',
+    });
+  }
+});
 
 const baseUrl = z
   .string()

@@ -91,7 +91,8 @@ interface Task {
 
 function errorSummary(error: unknown): { name: string; message?: string; exitCode: number } {
   // Only the bridge's own messages are known to be free of record data.
-  if (error instanceof BridgeError) return { name: error.name, message: error.message, exitCode: error.exitCode };
+  if (error instanceof BridgeError)
+    return { name: error.name, message: error.message, exitCode: error.exitCode };
   return { name: error instanceof Error ? error.name : 'unknown', exitCode: exitCodeOf(error) };
 }
 
@@ -154,11 +155,14 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
           if (effect === 'pause') {
             // Out of rate budget or time: every stream stops at its last checkpoint, to resume next run.
             interrupted = error instanceof ClinikoRateLimitedError ? 'rate-limited' : 'deadline';
-            logger.warn('run paused before its deadline or rate budget ran out; cursors stay at their checkpoints', {
-              account,
-              stream: task.report.stream,
-              reason: interrupted,
-            });
+            logger.warn(
+              'run paused before its deadline or rate budget ran out; cursors stay at their checkpoints',
+              {
+                account,
+                stream: task.report.stream,
+                reason: interrupted,
+              },
+            );
             break;
           }
           task.failed = true;

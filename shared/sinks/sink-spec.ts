@@ -3,6 +3,7 @@
  * `ConfigError` that names the flag (or environment variable) and says how to fix it.
  */
 import { ConfigError } from '../errors.js';
+import { parseWebhookUrl } from './webhook-destination.js';
 import { parseWebhookSecret, WEBHOOK_SECRET_ENV } from './webhook-signature.js';
 
 export type SinkSpec =
@@ -16,31 +17,6 @@ const EXPECTED = 'expected console, ndjson:PATH, webhook:URL or eventbridge:BUS_
 // EventBridge accepts a bus name or a bus ARN wherever PutEvents takes `EventBusName`.
 const BUS_NAME = /^[A-Za-z0-9._\-/]{1,256}$/;
 const BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]{1,256}$/;
-
-function parseWebhookUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(
-      '--sink',
-      'webhook:URL needs an absolute URL, e.g. webhook:https://example.com/hooks',
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(
-      '--sink',
-      `webhook URL must use http or https, not ${url.protocol.replace(':', '')}`,
-    );
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new ConfigError(
-      '--sink',
-      `webhook URL must not contain a user name or password; requests are signed with ${WEBHOOK_SECRET_ENV} instead`,
-    );
-  }
-  return url.href;
-}
 
 export function parseSinkSpec(spec: string, env: Readonly<Record<string, string | undefined>>): SinkSpec {
   const text = spec.trim();
@@ -59,7 +35,8 @@ export function parseSinkSpec(spec: string, env: Readonly<Record<string, string 
       if (rest === '') {
         throw new ConfigError('--sink', 'webhook needs a URL, e.g. --sink webhook:https://example.com/hooks');
       }
-      const url = parseWebhookUrl(rest);
+      // https only (plain http to loopback), never link-local or metadata: see webhook-destination.ts.
+      const url = parseWebhookUrl(rest).href;
       return { kind: 'webhook', url, secret: parseWebhookSecret(env[WEBHOOK_SECRET_ENV]) };
     }
     case 'eventbridge':

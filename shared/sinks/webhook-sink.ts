@@ -6,24 +6,56 @@
  * `publish` throws: the engine then does not checkpoint and re-publishes the event on its next
  * run, so an event is delayed, never dropped. Receivers dedupe on `webhook-id` (= eventId).
  *
+ * The destination rules of ./webhook-destination.ts (https except loopback; never link-local or cloud
+ * metadata) are checked on the URL here and on every address connected to, so a host name that starts
+ * resolving to a refused address later fails the publish with a `ConfigError` and sends nothing.
+ *
  * Errors name the receiver's origin, HTTP statuses and event ids — never a body, header or secret.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { EventPublisher } from '../engine/ports.js';
 import { BridgeError, ConfigError, PublishError } from '../errors.js';
 import type { ChangeEvent } from '../events/contract.js';
 import { eventToJson } from './event-json.js';
+import { guardedLookup, type HostResolver, parseWebhookUrl, systemResolver } from './webhook-destination.js';
 import { parseWebhookSecret, signWebhook, WEBHOOK_SECRET_ENV } from './webhook-signature.js';
 
 export { parseWebhookSecret, signWebhook, WEBHOOK_SECRET_ENV } from './webhook-signature.js';
 
+/** One POST as the sink sends it. */
+export interface WebhookRequest {
+  readonly method: 'POST';
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly redirect: 'manual';
+  readonly signal: AbortSignal;
+}
+
+/** What the sink reads of a reply; `globalThis.fetch` and undici's `fetch` both fit. */
+export interface WebhookResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body: { cancel(): Promise<void> } | null;
+}
+
+export type WebhookFetch = (url: URL, request: WebhookRequest) => Promise<WebhookResponse>;
+
 export interface WebhookSinkProps {
-  /** The receiver, `http:` or `https:`, without credentials. */
+  /** The receiver: https, or plain http to loopback; no credentials, never link-local or metadata. */
   readonly url: string | URL;
   /** The `whsec_<base64>` secret, or its decoded key bytes. */
   readonly secret: string | Uint8Array;
-  /** @default globalThis.fetch */
-  readonly fetch?: typeof globalThis.fetch;
+  /**
+   * Resolves the receiver's host name for every new connection; each address is checked before
+   * connecting. @default dns.lookup
+   */
+  readonly resolve?: HostResolver;
+  /**
+   * Sends a request. A given `fetch` bypasses the connect-time address check (`resolve`).
+   * @default undici's fetch through an Agent whose `connect.lookup` applies the destination rules
+   */
+  readonly fetch?: WebhookFetch;
   /** Attempts per event, the first included. @default 8 */
   readonly maxAttempts?: number;
   /** Backoff base: attempt n waits up to `baseDelayMs * 2^(n-1)`. @default 500 */
@@ -97,6 +129,16 @@ function rejectionHint(status: number): string {
   return 'fix the receiver or the URL';
 }
 
+/** A destination refusal raised by the connect-time lookup, found along undici's `cause` chain. */
+function refusalIn(error: unknown): ConfigError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    if (current instanceof ConfigError) return current;
+    current = current.cause;
+  }
+  return undefined;
+}
+
 function positive(name: string, value: number, integer: boolean): number {
   if (!(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
     throw new ConfigError(`webhook ${name}`, `must be a positive ${integer ? 'integer' : 'number'}`);
@@ -107,7 +149,8 @@ function positive(name: string, value: number, integer: boolean): number {
 export class WebhookSink implements EventPublisher {
   private readonly url: URL;
   private readonly key: Uint8Array;
-  private readonly fetch: typeof globalThis.fetch;
+  private readonly fetch: WebhookFetch;
+  private readonly agent: Agent | undefined;
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -118,18 +161,19 @@ export class WebhookSink implements EventPublisher {
   private readonly now: () => number;
 
   constructor(props: WebhookSinkProps) {
-    this.url = new URL(props.url);
-    if (this.url.protocol !== 'http:' && this.url.protocol !== 'https:') {
-      throw new ConfigError('--sink', 'webhook URL must start with http:// or https://');
-    }
-    if (this.url.username !== '' || this.url.password !== '') {
-      throw new ConfigError(
-        '--sink',
-        'webhook URL must not contain credentials; requests are signed instead',
-      );
-    }
+    this.url = parseWebhookUrl(String(props.url));
     this.key = typeof props.secret === 'string' ? parseWebhookSecret(props.secret) : props.secret;
-    this.fetch = props.fetch ?? globalThis.fetch;
+    if (props.fetch === undefined) {
+      // A dispatcher of our own, so every connection's addresses pass the destination rules.
+      const agent = new Agent({
+        connect: { lookup: guardedLookup(this.url, props.resolve ?? systemResolver) },
+      });
+      this.agent = agent;
+      this.fetch = (url, request) => undiciFetch(url, { ...request, dispatcher: agent });
+    } else {
+      this.agent = undefined;
+      this.fetch = props.fetch;
+    }
     this.maxAttempts = positive('maxAttempts', props.maxAttempts ?? 8, true);
     this.baseDelayMs = positive('baseDelayMs', props.baseDelayMs ?? 500, false);
     this.maxDelayMs = positive('maxDelayMs', props.maxDelayMs ?? 30_000, false);
@@ -138,6 +182,11 @@ export class WebhookSink implements EventPublisher {
     this.sleep = props.sleep ?? ((ms) => delay(ms));
     this.random = props.random ?? Math.random;
     this.now = props.now ?? Date.now;
+  }
+
+  /** Closes the sink's connections (a no-op with an injected `fetch`). */
+  async close(): Promise<void> {
+    await this.agent?.close();
   }
 
   async publish(events: readonly ChangeEvent[]): Promise<void> {
@@ -187,7 +236,7 @@ export class WebhookSink implements EventPublisher {
   private async attempt(id: string, body: string): Promise<Attempt> {
     // Signed per attempt: receivers reject stale timestamps, and a retry may come minutes later.
     const timestamp = Math.floor(this.now() / 1000);
-    let response: Response;
+    let response: WebhookResponse;
     try {
       response = await this.fetch(this.url, {
         method: 'POST',
@@ -203,6 +252,9 @@ export class WebhookSink implements EventPublisher {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
+      // A refused address is configuration, not a network hiccup: retrying cannot help.
+      const refusal = refusalIn(error);
+      if (refusal !== undefined) throw refusal;
       return { kind: 'retry', reason: networkReason(error, this.timeoutMs), cause: error };
     }
     // The reply body is not needed; dropping it frees the connection.

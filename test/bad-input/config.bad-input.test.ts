@@ -91,6 +91,22 @@ describe('the bridge config given bad values', () => {
     },
   );
 
+  it.each([
+    [
+      'a Cliniko-shaped key with its shard',
+      'MS0xNjk0NjM5MjUwMjM5MDQ0NzM0LWZ0b2JHOFhYUnc3RW5iSVVVcUJCdUlmOTFRWTlVUGp4-au2',
+    ],
+    ['a key without a shard suffix', 'MS0xNzA0MDY3MjAwMTIzNDU2Nzg5LVF3ZXJ0eVVpb3BBc2RmR2hqa2xaeGN2Ym5t'],
+    ['a hexadecimal token', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+  ])('refuses %s as apiKeySecret without repeating it', (_name, key) => {
+    const error = configRejection({ ...valid, accounts: [{ id: 'main', apiKeySecret: key }] });
+
+    expect(error.field).toBe('accounts[0].apiKeySecret');
+    expect(error.message).toContain('looks like a Cliniko API key');
+    expect(error.message).toContain('Secrets Manager');
+    expect(error.message).not.toContain(key.slice(0, 12));
+  });
+
   it('never echoes a secret-looking value back in the error', () => {
     const error = configRejection({
       ...valid,

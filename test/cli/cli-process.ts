@@ -35,12 +35,22 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
   };
 }
 
+/**
+ * Runs the binary to completion. With `timeoutMs`, a run that has not exited by then is killed
+ * (SIGKILL: it may be ignoring SIGTERM) and reported as code -1, so a hang fails the test quickly.
+ */
 export async function runCli(
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
+  options: { readonly timeoutMs?: number } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const run = startCli(args, env);
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => run.child.kill('SIGKILL'), options.timeoutMs);
   const code = await run.exited;
+  clearTimeout(timer);
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 

@@ -104,6 +104,28 @@ describe('cliniko-bridge run --sink webhook:URL', () => {
     expect(result.stderr).not.toContain(secret);
   });
 
+  it.each([
+    ['plain http to another host', 'http://hooks.example.test', /must use https/],
+    ['the cloud metadata address', 'https://169.254.169.254', /cloud metadata endpoint/],
+    ['a link-local address', 'https://[fe80::1]', /link-local address/],
+  ])(
+    'exits 2 for a webhook to %s, naming --sink but not the URL path or query',
+    async (_case, origin, reason) => {
+      const secret = `whsec_${randomBytes(32).toString('base64')}`;
+
+      const result = await runCli(
+        ['run', '--simulate', '--once', '--sink', `webhook:${origin}/hooks/cliniko?token=TOPSECRET`],
+        { CLINIKO_BRIDGE_WEBHOOK_SECRET: secret },
+      );
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/--sink: /);
+      expect(result.stderr).toMatch(reason);
+      expect(result.stderr).not.toMatch(/TOPSECRET|hooks\/cliniko/);
+      expect(result.stdout).toBe('');
+    },
+  );
+
   it('exits 2 naming the secret variable when it is missing', async () => {
     const result = await runCli(['run', '--simulate', '--once', '--sink', `webhook:${receiverUrl}`]);
 

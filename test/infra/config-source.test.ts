@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CONFIG_ENV_VAR, loadBridgeConfig, resolveConfigPath } from '../../infra/config-source.js';
+import {
+  CONFIG_ENV_VAR,
+  type ConfigSourceOptions,
+  loadBridgeConfig,
+  resolveConfigPath,
+} from '../../infra/config-source.js';
 import { ConfigError } from '../../shared/errors.js';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,6 +35,15 @@ function write(path: string, content: unknown): string {
 }
 
 const withUserAgent = (userAgent: string) => ({ ...example, userAgent });
+
+function caught(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('nothing was thrown');
+}
 
 describe('resolveConfigPath', () => {
   it('prefers the CDK context over the environment, bridge.json and the example', () => {
@@ -104,6 +118,29 @@ describe('loadBridgeConfig', () => {
     expect((error as ConfigError).message).toMatch(/^userAgent: .*Name \(email@domain\)/);
   });
 
+  it.each<[string, Omit<ConfigSourceOptions, 'cwd'>, string]>([
+    ['the CDK context', { contextPath: 'config' }, '-c config'],
+    ['the environment variable', { env: { [CONFIG_ENV_VAR]: 'config' } }, CONFIG_ENV_VAR],
+  ])('names %s and the fix when it points at a directory', (_source, given, field) => {
+    const error = caught(() => loadBridgeConfig({ cwd: dir, ...given }));
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).field).toBe(field);
+    expect((error as ConfigError).message).toMatch(
+      /names config, which is a directory; give the path of your bridge\.json file/,
+    );
+  });
+
+  it('names the default path when config/bridge.json is a directory', () => {
+    mkdirSync(join(dir, 'config/bridge.json'));
+
+    const error = caught(() => loadBridgeConfig({ cwd: dir }));
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).field).toBe('config/bridge.json');
+    expect((error as ConfigError).message).toContain('is a directory');
+  });
+
   it('rejects a file that is not JSON', () => {
     write('config/bridge.json', '{ "accounts": [ }');
 
@@ -129,5 +166,18 @@ describe('the CDK app entry point', () => {
     expect(result.stderr).toContain(`Invalid Cliniko Change Bridge configuration (${bad})`);
     expect(result.stderr).toMatch(/accounts\[0\]\.id: /);
     expect(result.stdout).toBe('');
+  });
+
+  it('stops synth with exit code 2 and no stack trace when the configuration path is a directory', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+      cwd: repositoryRoot,
+      env: { ...process.env, [CONFIG_ENV_VAR]: join(dir, 'config'), CDK_OUTDIR: join(dir, 'cdk.out') },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${CONFIG_ENV_VAR}: names ${join(dir, 'config')}, which is a directory`);
+    expect(result.stderr).not.toMatch(/EISDIR|\n\s+at /);
   });
 });

@@ -43,7 +43,7 @@ describe('parseSinkSpec', () => {
     ['ndjson without a path', 'ndjson:', {}, /ndjson needs a file path/],
     ['webhook without a URL', 'webhook:', ENV, /webhook needs a URL/],
     ['webhook with a relative URL', 'webhook:/hooks', ENV, /absolute URL/],
-    ['webhook over ftp', 'webhook:ftp://hooks.example.test', ENV, /must use http or https, not ftp/],
+    ['webhook over ftp', 'webhook:ftp://hooks.example.test', ENV, /must use https, not ftp/],
     [
       'webhook with credentials',
       'webhook:https://u:p@hooks.example.test',
@@ -59,6 +59,54 @@ describe('parseSinkSpec', () => {
     expect(parse).toThrow(message);
     expect(parse).toThrow(/^--sink: /);
   });
+
+  it.each([
+    'http://127.0.0.1:8080/hooks',
+    'http://127.4.5.6/hooks',
+    'http://localhost:3000/hooks',
+    'http://[::1]:3000/hooks',
+    'https://10.0.0.5/hooks',
+    'https://172.16.3.4/hooks',
+    'https://192.168.1.10/hooks',
+    'https://hooks.example.test/cliniko',
+  ])('accepts the webhook receiver %s', (url) => {
+    expect(parseSinkSpec(`webhook:${url}`, ENV)).toMatchObject({ kind: 'webhook', url });
+  });
+
+  it.each([
+    [
+      'plain http to another host',
+      'http://hooks.example.test',
+      /must use https: plain http only to a receiver on this machine/,
+    ],
+    ['plain http to a private address', 'http://10.0.0.5', /must use https/],
+    ['a link-local address', 'https://169.254.10.20', /169\.254\.10\.20 is a link-local address/],
+    ['an IPv6 link-local address', 'https://[fe80::1]', /\[fe80::1\] is a link-local address/],
+    ['the AWS/GCP/Azure metadata address', 'https://169.254.169.254', /is a cloud metadata endpoint/],
+    ['the same address written as a number', 'https://2852039166', /is a cloud metadata endpoint/],
+    ['the same address mapped into IPv6', 'https://[::ffff:169.254.169.254]', /is a cloud metadata endpoint/],
+    ['the ECS task metadata address', 'https://169.254.170.2', /is a cloud metadata endpoint/],
+    ['the AWS IPv6 metadata address', 'https://[fd00:ec2::254]', /is a cloud metadata endpoint/],
+    ['the Alibaba metadata address', 'https://100.100.100.200', /is a cloud metadata endpoint/],
+    ['the GCP metadata host name', 'https://metadata.google.internal', /is a cloud metadata endpoint/],
+    ['the short metadata host name', 'https://metadata', /is a cloud metadata endpoint/],
+    [
+      'a metadata host name with a trailing dot',
+      'https://METADATA.google.internal.',
+      /is a cloud metadata endpoint/,
+    ],
+  ])(
+    'refuses a webhook to %s, naming --sink and the fix but not the path or query',
+    (_case, origin, message) => {
+      const parse = () => parseSinkSpec(`webhook:${origin}/latest/meta-data?token=TOPSECRET`, ENV);
+
+      expect(parse).toThrow(ConfigError);
+      expect(parse).toThrow(/^--sink: /);
+      expect(parse).toThrow(message);
+      expect(parse).toThrow(/e\.g\. --sink webhook:https:\/\//);
+      expect(parse).not.toThrow(/TOPSECRET|meta-data/);
+    },
+  );
 
   it('rejects a webhook when the secret is missing, naming the variable and how to make one', () => {
     const parse = () => parseSinkSpec('webhook:https://hooks.example.test', {});

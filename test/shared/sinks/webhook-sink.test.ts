@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PublishError } from '../../../shared/errors.js';
+import { ConfigError, PublishError } from '../../../shared/errors.js';
+import { checkWebhookHost } from '../../../shared/sinks/webhook-destination.js';
 import { parseRetryAfter, WebhookRejectedError, WebhookSink } from '../../../shared/sinks/webhook-sink.js';
 import { SENTINEL, sampleEvent, sampleEvents } from './sample-events.js';
 import { type Receiver, type Reply, startReceiver } from './webhook-receiver.js';
@@ -181,6 +182,71 @@ describe('WebhookSink', () => {
     expect(String(error)).toMatch(/asked to retry event .* after 3600 s/);
     expect(receiver.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
+  });
+});
+
+describe('WebhookSink destination checks', () => {
+  it('refuses plain http to another host when constructed', () => {
+    expect(() => new WebhookSink({ url: 'http://hooks.example.test/x', secret: SECRET })).toThrow(
+      ConfigError,
+    );
+    expect(() => new WebhookSink({ url: 'http://hooks.example.test/x', secret: SECRET })).toThrow(
+      /must use https/,
+    );
+  });
+
+  it('connects to the address its resolver gives for a host name', async () => {
+    const started = await startReceiver(SECRET);
+    receiver = started;
+    const asked: string[] = [];
+    const sink = new WebhookSink({
+      url: `http://localhost:${new URL(started.url).port}/hooks/cliniko`,
+      secret: SECRET,
+      resolve: async (hostname) => {
+        asked.push(hostname);
+        return [{ address: '127.0.0.1', family: 4 }];
+      },
+    });
+
+    await sink.publish([sampleEvent()]);
+    await sink.close();
+
+    expect(asked).toEqual(['localhost']);
+    expect(started.accepted()).toEqual([sampleEvent()]);
+  });
+
+  it('refuses at connect time a host name that resolved to loopback at start-up and now to a metadata address (DNS rebinding)', async () => {
+    const started = await startReceiver(SECRET);
+    receiver = started;
+    const url = `http://localhost:${new URL(started.url).port}/hooks/cliniko?token=TOPSECRET`;
+    const answers = ['127.0.0.1', '169.254.169.254'];
+    const asked: string[] = [];
+    const resolve = async (hostname: string) => {
+      asked.push(hostname);
+      return [{ address: answers[Math.min(asked.length, answers.length) - 1] ?? '', family: 4 }];
+    };
+    const sleeps: number[] = [];
+    const sink = new WebhookSink({
+      url,
+      secret: SECRET,
+      resolve,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
+    await checkWebhookHost(new URL(url), resolve);
+
+    const error = await failure(sink.publish([sampleEvent()]));
+    await sink.close();
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String(error)).toMatch(
+      /--sink: webhook host localhost resolves to 169\.254\.169\.254, which is a cloud metadata endpoint/,
+    );
+    expect(String(error)).not.toMatch(/TOPSECRET|hooks\/cliniko/);
+    expect(asked).toEqual(['localhost', 'localhost']);
+    expect(sleeps).toEqual([]);
+    expect(started.requests).toEqual([]);
   });
 });
 
