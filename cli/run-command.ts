@@ -118,7 +118,11 @@ function syncOptionsOf(options: RunOptions, signal: AbortSignal): SyncOptions {
     payload: { default: { mode: options.payload } },
     startFrom: options.startFrom,
   });
-  const sync = syncOptionsFor(config, options.account, { signal });
+  // `--once` finishes everything it starts, id listings included; a loop gives them their share.
+  const sync = syncOptionsFor(config, options.account, {
+    signal,
+    pollIntervalMs: options.once ? null : options.intervalMs,
+  });
   return options.once ? { ...sync, deletedFeedIntervalSeconds: 0 } : sync;
 }
 

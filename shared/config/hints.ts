@@ -56,9 +56,12 @@ const HINTS: Record<string, string> = {
     'a whole number of seconds from 0 to 86400, e.g. 300 (the default); how often the /deleted feeds are read',
   rateLimitPerMinute:
     'a whole number of requests per minute from 1 to 200 (Cliniko allows 200 per user), e.g. 200 (the default)',
-  reconciliation: 'an object, e.g. {"enabled": true, "intervalHours": 24} (the default)',
+  reconciliation:
+    'an object, e.g. {"enabled": true, "intervalHours": 24, "requestShare": 0.25} (the default)',
   'reconciliation.enabled': 'true or false; reconciliation lists every id to catch hard deletes',
   'reconciliation.intervalHours': 'a whole number of hours from 1 to 744, e.g. 24 (the default)',
+  'reconciliation.requestShare':
+    "a number from 0.05 to 1, e.g. 0.25 (the default): the share of a poll interval's rate budget the id listings may use; a longer listing resumes in the next poll",
   alarms: 'an object, e.g. {"lagSeconds": 900, "email": "oncall@acme-clinic.example"}',
   'alarms.lagSeconds': 'a whole number of seconds from 60 to 86400, e.g. 900 (the default)',
   'alarms.rateLimited429PerHour': 'a whole number from 1 to 100000, e.g. 60 (the default)',

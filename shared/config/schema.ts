@@ -41,6 +41,7 @@ export const CONFIG_DEFAULTS = {
   deletedFeedIntervalSeconds: 300,
   rateLimitPerMinute: 200,
   reconciliationIntervalHours: 24,
+  reconciliationRequestShare: 0.25,
   alarmLagSeconds: 900,
   alarmRateLimited429PerHour: 60,
   alarmFailedPollsPerHour: 3,
@@ -231,6 +232,7 @@ export const BridgeConfigSchema = z
       .strictObject({
         enabled: z.boolean().default(true),
         intervalHours: int(1, 24 * 31).default(CONFIG_DEFAULTS.reconciliationIntervalHours),
+        requestShare: z.number().min(0.05).max(1).default(CONFIG_DEFAULTS.reconciliationRequestShare),
       })
       .prefault({}),
     alarms: AlarmsSchema.prefault({}),

@@ -25,6 +25,12 @@ export interface SyncRuntime {
   readonly leaseTtlMs?: number;
   /** Reconcile every stream in this run, whenever the last reconciliation was. @default false */
   readonly forceReconcile?: boolean;
+  /**
+   * Time between two runs, which sizes the requests reconciliation may take per run (its share of
+   * the rate budget over this time); `null`: no limit (a run that must finish everything).
+   * @default pollRateMinutes of the config
+   */
+  readonly pollIntervalMs?: number | null;
   readonly signal?: AbortSignal;
 }
 
@@ -128,6 +134,7 @@ export function syncOptionsFor(
       : config.reconciliation.enabled
         ? config.reconciliation.intervalHours * 3600
         : null,
+    ...reconcileBudgetOf(config, runtime),
     leaseTtlMs: runtime.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
     ...(runtime.deadline === undefined ? {} : { deadline: runtime.deadline }),
     deadlineMarginMs: runtime.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
@@ -136,4 +143,13 @@ export function syncOptionsFor(
     ...(Object.keys(perStream).length > 0 ? { perStream } : {}),
     ...(runtime.signal ? { signal: runtime.signal } : {}),
   };
+}
+
+/** The requests the id listings may take per run: their share of the rate budget between two runs. */
+function reconcileBudgetOf(config: BridgeConfig, runtime: SyncRuntime): { reconcileRequestsPerRun?: number } {
+  const intervalMs =
+    runtime.pollIntervalMs === undefined ? config.pollRateMinutes * 60_000 : runtime.pollIntervalMs;
+  if (intervalMs === null || runtime.forceReconcile) return {};
+  const perRun = (config.reconciliation.requestShare * config.rateLimitPerMinute * intervalMs) / 60_000;
+  return { reconcileRequestsPerRun: Math.max(1, Math.floor(perRun)) };
 }

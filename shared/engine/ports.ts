@@ -102,6 +102,12 @@ export interface StreamCursor {
    * so a second larger than one run can read still finishes across runs.
    */
   readonly drain?: { readonly second: string; readonly afterId?: string };
+  /**
+   * Where the unfinished pass reads next (set together with `position`): the position's second,
+   * or the second after a tie a drain finished, so a resume never drains a finished tie again.
+   * Absent in cursors written before it existed: the resume then re-reads the position's second.
+   */
+  readonly passFloor?: string;
   /** When the bridge started watching this stream; records created after it are `created`. */
   readonly origin: string;
   /** True when the stream started from the beginning: pre-origin records first seen are `snapshot`s. */
@@ -110,8 +116,20 @@ export interface StreamCursor {
   readonly deletedWatermark?: string;
   /** Server time of the last `/deleted` feed read. */
   readonly deletedCheckedAt?: string;
-  /** Server time of the last complete reconciliation pass. */
+  /** Server time when the last complete (or refused) reconciliation listing started. */
   readonly reconciledAt?: string;
+  /**
+   * A reconciliation listing in progress, resumed by the next run: every id up to `afterId` was
+   * listed and compared. `startedAt` (server time) bounds which stored states it may judge.
+   */
+  readonly reconcile?: {
+    readonly afterId?: string;
+    readonly startedAt: string;
+    /** Ids listed so far. */
+    readonly listed: number;
+    /** What the last page's `total_entries` said was still to list, less that page. */
+    readonly remaining?: number;
+  };
   /** Server time of the poll that wrote this cursor. */
   readonly polledAt: string;
 }

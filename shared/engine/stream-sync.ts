@@ -9,7 +9,7 @@ import type { ClassifyContext } from './classify.js';
 import { compareIds } from './keyset.js';
 import { commitFeedDeletions, commitListed, commitVanished, type StreamRun } from './observations.js';
 import type { ClinikoReader, Logger, StreamCursor } from './ports.js';
-import { judgeListing, vanishedRecords } from './reconcile.js';
+import { judgeListingPage, type Listing, vanishedRecords } from './reconcile.js';
 import { EPOCH, earliest, isoSecond, secondsBetween, toIsoSecond } from './timestamp.js';
 import {
   advanceWatermark,
@@ -37,21 +37,20 @@ export interface StreamSettings {
   readonly deadline?: number;
   /** No page starts later than this before the deadline; requests end by half of it. */
   readonly deadlineMarginMs?: number;
+  /**
+   * Reconciliation requests this run may still make, shared by the account's streams (so the id
+   * listings never crowd out the change polls); absent: no limit. A listing that hits it is
+   * checkpointed and resumed by the next run.
+   */
+  readonly reconcileBudget?: { left: number };
 }
 
 type Phase =
   | { readonly kind: 'load' }
   | { readonly kind: 'pass'; readonly scan: ScanState; readonly startedAt: string | undefined }
   | { readonly kind: 'feed'; readonly scan: ScanState; readonly startedAt: string | undefined }
-  | { readonly kind: 'reconcile'; readonly reconcile: Listing }
+  | { readonly kind: 'reconcile' }
   | { readonly kind: 'done' };
-
-interface Listing {
-  readonly ids: Set<string>;
-  afterId: string | undefined;
-  totalEntries: number | undefined;
-  startedAt: string | undefined;
-}
 
 export class StreamSync {
   private phase: Phase = { kind: 'load' };
@@ -77,7 +76,7 @@ export class StreamSync {
     if (phase.kind === 'load') return this.load();
     if (phase.kind === 'pass') return this.passStep(phase.scan, phase.startedAt);
     if (phase.kind === 'feed') return this.feedStep(phase.scan, phase.startedAt);
-    if (phase.kind === 'reconcile') return this.reconcileStep(phase.reconcile);
+    if (phase.kind === 'reconcile') return this.reconcileStep();
   }
 
   /** Fills the report's cursor fields; called once the stream stops for whatever reason. */
@@ -127,7 +126,7 @@ export class StreamSync {
       const resumed = cursor.position !== undefined;
       this.phase = {
         kind: 'pass',
-        scan: startScan(from, cursor.position, cursor.drain),
+        scan: startScan(from, cursor.position, cursor.drain, cursor.passFloor),
         startedAt: resumed ? cursor.passStartedAt : undefined,
       };
       return this.step();
@@ -174,10 +173,10 @@ export class StreamSync {
     const step = scanStep(this.spec, scan, page);
     await commitListed(this.run, this.context(cursor), step.fresh);
     if (!step.done) {
-      const { position, drain } = step.next;
+      const { position, drain, floor } = step.next;
       await this.writeCursor({
         ...withoutPass(cursor),
-        ...(position ? { position, passStartedAt, ...(drain ? { drain } : {}) } : {}),
+        ...(position ? { position, passStartedAt, passFloor: floor, ...(drain ? { drain } : {}) } : {}),
         polledAt: now,
       });
       this.phase = { kind: 'pass', scan: step.next, startedAt: passStartedAt };
@@ -207,11 +206,9 @@ export class StreamSync {
     const cursor = this.cursor;
     const interval = this.run.stream.reconcilable ? this.settings.reconcileIntervalSeconds : null;
     if (cursor !== undefined && interval !== null) {
-      if (isDue(cursor.reconciledAt, now, interval)) {
-        this.phase = {
-          kind: 'reconcile',
-          reconcile: { ids: new Set(), afterId: undefined, totalEntries: undefined, startedAt: undefined },
-        };
+      // A listing under way goes on whatever the interval; a new one starts when due.
+      if (cursor.reconcile !== undefined || isDue(cursor.reconciledAt, now, interval)) {
+        this.phase = { kind: 'reconcile' };
         return;
       }
       this.run.report.reconciliation = 'not-due';
@@ -245,72 +242,81 @@ export class StreamSync {
     this.afterFeed(now);
   }
 
-  private async reconcileStep(listing: Listing): Promise<void> {
-    const { stream, report } = this.run;
+  /**
+   * One page of the id listing, compared with the stored states of the id range it covers, then
+   * checkpointed in the cursor (see `reconcile.ts`).
+   */
+  private async reconcileStep(): Promise<void> {
+    const { stream, report, account, state } = this.run;
+    const cursor = this.cursor;
+    if (cursor === undefined) return;
+    const budget = this.settings.reconcileBudget;
+    if (budget !== undefined && budget.left <= 0) {
+      // Checkpointed at the last page: the next run resumes the listing.
+      report.reconciliation = 'incomplete';
+      this.phase = { kind: 'done' };
+      return;
+    }
+    if (budget !== undefined) budget.left -= 1;
     report.reconciliation = 'incomplete';
-    const filters = [
-      ...stream.revealFilters,
-      ...(listing.afterId === undefined ? [] : [`id:>${listing.afterId}`]),
-    ];
+    const resumed = cursor.reconcile;
+    const afterId = resumed?.afterId;
     const { page, now } = await this.list(stream.path, stream.arrayKey, {
-      filters,
+      filters: [...stream.revealFilters, ...(afterId === undefined ? [] : [`id:>${afterId}`])],
       sort: 'id',
       perPage: this.pageSize,
       page: 1,
     });
     report.records += page.records.length;
-    listing.startedAt ??= now;
-    if (listing.afterId === undefined) listing.totalEntries = page.totalEntries;
-    const maxId = page.records.reduce<string | undefined>(
-      (max, r) => (max === undefined || compareIds(r.id, max) > 0 ? r.id : max),
-      listing.afterId,
+    const listing: Listing = resumed ?? { startedAt: now, listed: 0 };
+    const ids = page.records.map((record) => record.id);
+    const maxId = ids.reduce<string | undefined>(
+      (max, id) => (max === undefined || compareIds(id, max) > 0 ? id : max),
+      undefined,
     );
-    for (const record of page.records) listing.ids.add(record.id);
-    if (page.records.length >= this.pageSize || page.nextUrl !== undefined) {
-      if (maxId === undefined || (listing.afterId !== undefined && compareIds(maxId, listing.afterId) <= 0)) {
-        throw new ContractError(
-          { method: 'GET', path: stream.path },
-          'the id listing did not advance; stopping instead of looping',
-        );
-      }
-      listing.afterId = maxId;
-      return;
+    const full = page.records.length >= this.pageSize || page.nextUrl !== undefined;
+    if (full && (maxId === undefined || (afterId !== undefined && compareIds(maxId, afterId) <= 0))) {
+      throw new ContractError(
+        { method: 'GET', path: stream.path },
+        'the id listing did not advance; stopping instead of looping',
+      );
     }
-    await this.settleListing(listing, listing.startedAt);
-  }
-
-  private async settleListing(listing: Listing, startedAt: string): Promise<void> {
-    const { account, stream, state, report } = this.run;
-    const cursor = this.cursor;
-    if (cursor === undefined) return;
-    const verdict = judgeListing({
-      completed: true,
-      listed: listing.ids.size,
-      totalEntries: listing.totalEntries,
-    });
-    if (verdict.consistent) {
-      for await (const batch of state.listRecordStates(account, stream.name)) {
-        await commitVanished(this.run, vanishedRecords(batch, listing.ids), startedAt);
-      }
-      report.reconciliation = 'done';
-    } else {
+    const verdict = judgeListingPage(listing, { ids, totalEntries: page.totalEntries, full }, maxId);
+    if (!verdict.trusted) {
       report.reconciliation = 'refused';
       this.logger.warn('reconciliation refused: the id listing is not trustworthy, no deletes inferred', {
         account,
         stream: stream.name,
         reason: verdict.reason,
-        listed: listing.ids.size,
-        totalEntries: listing.totalEntries ?? null,
+        listed: listing.listed + ids.length,
+        totalEntries: page.totalEntries ?? null,
       });
+      // Tried again at the next interval, not on every run.
+      await this.writeReconciled(cursor, listing.startedAt, now);
+      return;
     }
-    // A refused listing is retried at the next interval, not on every run.
-    await this.writeCursor({ ...cursor, reconciledAt: startedAt, polledAt: this.serverNow ?? startedAt });
+    const listed = new Set(ids);
+    for await (const batch of state.listRecordStates(account, stream.name, verdict.range)) {
+      const vanished = vanishedRecords(batch, listed, listing.startedAt, this.settings.overlapSeconds);
+      await commitVanished(this.run, vanished, now);
+    }
+    if (verdict.next !== undefined) {
+      await this.writeCursor({ ...cursor, reconcile: verdict.next, polledAt: now });
+      return;
+    }
+    report.reconciliation = 'done';
+    await this.writeReconciled(cursor, listing.startedAt, now);
+  }
+
+  private async writeReconciled(cursor: StreamCursor, startedAt: string, now: string): Promise<void> {
+    const { reconcile: _listing, ...rest } = cursor;
+    await this.writeCursor({ ...rest, reconciledAt: startedAt, polledAt: now });
     this.phase = { kind: 'done' };
   }
 }
 
 /** The cursor without the fields of an unfinished pass. */
 function withoutPass(cursor: StreamCursor): StreamCursor {
-  const { position: _position, passStartedAt: _started, drain: _drain, ...rest } = cursor;
+  const { position: _position, passStartedAt: _started, drain: _drain, passFloor: _floor, ...rest } = cursor;
   return rest;
 }

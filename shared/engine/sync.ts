@@ -35,6 +35,11 @@ export interface SyncOptions {
   readonly deletedFeedIntervalSeconds: number;
   /** How often the full id listing runs; `null` turns reconciliation off. */
   readonly reconcileIntervalSeconds: number | null;
+  /**
+   * Requests the id listings of all streams may make in this run together (a listing that needs
+   * more resumes in the next run); absent: no limit. Keeps reconciliation from starving change polls.
+   */
+  readonly reconcileRequestsPerRun?: number;
   /** Records per request (1..100); smaller pages only make sense in tests. @default 100 */
   readonly pageSize?: number;
   readonly leaseTtlMs: number;
@@ -115,9 +120,12 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
     };
   }
 
+  const reconcileBudget =
+    options.reconcileRequestsPerRun === undefined ? undefined : { left: options.reconcileRequestsPerRun };
+  const settings = reconcileBudget === undefined ? options : { ...options, reconcileBudget };
   const tasks: Task[] = options.streams.map((stream) => {
     const report = emptyStreamReport(stream.name);
-    const settings = options.perStream?.[stream.name] ?? options;
+    const eventSettings = options.perStream?.[stream.name] ?? options;
     const run = {
       account,
       stream,
@@ -125,12 +133,12 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
       publisher: deps.publisher,
       lease,
       keys: deps.keys,
-      event: settings.event,
-      storeSnapshots: settings.storeSnapshots,
+      event: eventSettings.event,
+      storeSnapshots: eventSettings.storeSnapshots,
       now,
       report,
     };
-    return { sync: new StreamSync(run, deps.cliniko, logger, options), report, failed: false };
+    return { sync: new StreamSync(run, deps.cliniko, logger, settings), report, failed: false };
   });
 
   const interruption = (): StopReason | undefined => {

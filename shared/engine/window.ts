@@ -63,12 +63,13 @@ export interface ScanStep {
 }
 
 /**
- * Starts (or resumes) a walk from `from`. A resume re-reads the second of the saved position, or,
- * when it stopped inside a drain, continues that drain after its last id.
+ * Starts (or resumes) a walk from `from`. A resume starts at the saved floor: the second of the
+ * saved position, re-read whole, or the second after a tie that a drain finished; when it stopped
+ * inside a drain, it continues that drain after its last id.
  */
-export function startScan(from: string, position?: Keyset, drain?: Drain): ScanState {
+export function startScan(from: string, position?: Keyset, drain?: Drain, savedFloor?: string): ScanState {
   if (position === undefined) return { floor: from };
-  const floor = latest(from, position.updatedAt);
+  const floor = latest(from, savedFloor ?? position.updatedAt);
   return drain === undefined ? { floor, position } : { floor, position, drain };
 }
 

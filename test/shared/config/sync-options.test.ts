@@ -55,6 +55,21 @@ describe('syncOptionsFor', () => {
     expect(run.streams.map((s) => s.name)).toEqual(['patients', 'practitioners']);
   });
 
+  it("gives the id listings a quarter of a poll interval's rate budget per run, and no limit to a forced or final run", () => {
+    const config = parseBridgeConfig(base);
+    const shared = parseBridgeConfig({ ...base, reconciliation: { requestShare: 0.1 }, pollRateMinutes: 5 });
+
+    expect(syncOptionsFor(config, 'annex').reconcileRequestsPerRun).toBe(50);
+    expect(syncOptionsFor(shared, 'annex').reconcileRequestsPerRun).toBe(100);
+    expect(syncOptionsFor(config, 'annex', { pollIntervalMs: 5_000 }).reconcileRequestsPerRun).toBe(4);
+    expect(syncOptionsFor(config, 'annex', { pollIntervalMs: null })).not.toHaveProperty(
+      'reconcileRequestsPerRun',
+    );
+    expect(syncOptionsFor(config, 'annex', { forceReconcile: true })).not.toHaveProperty(
+      'reconcileRequestsPerRun',
+    );
+  });
+
   it('turns an ISO startFrom into the engine form', () => {
     const run = syncOptionsFor(parseBridgeConfig({ ...base, startFrom: '2026-01-31T00:00:00Z' }), 'annex');
 

@@ -234,6 +234,67 @@ describe('invariant 6 — hidden records are fetched on purpose', () => {
     expect(h.actions(kept)).toEqual(['created']);
   });
 
+  it('reconciliation larger than one run can list resumes where it stopped and finishes across runs', async () => {
+    const h = new Harness({ streams: streams('contacts'), reconcileIntervalSeconds: 3600, pageSize: 20 });
+    const ids = Array.from({ length: 130 }, () => h.cliniko.create('contacts'));
+    await h.poll();
+    h.cliniko.advance(4000);
+    const gone = [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)).at(-1) ?? '';
+    h.cliniko.hardDelete('contacts', gone);
+    // Every request takes 10 s; a run may start pages for 40 s: about four requests per run.
+    h.cliniko.beforeRequest = () => h.cliniko.advance(10);
+    const outcomes: string[] = [];
+
+    for (let run = 0; run < 6 && h.actions(gone).length < 2; run += 1) {
+      const report = await h.poll({ deadline: h.cliniko.now() + 40_000, deadlineMarginMs: 0 });
+      outcomes.push(report.streams[0]?.reconciliation ?? '');
+    }
+
+    const listing = h.cliniko.requests.filter(
+      (r) => r.sort === 'id' && !r.filters.some((f) => f.startsWith('updated_at')),
+    );
+    expect(h.actions(gone)).toEqual(['created', 'deleted']);
+    expect(outcomes).toContain('incomplete');
+    expect(outcomes.at(-1)).toBe('done');
+    // 129 ids in pages of 20: each page listed once, never from scratch again.
+    expect(listing).toHaveLength(7);
+    // The 130 records share one second: drained once by the backfill and once more by the overlap
+    // of the next pass, which a run boundary must not make start over once it finished.
+    const drains = h.cliniko.requests.filter(
+      (r) => r.sort === 'id' && r.filters.some((f) => f.startsWith('updated_at:<')),
+    );
+    expect(drains).toHaveLength(14);
+    expect(h.events({ action: 'deleted' })).toHaveLength(1);
+  });
+
+  it('reconciliation takes at most its request budget of a run, and change polls go on meanwhile', async () => {
+    const h = new Harness({
+      streams: streams('contacts', 'patients'),
+      reconcileIntervalSeconds: 3600,
+      reconcileRequestsPerRun: 2,
+      pageSize: 10,
+    });
+    for (let i = 0; i < 95; i += 1) h.cliniko.create('contacts');
+    await h.poll();
+    h.cliniko.advance(4000);
+    const listings: number[] = [];
+
+    for (let run = 0; run < 3; run += 1) {
+      const patient = h.cliniko.create('patients');
+      h.cliniko.advance(5);
+      const before = h.cliniko.requests.length;
+      await h.poll();
+      const requests = h.cliniko.requests.slice(before);
+      const listing = requests.filter(
+        (r) => r.sort === 'id' && !r.filters.some((f) => f.startsWith('updated_at')),
+      );
+      listings.push(listing.length);
+      expect(h.actions(patient)).toEqual(['created']);
+    }
+
+    expect(listings).toEqual([2, 2, 2]);
+  });
+
   it('reconciliation leaves practitioners alone: inactive ones leave the list without being deleted', async () => {
     const h = new Harness({ streams: streams('practitioners'), reconcileIntervalSeconds: 3600 });
     const inactive = h.cliniko.create('practitioners');
