@@ -5,6 +5,7 @@
 import type { Churn } from './churn.js';
 import { formatTimestamp, parseInstant, type SimClock } from './clock.js';
 import { type Faults, parseFaultRequest } from './faults.js';
+import { parseQuirkRequest, QUIRKS, type QuirkSet } from './quirks.js';
 import type { Store } from './store.js';
 
 export interface ControlDeps {
@@ -12,6 +13,7 @@ export interface ControlDeps {
   readonly clock: SimClock;
   readonly faults: Faults;
   readonly churn: Churn;
+  readonly quirks: QuirkSet;
 }
 
 export interface ControlResponse {
@@ -25,6 +27,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+function quirkState(quirks: QuirkSet): ControlResponse {
+  return { status: 200, json: { enabled: quirks.enabled(), available: QUIRKS } };
+}
+
 function clockState(clock: SimClock): ControlResponse {
   return { status: 200, json: { now: formatTimestamp(clock.now()), frozen: clock.frozen } };
 }
@@ -36,7 +42,7 @@ export function handleControl(
   url: URL,
   body: unknown,
 ): ControlResponse {
-  const { store, clock, faults, churn } = deps;
+  const { store, clock, faults, churn, quirks } = deps;
   const route = `${method} ${path}`;
   switch (route) {
     case 'GET /__sim/health':
@@ -66,6 +72,15 @@ export function handleControl(
       return clockState(clock);
     case 'POST /__sim/clock':
       return setClock(clock, body);
+    case 'GET /__sim/quirks':
+      return quirkState(quirks);
+    case 'POST /__sim/quirks': {
+      const change = parseQuirkRequest(body);
+      if (typeof change === 'string') return bad(change);
+      quirks.enable(change.enable);
+      quirks.disable(change.disable);
+      return quirkState(quirks);
+    }
     case 'GET /__sim/churn':
       return { status: 200, json: { perMinute: churn.perMinute } };
     case 'POST /__sim/churn': {
