@@ -1,5 +1,5 @@
 /** Appointment types: archivable (with an `/archived` feed); a legacy delete makes one vanish. */
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import { link, type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 const TYPES: readonly { name: string; minutes: number; max: number }[] = [
@@ -13,10 +13,17 @@ const TYPES: readonly { name: string; minutes: number; max: number }[] = [
 
 export const appointmentTypes: ResourceModel = {
   name: 'appointment_types',
-  filters: baseFilters(
-    { category: 'string', online_payments_mode: 'string', show_in_online_bookings: 'boolean' },
-    { archived: true },
-  ),
+  filters: {
+    appointment_confirmation_template_ids: 'array',
+    appointment_reminder_template_ids: 'array',
+    archived_at: 'datetime',
+    category: 'string',
+    created_at: 'datetime',
+    id: 'integer',
+    online_payments_mode: 'string',
+    show_in_online_bookings: 'boolean',
+    updated_at: 'datetime',
+  },
   foreignKeys: {},
   archivable: true,
   cancellable: false,

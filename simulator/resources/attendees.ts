@@ -1,11 +1,27 @@
 /** Attendees of group appointments: archivable, cancellable (with a reason), legacy-deletable. */
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import { link, type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export const attendees: ResourceModel = {
   name: 'attendees',
-  filters: baseFilters({ booking_id: 'integer', patient_id: 'integer' }, { archived: true, cancelled: true }),
-  foreignKeys: { booking_id: 'booking', patient_id: 'patient' },
+  filters: {
+    appointment_id: 'integer',
+    archived_at: 'datetime',
+    booking_id: 'integer',
+    cancelled_at: 'datetime',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    id: 'integer',
+    patient_case_id: 'integer',
+    patient_id: 'integer',
+    updated_at: 'datetime',
+  },
+  foreignKeys: {
+    appointment_id: 'booking',
+    booking_id: 'booking',
+    patient_case_id: 'patient_case',
+    patient_id: 'patient',
+  },
   archivable: true,
   cancellable: true,
   deletable: true,

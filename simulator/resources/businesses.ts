@@ -1,13 +1,21 @@
 /** Businesses (clinic locations): archivable; a legacy delete makes one vanish (no `/deleted` feed). */
 import { address } from '../vocabulary.js';
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import { link, type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 const NAMES = ['Healthy Times', 'Northside Physio', 'Harbour Osteo', 'Wellbeing Clinic', 'Active Recovery'];
 
 export const businesses: ResourceModel = {
   name: 'businesses',
-  filters: baseFilters({}, { archived: true }),
+  filters: {
+    appointment_type_ids: 'array',
+    archived_at: 'datetime',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    id: 'integer',
+    show_in_online_bookings: 'boolean',
+    updated_at: 'datetime',
+  },
   foreignKeys: {},
   archivable: true,
   cancellable: false,

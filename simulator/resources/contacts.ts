@@ -1,6 +1,6 @@
 /** Contacts (referring doctors, insurers …): archivable; a legacy delete makes one vanish (no feed). */
 import { address, person, phoneNumbers } from '../vocabulary.js';
-import { baseFilters, type ResourceModel, selfLinks } from './model.js';
+import { type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 const TYPES: readonly { type: string; code: number }[] = [
@@ -12,10 +12,17 @@ const TYPES: readonly { type: string; code: number }[] = [
 
 export const contacts: ResourceModel = {
   name: 'contacts',
-  filters: baseFilters(
-    { email: 'string', first_name: 'string', last_name: 'string', type_code: 'integer' },
-    { archived: true },
-  ),
+  filters: {
+    archived_at: 'datetime',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    email: 'string',
+    first_name: 'string',
+    id: 'integer',
+    last_name: 'string',
+    type_code: 'integer',
+    updated_at: 'datetime',
+  },
   foreignKeys: {},
   archivable: true,
   cancellable: false,

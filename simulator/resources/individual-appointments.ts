@@ -7,23 +7,26 @@ import {
   generatedAppointmentLinks,
   generatedStart,
 } from './appointment-fields.js';
-import { baseFilters, link, linkedId, type ResourceModel, selfLinks } from './model.js';
+import { link, linkedId, type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export const individualAppointments: ResourceModel = {
   name: 'individual_appointments',
-  filters: baseFilters(
-    {
-      appointment_type_id: 'integer',
-      business_id: 'integer',
-      patient_id: 'integer',
-      practitioner_id: 'integer',
-      repeated_from_id: 'integer',
-      starts_at: 'datetime',
-      ends_at: 'datetime',
-    },
-    { archived: true, cancelled: true },
-  ),
+  filters: {
+    appointment_type_id: 'integer',
+    archived_at: 'datetime',
+    business_id: 'integer',
+    cancelled_at: 'datetime',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    ends_at: 'datetime',
+    id: 'integer',
+    patient_id: 'integer',
+    practitioner_id: 'integer',
+    repeated_from_id: 'integer',
+    starts_at: 'datetime',
+    updated_at: 'datetime',
+  },
   foreignKeys: { ...APPOINTMENT_KEYS, patient_id: 'patient' },
   archivable: true,
   cancellable: true,

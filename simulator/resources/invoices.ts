@@ -1,6 +1,6 @@
 /** Invoices: status codes 10 Open, 20 Paid, 30 Closed, 40 Open (credit); money as decimal strings. */
 import { formatDate } from '../clock.js';
-import { baseFilters, link, type ResourceModel, selfLinks, type ValidationErrors } from './model.js';
+import { link, type ResourceModel, selfLinks, type ValidationErrors } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export const INVOICE_STATUS: Readonly<Record<number, string>> = {
@@ -12,18 +12,20 @@ export const INVOICE_STATUS: Readonly<Record<number, string>> = {
 
 export const invoices: ResourceModel = {
   name: 'invoices',
-  filters: baseFilters(
-    {
-      appointment_id: 'integer',
-      business_id: 'integer',
-      number: 'integer',
-      patient_id: 'integer',
-      practitioner_id: 'integer',
-      status: 'integer',
-      issue_date: 'date',
-    },
-    { archived: true },
-  ),
+  filters: {
+    appointment_id: 'integer',
+    archived_at: 'datetime',
+    business_id: 'integer',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    id: 'integer',
+    issue_date: 'date',
+    number: 'integer',
+    patient_id: 'integer',
+    practitioner_id: 'integer',
+    status: 'integer',
+    updated_at: 'datetime',
+  },
   foreignKeys: {
     appointment_id: 'appointment',
     business_id: 'business',

@@ -38,14 +38,23 @@ export interface GenerateContext extends WriteContext {
 
 export interface ResourceModel {
   readonly name: string;
-  /** Every field accepted in `q[]` on the list endpoint, with its type. */
+  /** Exactly the fields the 2023 spec documents for `q[]` on the list endpoint, with their types. */
   readonly filters: FieldTypes;
   /** Filter fields derived from a link (`patient_id` → the `patient` link). */
   readonly foreignKeys: Readonly<Record<string, string>>;
   readonly archivable: boolean;
   readonly cancellable: boolean;
   readonly deletable: boolean;
-  readonly feeds: { readonly archived?: boolean; readonly cancelled?: boolean; readonly deleted?: boolean };
+  /**
+   * Status lists: the legacy `/archived`, `/cancelled` and `/deleted` (where Cliniko documented them)
+   * and `/inactive`, whose resource's ordinary list shows only records with `active` true.
+   */
+  readonly feeds: {
+    readonly archived?: boolean;
+    readonly cancelled?: boolean;
+    readonly deleted?: boolean;
+    readonly inactive?: boolean;
+  };
   readonly writable: Readonly<Record<string, FieldSpec>>;
   readonly required: readonly string[];
   /** A new record with every field at its empty value. */
@@ -181,19 +190,4 @@ export function applyInput(
   const more = model.finish?.(body, ctx);
   if (more && Object.keys(more).length > 0) return { errors: more };
   return { body };
-}
-
-/** Filter fields every resource accepts, plus its lifecycle timestamps. */
-export function baseFilters(
-  extra: FieldTypes,
-  lifecycle: { archived?: boolean; cancelled?: boolean },
-): FieldTypes {
-  return {
-    id: 'integer',
-    created_at: 'datetime',
-    updated_at: 'datetime',
-    ...(lifecycle.archived ? { archived_at: 'datetime' } : {}),
-    ...(lifecycle.cancelled ? { cancelled_at: 'datetime' } : {}),
-    ...extra,
-  } as const;
 }

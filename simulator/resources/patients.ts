@@ -1,20 +1,22 @@
 /** Patients: archivable (and unarchivable), mergeable by churn, legacy-deletable with a minimal `/deleted` feed. */
 import { address, customFields, NOTES, OCCUPATIONS, person, phoneNumbers } from '../vocabulary.js';
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import { link, type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export const patients: ResourceModel = {
   name: 'patients',
-  filters: baseFilters(
-    {
-      date_of_birth: 'date',
-      email: 'string',
-      first_name: 'string',
-      last_name: 'string',
-      old_reference_id: 'string',
-    },
-    { archived: true },
-  ),
+  filters: {
+    archived_at: 'datetime',
+    created_at: 'datetime',
+    date_of_birth: 'date',
+    email: 'string',
+    first_name: 'string',
+    id: 'integer',
+    last_name: 'string',
+    old_reference_id: 'string',
+    preferred_first_name: 'string',
+    updated_at: 'datetime',
+  },
   foreignKeys: {},
   archivable: true,
   cancellable: false,

@@ -1,6 +1,9 @@
-/** Practitioners: read-mostly staff records; no archive or delete endpoints. */
+/**
+ * Practitioners: read-mostly staff records; no archive or delete endpoints. The ordinary list shows
+ * active practitioners only; `/practitioners/inactive` lists the others.
+ */
 import { person } from '../vocabulary.js';
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import { link, type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 const DESIGNATIONS = [
@@ -14,12 +17,18 @@ const DESIGNATIONS = [
 
 export const practitioners: ResourceModel = {
   name: 'practitioners',
-  filters: baseFilters({ user_id: 'integer' }, {}),
+  filters: {
+    created_at: 'datetime',
+    id: 'integer',
+    show_in_online_bookings: 'boolean',
+    updated_at: 'datetime',
+    user_id: 'integer',
+  },
   foreignKeys: { user_id: 'user' },
   archivable: false,
   cancellable: false,
   deletable: false,
-  feeds: {},
+  feeds: { inactive: true },
   writable: {
     first_name: { kind: 'string' },
     last_name: { kind: 'string' },
@@ -30,6 +39,7 @@ export const practitioners: ResourceModel = {
   },
   required: ['first_name', 'last_name'],
   blank: (id, ctx) => ({
+    active: true,
     created_at: ctx.now,
     designation: null,
     description: null,
