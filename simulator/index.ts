@@ -96,7 +96,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     { accounts: o.accounts, patients: o.patients, appointments: o.appointments },
     clock.now(),
   );
-  const writer = new Writer(store, clock);
+  const writer = new Writer(store, clock, quirks);
   const churn = new Churn(store, writer, clock, o.seed, realNow);
   const server = new SimulatorServer({
     store,

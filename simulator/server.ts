@@ -155,6 +155,7 @@ export class SimulatorServer {
         body: input,
         realNow: this.deps.realNow(),
         baseUrl: this.baseUrl,
+        quirks: this.deps.quirks,
       },
       this.deps.writer,
     );

@@ -1,9 +1,11 @@
 /**
  * The one write path of the simulator, used by the HTTP API and by churn alike, so every change gets
- * an `updated_at` from the simulated clock and exactly one changelog entry (plus one for a group
- * appointment whose `patient_ids` an attendee change alters).
+ * an `updated_at` from the simulated clock (unless a quirk says the real API leaves it alone) and
+ * exactly one changelog entry (plus one for a group appointment whose `patient_ids` an attendee
+ * change alters).
  */
 import { formatTimestamp, type SimClock } from './clock.js';
+import type { QuirkSet } from './quirks.js';
 import {
   applyInput,
   linkedId,
@@ -32,9 +34,14 @@ export const CANCELLATION_REASONS: Readonly<Record<number, string>> = {
 const NOT_FOUND = { kind: 'not_found' } as const;
 
 export class Writer {
+  /** The last hidden instant handed out, so writes within one second get increasing instants. */
+  private lastSecond = Number.NaN;
+  private lastMicros = -1;
+
   constructor(
     private readonly store: Store,
     private readonly clock: SimClock,
+    private readonly quirks: QuirkSet,
   ) {}
 
   context(account: Account): WriteContext {
@@ -70,7 +77,8 @@ export class Writer {
     if (!current || !model.archivable) return NOT_FOUND;
     if (current.archived_at) return { kind: 'ok', body: current };
     const ctx = this.context(account);
-    return this.commit(account, model, { ...current, ...extra, archived_at: ctx.now }, 'archived', ctx);
+    const body = { ...current, ...extra, archived_at: ctx.now };
+    return this.commit(account, model, body, 'archived', ctx, this.lifecycleTouches());
   }
 
   unarchive(account: Account, model: ResourceModel, id: string): WriteResult {
@@ -78,7 +86,14 @@ export class Writer {
     if (!current || !model.archivable) return NOT_FOUND;
     if (!current.archived_at) return { kind: 'ok', body: current };
     const ctx = this.context(account);
-    return this.commit(account, model, { ...current, archived_at: null }, 'restored', ctx);
+    return this.commit(
+      account,
+      model,
+      { ...current, archived_at: null },
+      'restored',
+      ctx,
+      this.lifecycleTouches(),
+    );
   }
 
   cancel(account: Account, model: ResourceModel, id: string, input: Body): WriteResult {
@@ -105,7 +120,7 @@ export class Writer {
       cancellation_reason_description: description,
       cancellation_note: typeof note === 'string' ? note : null,
     };
-    return this.commit(account, model, body, 'cancelled', ctx);
+    return this.commit(account, model, body, 'cancelled', ctx, this.lifecycleTouches());
   }
 
   delete(account: Account, model: ResourceModel, id: string): WriteResult {
@@ -115,23 +130,51 @@ export class Writer {
     return this.commit(
       account,
       model,
-      { ...current, deleted_at: ctx.now, updated_at: ctx.now },
+      { ...current, deleted_at: ctx.now },
       'deleted',
       ctx,
+      this.lifecycleTouches(),
     );
   }
 
+  /** Whether an archive, unarchive, cancel or delete moves `updated_at` (see `lifecycle-keeps-updated-at`). */
+  private lifecycleTouches(): boolean {
+    return !this.quirks.has('lifecycle-keeps-updated-at');
+  }
+
+  /**
+   * Commits `body`; `touch` stamps `updated_at` with now and a fresh hidden instant, otherwise both
+   * stay as the record had them.
+   */
   private commit(
     account: Account,
     model: ResourceModel,
     body: Body,
     action: ChangeAction,
     ctx: WriteContext,
+    touch = true,
   ): WriteResult {
-    const stamped: Body = { ...body, updated_at: ctx.now };
-    this.store.commit(account, model.name, stamped, action);
+    const stamped: Body = touch ? { ...body, updated_at: ctx.now } : body;
+    const subsecond = touch
+      ? this.nextInstant(ctx.nowMs)
+      : (account.latest(model.name, String(body.id))?.subsecond ?? 0);
+    this.store.commit(account, model.name, stamped, action, { at: ctx.now, subsecond });
     if (model.name === 'attendees') this.syncGroupPatients(account, stamped, action, ctx);
     return { kind: 'ok', body: stamped };
+  }
+
+  /**
+   * Microseconds within the second of `nowMs` for a write stamped now: the clock's own fraction, or
+   * just after the previous write of the same second (a frozen clock still orders its writes).
+   */
+  private nextInstant(nowMs: number): number {
+    const second = Math.floor(nowMs / 1000);
+    const micros = Math.floor((nowMs - second * 1000) * 1000);
+    const next =
+      second === this.lastSecond ? Math.min(999_999, Math.max(micros, this.lastMicros + 1)) : micros;
+    this.lastSecond = second;
+    this.lastMicros = next;
+    return next;
   }
 
   /** A group appointment lists the patients of its active attendees in `patient_ids`. */
@@ -151,6 +194,9 @@ export class Writer {
         : [...ids, patientId];
     if (next.length === ids.length) return;
     const body: Body = { ...group, patient_ids: next, updated_at: ctx.now };
-    this.store.commit(account, 'group_appointments', body, 'updated');
+    this.store.commit(account, 'group_appointments', body, 'updated', {
+      at: ctx.now,
+      subsecond: this.nextInstant(ctx.nowMs),
+    });
   }
 }
