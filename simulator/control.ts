@@ -1,12 +1,14 @@
 /**
- * The `/__sim/` control routes (not part of Cliniko): changelog, faults, clock, churn, accounts and
- * health. No auth: the simulator only ever holds synthetic data and listens on loopback by default.
+ * The `/__sim/` control routes (not part of Cliniko): changelog, faults, clock, churn, quirks,
+ * accounts, health and the test backdoor (`backdoor.ts`). No auth: the simulator only ever holds synthetic data and listens on loopback by default.
  */
+import { BACKDOOR_PREFIX, handleBackdoor } from './backdoor.js';
 import type { Churn } from './churn.js';
 import { formatTimestamp, parseInstant, type SimClock } from './clock.js';
 import { type Faults, parseFaultRequest } from './faults.js';
 import { parseQuirkRequest, QUIRKS, type QuirkSet } from './quirks.js';
 import type { Store } from './store.js';
+import type { Writer } from './writes.js';
 
 export interface ControlDeps {
   readonly store: Store;
@@ -14,12 +16,10 @@ export interface ControlDeps {
   readonly faults: Faults;
   readonly churn: Churn;
   readonly quirks: QuirkSet;
+  readonly writer: Writer;
 }
 
-export interface ControlResponse {
-  readonly status: number;
-  readonly json: unknown;
-}
+export type ControlResponse = { readonly status: number; readonly json: unknown } | { readonly status: 204 };
 
 const bad = (message: string): ControlResponse => ({ status: 400, json: { message } });
 
@@ -43,6 +43,7 @@ export function handleControl(
   body: unknown,
 ): ControlResponse {
   const { store, clock, faults, churn, quirks } = deps;
+  if (path.startsWith(BACKDOOR_PREFIX)) return handleBackdoor(deps, method, path, url, body);
   const route = `${method} ${path}`;
   switch (route) {
     case 'GET /__sim/health':

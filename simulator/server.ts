@@ -14,6 +14,7 @@
  *   GET|POST /__sim/clock                → {"set":ISO} | {"advance":SECONDS} | {"realtime":true}; replies {now,frozen}
  *   GET|POST /__sim/churn                → {"perMinute":N} and/or {"steps":N} (apply N churn changes now)
  *   GET|POST /__sim/quirks               → {"enable":[…],"disable":[…]}; replies {enabled,available}
+ *   POST|PATCH|DELETE /__sim/records/…   → the test backdoor (see backdoor.ts)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type ApiResponse, handleApi, NOT_FOUND_PAGE } from './api.js';

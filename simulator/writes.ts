@@ -138,8 +138,22 @@ export class Writer {
   }
 
   /** Whether an archive, unarchive, cancel or delete moves `updated_at` (see `lifecycle-keeps-updated-at`). */
-  private lifecycleTouches(): boolean {
+  lifecycleTouches(): boolean {
     return !this.quirks.has('lifecycle-keeps-updated-at');
+  }
+
+  /**
+   * Commits a body prepared elsewhere (the test backdoor) through the same stamping and hooks as
+   * every write; `vanish` deletes the record without a trace.
+   */
+  commitPrepared(
+    account: Account,
+    model: ResourceModel,
+    body: Body,
+    action: ChangeAction,
+    options: { readonly touch: boolean; readonly vanish?: boolean },
+  ): WriteResult {
+    return this.commit(account, model, body, action, this.context(account), options.touch, options.vanish);
   }
 
   /**
@@ -153,12 +167,13 @@ export class Writer {
     action: ChangeAction,
     ctx: WriteContext,
     touch = true,
+    vanish = false,
   ): WriteResult {
     const stamped: Body = touch ? { ...body, updated_at: ctx.now } : body;
     const subsecond = touch
       ? this.nextInstant(ctx.nowMs)
       : (account.latest(model.name, String(body.id))?.subsecond ?? 0);
-    this.store.commit(account, model.name, stamped, action, { at: ctx.now, subsecond });
+    this.store.commit(account, model.name, stamped, action, { at: ctx.now, subsecond, vanish });
     if (model.name === 'attendees') this.syncGroupPatients(account, stamped, action, ctx);
     return { kind: 'ok', body: stamped };
   }
