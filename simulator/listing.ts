@@ -6,6 +6,7 @@ import type { ApiRequest, ApiResponse } from './api.js';
 import {
   type FieldGetter,
   type FieldTypes,
+  type FieldValue,
   type ParsedFilters,
   pageLinks,
   parseFilters,
@@ -15,7 +16,7 @@ import {
   readFilterParams,
 } from './query/index.js';
 import { fieldValue, type ResourceModel } from './resources/model.js';
-import type { Body, ResourceTable } from './store.js';
+import type { Body, ResourceTable, Version } from './store.js';
 import { type ReadMode, revealedBy, shownBody } from './visibility.js';
 
 /** Cliniko's `/deleted` lists accept only these filters (ISSUE #231, #305). */
@@ -85,15 +86,29 @@ function findMatches(
   const revealed = revealedBy(model, filters, request.quirks);
   let current: Body = {};
   const get: FieldGetter = (field) => fieldValue(model, current, field);
-  const matches: Body[] = [];
+  const matches: Version[] = [];
   for (const record of table.ordered()) {
-    const body = shownBody(model, record.visible(request.realNow), mode, revealed);
-    if (!body) continue;
+    const version = record.visible(request.realNow);
+    const body = shownBody(model, version, mode, revealed);
+    if (!body || !version) continue;
     current = body;
-    if (filters.matches(get)) matches.push(body);
+    if (filters.matches(get)) matches.push(version);
   }
-  if (!compare) return matches;
-  const keyed = matches.map((body) => ({ body, get: (f: string) => fieldValue(model, body, f) }));
+  if (!compare) return matches.map((version) => version.body);
+  const precise = request.quirks.has('subsecond-order');
+  const keyed = matches.map((version) => ({
+    body: version.body,
+    get: (field: string) =>
+      precise && field === 'updated_at' ? preciseUpdatedAt(version) : fieldValue(model, version.body, field),
+  }));
   keyed.sort((a, b) => compare(a.get, b.get));
   return keyed.map((k) => k.body);
+}
+
+/** `updated_at` with the version's hidden instant, for sorting only: it is never sent. */
+function preciseUpdatedAt(version: Version): FieldValue {
+  const updatedAt = version.body.updated_at;
+  if (typeof updatedAt !== 'string') return null;
+  if (!/:\d{2}Z$/.test(updatedAt)) return updatedAt;
+  return `${updatedAt.slice(0, -1)}.${String(version.subsecond).padStart(6, '0')}Z`;
 }
