@@ -97,7 +97,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     clock.now(),
   );
   const writer = new Writer(store, clock, quirks);
-  const churn = new Churn(store, writer, clock, o.seed, realNow);
+  const churn = new Churn(store, writer, clock, quirks, o.seed, realNow);
   const server = new SimulatorServer({
     store,
     clock,

@@ -71,6 +71,13 @@ export class Writer {
     return this.commit(account, model, result.body, 'updated', ctx);
   }
 
+  /** A background job's touch: `updated_at` moves, nothing else changes (`touch-without-change`). */
+  touch(account: Account, model: ResourceModel, id: string): WriteResult {
+    const current = account.current(model.name, id);
+    if (!current) return NOT_FOUND;
+    return this.commit(account, model, current, 'updated', this.context(account));
+  }
+
   /** Archives (idempotent: archiving an archived record changes nothing). `extra` carries merge fields. */
   archive(account: Account, model: ResourceModel, id: string, extra: Body = {}): WriteResult {
     const current = account.current(model.name, id);
