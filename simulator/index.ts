@@ -20,6 +20,7 @@ import { Writer } from './writes.js';
 
 export type { SimClock } from './clock.js';
 export { ControllableClock } from './clock.js';
+export { DERIVED_FIELDS } from './derived-fields.js';
 export {
   isQuirk,
   parseQuirkList,

@@ -1,8 +1,10 @@
 /**
  * Relations between seeded records that no single record's generator can set, because they need
- * records generated later: inactive practitioners, and a group appointment's patients. Runs after
+ * records generated later: inactive practitioners, a group appointment's patients, the invoice
+ * status of invoiced appointments. Runs after
  * every resource is generated, on its own random stream, so the records themselves stay as they were.
  */
+import { noteInvoice } from './derived-fields.js';
 import type { Random } from './random.js';
 import { linkedId } from './resources/model.js';
 import type { Account, Store } from './store.js';
@@ -10,6 +12,17 @@ import type { Account, Store } from './store.js';
 export function relateSeededRecords(store: Store, account: Account, random: Random): void {
   retirePractitioners(store, account, random);
   fillGroupPatients(store, account);
+  fillInvoiceStatuses(store, account);
+}
+
+/** An invoiced appointment or attendee shows its latest invoice's status (derived-fields.ts). */
+function fillInvoiceStatuses(store: Store, account: Account): void {
+  for (const record of account.table('invoices').ordered()) {
+    const invoice = record.latest()?.body;
+    const change = invoice ? noteInvoice(account, invoice, false) : undefined;
+    const target = change ? account.current(change.resource, change.id) : undefined;
+    if (change && target) store.seed(account, change.resource, { ...target, ...change.fields });
+  }
 }
 
 /** Clinics keep former staff: with three or more practitioners the first is inactive, and a few more. */

@@ -5,6 +5,7 @@
  * change alters).
  */
 import { formatTimestamp, type SimClock } from './clock.js';
+import { type DerivedChange, noteInvoice, renamedPatientChanges } from './derived-fields.js';
 import type { QuirkSet } from './quirks.js';
 import {
   applyInput,
@@ -177,12 +178,39 @@ export class Writer {
     vanish = false,
   ): WriteResult {
     const stamped: Body = touch ? { ...body, updated_at: ctx.now } : body;
-    const subsecond = touch
-      ? this.nextInstant(ctx.nowMs)
-      : (account.latest(model.name, String(body.id))?.subsecond ?? 0);
+    const before = account.latest(model.name, String(body.id));
+    const subsecond = touch ? this.nextInstant(ctx.nowMs) : (before?.subsecond ?? 0);
     this.store.commit(account, model.name, stamped, action, { at: ctx.now, subsecond, vanish });
     if (model.name === 'attendees') this.syncGroupPatients(account, stamped, action, ctx);
+    this.followSources(account, model.name, before?.body, stamped, vanish || Boolean(stamped.deleted_at));
     return { kind: 'ok', body: stamped };
+  }
+
+  /**
+   * Derived fields of other records that follow this write (see `derived-fields.ts`): only with
+   * `derived-field-drift` do they change now; otherwise at those records' own next write.
+   */
+  private followSources(
+    account: Account,
+    resource: string,
+    before: Body | undefined,
+    after: Body,
+    gone: boolean,
+  ) {
+    const changes: DerivedChange[] = [];
+    if (resource === 'invoices') {
+      // Always noted, so an appointment's own write shows its invoice's current status.
+      const change = noteInvoice(account, after, gone);
+      if (change) changes.push(change);
+    }
+    if (!this.quirks.has('derived-field-drift')) return;
+    if (resource === 'patients') changes.push(...renamedPatientChanges(account, before, after));
+    for (const change of changes) {
+      const current = account.latest(change.resource, change.id)?.body;
+      const differs =
+        current && Object.entries(change.fields).some(([field, value]) => current[field] !== value);
+      if (current && differs) this.store.drift(account, change.resource, { ...current, ...change.fields });
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 /** Attendees of group appointments: archivable, cancellable (with a reason), legacy-deletable. */
+import { invoiceStatusOf } from '../derived-fields.js';
 import { link, type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
@@ -56,6 +57,10 @@ export const attendees: ResourceModel = {
     invoices: link('attendees', id, '/invoices'),
     links: selfLinks('attendees', id),
   }),
+  finish(body, ctx) {
+    body.invoice_status = invoiceStatusOf(ctx.account, 'attendees', String(body.id));
+    return undefined;
+  },
   generate(id, ctx, createdAt) {
     const booking = ctx.pick('group_appointments');
     const patient = ctx.pick('patients');

@@ -1,4 +1,5 @@
 /** Individual appointments: one patient each; archivable, cancellable (with a reason), legacy-deletable. */
+import { invoiceStatusOf, patientNameOf } from '../derived-fields.js';
 import { NOTES } from '../vocabulary.js';
 import {
   APPOINTMENT_KEYS,
@@ -77,7 +78,8 @@ export const individualAppointments: ResourceModel = {
   finish(body, ctx) {
     const patientId = linkedId(body.patient);
     const patient = patientId ? ctx.account.current('patients', patientId) : undefined;
-    if (patient) body.patient_name = `${String(patient.first_name)} ${String(patient.last_name)}`;
+    if (patient) body.patient_name = patientNameOf(patient);
+    body.invoice_status = invoiceStatusOf(ctx.account, 'individual_appointments', String(body.id));
     return finishTimes(body, ctx);
   },
   generate(id, ctx, createdAt) {

@@ -86,6 +86,15 @@ export function linkedId(value: Json | undefined): string | null {
   return /^\d+$/.test(last) ? last : null;
 }
 
+/** The resource path segment and id a `{links:{self}}` object points at, or null. */
+export function linkedRecord(value: Json | undefined): { resource: string; id: string } | null {
+  const id = linkedId(value);
+  if (id === null || value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const self = (value.links as { self: string }).self;
+  const resource = self.slice(0, self.lastIndexOf('/')).split('/').at(-1) ?? '';
+  return { resource, id };
+}
+
 /** The value the query module filters and sorts on. */
 export function fieldValue(model: ResourceModel, body: Body, field: string): FieldValue {
   const linkField = model.foreignKeys[field];
