@@ -1,18 +1,50 @@
 /**
  * Relations between seeded records that no single record's generator can set, because they need
- * records generated later: inactive practitioners, a group appointment's patients, the invoice
- * status of invoiced appointments. Runs after
- * every resource is generated, on its own random stream, so the records themselves stay as they were.
+ * records generated later: inactive practitioners, a business's appointment types, merged
+ * patients, a group appointment's patients, booking relations (`seed-bookings.ts`) and the invoice
+ * status of invoiced bookings. Runs after every resource is generated, on its own random stream, so
+ * the generated records stay as they were.
  */
 import { noteInvoice } from './derived-fields.js';
 import type { Random } from './random.js';
-import { linkedId } from './resources/model.js';
-import type { Account, Store } from './store.js';
+import { link, linkedId, type WriteContext } from './resources/model.js';
+import { relateBookings } from './seed-bookings.js';
+import type { Account, Body, Store } from './store.js';
 
-export function relateSeededRecords(store: Store, account: Account, random: Random): void {
+export function relateSeededRecords(store: Store, account: Account, random: Random, ctx: WriteContext): void {
   retirePractitioners(store, account, random);
+  offerAppointmentTypes(store, account);
+  mergePatients(store, account, random);
   fillGroupPatients(store, account);
+  relateBookings(store, account, random, ctx);
   fillInvoiceStatuses(store, account);
+}
+
+/** Every business offers the clinic's appointment types. */
+function offerAppointmentTypes(store: Store, account: Account): void {
+  const typeIds = [...account.table('appointment_types').ordered()].map((record) => record.id);
+  for (const record of account.table('businesses').ordered()) {
+    const business = record.latest()?.body;
+    if (business) store.seed(account, 'businesses', { ...business, appointment_type_ids: typeIds });
+  }
+}
+
+/** A few patients were merged into another: archived at the merge, pointing at the one they became. */
+function mergePatients(store: Store, account: Account, random: Random): void {
+  const patients = account.table('patients').ordered();
+  for (const record of patients) {
+    const patient: Body | undefined = record.latest()?.body;
+    if (!patient || patient.archived_at || !random.chance(0.02)) continue;
+    const into = random.pick(patients);
+    if (into.id === record.id) continue;
+    const mergedAt = patient.updated_at ?? null;
+    store.seed(account, 'patients', {
+      ...patient,
+      archived_at: mergedAt,
+      merged_at: mergedAt,
+      merged_with_patient: link('patients', into.id),
+    });
+  }
 }
 
 /** An invoiced appointment or attendee shows its latest invoice's status (derived-fields.ts). */

@@ -53,7 +53,8 @@ export function seedAccounts(store: Store, seed: number, sizes: SeedSizes, nowMs
     const account = new Account(`clinic-${index}`, accountKey(random, index), new Random(seed, 2, index));
     store.addAccount(account);
     seedAccount(store, account, random, sizes, end);
-    relateSeededRecords(store, account, new Random(seed, 5, index));
+    const ctx = { account, now: formatTimestamp(end), nowMs: end };
+    relateSeededRecords(store, account, new Random(seed, 5, index), ctx);
   }
 }
 

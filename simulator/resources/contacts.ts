@@ -10,6 +10,14 @@ const TYPES: readonly { type: string; code: number }[] = [
   { type: 'Other', code: 4 },
 ];
 
+/** ISO 3166 codes of the countries the vocabulary's addresses use. */
+export const COUNTRY_CODES: Readonly<Record<string, string>> = {
+  Australia: 'AU',
+  'New Zealand': 'NZ',
+  'United Kingdom': 'GB',
+  Canada: 'CA',
+};
+
 export const contacts: ResourceModel = {
   name: 'contacts',
   filters: {
@@ -64,6 +72,7 @@ export const contacts: ResourceModel = {
     state: '',
     title: '',
     country: '',
+    country_code: null,
     type: 'Other',
     type_code: 4,
     links: selfLinks('contacts', id),
@@ -96,6 +105,7 @@ export const contacts: ResourceModel = {
       state: where.state,
       title: who.title,
       country: where.country,
+      country_code: COUNTRY_CODES[where.country] ?? null,
       type: type.type,
       type_code: type.code,
     };

@@ -4,11 +4,12 @@ import { NOTES } from '../vocabulary.js';
 import {
   APPOINTMENT_KEYS,
   APPOINTMENT_WRITABLE,
+  bookingExtras,
   finishTimes,
   generatedAppointmentLinks,
   generatedStart,
 } from './appointment-fields.js';
-import { link, linkedId, type ResourceModel, selfLinks } from './model.js';
+import { link, linkedId, type ResourceModel, recordRandom, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export const individualAppointments: ResourceModel = {
@@ -72,6 +73,7 @@ export const individualAppointments: ResourceModel = {
     business: null,
     practitioner: null,
     patient: null,
+    patient_case: null,
     attendees: link('individual_appointments', id, '/attendees'),
     links: selfLinks('individual_appointments', id),
   }),
@@ -98,6 +100,8 @@ export const individualAppointments: ResourceModel = {
       email_reminder_sent: r.chance(0.5),
       sms_reminder_sent: r.chance(0.5),
       patient_arrived: r.chance(0.4),
+      ...bookingExtras(id, ctx),
+      has_patient_appointment_notes: recordRandom(id).chance(0.2),
     };
     individualAppointments.finish?.(body, ctx);
     return body;

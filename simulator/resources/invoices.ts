@@ -1,6 +1,6 @@
 /** Invoices: status codes 10 Open, 20 Paid, 30 Closed, 40 Open (credit); money as decimal strings. */
 import { formatDate } from '../clock.js';
-import { link, type ResourceModel, selfLinks, type ValidationErrors } from './model.js';
+import { appUrl, link, type ResourceModel, recordRandom, selfLinks, type ValidationErrors } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export const INVOICE_STATUS: Readonly<Record<number, string>> = {
@@ -71,6 +71,8 @@ export const invoices: ResourceModel = {
     business: null,
     patient: null,
     practitioner: null,
+    online_payment_url: null,
+    invoice_items: link('invoices', id, '/invoice_items'),
     links: selfLinks('invoices', id),
   }),
   finish(body, ctx): ValidationErrors | undefined {
@@ -108,6 +110,9 @@ export const invoices: ResourceModel = {
       business: link('businesses', business),
       patient: link('patients', patient),
       practitioner: practitioner ? link('practitioners', practitioner) : null,
+      // Open invoices can be paid online, where the clinic takes online payments.
+      online_payment_url:
+        status === 10 && recordRandom(id).chance(0.6) ? appUrl(ctx, `invoices/${id}/pay`) : null,
     };
   },
 };

@@ -4,7 +4,7 @@
  * logic (apply input, validate, link foreign keys) lives here so each resource file is mostly data.
  */
 import type { FieldTypes, FieldValue } from '../query/index.js';
-import type { Random } from '../random.js';
+import { keyedRandom, type Random } from '../random.js';
 import type { Account, Body, Json } from '../store.js';
 
 /**
@@ -65,6 +65,19 @@ export interface ResourceModel {
   generate(id: string, ctx: GenerateContext, createdAt: string): Body | undefined;
   /** The shape of an item in the `/deleted` feed (default: the whole record). */
   deletedView?(body: Body): Body;
+}
+
+/**
+ * The random stream of one record, for the spec fields added after the seeded generators were
+ * fixed: drawing them from the record's id shifts no other generated value (same seed, same data).
+ */
+export function recordRandom(id: string): Random {
+  return keyedRandom(id, 1);
+}
+
+/** A URL of the clinic's web app (telehealth, online payment, cancellation), not of the API. */
+export function appUrl(ctx: WriteContext, path: string): string {
+  return `https://${ctx.account.id}.cliniko-simulator.invalid/${path}`;
 }
 
 export function link(resource: string, id: string, suffix = ''): Json {

@@ -2,6 +2,7 @@
  * Practitioners: read-mostly staff records; no archive or delete endpoints. The ordinary list shows
  * active practitioners only; `/practitioners/inactive` lists the others.
  */
+import type { Json } from '../store.js';
 import { person } from '../vocabulary.js';
 import { link, type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
@@ -50,7 +51,9 @@ export const practitioners: ResourceModel = {
     title: null,
     label: '',
     updated_at: ctx.now,
+    display_name: '',
     default_appointment_type: null,
+    appointment_types: link('practitioners', id, '/appointment_types'),
     practitioner_reference_numbers: link('practitioners', id, '/practitioner_reference_numbers?page=1'),
     user: null,
     appointments: link('practitioners', id, '/appointments?page=1'),
@@ -59,6 +62,7 @@ export const practitioners: ResourceModel = {
   }),
   finish(body) {
     body.label = `${String(body.first_name)} ${String(body.last_name)}`;
+    body.display_name = displayName(body.title, body.label);
     return undefined;
   },
   generate(id, ctx, createdAt) {
@@ -72,6 +76,7 @@ export const practitioners: ResourceModel = {
       first_name: who.firstName,
       last_name: who.lastName,
       label: `${who.firstName} ${who.lastName}`,
+      display_name: displayName(who.title, `${who.firstName} ${who.lastName}`),
       show_in_online_bookings: ctx.random.chance(0.8),
       title: who.title || null,
       default_appointment_type: type ? link('appointment_types', type) : null,
@@ -79,3 +84,8 @@ export const practitioners: ResourceModel = {
     };
   },
 };
+
+/** How the clinic shows a practitioner: the title, if any, before the name. */
+function displayName(title: Json | undefined, name: string): string {
+  return typeof title === 'string' && title !== '' ? `${title} ${name}` : name;
+}

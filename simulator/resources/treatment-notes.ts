@@ -2,7 +2,7 @@
 
 import type { Json } from '../store.js';
 import { NOTES } from '../vocabulary.js';
-import { link, type ResourceModel, selfLinks } from './model.js';
+import { link, type ResourceModel, recordRandom, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export function noteContent(answer: string): Json {
@@ -75,6 +75,7 @@ export const treatmentNotes: ResourceModel = {
     deleted_at: null,
     author_name: '',
     finalized_at: null,
+    pinned_at: null,
     patient: null,
     practitioner: null,
     booking: null,
@@ -97,6 +98,7 @@ export const treatmentNotes: ResourceModel = {
       title: ctx.random.pick(['Standard Consultation', 'Initial Assessment', 'Review']),
       author_name: author ? String(author.label) : '',
       finalized_at: draft ? null : createdAt,
+      pinned_at: recordRandom(id).chance(0.1) ? createdAt : null,
       patient: link('patients', patient),
       practitioner: link('practitioners', practitioner),
       treatment_note_template: link('treatment_note_templates', ctx.random.digits(18)),
