@@ -58,7 +58,10 @@ async function run(
 ): Promise<number> {
   let simulator: RunningSimulator | undefined;
   if (options.source.kind === 'simulate') {
-    simulator = await startSimulator({ churnPerMinute: SIMULATE_CHURN_PER_MINUTE });
+    simulator = await startSimulator({
+      churnPerMinute: SIMULATE_CHURN_PER_MINUTE,
+      quirks: options.source.quirks,
+    });
     closers.push(() => simulator?.close());
   }
   const apiKey = options.source.kind === 'cliniko' ? options.source.apiKey : (simulator?.apiKeys[0] ?? '');
