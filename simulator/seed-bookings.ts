@@ -24,7 +24,10 @@ function appointmentsByPatient(account: Account): Map<string, Body[]> {
   const byPatient = new Map<string, Body[]>();
   for (const appointment of bodies(account, 'individual_appointments')) {
     const patient = linkedId(appointment.patient);
-    if (patient) byPatient.set(patient, [...(byPatient.get(patient) ?? []), appointment]);
+    if (!patient) continue;
+    const appointments = byPatient.get(patient);
+    if (appointments) appointments.push(appointment);
+    else byPatient.set(patient, [appointment]);
   }
   return byPatient;
 }
@@ -60,7 +63,9 @@ function repeatSeries(store: Store, account: Account, random: Random, resource: 
     if (!firstOf.has(key)) firstOf.set(key, booking);
     previous = booking;
     if (origin && random.chance(share)) {
-      series.set(String(origin.id), [...(series.get(String(origin.id)) ?? []), booking]);
+      const repeats = series.get(String(origin.id));
+      if (repeats) repeats.push(booking);
+      else series.set(String(origin.id), [booking]);
     }
   }
   for (const [originId, repeats] of series) {
