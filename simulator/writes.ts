@@ -181,8 +181,9 @@ export class Writer {
     const before = account.latest(model.name, String(body.id));
     const subsecond = touch ? this.nextInstant(ctx.nowMs) : (before?.subsecond ?? 0);
     this.store.commit(account, model.name, stamped, action, { at: ctx.now, subsecond, vanish });
-    if (model.name === 'attendees') this.syncGroupPatients(account, stamped, action, ctx);
-    this.followSources(account, model.name, before?.body, stamped, vanish || Boolean(stamped.deleted_at));
+    const gone = vanish || Boolean(stamped.deleted_at);
+    if (model.name === 'attendees') this.syncGroupPatients(account, stamped, gone, ctx);
+    this.followSources(account, model.name, before?.body, stamped, gone);
     return { kind: 'ok', body: stamped };
   }
 
@@ -227,8 +228,11 @@ export class Writer {
     return next;
   }
 
-  /** A group appointment lists the patients of its active attendees in `patient_ids`. */
-  private syncGroupPatients(account: Account, attendee: Body, action: ChangeAction, ctx: WriteContext): void {
+  /**
+   * A group appointment lists the patients of its active attendees in `patient_ids`: judged by the
+   * attendee's state after the write, so a later edit of a cancelled attendee does not bring it back.
+   */
+  private syncGroupPatients(account: Account, attendee: Body, gone: boolean, ctx: WriteContext): void {
     const bookingId = linkedId(attendee.booking);
     const patientId = linkedId(attendee.patient);
     const group = bookingId ? account.current('group_appointments', bookingId) : undefined;
@@ -236,7 +240,7 @@ export class Writer {
     const ids = Array.isArray(group.patient_ids)
       ? group.patient_ids.filter((v): v is string => typeof v === 'string')
       : [];
-    const leaving = action === 'cancelled' || action === 'deleted' || action === 'archived';
+    const leaving = gone || Boolean(attendee.cancelled_at) || Boolean(attendee.archived_at);
     const next: Json[] = leaving
       ? ids.filter((p) => p !== patientId)
       : ids.includes(patientId)
