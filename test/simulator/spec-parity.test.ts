@@ -4,10 +4,11 @@
  * format, nested keys and item type; null only where the spec says nullable.
  *
  * One allowance: a link object (`object{links}`) may be null where the simulator has nothing to link
- * to (no referring doctor, not repeated, not merged …). The spec marks no link nullable because it
- * says nothing about it (fixture README §2), and a link to a record that does not exist would be
- * worse; the live 2024 record even leaves such links out. The same field must be a link object in
- * some sampled record, so its shape is still checked.
+ * to (no referring doctor, not repeated, not merged …). The spec marks no link nullable only because
+ * it says nothing either way (OpenAPI 3.0 reads a missing `nullable` as false), a link to a record
+ * that does not exist would be worse, and a record captured from the live API in 2024 leaves such
+ * links out altogether. The same field must be a link object in some sampled record, so its shape
+ * is still checked.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
