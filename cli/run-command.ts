@@ -59,7 +59,10 @@ async function run(
   await checkSinks(options.sinks);
   let simulator: RunningSimulator | undefined;
   if (options.source.kind === 'simulate') {
-    simulator = await startSimulator({ churnPerMinute: SIMULATE_CHURN_PER_MINUTE });
+    simulator = await startSimulator({
+      churnPerMinute: SIMULATE_CHURN_PER_MINUTE,
+      quirks: options.source.quirks,
+    });
     closers.push(() => simulator?.close());
   }
   const apiKey = options.source.kind === 'cliniko' ? options.source.apiKey : (simulator?.apiKeys[0] ?? '');

@@ -9,8 +9,10 @@ import { ConfigError } from '../shared/errors.js';
 import type { PayloadMode } from '../shared/events/contract.js';
 import { parseSinkSpec, type SinkSpec } from '../shared/sinks/sink-spec.js';
 import { STREAM_NAMES, STREAMS, type StreamDefinition } from '../shared/streams.js';
+import type { Quirk } from '../simulator/index.js';
 import { parseDuration } from './duration.js';
 import { parseFlags } from './flags.js';
+import { parseQuirksFlag } from './quirks-flag.js';
 import { parseStreamList } from './stream-list.js';
 
 export const API_KEY_ENV = 'CLINIKO_API_KEY';
@@ -26,10 +28,11 @@ export const RUN_DEFAULTS = {
   simulateAccount: 'simulator',
   startFrom: 'now',
   payload: 'full',
+  simulateQuirks: 'none',
 } as const;
 
 export type ClinikoSource =
-  | { readonly kind: 'simulate' }
+  | { readonly kind: 'simulate'; readonly quirks: readonly Quirk[] }
   | { readonly kind: 'cliniko'; readonly apiKey: string; readonly baseUrl: string | undefined };
 
 export type StateLocation =
@@ -57,6 +60,8 @@ Polls a Cliniko account for changes and publishes change events until Ctrl-C (or
 
 Options:
   --simulate               start a built-in Cliniko simulator with background changes and poll it
+  --quirks LIST            with --simulate: Cliniko quirks to simulate, all | none | names (default: ${RUN_DEFAULTS.simulateQuirks});
+                           see \`cliniko-bridge simulator --help\`
   --api-key KEY            a real Cliniko API key (or env ${API_KEY_ENV})
   --base-url URL           Cliniko API base URL (default: from the key's shard, e.g. https://api.au2.cliniko.com/v1)
   --user-agent "Name (email)"  required for a real account (or env ${USER_AGENT_ENV}), e.g. "${USER_AGENT_EXAMPLE}"
@@ -88,6 +93,7 @@ const OPTIONS = {
   sink: { type: 'string', multiple: true },
   payload: { type: 'string' },
   once: { type: 'boolean' },
+  quirks: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -144,7 +150,13 @@ function clinikoSource(values: Values, env: NodeJS.ProcessEnv, simulate: boolean
         '--simulate starts its own simulator; leave out --base-url, or drop --simulate',
       );
     }
-    return { kind: 'simulate' };
+    return { kind: 'simulate', quirks: parseQuirksFlag(values.quirks ?? RUN_DEFAULTS.simulateQuirks) };
+  }
+  if (values.quirks !== undefined) {
+    throw new ConfigError(
+      '--quirks',
+      'only applies to the built-in simulator; add --simulate or leave it out',
+    );
   }
   const apiKey = (values['api-key'] ?? env[API_KEY_ENV] ?? '').trim();
   if (apiKey === '') {

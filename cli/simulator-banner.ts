@@ -1,9 +1,10 @@
 /**
- * The start-up banner of `run --simulate`: where the simulator listens, one curl command to make a
- * change by hand, and how to stop. The key shown is the simulator's own (synthetic data only).
+ * The start-up banner of `run --simulate`: where the simulator listens, which Cliniko quirks it
+ * simulates, one curl command to make a change by hand, and how to stop. The key shown is the
+ * simulator's own (synthetic data only).
  */
 import type { ClinikoClient } from '../shared/cliniko/client.js';
-import type { RunningSimulator } from '../simulator/index.js';
+import { QUIRK_SUMMARIES, type RunningSimulator } from '../simulator/index.js';
 import { formatDuration } from './duration.js';
 import type { RunOptions } from './run-options.js';
 
@@ -39,6 +40,7 @@ export async function simulatorBanner({
     `Cliniko simulator (synthetic data) listening on ${simulator.baseUrl}`,
     `  ${churnPerMinute} background changes per minute; polling every ${formatDuration(options.intervalMs)}.`,
     `  Control routes: ${simulator.origin}/__sim/ (e.g. GET ${simulator.origin}/__sim/changelog)`,
+    ...quirkLines(simulator),
     '',
     'Make a change yourself:',
     `  ${curl}`,
@@ -46,4 +48,14 @@ export async function simulatorBanner({
     'Events print below as they are seen. Press Ctrl-C to stop.',
     '',
   ].join('\n');
+}
+
+function quirkLines(simulator: RunningSimulator): string[] {
+  const enabled = simulator.quirks.enabled();
+  if (enabled.length === 0) {
+    return [
+      '  Cliniko quirks: none (the kind reading of the API; --quirks all simulates every documented quirk).',
+    ];
+  }
+  return ['  Cliniko quirks on:', ...enabled.map((quirk) => `    - ${quirk}: ${QUIRK_SUMMARIES[quirk]}`)];
 }

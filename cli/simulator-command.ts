@@ -6,12 +6,14 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/errors.js';
 import { SIMULATOR_DEFAULTS, startSimulator } from '../simulator/index.js';
 import type { Command } from './main.js';
+import { parseQuirksFlag, quirksHelp } from './quirks-flag.js';
 
 const USAGE = `Usage: cliniko-bridge simulator [options]
 
 Starts a fake Cliniko API (synthetic data only) and prints one JSON line when ready:
   {"baseUrl":"http://127.0.0.1:PORT/v1","apiKeys":["<key>", ...]}
-then serves until SIGINT/SIGTERM. Control routes (faults, clock, churn, changelog) live under /__sim/.
+then serves until SIGINT/SIGTERM. Control routes (faults, clock, churn, quirks, changelog and a test
+backdoor for records) live under /__sim/ (see the README's simulator section).
 
 Options:
   --port N            port to listen on; 0 picks a free one (default ${SIMULATOR_DEFAULTS.port})
@@ -22,7 +24,10 @@ Options:
   --accounts N        isolated accounts, one API key each (default ${SIMULATOR_DEFAULTS.accounts})
   --patients N        patients per account (default ${SIMULATOR_DEFAULTS.patients})
   --appointments N    individual appointments per account (default ${SIMULATOR_DEFAULTS.appointments})
+${quirksHelp('none')}
   -h, --help          show this help
+
+Quirks can also be switched while it runs: GET/POST /__sim/quirks {"enable":[…],"disable":[…]}.
 `;
 
 const OPTIONS = {
@@ -34,6 +39,7 @@ const OPTIONS = {
   accounts: { type: 'string' },
   patients: { type: 'string' },
   appointments: { type: 'string' },
+  quirks: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -75,6 +81,7 @@ export const simulatorCommand: Command = async (args, io) => {
     accounts: wholeNumber('accounts', values.accounts, 1, 100),
     patients: wholeNumber('patients', values.patients, 0, 1_000_000),
     appointments: wholeNumber('appointments', values.appointments, 0, 1_000_000),
+    quirks: parseQuirksFlag(values.quirks ?? 'none'),
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE')

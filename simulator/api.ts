@@ -2,21 +2,13 @@
  * The Cliniko API routes of an authenticated request: lists (with the status feeds), single records
  * and the write endpoints. Returns a plain response description; `server.ts` puts it on the wire.
  */
-import {
-  type FieldGetter,
-  type FieldTypes,
-  type ParsedFilters,
-  pageLinks,
-  parseFilters,
-  parsePaging,
-  parseSort,
-  QueryError,
-  type RecordComparator,
-  readFilterParams,
-} from './query/index.js';
+import { list } from './listing.js';
+import { parseFilters, QueryError, readFilterParams } from './query/index.js';
+import type { QuirkSet } from './quirks.js';
 import { fieldValue, type ResourceModel, type ValidationErrors } from './resources/model.js';
 import { findModel } from './resources/registry.js';
-import type { Account, Body, ResourceTable, StoredRecord } from './store.js';
+import type { Account, Body } from './store.js';
+import { isStatusList, revealedBy, shownBody } from './visibility.js';
 import type { WriteResult, Writer } from './writes.js';
 
 export type ApiResponse =
@@ -36,6 +28,7 @@ export interface ApiRequest {
   readonly realNow: number;
   /** `http://host:port/v1`, for the `Location` header. */
   readonly baseUrl: string;
+  readonly quirks: QuirkSet;
 }
 
 /** Cliniko answers an unknown path or method with an HTML page. */
@@ -45,10 +38,6 @@ export const NOT_FOUND_PAGE =
 
 const notFound: ApiResponse = { status: 404, html: NOT_FOUND_PAGE };
 
-const DELETED_FILTERS: FieldTypes = { id: 'integer', deleted_at: 'datetime' };
-
-type ListMode = 'list' | 'archived' | 'cancelled' | 'deleted';
-
 const ID = /^\d{1,19}$/;
 
 export function handleApi(request: ApiRequest, writer: Writer): ApiResponse {
@@ -57,12 +46,14 @@ export function handleApi(request: ApiRequest, writer: Writer): ApiResponse {
   const model = resource ? findModel(resource) : undefined;
   if (!model || rest.length > 0) return notFound;
   if (second === undefined) {
-    if (method === 'GET') return list(request, model, 'list');
+    if (method === 'GET') return guarded(() => list(request, model, 'list'));
     if (method === 'POST')
       return created(request, model, writer.create(request.account, model, request.body));
     return notFound;
   }
-  if (third === undefined && method === 'GET' && isFeed(model, second)) return list(request, model, second);
+  if (third === undefined && method === 'GET' && isStatusList(model, second, request.quirks)) {
+    return guarded(() => list(request, model, second));
+  }
   if (!ID.test(second)) return notFound;
   const { account, body } = request;
   if (third === undefined) {
@@ -81,14 +72,6 @@ export function handleApi(request: ApiRequest, writer: Writer): ApiResponse {
     return noContent(writer.cancel(account, model, second, body));
   }
   return notFound;
-}
-
-function isFeed(model: ResourceModel, segment: string): segment is 'archived' | 'cancelled' | 'deleted' {
-  return (
-    (segment === 'archived' && model.feeds.archived === true) ||
-    (segment === 'cancelled' && model.feeds.cancelled === true) ||
-    (segment === 'deleted' && model.feeds.deleted === true)
-  );
 }
 
 function invalid(errors: ValidationErrors): ApiResponse {
@@ -113,14 +96,6 @@ function created(request: ApiRequest, model: ResourceModel, result: WriteResult)
   return { status: 201, json: result.body, headers: { Location: location } };
 }
 
-/** Which default-hidden records the query reveals by filtering on their lifecycle field. */
-function hiddenRule(model: ResourceModel, revealed: ReadonlySet<string>): (body: Body) => boolean {
-  const hideArchived = 'archived_at' in model.filters && !revealed.has('archived_at');
-  const hideCancelled = model.cancellable && !revealed.has('cancelled_at');
-  return (body) =>
-    (hideArchived && Boolean(body.archived_at)) || (hideCancelled && Boolean(body.cancelled_at));
-}
-
 function guarded(run: () => ApiResponse): ApiResponse {
   try {
     return run();
@@ -134,93 +109,9 @@ function show(request: ApiRequest, model: ResourceModel, id: string): ApiRespons
   return guarded(() => {
     const filters = parseFilters(readFilterParams(request.url.searchParams), model.filters);
     const version = request.account.table(model.name).records.get(id)?.visible(request.realNow);
-    if (!version || version.deleted) return notFound;
-    const body = version.body;
-    // Like the lists, a single archived or cancelled record needs `archived_at:*` / `cancelled_at:*`.
-    if (hiddenRule(model, filters.fields)(body)) return notFound;
-    if (!filters.matches((field) => fieldValue(model, body, field))) return notFound;
+    // Like the lists, a single archived, cancelled or deleted record must be revealed (`archived_at:*` …).
+    const body = shownBody(model, version, 'record', revealedBy(model, filters, request.quirks));
+    if (!body || !filters.matches((field) => fieldValue(model, body, field))) return notFound;
     return { status: 200, json: body };
   });
-}
-
-/**
- * The last few list results per table, reused while the table is unchanged and fully visible, so a
- * client paging through 100k records pays for one filter-and-sort pass, not one per page.
- */
-const resultCache = new WeakMap<ResourceTable, { key: string; revision: number; matches: Body[] }[]>();
-const CACHED_QUERIES_PER_TABLE = 4;
-
-function list(request: ApiRequest, model: ResourceModel, mode: ListMode): ApiResponse {
-  return guarded(() => {
-    const params = request.url.searchParams;
-    const fields = mode === 'deleted' ? DELETED_FILTERS : model.filters;
-    const rawFilters = readFilterParams(params);
-    const filters = parseFilters(rawFilters, fields);
-    const sortParam = params.get('sort');
-    const compare = sortParam ? parseSort(sortParam, fields) : undefined;
-    const { page, perPage } = parsePaging(params);
-    const table = request.account.table(model.name);
-    const key = JSON.stringify([mode, rawFilters, sortParam]);
-    const cached = resultCache.get(table) ?? [];
-    const stable = request.realNow >= table.settledAt;
-    let matches = stable
-      ? cached.find((c) => c.key === key && c.revision === table.revision)?.matches
-      : undefined;
-    if (!matches) {
-      matches = findMatches(request, model, table, mode, filters, compare);
-      if (stable) {
-        resultCache.set(
-          table,
-          [
-            { key, revision: table.revision, matches },
-            ...cached.filter((c) => c.key !== key && c.revision === table.revision),
-          ].slice(0, CACHED_QUERIES_PER_TABLE),
-        );
-      }
-    }
-    const start = (page - 1) * perPage;
-    const items = matches.slice(start, start + perPage);
-    const view = mode === 'deleted' && model.deletedView ? model.deletedView : undefined;
-    return {
-      status: 200,
-      json: {
-        [model.name]: view ? items.map(view) : items,
-        total_entries: matches.length,
-        links: pageLinks(request.url, page, perPage, matches.length),
-      },
-    };
-  });
-}
-
-/** One pass over the table in default order: visibility, default hiding, feed membership, filters; then sort. */
-function findMatches(
-  request: ApiRequest,
-  model: ResourceModel,
-  table: ResourceTable,
-  mode: ListMode,
-  filters: ParsedFilters,
-  compare: RecordComparator | undefined,
-): Body[] {
-  const hidden = mode === 'list' ? hiddenRule(model, filters.fields) : () => false;
-  let current: Body = {};
-  const get: FieldGetter = (field) => fieldValue(model, current, field);
-  const matches: Body[] = [];
-  for (const record of table.ordered()) {
-    const body = visibleBody(record, request.realNow, mode === 'deleted');
-    if (!body || hidden(body)) continue;
-    if (mode === 'archived' && !body.archived_at) continue;
-    if (mode === 'cancelled' && !body.cancelled_at) continue;
-    current = body;
-    if (filters.matches(get)) matches.push(body);
-  }
-  if (!compare) return matches;
-  const keyed = matches.map((body) => ({ body, get: (f: string) => fieldValue(model, body, f) }));
-  keyed.sort((a, b) => compare(a.get, b.get));
-  return keyed.map((k) => k.body);
-}
-
-function visibleBody(record: StoredRecord, realNow: number, deleted: boolean): Body | undefined {
-  const version = record.visible(realNow);
-  if (!version || version.deleted !== deleted) return undefined;
-  return version.body;
 }

@@ -1,19 +1,24 @@
 /**
  * Background changes that make a simulated clinic feel alive: new patients and bookings, edits,
  * reschedules, cancellations, archives, merges, legacy deletes, group attendees, paid invoices and
- * treatment notes. Seeded, and applied through the same write path as the API.
+ * treatment notes (and, with `touch-without-change`, touches). Seeded, and applied through the same
+ * write path as the API.
  */
 import { formatTimestamp, type SimClock } from './clock.js';
+import type { Quirk, QuirkSet } from './quirks.js';
 import { Random } from './random.js';
 import type { GenerateContext } from './resources/model.js';
 import { link } from './resources/model.js';
-import { findModel } from './resources/registry.js';
+import { findModel, MODELS } from './resources/registry.js';
 import { noteContent } from './resources/treatment-notes.js';
 import type { Account, Store } from './store.js';
 import { phoneNumber } from './vocabulary.js';
 import type { Writer } from './writes.js';
 
 type Mutation = (account: Account, ctx: GenerateContext) => boolean;
+
+/** A weighted kind of change; one that models a quirk happens only while that quirk is on. */
+type Weighted = readonly [weight: number, mutate: Mutation, quirk?: Quirk];
 
 const TICK_MIN_MS = 20;
 const TICK_MAX_MS = 1000;
@@ -24,12 +29,13 @@ export class Churn {
   private timer: NodeJS.Timeout | undefined;
   private lastTick = 0;
   private carry = 0;
-  private readonly mutations: readonly [number, Mutation][];
+  private readonly mutations: readonly Weighted[];
 
   constructor(
     private readonly store: Store,
     private readonly writer: Writer,
     private readonly clock: SimClock,
+    private readonly quirks: QuirkSet,
     seed: number,
     private readonly realNow: () => number = Date.now,
   ) {
@@ -62,6 +68,8 @@ export class Churn {
       ],
       [1, (a, c) => this.create(a, c, 'group_appointments')],
       [2, (a, c) => this.editContact(a, c)],
+      // Cliniko's background jobs may touch a record without changing it (ISSUE #232).
+      [8, (a, c) => this.touch(a, c), 'touch-without-change'],
     ];
   }
 
@@ -111,9 +119,11 @@ export class Churn {
       random: this.random,
       pick: (resource) => account.table(resource).pickLive(this.random),
     };
-    const total = this.mutations.reduce((sum, [weight]) => sum + weight, 0);
+    // With no quirk on this is the original list, so the same seed keeps making the same changes.
+    const mutations = this.mutations.filter(([, , quirk]) => quirk === undefined || this.quirks.has(quirk));
+    const total = mutations.reduce((sum, [weight]) => sum + weight, 0);
     let roll = this.random.int(1, total);
-    for (const [weight, mutate] of this.mutations) {
+    for (const [weight, mutate] of mutations) {
       roll -= weight;
       if (roll <= 0) return mutate(account, ctx);
     }
@@ -224,6 +234,13 @@ export class Churn {
       return false;
     const extra = { merged_at: ctx.now, merged_with_patient: link('patients', into) };
     return this.writer.archive(account, model, from, extra).kind === 'ok';
+  }
+
+  /** A background job bumps `updated_at` of any record, its content unchanged. */
+  private touch(account: Account, ctx: GenerateContext): boolean {
+    const model = this.random.pick(MODELS);
+    const id = ctx.pick(model.name);
+    return id !== undefined && this.writer.touch(account, model, id).kind === 'ok';
   }
 
   private remove(account: Account, ctx: GenerateContext, resource: string): boolean {

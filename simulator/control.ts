@@ -1,28 +1,34 @@
 /**
- * The `/__sim/` control routes (not part of Cliniko): changelog, faults, clock, churn, accounts and
- * health. No auth: the simulator only ever holds synthetic data and listens on loopback by default.
+ * The `/__sim/` control routes (not part of Cliniko): changelog, faults, clock, churn, quirks,
+ * accounts, health and the test backdoor (`backdoor.ts`). No auth: the simulator only ever holds synthetic data and listens on loopback by default.
  */
+import { BACKDOOR_PREFIX, handleBackdoor } from './backdoor.js';
 import type { Churn } from './churn.js';
 import { formatTimestamp, parseInstant, type SimClock } from './clock.js';
 import { type Faults, parseFaultRequest } from './faults.js';
+import { parseQuirkRequest, QUIRKS, type QuirkSet } from './quirks.js';
 import type { Store } from './store.js';
+import type { Writer } from './writes.js';
 
 export interface ControlDeps {
   readonly store: Store;
   readonly clock: SimClock;
   readonly faults: Faults;
   readonly churn: Churn;
+  readonly quirks: QuirkSet;
+  readonly writer: Writer;
 }
 
-export interface ControlResponse {
-  readonly status: number;
-  readonly json: unknown;
-}
+export type ControlResponse = { readonly status: number; readonly json: unknown } | { readonly status: 204 };
 
 const bad = (message: string): ControlResponse => ({ status: 400, json: { message } });
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function quirkState(quirks: QuirkSet): ControlResponse {
+  return { status: 200, json: { enabled: quirks.enabled(), available: QUIRKS } };
 }
 
 function clockState(clock: SimClock): ControlResponse {
@@ -36,7 +42,8 @@ export function handleControl(
   url: URL,
   body: unknown,
 ): ControlResponse {
-  const { store, clock, faults, churn } = deps;
+  const { store, clock, faults, churn, quirks } = deps;
+  if (path.startsWith(BACKDOOR_PREFIX)) return handleBackdoor(deps, method, path, url, body);
   const route = `${method} ${path}`;
   switch (route) {
     case 'GET /__sim/health':
@@ -66,6 +73,15 @@ export function handleControl(
       return clockState(clock);
     case 'POST /__sim/clock':
       return setClock(clock, body);
+    case 'GET /__sim/quirks':
+      return quirkState(quirks);
+    case 'POST /__sim/quirks': {
+      const change = parseQuirkRequest(body);
+      if (typeof change === 'string') return bad(change);
+      quirks.enable(change.enable);
+      quirks.disable(change.disable);
+      return quirkState(quirks);
+    }
     case 'GET /__sim/churn':
       return { status: 200, json: { perMinute: churn.perMinute } };
     case 'POST /__sim/churn': {

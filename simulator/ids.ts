@@ -12,6 +12,11 @@ export class IdGenerator {
 
   constructor(private readonly random: Random) {}
 
+  /** Marks an id chosen elsewhere (the test backdoor) as taken, so `next()` never hands it out. */
+  reserve(id: string): void {
+    this.taken.add(id);
+  }
+
   next(): string {
     for (;;) {
       const raw = (BigInt(this.random.uint32()) << 32n) | BigInt(this.random.uint32());

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { Churn } from './churn.js';
 import { ControllableClock, type SimClock } from './clock.js';
 import { Faults } from './faults.js';
+import { type Quirk, QuirkSet, unknownQuirkMessage, unknownQuirks } from './quirks.js';
 import { RateLimiter } from './rate-limit.js';
 import { seedAccounts } from './seed.js';
 import { SimulatorServer } from './server.js';
@@ -19,6 +20,16 @@ import { Writer } from './writes.js';
 
 export type { SimClock } from './clock.js';
 export { ControllableClock } from './clock.js';
+export { DERIVED_FIELDS } from './derived-fields.js';
+export {
+  isQuirk,
+  parseQuirkList,
+  QUIRK_SUMMARIES,
+  QUIRKS,
+  type Quirk,
+  QuirkSet,
+  unknownQuirkMessage,
+} from './quirks.js';
 export type { ChangeEntry } from './store.js';
 
 export interface SimulatorOptions {
@@ -40,6 +51,8 @@ export interface SimulatorOptions {
   rateLimitPerMinute?: number;
   /** Stamps writes and the `Date` header. @default a real-time ControllableClock */
   clock?: SimClock;
+  /** Cliniko quirks to start with (see `quirks.ts`). @default [] (the contract's reading) */
+  quirks?: readonly Quirk[];
 }
 
 export interface RunningSimulator {
@@ -50,6 +63,8 @@ export interface RunningSimulator {
   readonly apiKeys: readonly string[];
   readonly accounts: readonly { id: string; apiKey: string }[];
   readonly clock: SimClock;
+  /** The quirks in force; changing them applies to the next request (like `POST /__sim/quirks`). */
+  readonly quirks: QuirkSet;
   /** Applies `steps` churn changes at once (deterministic for the seed); returns how many wrote. */
   churn(steps: number): number;
   /** The changelog after `seq` (0 = from the start), as `GET /__sim/changelog` returns it. */
@@ -70,6 +85,9 @@ export const SIMULATOR_DEFAULTS = {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const o = { ...SIMULATOR_DEFAULTS, ...stripUndefined(options) };
+  const unknown = unknownQuirks(options.quirks ?? []);
+  if (unknown.length > 0) throw new RangeError(unknownQuirkMessage(unknown));
+  const quirks = new QuirkSet(options.quirks ?? []);
   const clock = options.clock ?? new ControllableClock();
   const realNow = Date.now;
   const store = new Store(realNow);
@@ -79,8 +97,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     { accounts: o.accounts, patients: o.patients, appointments: o.appointments },
     clock.now(),
   );
-  const writer = new Writer(store, clock);
-  const churn = new Churn(store, writer, clock, o.seed, realNow);
+  const writer = new Writer(store, clock, quirks);
+  const churn = new Churn(store, writer, clock, quirks, o.seed, realNow);
   const server = new SimulatorServer({
     store,
     clock,
@@ -88,6 +106,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults: new Faults(o.seed),
     rateLimiter: new RateLimiter(o.rateLimitPerMinute, realNow),
     churn,
+    quirks,
     realNow,
   });
   await new Promise<void>((resolve, reject) => {
@@ -110,6 +129,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     apiKeys: accounts.map((a) => a.apiKey),
     accounts,
     clock,
+    quirks,
     churn: (steps) => churn.run(steps),
     changes: (after = 0) => store.changesAfter(after),
     close() {

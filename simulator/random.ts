@@ -78,3 +78,14 @@ export class Random {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
 }
+
+/**
+ * A generator seeded by a key (a record id), for values added to records after the main generators
+ * were fixed: they depend only on the record, so adding them shifts no other generated value.
+ */
+export function keyedRandom(key: string, stream: number): Random {
+  // FNV-1a over the key's code units.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return new Random(hash, stream);
+}

@@ -5,8 +5,9 @@
  */
 import { formatTimestamp } from './clock.js';
 import { Random } from './random.js';
-import { type GenerateContext, linkedId, type ResourceModel } from './resources/model.js';
+import type { GenerateContext, ResourceModel } from './resources/model.js';
 import { findModel } from './resources/registry.js';
+import { relateSeededRecords } from './seed-relations.js';
 import { Account, type Body, type Store } from './store.js';
 import { CANCELLATION_REASONS } from './writes.js';
 
@@ -52,6 +53,8 @@ export function seedAccounts(store: Store, seed: number, sizes: SeedSizes, nowMs
     const account = new Account(`clinic-${index}`, accountKey(random, index), new Random(seed, 2, index));
     store.addAccount(account);
     seedAccount(store, account, random, sizes, end);
+    const ctx = { account, now: formatTimestamp(end), nowMs: end };
+    relateSeededRecords(store, account, new Random(seed, 5, index), ctx);
   }
 }
 
@@ -75,25 +78,6 @@ function seedAccount(store: Store, account: Account, random: Random, sizes: Seed
       const body = model.generate(account.ids.next(), ctx, formatTimestamp(time));
       if (body) store.seed(account, name, withHistory(model, body, random));
     }
-  }
-  fillGroupPatients(store, account);
-}
-
-/** A group appointment lists the patients of its attendees that have not cancelled. */
-function fillGroupPatients(store: Store, account: Account): void {
-  const byGroup = new Map<string, string[]>();
-  for (const record of account.table('attendees').records.values()) {
-    const attendee = record.latest()?.body;
-    const group = linkedId(attendee?.booking);
-    const patient = linkedId(attendee?.patient);
-    if (!attendee || !group || !patient || attendee.cancelled_at || attendee.archived_at) continue;
-    const patients = byGroup.get(group) ?? [];
-    if (!patients.includes(patient)) patients.push(patient);
-    byGroup.set(group, patients);
-  }
-  for (const [groupId, patientIds] of byGroup) {
-    const group = account.current('group_appointments', groupId);
-    if (group) store.seed(account, 'group_appointments', { ...group, patient_ids: patientIds });
   }
 }
 

@@ -13,6 +13,8 @@
  *   GET|POST|DELETE /__sim/faults        → {error5xxRate,rateLimitBurst,latencyMs,malformedRate,resetRate,lateCommitMs}
  *   GET|POST /__sim/clock                → {"set":ISO} | {"advance":SECONDS} | {"realtime":true}; replies {now,frozen}
  *   GET|POST /__sim/churn                → {"perMinute":N} and/or {"steps":N} (apply N churn changes now)
+ *   GET|POST /__sim/quirks               → {"enable":[…],"disable":[…]}; replies {enabled,available}
+ *   POST|PATCH|DELETE /__sim/records/…   → the test backdoor (see backdoor.ts)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type ApiResponse, handleApi, NOT_FOUND_PAGE } from './api.js';
@@ -20,6 +22,7 @@ import type { Churn } from './churn.js';
 import type { SimClock } from './clock.js';
 import { handleControl } from './control.js';
 import type { Faults } from './faults.js';
+import type { QuirkSet } from './quirks.js';
 import type { RateLimiter } from './rate-limit.js';
 import { LINK_BASE } from './resources/model.js';
 import type { Account, Body, Store } from './store.js';
@@ -32,6 +35,7 @@ export interface ServerDeps {
   readonly faults: Faults;
   readonly rateLimiter: RateLimiter;
   readonly churn: Churn;
+  readonly quirks: QuirkSet;
   readonly realNow: () => number;
 }
 
@@ -152,6 +156,7 @@ export class SimulatorServer {
         body: input,
         realNow: this.deps.realNow(),
         baseUrl: this.baseUrl,
+        quirks: this.deps.quirks,
       },
       this.deps.writer,
     );

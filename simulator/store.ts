@@ -19,14 +19,36 @@ export interface ChangeEntry {
   readonly resource: string;
   readonly id: string;
   readonly action: ChangeAction;
+  /** The record's `updated_at` after the change; for a delete its `deleted_at` (or `at` if none is left). */
   readonly updated_at: string;
+  /** Simulated time the change was committed (differs from `updated_at` when a write leaves it alone). */
+  readonly at: string;
 }
 
-interface Version {
+export interface Version {
   readonly visibleAt: number;
   readonly body: Body;
-  /** Hard (legacy) delete: gone from lists, present in the resource's `/deleted` feed if it has one. */
+  /**
+   * Deleted (its `deleted_at` is set): out of the default lists, listed where `deleted_at` is
+   * filterable and in the resource's `/deleted` feed if it has one.
+   */
   readonly deleted: boolean;
+  /** Deleted without a trace: in no list and no feed, as if it had never existed. */
+  readonly vanished: boolean;
+  /**
+   * Microseconds within the second of `updated_at` at which the record was last written: the hidden
+   * sub-second instant Cliniko's database keeps and its API does not show (`subsecond-order`).
+   */
+  readonly subsecond: number;
+}
+
+/** How a committed change is stored and logged, beyond its body. */
+export interface CommitOptions {
+  /** Simulated commit time, `YYYY-MM-DDTHH:MM:SSZ`. */
+  readonly at: string;
+  readonly subsecond: number;
+  /** A delete that leaves no trace (the test backdoor's `trace=none`). */
+  readonly vanish?: boolean;
 }
 
 export class StoredRecord {
@@ -139,8 +161,14 @@ export class Account {
 
   /** The latest committed, not deleted body of a record (what writes and churn see). */
   current(resource: string, id: string): Body | undefined {
-    const latest = this.tables.get(resource)?.records.get(id)?.latest();
+    const latest = this.latest(resource, id);
     return latest && !latest.deleted ? latest.body : undefined;
+  }
+
+  /** The latest committed version of a record, deleted or not; undefined once it vanished. */
+  latest(resource: string, id: string): Version | undefined {
+    const latest = this.tables.get(resource)?.records.get(id)?.latest();
+    return latest && !latest.vanished ? latest : undefined;
   }
 }
 
@@ -164,21 +192,42 @@ export class Store {
 
   /** Initial data: visible at once and not part of the changelog (it is the state before any change). */
   seed(account: Account, resource: string, body: Body): void {
-    this.put(account, resource, body, false, 0);
+    this.put(account, resource, { visibleAt: 0, body, ...presence(body, false), subsecond: 0 });
   }
 
   /** Commits a write: a new version (visible after `lateCommitMs`) and one changelog entry. */
-  commit(account: Account, resource: string, body: Body, action: ChangeAction): void {
-    this.put(account, resource, body, action === 'deleted', this.realNow() + this.lateCommitMs);
-    const id = String(body.id);
-    const updatedAt = action === 'deleted' ? body.deleted_at : body.updated_at;
+  commit(account: Account, resource: string, body: Body, action: ChangeAction, options: CommitOptions): void {
+    this.put(account, resource, {
+      visibleAt: this.realNow() + this.lateCommitMs,
+      body,
+      ...presence(body, options.vanish === true),
+      subsecond: options.subsecond,
+    });
+    const deletedAt =
+      typeof body.deleted_at === 'string' && body.deleted_at !== '' ? body.deleted_at : options.at;
+    const updatedAt = action === 'deleted' ? deletedAt : body.updated_at;
     this.log.push({
       seq: this.log.length + 1,
       account: account.id,
       resource,
-      id,
+      id: String(body.id),
       action,
       updated_at: typeof updatedAt === 'string' ? updatedAt : '',
+      at: options.at,
+    });
+  }
+
+  /**
+   * A new version that is not a write of the record (a derived field following its source): no
+   * changelog entry, and the hidden instant of its `updated_at` stays.
+   */
+  drift(account: Account, resource: string, body: Body): void {
+    const previous = account.latest(resource, String(body.id));
+    this.put(account, resource, {
+      visibleAt: this.realNow() + this.lateCommitMs,
+      body,
+      ...presence(body, false),
+      subsecond: previous?.subsecond ?? 0,
     });
   }
 
@@ -186,9 +235,9 @@ export class Store {
     return this.log.slice(Math.max(0, Math.floor(seq)));
   }
 
-  private put(account: Account, resource: string, body: Body, deleted: boolean, visibleAt: number): void {
+  private put(account: Account, resource: string, version: Version): void {
     const table = account.table(resource);
-    const id = String(body.id);
+    const id = String(version.body.id);
     let record = table.records.get(id);
     const isNew = !record;
     if (!record) {
@@ -204,10 +253,16 @@ export class Store {
         break;
       }
     }
-    record.versions.push({ visibleAt, body, deleted });
+    record.versions.push(version);
     table.revision += 1;
-    table.settledAt = Math.max(table.settledAt, visibleAt);
+    table.settledAt = Math.max(table.settledAt, version.visibleAt);
     if (isNew) table.noteInserted(record);
-    table.markLive(id, !deleted);
+    table.markLive(id, !version.deleted);
   }
+}
+
+/** A record is deleted while its `deleted_at` is set; a vanished one counts as deleted too. */
+function presence(body: Body, vanished: boolean): { deleted: boolean; vanished: boolean } {
+  const deletedAt = body.deleted_at;
+  return { deleted: vanished || (typeof deletedAt === 'string' && deletedAt !== ''), vanished };
 }

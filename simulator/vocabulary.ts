@@ -197,3 +197,28 @@ export function customFields(random: Random): Json {
     ],
   };
 }
+
+/** Pronoun sets in the shape of the spec's `pronouns` object. */
+export const PRONOUNS: readonly Json[] = [
+  {
+    nominative: 'she',
+    accusative: 'her',
+    pronominal_possessive: 'her',
+    predicative_possessive: 'hers',
+    reflexive: 'herself',
+  },
+  {
+    nominative: 'he',
+    accusative: 'him',
+    pronominal_possessive: 'his',
+    predicative_possessive: 'his',
+    reflexive: 'himself',
+  },
+  {
+    nominative: 'they',
+    accusative: 'them',
+    pronominal_possessive: 'their',
+    predicative_possessive: 'theirs',
+    reflexive: 'themselves',
+  },
+];

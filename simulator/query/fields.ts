@@ -8,7 +8,7 @@ export type FieldTypes = Readonly<Record<string, FieldType>>;
 /** Reads a field of a record (the model maps e.g. patient_id to the id in patient.links.self). */
 export type FieldGetter = (field: string) => FieldValue;
 
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?Z$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INTEGER = /^-?\d+$/;
 
@@ -70,6 +70,19 @@ export function readInteger(value: FieldValue): bigint | undefined {
 
 export function readDatetime(value: FieldValue): number | undefined {
   return typeof value === 'string' ? parseDatetime(value) : undefined;
+}
+
+/**
+ * Microseconds since the epoch, fraction included: how sorting reads a timestamp, so a value that
+ * carries a sub-second instant (the `subsecond-order` quirk) orders by it. Cliniko's own
+ * timestamps have whole seconds, which read the same as with `readDatetime`.
+ */
+export function readInstant(value: FieldValue): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const seconds = parseDatetime(value);
+  if (seconds === undefined) return undefined;
+  const fraction = DATETIME.exec(value)?.[7] ?? '';
+  return seconds * 1_000_000 + Number(fraction.padEnd(6, '0'));
 }
 
 /** A date field's value; a full timestamp is read as its UTC date. */

@@ -28,6 +28,8 @@ export interface ParsedFilters {
   matches(get: FieldGetter): boolean;
   /** Fields the query filtered on (any operator) — used to lift default hiding of archived/cancelled records. */
   readonly fields: ReadonlySet<string>;
+  /** Fields the query filtered on with `*` (any value, null included), the documented way to reveal them. */
+  readonly starred: ReadonlySet<string>;
 }
 
 type Operator = '>=' | '<=' | '!?' | '!=' | '~~' | '>' | '<' | '?' | '~' | '=' | '*';
@@ -68,6 +70,7 @@ export function readFilterParams(params: URLSearchParams): string[] {
 export function parseFilters(raw: readonly string[], fields: FieldTypes): ParsedFilters {
   const predicates: Predicate[] = [];
   const names = new Set<string>();
+  const starred = new Set<string>();
   for (const filter of raw) {
     const colon = filter.indexOf(':');
     const field = colon === -1 ? filter : filter.slice(0, colon);
@@ -78,10 +81,12 @@ export function parseFilters(raw: readonly string[], fields: FieldTypes): Parsed
         `Invalid filter on ${field}: write it as field:operator value, e.g. updated_at:>=2026-01-31T10:00:00Z`,
       );
     }
-    predicates.push(parsePredicate(field, type, filter.slice(colon + 1)));
+    const rest = filter.slice(colon + 1);
+    predicates.push(parsePredicate(field, type, rest));
     names.add(field);
+    if (rest === '*') starred.add(field);
   }
-  return { fields: names, matches: (get) => predicates.every((predicate) => predicate(get)) };
+  return { fields: names, starred, matches: (get) => predicates.every((predicate) => predicate(get)) };
 }
 
 function parsePredicate(field: string, type: FieldType, rest: string): Predicate {

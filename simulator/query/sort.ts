@@ -11,7 +11,7 @@ import {
   readArray,
   readBoolean,
   readDate,
-  readDatetime,
+  readInstant,
   readInteger,
   readString,
 } from './fields.js';
@@ -60,7 +60,7 @@ export function compareValues(field: string, type: FieldType, a: FieldValue, b: 
   if (field === 'id' || type === 'integer') return compareIdentifiers(a, b);
   switch (type) {
     case 'datetime':
-      return compareKeys(readDatetime(a), readDatetime(b));
+      return compareKeys(readInstant(a), readInstant(b));
     case 'date':
       return compareKeys(readDate(a), readDate(b));
     case 'string':

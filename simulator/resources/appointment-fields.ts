@@ -2,7 +2,7 @@
 import { formatTimestamp } from '../clock.js';
 import type { Body } from '../store.js';
 import type { FieldSpec, GenerateContext, ValidationErrors, WriteContext } from './model.js';
-import { link, linkedId } from './model.js';
+import { appUrl, link, linkedId, recordRandom } from './model.js';
 
 export const APPOINTMENT_WRITABLE: Readonly<Record<string, FieldSpec>> = {
   starts_at: { kind: 'datetime' },
@@ -55,5 +55,20 @@ export function generatedAppointmentLinks(ctx: GenerateContext): Body | undefine
     appointment_type: link('appointment_types', type),
     business: link('businesses', business),
     practitioner: link('practitioners', practitioner),
+  };
+}
+
+/**
+ * Spec fields of a booking (appointment or attendee) the first generators left empty: online
+ * booking (an address from the 203.0.113.0/24 documentation range), telehealth and patient case.
+ */
+export function bookingExtras(id: string, ctx: WriteContext): Body {
+  const r = recordRandom(id);
+  const online = r.chance(0.25);
+  return {
+    booking_ip_address: online ? `203.0.113.${r.int(1, 254)}` : null,
+    online_booking_policy_accepted: online ? true : null,
+    telehealth_url: r.chance(0.1) ? appUrl(ctx, `appointments/${id}/connect`) : null,
+    patient_case: r.chance(0.1) ? link('patient_cases', r.digits(18)) : null,
   };
 }

@@ -1,5 +1,6 @@
 /** Appointment types: archivable (with an `/archived` feed); a legacy delete makes one vanish. */
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import type { Body } from '../store.js';
+import { link, type ResourceModel, recordRandom, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 const TYPES: readonly { name: string; minutes: number; max: number }[] = [
@@ -13,10 +14,17 @@ const TYPES: readonly { name: string; minutes: number; max: number }[] = [
 
 export const appointmentTypes: ResourceModel = {
   name: 'appointment_types',
-  filters: baseFilters(
-    { category: 'string', online_payments_mode: 'string', show_in_online_bookings: 'boolean' },
-    { archived: true },
-  ),
+  filters: {
+    appointment_confirmation_template_ids: 'array',
+    appointment_reminder_template_ids: 'array',
+    archived_at: 'datetime',
+    category: 'string',
+    created_at: 'datetime',
+    id: 'integer',
+    online_payments_mode: 'string',
+    show_in_online_bookings: 'boolean',
+    updated_at: 'datetime',
+  },
   foreignKeys: {},
   archivable: true,
   cancellable: false,
@@ -34,6 +42,13 @@ export const appointmentTypes: ResourceModel = {
   required: ['name', 'duration_in_minutes'],
   blank: (id, ctx) => ({
     id,
+    add_deposit_to_account_credit: null,
+    appointment_confirmation_template_ids: [],
+    appointment_reminder_template_ids: [],
+    deposit_price: null,
+    online_bookings_lead_time_hours: null,
+    online_payments_enabled: false,
+    telehealth_enabled: false,
     archived_at: null,
     category: null,
     color: '#00FF00',
@@ -72,6 +87,25 @@ export const appointmentTypes: ResourceModel = {
       updated_at: updatedAfter(createdAt, ctx),
       billable_item: link('billable_items', r.digits(18)),
       treatment_note_template: link('treatment_note_templates', r.digits(18)),
+      ...specExtras(id, type.name),
     };
   },
 };
+
+/** Fields of the 2023 spec that the first generator did not fill, from the record's own stream. */
+function specExtras(id: string, name: string): Body {
+  const r = recordRandom(id);
+  const deposit = r.chance(0.3);
+  const payments = deposit || r.chance(0.3);
+  return {
+    add_deposit_to_account_credit: deposit ? r.chance(0.5) : null,
+    appointment_confirmation_template_ids: [r.digits(18)],
+    appointment_reminder_template_ids: r.chance(0.5) ? [r.digits(18), r.digits(18)] : [r.digits(18)],
+    deposit_price: deposit ? `${r.pick(['20', '30', '50'])}.0` : null,
+    online_bookings_lead_time_hours: r.chance(0.6) ? r.pick([1, 2, 12, 24]) : null,
+    online_payments_enabled: payments,
+    online_payments_mode: payments ? r.pick(['deposit', 'full_payment']) : 'disabled',
+    telehealth_enabled: name.startsWith('Telehealth'),
+    product: r.chance(0.3) ? link('products', r.digits(18)) : null,
+  };
+}

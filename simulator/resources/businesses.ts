@@ -1,13 +1,23 @@
 /** Businesses (clinic locations): archivable; a legacy delete makes one vanish (no `/deleted` feed). */
+
+import type { Body } from '../store.js';
 import { address } from '../vocabulary.js';
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import { link, type ResourceModel, recordRandom, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 const NAMES = ['Healthy Times', 'Northside Physio', 'Harbour Osteo', 'Wellbeing Clinic', 'Active Recovery'];
 
 export const businesses: ResourceModel = {
   name: 'businesses',
-  filters: baseFilters({}, { archived: true }),
+  filters: {
+    appointment_type_ids: 'array',
+    archived_at: 'datetime',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    id: 'integer',
+    show_in_online_bookings: 'boolean',
+    updated_at: 'datetime',
+  },
   foreignKeys: {},
   archivable: true,
   cancellable: false,
@@ -28,6 +38,13 @@ export const businesses: ResourceModel = {
   },
   required: ['business_name'],
   blank: (id, ctx) => ({
+    additional_information: null,
+    additional_invoice_information: null,
+    appointment_reminders_enabled: true,
+    // The clinic's appointment types, filled when seeding (seed-relations.ts).
+    appointment_type_ids: [],
+    label: null,
+    time_zone: null,
     address_1: null,
     address_2: null,
     archived_at: null,
@@ -77,6 +94,20 @@ export const businesses: ResourceModel = {
       time_zone_identifier: where.time_zone,
       updated_at: updatedAfter(createdAt, ctx),
       website_address: `https://www.${slug}.example.com`,
+      ...specExtras(id, where.time_zone, where.city),
     };
   },
 };
+
+/** Fields of the 2023 spec that the first generator did not fill, from the record's own stream. */
+function specExtras(id: string, zone: string, city: string): Body {
+  const r = recordRandom(id);
+  return {
+    additional_information: r.chance(0.5) ? 'Parking at the rear of the building.' : null,
+    additional_invoice_information: r.chance(0.5) ? 'Payment due within 14 days.' : null,
+    appointment_reminders_enabled: r.chance(0.9),
+    label: r.chance(0.5) ? city : null,
+    // Cliniko pairs a Rails-style zone name with the IANA identifier.
+    time_zone: (zone.split('/').at(-1) ?? zone).replaceAll('_', ' '),
+  };
+}

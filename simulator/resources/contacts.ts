@@ -1,6 +1,6 @@
 /** Contacts (referring doctors, insurers …): archivable; a legacy delete makes one vanish (no feed). */
 import { address, person, phoneNumbers } from '../vocabulary.js';
-import { baseFilters, type ResourceModel, selfLinks } from './model.js';
+import { type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 const TYPES: readonly { type: string; code: number }[] = [
@@ -10,12 +10,27 @@ const TYPES: readonly { type: string; code: number }[] = [
   { type: 'Other', code: 4 },
 ];
 
+/** ISO 3166 codes of the countries the vocabulary's addresses use. */
+export const COUNTRY_CODES: Readonly<Record<string, string>> = {
+  Australia: 'AU',
+  'New Zealand': 'NZ',
+  'United Kingdom': 'GB',
+  Canada: 'CA',
+};
+
 export const contacts: ResourceModel = {
   name: 'contacts',
-  filters: baseFilters(
-    { email: 'string', first_name: 'string', last_name: 'string', type_code: 'integer' },
-    { archived: true },
-  ),
+  filters: {
+    archived_at: 'datetime',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    email: 'string',
+    first_name: 'string',
+    id: 'integer',
+    last_name: 'string',
+    type_code: 'integer',
+    updated_at: 'datetime',
+  },
   foreignKeys: {},
   archivable: true,
   cancellable: false,
@@ -57,6 +72,7 @@ export const contacts: ResourceModel = {
     state: '',
     title: '',
     country: '',
+    country_code: null,
     type: 'Other',
     type_code: 4,
     links: selfLinks('contacts', id),
@@ -89,6 +105,7 @@ export const contacts: ResourceModel = {
       state: where.state,
       title: who.title,
       country: where.country,
+      country_code: COUNTRY_CODES[where.country] ?? null,
       type: type.type,
       type_code: type.code,
     };

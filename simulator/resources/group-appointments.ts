@@ -6,22 +6,25 @@ import {
   generatedAppointmentLinks,
   generatedStart,
 } from './appointment-fields.js';
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import { link, type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export const groupAppointments: ResourceModel = {
   name: 'group_appointments',
-  filters: baseFilters(
-    {
-      appointment_type_id: 'integer',
-      business_id: 'integer',
-      practitioner_id: 'integer',
-      repeated_from_id: 'integer',
-      starts_at: 'datetime',
-      ends_at: 'datetime',
-    },
-    { archived: true },
-  ),
+  filters: {
+    appointment_type_id: 'integer',
+    archived_at: 'datetime',
+    business_id: 'integer',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    ends_at: 'datetime',
+    id: 'integer',
+    patient_ids: 'array',
+    practitioner_id: 'integer',
+    repeated_from_id: 'integer',
+    starts_at: 'datetime',
+    updated_at: 'datetime',
+  },
   foreignKeys: APPOINTMENT_KEYS,
   archivable: true,
   cancellable: false,

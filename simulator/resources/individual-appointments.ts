@@ -1,29 +1,34 @@
 /** Individual appointments: one patient each; archivable, cancellable (with a reason), legacy-deletable. */
+import { invoiceStatusOf, patientNameOf } from '../derived-fields.js';
 import { NOTES } from '../vocabulary.js';
 import {
   APPOINTMENT_KEYS,
   APPOINTMENT_WRITABLE,
+  bookingExtras,
   finishTimes,
   generatedAppointmentLinks,
   generatedStart,
 } from './appointment-fields.js';
-import { baseFilters, link, linkedId, type ResourceModel, selfLinks } from './model.js';
+import { link, linkedId, type ResourceModel, recordRandom, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export const individualAppointments: ResourceModel = {
   name: 'individual_appointments',
-  filters: baseFilters(
-    {
-      appointment_type_id: 'integer',
-      business_id: 'integer',
-      patient_id: 'integer',
-      practitioner_id: 'integer',
-      repeated_from_id: 'integer',
-      starts_at: 'datetime',
-      ends_at: 'datetime',
-    },
-    { archived: true, cancelled: true },
-  ),
+  filters: {
+    appointment_type_id: 'integer',
+    archived_at: 'datetime',
+    business_id: 'integer',
+    cancelled_at: 'datetime',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    ends_at: 'datetime',
+    id: 'integer',
+    patient_id: 'integer',
+    practitioner_id: 'integer',
+    repeated_from_id: 'integer',
+    starts_at: 'datetime',
+    updated_at: 'datetime',
+  },
   foreignKeys: { ...APPOINTMENT_KEYS, patient_id: 'patient' },
   archivable: true,
   cancellable: true,
@@ -68,13 +73,15 @@ export const individualAppointments: ResourceModel = {
     business: null,
     practitioner: null,
     patient: null,
+    patient_case: null,
     attendees: link('individual_appointments', id, '/attendees'),
     links: selfLinks('individual_appointments', id),
   }),
   finish(body, ctx) {
     const patientId = linkedId(body.patient);
     const patient = patientId ? ctx.account.current('patients', patientId) : undefined;
-    if (patient) body.patient_name = `${String(patient.first_name)} ${String(patient.last_name)}`;
+    if (patient) body.patient_name = patientNameOf(patient);
+    body.invoice_status = invoiceStatusOf(ctx.account, 'individual_appointments', String(body.id));
     return finishTimes(body, ctx);
   },
   generate(id, ctx, createdAt) {
@@ -93,6 +100,8 @@ export const individualAppointments: ResourceModel = {
       email_reminder_sent: r.chance(0.5),
       sms_reminder_sent: r.chance(0.5),
       patient_arrived: r.chance(0.4),
+      ...bookingExtras(id, ctx),
+      has_patient_appointment_notes: recordRandom(id).chance(0.2),
     };
     individualAppointments.finish?.(body, ctx);
     return body;

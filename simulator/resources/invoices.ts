@@ -1,6 +1,6 @@
 /** Invoices: status codes 10 Open, 20 Paid, 30 Closed, 40 Open (credit); money as decimal strings. */
 import { formatDate } from '../clock.js';
-import { baseFilters, link, type ResourceModel, selfLinks, type ValidationErrors } from './model.js';
+import { appUrl, link, type ResourceModel, recordRandom, selfLinks, type ValidationErrors } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export const INVOICE_STATUS: Readonly<Record<number, string>> = {
@@ -12,18 +12,20 @@ export const INVOICE_STATUS: Readonly<Record<number, string>> = {
 
 export const invoices: ResourceModel = {
   name: 'invoices',
-  filters: baseFilters(
-    {
-      appointment_id: 'integer',
-      business_id: 'integer',
-      number: 'integer',
-      patient_id: 'integer',
-      practitioner_id: 'integer',
-      status: 'integer',
-      issue_date: 'date',
-    },
-    { archived: true },
-  ),
+  filters: {
+    appointment_id: 'integer',
+    archived_at: 'datetime',
+    business_id: 'integer',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    id: 'integer',
+    issue_date: 'date',
+    number: 'integer',
+    patient_id: 'integer',
+    practitioner_id: 'integer',
+    status: 'integer',
+    updated_at: 'datetime',
+  },
   foreignKeys: {
     appointment_id: 'appointment',
     business_id: 'business',
@@ -69,6 +71,8 @@ export const invoices: ResourceModel = {
     business: null,
     patient: null,
     practitioner: null,
+    online_payment_url: null,
+    invoice_items: link('invoices', id, '/invoice_items'),
     links: selfLinks('invoices', id),
   }),
   finish(body, ctx): ValidationErrors | undefined {
@@ -106,6 +110,9 @@ export const invoices: ResourceModel = {
       business: link('businesses', business),
       patient: link('patients', patient),
       practitioner: practitioner ? link('practitioners', practitioner) : null,
+      // Open invoices can be paid online, where the clinic takes online payments.
+      online_payment_url:
+        status === 10 && recordRandom(id).chance(0.6) ? appUrl(ctx, `invoices/${id}/pay`) : null,
     };
   },
 };

@@ -1,5 +1,5 @@
 /** Medical alerts: a short named warning on a patient. */
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import { link, type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 const ALERTS = [
@@ -13,7 +13,14 @@ const ALERTS = [
 
 export const medicalAlerts: ResourceModel = {
   name: 'medical_alerts',
-  filters: baseFilters({ patient_id: 'integer' }, { archived: true }),
+  filters: {
+    archived_at: 'datetime',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    id: 'integer',
+    patient_id: 'integer',
+    updated_at: 'datetime',
+  },
   foreignKeys: { patient_id: 'patient' },
   archivable: true,
   cancellable: false,

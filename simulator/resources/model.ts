@@ -4,7 +4,7 @@
  * logic (apply input, validate, link foreign keys) lives here so each resource file is mostly data.
  */
 import type { FieldTypes, FieldValue } from '../query/index.js';
-import type { Random } from '../random.js';
+import { keyedRandom, type Random } from '../random.js';
 import type { Account, Body, Json } from '../store.js';
 
 /**
@@ -38,14 +38,23 @@ export interface GenerateContext extends WriteContext {
 
 export interface ResourceModel {
   readonly name: string;
-  /** Every field accepted in `q[]` on the list endpoint, with its type. */
+  /** Exactly the fields the 2023 spec documents for `q[]` on the list endpoint, with their types. */
   readonly filters: FieldTypes;
   /** Filter fields derived from a link (`patient_id` → the `patient` link). */
   readonly foreignKeys: Readonly<Record<string, string>>;
   readonly archivable: boolean;
   readonly cancellable: boolean;
   readonly deletable: boolean;
-  readonly feeds: { readonly archived?: boolean; readonly cancelled?: boolean; readonly deleted?: boolean };
+  /**
+   * Status lists: the legacy `/archived`, `/cancelled` and `/deleted` (where Cliniko documented them)
+   * and `/inactive`, whose resource's ordinary list shows only records with `active` true.
+   */
+  readonly feeds: {
+    readonly archived?: boolean;
+    readonly cancelled?: boolean;
+    readonly deleted?: boolean;
+    readonly inactive?: boolean;
+  };
   readonly writable: Readonly<Record<string, FieldSpec>>;
   readonly required: readonly string[];
   /** A new record with every field at its empty value. */
@@ -56,6 +65,19 @@ export interface ResourceModel {
   generate(id: string, ctx: GenerateContext, createdAt: string): Body | undefined;
   /** The shape of an item in the `/deleted` feed (default: the whole record). */
   deletedView?(body: Body): Body;
+}
+
+/**
+ * The random stream of one record, for the spec fields added after the seeded generators were
+ * fixed: drawing them from the record's id shifts no other generated value (same seed, same data).
+ */
+export function recordRandom(id: string): Random {
+  return keyedRandom(id, 1);
+}
+
+/** A URL of the clinic's web app (telehealth, online payment, cancellation), not of the API. */
+export function appUrl(ctx: WriteContext, path: string): string {
+  return `https://${ctx.account.id}.cliniko-simulator.invalid/${path}`;
 }
 
 export function link(resource: string, id: string, suffix = ''): Json {
@@ -75,6 +97,15 @@ export function linkedId(value: Json | undefined): string | null {
   if (typeof self !== 'string') return null;
   const last = self.slice(self.lastIndexOf('/') + 1);
   return /^\d+$/.test(last) ? last : null;
+}
+
+/** The resource path segment and id a `{links:{self}}` object points at, or null. */
+export function linkedRecord(value: Json | undefined): { resource: string; id: string } | null {
+  const id = linkedId(value);
+  if (id === null || value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const self = (value.links as { self: string }).self;
+  const resource = self.slice(0, self.lastIndexOf('/')).split('/').at(-1) ?? '';
+  return { resource, id };
 }
 
 /** The value the query module filters and sorts on. */
@@ -181,19 +212,4 @@ export function applyInput(
   const more = model.finish?.(body, ctx);
   if (more && Object.keys(more).length > 0) return { errors: more };
   return { body };
-}
-
-/** Filter fields every resource accepts, plus its lifecycle timestamps. */
-export function baseFilters(
-  extra: FieldTypes,
-  lifecycle: { archived?: boolean; cancelled?: boolean },
-): FieldTypes {
-  return {
-    id: 'integer',
-    created_at: 'datetime',
-    updated_at: 'datetime',
-    ...(lifecycle.archived ? { archived_at: 'datetime' } : {}),
-    ...(lifecycle.cancelled ? { cancelled_at: 'datetime' } : {}),
-    ...extra,
-  } as const;
 }

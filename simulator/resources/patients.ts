@@ -1,20 +1,23 @@
 /** Patients: archivable (and unarchivable), mergeable by churn, legacy-deletable with a minimal `/deleted` feed. */
-import { address, customFields, NOTES, OCCUPATIONS, person, phoneNumbers } from '../vocabulary.js';
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import type { Body } from '../store.js';
+import { address, customFields, NOTES, OCCUPATIONS, PRONOUNS, person, phoneNumbers } from '../vocabulary.js';
+import { link, type ResourceModel, recordRandom, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export const patients: ResourceModel = {
   name: 'patients',
-  filters: baseFilters(
-    {
-      date_of_birth: 'date',
-      email: 'string',
-      first_name: 'string',
-      last_name: 'string',
-      old_reference_id: 'string',
-    },
-    { archived: true },
-  ),
+  filters: {
+    archived_at: 'datetime',
+    created_at: 'datetime',
+    date_of_birth: 'date',
+    email: 'string',
+    first_name: 'string',
+    id: 'integer',
+    last_name: 'string',
+    old_reference_id: 'string',
+    preferred_first_name: 'string',
+    updated_at: 'datetime',
+  },
   foreignKeys: {},
   archivable: true,
   cancellable: false,
@@ -105,6 +108,11 @@ export const patients: ResourceModel = {
     concession_type: null,
     referring_doctor: null,
     patient_phone_numbers: [],
+    label: null,
+    // Set when seeding links bookings to patients (seed-relations.ts); not maintained afterwards.
+    latest_booking: null,
+    attendees: link('patients', id, '/attendees'),
+    patient_attachments: link('patients', id, '/patient_attachments'),
     medical_alerts: link('patients', id, '/medical_alerts?page=1'),
     invoices: link('patients', id, '/invoices?page=1'),
     appointments: link('patients', id, '/appointments?page=1'),
@@ -140,6 +148,7 @@ export const patients: ResourceModel = {
       title: who.title,
       referring_doctor: doctor ? link('contacts', doctor) : null,
       patient_phone_numbers: phoneNumbers(r),
+      ...specExtras(id),
     };
   },
   // Cliniko's /patients/deleted items carry only the id, deleted_at and the self link.
@@ -149,3 +158,14 @@ export const patients: ResourceModel = {
     links: body.links ?? null,
   }),
 };
+
+/** Fields of the 2023 spec that the first generator did not fill, from the record's own stream. */
+function specExtras(id: string): Body {
+  const r = recordRandom(id);
+  return {
+    label: r.chance(0.1) ? r.pick(['VIP', 'Workers compensation', 'Needs interpreter']) : null,
+    pronouns: r.chance(0.15) ? r.pick(PRONOUNS) : null,
+    concession_type: r.chance(0.15) ? link('concession_types', r.digits(18)) : null,
+    dva_card_number: r.chance(0.05) ? `NX${r.digits(6)}` : '',
+  };
+}

@@ -1,6 +1,10 @@
-/** Practitioners: read-mostly staff records; no archive or delete endpoints. */
+/**
+ * Practitioners: read-mostly staff records; no archive or delete endpoints. The ordinary list shows
+ * active practitioners only; `/practitioners/inactive` lists the others.
+ */
+import type { Json } from '../store.js';
 import { person } from '../vocabulary.js';
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import { link, type ResourceModel, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 const DESIGNATIONS = [
@@ -14,12 +18,18 @@ const DESIGNATIONS = [
 
 export const practitioners: ResourceModel = {
   name: 'practitioners',
-  filters: baseFilters({ user_id: 'integer' }, {}),
+  filters: {
+    created_at: 'datetime',
+    id: 'integer',
+    show_in_online_bookings: 'boolean',
+    updated_at: 'datetime',
+    user_id: 'integer',
+  },
   foreignKeys: { user_id: 'user' },
   archivable: false,
   cancellable: false,
   deletable: false,
-  feeds: {},
+  feeds: { inactive: true },
   writable: {
     first_name: { kind: 'string' },
     last_name: { kind: 'string' },
@@ -30,6 +40,7 @@ export const practitioners: ResourceModel = {
   },
   required: ['first_name', 'last_name'],
   blank: (id, ctx) => ({
+    active: true,
     created_at: ctx.now,
     designation: null,
     description: null,
@@ -40,7 +51,9 @@ export const practitioners: ResourceModel = {
     title: null,
     label: '',
     updated_at: ctx.now,
+    display_name: '',
     default_appointment_type: null,
+    appointment_types: link('practitioners', id, '/appointment_types'),
     practitioner_reference_numbers: link('practitioners', id, '/practitioner_reference_numbers?page=1'),
     user: null,
     appointments: link('practitioners', id, '/appointments?page=1'),
@@ -49,6 +62,7 @@ export const practitioners: ResourceModel = {
   }),
   finish(body) {
     body.label = `${String(body.first_name)} ${String(body.last_name)}`;
+    body.display_name = displayName(body.title, body.label);
     return undefined;
   },
   generate(id, ctx, createdAt) {
@@ -62,6 +76,7 @@ export const practitioners: ResourceModel = {
       first_name: who.firstName,
       last_name: who.lastName,
       label: `${who.firstName} ${who.lastName}`,
+      display_name: displayName(who.title, `${who.firstName} ${who.lastName}`),
       show_in_online_bookings: ctx.random.chance(0.8),
       title: who.title || null,
       default_appointment_type: type ? link('appointment_types', type) : null,
@@ -69,3 +84,8 @@ export const practitioners: ResourceModel = {
     };
   },
 };
+
+/** How the clinic shows a practitioner: the title, if any, before the name. */
+function displayName(title: Json | undefined, name: string): string {
+  return typeof title === 'string' && title !== '' ? `${title} ${name}` : name;
+}

@@ -2,7 +2,7 @@
 
 import type { Json } from '../store.js';
 import { NOTES } from '../vocabulary.js';
-import { baseFilters, link, type ResourceModel, selfLinks } from './model.js';
+import { link, type ResourceModel, recordRandom, selfLinks } from './model.js';
 import { updatedAfter } from './timeline.js';
 
 export function noteContent(answer: string): Json {
@@ -31,16 +31,19 @@ export function noteContent(answer: string): Json {
 
 export const treatmentNotes: ResourceModel = {
   name: 'treatment_notes',
-  filters: baseFilters(
-    {
-      attendee_id: 'integer',
-      booking_id: 'integer',
-      patient_id: 'integer',
-      practitioner_id: 'integer',
-      treatment_note_template_id: 'integer',
-    },
-    { archived: true },
-  ),
+  filters: {
+    archived_at: 'datetime',
+    attendee_id: 'integer',
+    booking_id: 'integer',
+    created_at: 'datetime',
+    deleted_at: 'datetime',
+    draft: 'boolean',
+    id: 'integer',
+    patient_id: 'integer',
+    practitioner_id: 'integer',
+    treatment_note_template_id: 'integer',
+    updated_at: 'datetime',
+  },
   foreignKeys: {
     attendee_id: 'attendee',
     booking_id: 'booking',
@@ -72,6 +75,7 @@ export const treatmentNotes: ResourceModel = {
     deleted_at: null,
     author_name: '',
     finalized_at: null,
+    pinned_at: null,
     patient: null,
     practitioner: null,
     booking: null,
@@ -94,6 +98,7 @@ export const treatmentNotes: ResourceModel = {
       title: ctx.random.pick(['Standard Consultation', 'Initial Assessment', 'Review']),
       author_name: author ? String(author.label) : '',
       finalized_at: draft ? null : createdAt,
+      pinned_at: recordRandom(id).chance(0.1) ? createdAt : null,
       patient: link('patients', patient),
       practitioner: link('practitioners', practitioner),
       treatment_note_template: link('treatment_note_templates', ctx.random.digits(18)),

@@ -64,3 +64,46 @@ describe('cliniko-bridge simulator', () => {
     expect(out.join('')).toContain('--rate-limit PER_MIN');
   });
 });
+
+describe('cliniko-bridge simulator --quirks', () => {
+  it('starts with the quirks it is given (all)', async () => {
+    const proc = spawn(process.execPath, [BIN, 'simulator', '--port', '0', '--quirks', 'all'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    const lines = createInterface({ input: proc.stdout });
+    // A process that refuses the flag exits without a ready line: fail at once rather than time out.
+    const first = await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      proc.once('exit', (code) => reject(new Error(`exited ${String(code)} before its ready line`)));
+    });
+    const ready = JSON.parse(first) as { baseUrl: string };
+    const quirks = (await (await fetch(`${new URL(ready.baseUrl).origin}/__sim/quirks`)).json()) as {
+      enabled: string[];
+      available: string[];
+    };
+
+    expect(quirks.enabled).toEqual(quirks.available);
+    expect(quirks.enabled).toHaveLength(6);
+  });
+
+  it('exits 2 for an unknown quirk, listing the valid ones', async () => {
+    const { io, err } = memoryIo();
+
+    const code = await main(['simulator', '--quirks', 'none,slow-mondays'], io);
+
+    expect(code).toBe(2);
+    expect(err.join('')).toContain('--quirks');
+    expect(err.join('')).toContain('slow-mondays');
+    expect(err.join('')).toContain('range-filter-keeps-hidden');
+  });
+
+  it('documents --quirks and every quirk in --help', async () => {
+    const { io, out } = memoryIo();
+
+    await main(['simulator', '--help'], io);
+
+    expect(out.join('')).toContain('--quirks LIST');
+    expect(out.join('')).toContain('derived-field-drift');
+  });
+});

@@ -73,7 +73,8 @@ export async function control(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: JSON.parse(text) as Rec, text };
+  const parsed = text === '' ? {} : (JSON.parse(text) as Rec);
+  return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
 export function q(...filters: string[]): string {

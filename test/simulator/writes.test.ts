@@ -152,6 +152,27 @@ describe('lifecycle endpoints', () => {
     expect(left.body.patient_ids).toEqual([]);
   });
 
+  it('keeps a cancelled attendee out of its group appointment when the attendee is edited later', async () => {
+    const group = await api(sim, 'POST', '/group_appointments', {
+      practitioner_id: practitionerId,
+      appointment_type_id: typeId,
+      business_id: businessId,
+      starts_at: '2026-12-03T01:00:00Z',
+      max_attendees: 5,
+    });
+    const groupId = String(group.body.id);
+    const attendee = await api(sim, 'POST', '/attendees', {
+      booking_id: groupId,
+      patient_id: await newPatient(),
+    });
+    const attendeeId = String(attendee.body.id);
+    await api(sim, 'PATCH', `/attendees/${attendeeId}/cancel`, { cancellation_reason: 10 });
+
+    await api(sim, 'PATCH', `/attendees/${attendeeId}`, { notes: 'Called back' });
+
+    expect((await api(sim, 'GET', `/group_appointments/${groupId}`)).body.patient_ids).toEqual([]);
+  });
+
   it('hard-deletes a patient: gone from lists, in /patients/deleted as a minimal item', async () => {
     const id = await newPatient();
     expect((await api(sim, 'DELETE', `/patients/${id}`)).status).toBe(204);

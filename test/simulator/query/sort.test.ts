@@ -35,6 +35,16 @@ describe('parseSort', () => {
     ]);
   });
 
+  it('orders timestamps that carry a sub-second fraction by it, before falling back to id', () => {
+    const records = [
+      record({ id: '1', updated_at: '2026-01-01T00:00:00.000900Z' }),
+      record({ id: '2', updated_at: '2026-01-01T00:00:00.000100Z' }),
+      record({ id: '3', updated_at: '2026-01-01T00:00:00Z' }),
+    ];
+
+    expect(idsInOrder('updated_at', records)).toEqual(['3', '2', '1']);
+  });
+
   it('orders 19-digit ids by value, not by text', () => {
     const records = ['1390726237298631771', '999999999999999999', '1390726237298631770'].map((id) =>
       record({ id }),
