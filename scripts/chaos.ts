@@ -103,6 +103,7 @@ const summary = {
   duplicates: sum((s) => s.duplicates),
   danglingCreates: sum((s) => s.dangling),
   reemittedAfterCrash: sum((s) => s.reemitted),
+  restoresOfUndeliveredArchives: sum((s) => s.tolerated),
   violations: sum((s) => s.violations),
   stores: merge((s) => s.storeKinds),
   failures: shards.flatMap((s) => s.failures),

@@ -105,8 +105,42 @@ export class ChaosRun {
   }
 }
 
+/** Holds one state operation until released: a writer stalled past its lease (see `PollPlan.stall`). */
+export class Stall {
+  private calls = 0;
+  private release: () => void = () => undefined;
+  private readonly released = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
+  private reach: () => void = () => undefined;
+  /** Settles once the stalled call is waiting. */
+  readonly reached = new Promise<void>((resolve) => {
+    this.reach = resolve;
+  });
+
+  constructor(
+    private readonly op: StateOp,
+    private readonly nth: number,
+  ) {}
+
+  async hold(op: StateOp): Promise<void> {
+    if (op !== this.op) return;
+    this.calls += 1;
+    if (this.calls !== this.nth) return;
+    this.reach();
+    await this.released;
+  }
+
+  /** Lets the stalled call go on (its request lands late, or is refused). */
+  wake(): void {
+    this.release();
+  }
+}
+
 export class ChaosStateStore implements StateStore {
   run: ChaosRun | undefined;
+  /** Set only on the store of a stalling run. */
+  stall: Stall | undefined;
   readonly cursorWrites: CursorWrite[] = [];
   /** Cursors loaded at the start of each stream's run, in order. */
   readonly cursorLoads: { stream: string; cursor: StreamCursor | undefined }[] = [];
@@ -115,6 +149,7 @@ export class ChaosStateStore implements StateStore {
 
   private async call<T>(op: StateOp, action: () => Promise<T>): Promise<T> {
     if (this.run?.strike(op, 'before')) throw new StateUnavailableError(`injected ${op} failure`);
+    await this.stall?.hold(op);
     const result = await action();
     if (this.run?.strike(op, 'after'))
       throw new StateUnavailableError(`injected ${op} failure after it landed`);
@@ -179,8 +214,25 @@ export class ChaosStateStore implements StateStore {
 export class ChaosPublisher implements EventPublisher {
   run: ChaosRun | undefined;
   readonly delivered: ChangeEvent[] = [];
+  /**
+   * Events of calls that failed, each with `delivered.length` at the time: consumers may have got
+   * them or not (the oracle tolerates what follows from that, and nothing else).
+   */
+  readonly attempted: { readonly event: ChangeEvent; readonly at: number }[] = [];
+  /** The sink is down: every call fails until this is false again. */
+  down = false;
 
   async publish(events: readonly ChangeEvent[]): Promise<void> {
+    try {
+      await this.deliver(events);
+    } catch (error) {
+      for (const event of events) this.attempted.push({ event, at: this.delivered.length });
+      throw error;
+    }
+  }
+
+  private async deliver(events: readonly ChangeEvent[]): Promise<void> {
+    if (this.down) throw new PublishError('the sink is down (injected outage)');
     if (this.run?.strike('publish', 'before')) throw new PublishError('injected PutEvents failure');
     const failing = this.run?.partial();
     if (failing !== undefined && failing > 0 && events.length > 0) {

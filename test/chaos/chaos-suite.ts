@@ -38,6 +38,7 @@ export interface ShardResult {
   duplicates: number;
   dangling: number;
   reemitted: number;
+  tolerated: number;
   faults: Record<string, number>;
   violations: number;
   failures: Failure[];
@@ -66,6 +67,7 @@ export function defineChaosSuite(shard: number, shards: number): void {
     duplicates: 0,
     dangling: 0,
     reemitted: 0,
+    tolerated: 0,
     faults: {},
     violations: 0,
     failures: [],
@@ -90,6 +92,7 @@ export function defineChaosSuite(shard: number, shards: number): void {
     result.duplicates += outcome.duplicates;
     result.dangling += outcome.dangling;
     result.reemitted += outcome.reemitted;
+    result.tolerated += outcome.tolerated;
     for (const [kind, n] of Object.entries(outcome.faults))
       result.faults[kind] = (result.faults[kind] ?? 0) + n;
   };

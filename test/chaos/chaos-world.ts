@@ -15,9 +15,16 @@ import { DEFAULT_EVENT_OPTIONS } from '../../shared/events/build.js';
 import { findStream, type StreamDefinition } from '../../shared/streams.js';
 import { ControllableClock, type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { TEST_KEYS } from '../support/content-keys.js';
-import { ChaosPublisher, ChaosRun, ChaosStateStore } from './chaos-ports.js';
+import { ChaosPublisher, ChaosRun, ChaosStateStore, Stall } from './chaos-ports.js';
 import { type Observation, seenOf } from './oracle.js';
-import { CHAOS_PAGE_SIZE, CHAOS_STREAMS, type Op, type PollPlan, simFaultKinds } from './scenario.js';
+import {
+  CHAOS_PAGE_SIZE,
+  CHAOS_STREAMS,
+  type Op,
+  type PollPlan,
+  pollFaultKinds,
+  simFaultKinds,
+} from './scenario.js';
 import { Workload } from './workload.js';
 
 export const USER_AGENT = 'Chaos Tests (chaos-tests@example.test)';
@@ -32,6 +39,14 @@ export const CHAOS_TIMING = {
 } as const;
 
 const tinySleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 1)));
+
+/** How one run of a poll is set up (see `PollPlan`). */
+interface RunSetup {
+  readonly state?: ChaosStateStore;
+  readonly owner?: string;
+  readonly cutAfterMs?: number;
+  readonly reconcileBudget?: number;
+}
 
 export interface WorldOptions {
   readonly simSeed: number;
@@ -53,6 +68,9 @@ export class ChaosWorld {
   /** Ids of events delivered during a poll in which a run failed: the bridge may not remember them. */
   readonly unconfirmed = new Set<string>();
   polls = 0;
+  private outagePolls = 0;
+  /** The simulator's last change before the workload began (after the initial backfill). */
+  private startSeq = 0;
 
   private constructor(
     private readonly sim: RunningSimulator,
@@ -119,9 +137,13 @@ export class ChaosWorld {
   /** Plays the workload; an initial clean backfill first, so every record starts with an event. */
   async play(ops: readonly Op[]): Promise<void> {
     await this.poll({ sim: {}, ports: {}, overlapping: false });
+    this.startSeq = this.sim.changes().at(-1)?.seq ?? 0;
     for (const op of ops) {
       if (op.kind === 'poll') await this.poll(op.plan);
-      else {
+      else if (op.kind === 'outage') {
+        this.outage(op.polls);
+        this.log.push(JSON.stringify(op));
+      } else {
         const seq = this.sim.changes().at(-1)?.seq ?? 0;
         await this.workload.apply(op);
         const changes = this.sim.changes(seq).map((c) => `${c.resource}/${c.id} ${c.action} ${c.updated_at}`);
@@ -132,15 +154,20 @@ export class ChaosWorld {
     }
   }
 
-  private sync(): Promise<SyncReport> {
+  private sync(run: RunSetup = {}): Promise<SyncReport> {
+    const started = Date.now();
+    // A deadline is real time: the simulated clock stands still while the run works.
+    const now =
+      run.cutAfterMs === undefined ? () => this.clock.now() : () => this.clock.now() + (Date.now() - started);
     return syncAccount(
       {
         cliniko: this.engineClient,
         keys: TEST_KEYS,
-        state: this.state,
+        state: run.state ?? this.state,
         publisher: this.publisher,
         logger: silentLogger,
-        now: () => this.clock.now(),
+        now,
+        ...(run.owner ? { owner: run.owner } : {}),
       },
       {
         account: this.options.account,
@@ -149,10 +176,44 @@ export class ChaosWorld {
         ...CHAOS_TIMING,
         pageSize: CHAOS_PAGE_SIZE,
         deadlineMarginMs: 0,
+        ...(run.cutAfterMs === undefined ? {} : { deadline: now() + run.cutAfterMs }),
+        ...(run.reconcileBudget === undefined ? {} : { reconcileRequestsPerRun: run.reconcileBudget }),
         event: DEFAULT_EVENT_OPTIONS,
         storeSnapshots: false,
       },
     );
+  }
+
+  /** The sink is down for the next `polls` polls (every publish fails). */
+  outage(polls: number): void {
+    this.outagePolls = Math.max(this.outagePolls, polls);
+  }
+
+  /**
+   * A run that stalls inside a record-state write until its lease expired and another run did the
+   * work, then wakes up: its late write must be refused or harmless, and it must publish nothing.
+   */
+  private async stalledRuns(nth: number): Promise<PromiseSettledResult<SyncReport>[]> {
+    const stalling = new ChaosStateStore(this.state);
+    const stall = new Stall('putRecordStates', nth);
+    stalling.stall = stall;
+    const first = this.sync({ state: stalling, owner: 'stalled-poller' });
+    const outcome = await Promise.race([
+      stall.reached.then(() => 'stalled' as const),
+      first.then(
+        () => 'done' as const,
+        () => 'done' as const,
+      ),
+    ]);
+    if (outcome === 'done') return Promise.allSettled([first]);
+    this.options.countFault('stalled-writer');
+    // Like every other move of the clock: never past a write that is not visible yet by more than
+    // the overlap (the contract the bridge keeps; see workload.ts).
+    await this.workload.waitForLateWrites();
+    this.clock.advance(CHAOS_TIMING.leaseTtlMs / 1000 + 1);
+    const second = await Promise.allSettled([this.sync({ owner: 'next-poller' })]);
+    stall.wake();
+    return [...second, ...(await Promise.allSettled([first]))];
   }
 
   /** One poll (or two overlapping runs) under `plan`; records observation points. */
@@ -165,14 +226,30 @@ export class ChaosWorld {
     this.publisher.run = run;
     for (const kind of simFaultKinds(plan.sim)) this.options.countFault(`sim-${kind}`);
     if (plan.overlapping) this.options.countFault('overlapping-run');
+    for (const kind of pollFaultKinds(plan)) this.options.countFault(kind);
     const loadsBefore = this.state.cursorLoads.length;
     const delivered = this.publisher.delivered.length;
+    const down = this.outagePolls > 0;
+    if (down) this.options.countFault('sink-outage-poll');
+    this.publisher.down = down;
+    this.outagePolls = Math.max(0, this.outagePolls - 1);
+    this.skew.ms = (plan.skewSeconds ?? 0) * 1000;
     await this.workload.setFaults(plan.sim);
-    const runs = plan.overlapping ? [this.sync(), this.sync()] : [this.sync()];
-    const settled = await Promise.allSettled(runs);
+    const setup: RunSetup = {
+      ...(plan.cutAfterMs === undefined ? {} : { cutAfterMs: plan.cutAfterMs }),
+      ...(plan.reconcileBudget === undefined ? {} : { reconcileBudget: plan.reconcileBudget }),
+    };
+    const settled =
+      plan.stall !== undefined
+        ? await this.stalledRuns(plan.stall.nth)
+        : await Promise.allSettled(
+            plan.overlapping ? [this.sync(setup), this.sync(setup)] : [this.sync(setup)],
+          );
     await this.workload.clearFaults();
     this.state.run = undefined;
     this.publisher.run = undefined;
+    this.publisher.down = false;
+    this.skew.ms = 0;
 
     const reports = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
     if (settled.some((s) => s.status === 'rejected' || !s.value.ok)) {
@@ -190,11 +267,17 @@ export class ChaosWorld {
         .slice(delivered)
         .map((e) => `  delivered ${e.detail.type} ${e.detail.recordId} ${e.detail.occurredAt} ${e.id}`),
     );
-    const faulty = Object.keys(plan.ports).length > 0 || simFaultKinds(plan.sim).length > 0;
+    const faulty =
+      Object.keys(plan.ports).length > 0 ||
+      simFaultKinds(plan.sim).length > 0 ||
+      down ||
+      pollFaultKinds(plan).length > 0;
     for (const s of settled) {
       if (s.status === 'fulfilled') continue;
       const error: unknown = s.reason;
-      if (!(error instanceof BridgeError) || error instanceof StaleWriteError || !faulty) {
+      // Only a writer that stalled past its lease may find its writes refused.
+      const refusedStale = error instanceof StaleWriteError && plan.stall === undefined;
+      if (!(error instanceof BridgeError) || refusedStale || !faulty) {
         const name = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         this.violations.push(`poll ${poll}: the run failed with an unexpected ${name}`);
       }
@@ -243,6 +326,7 @@ export class ChaosWorld {
 
   /** Clears every fault and polls, time moving past every interval, until a poll observes all streams. */
   async catchUp(): Promise<boolean> {
+    this.outagePolls = 0;
     await this.workload.waitForLateWrites();
     const step = Math.max(
       CHAOS_TIMING.overlapSeconds + CHAOS_TIMING.settleSeconds,
@@ -258,6 +342,16 @@ export class ChaosWorld {
       settled = report?.ok === true && observedAll ? settled + 1 : 0;
     }
     return settled >= 2;
+  }
+
+  /** `stream/id` of every record of the polled streams created after the bridge's first poll. */
+  createdAfterStart(): Set<string> {
+    return new Set(
+      this.sim
+        .changes(this.startSeq)
+        .filter((c) => c.action === 'created' && this.streams.some((s) => s.name === c.resource))
+        .map((c) => `${c.resource}/${c.id}`),
+    );
   }
 
   /** Records deleted in the simulator (changelog), in the polled streams. */

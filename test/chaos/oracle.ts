@@ -25,6 +25,14 @@
  *    they surely had. Such repeats after a failed run are counted (`reemitted`), not failed.
  * 5. Repeated deliveries (at-least-once) carry the same eventId AND the same detail (observedAt aside).
  * 6. No cursor write ever asked to move a watermark backwards.
+ * 7. Each record's event history holds together as a whole (`checkHistories`): its first event is
+ *    never `updated` or `restored` (a record first seen is `created`, or `snapshot` if it predates
+ *    the bridge, or the lifecycle state it was first seen in), never a `snapshot` for a record
+ *    created after the bridge started; a `restored` follows an `archived` (or a `deleted`: the
+ *    documented resurrection); nothing follows a `deleted`. At-least-once delivery tolerates
+ *    exactly what an event of a failed publish call can explain: a `restored` whose `archived` was
+ *    attempted but may never have reached consumers, and a second lifecycle event of the same kind
+ *    after one from a failed run.
  */
 import type { StreamCursor } from '../../shared/engine/ports.js';
 import type { ChangeEvent } from '../../shared/events/contract.js';
@@ -230,4 +238,97 @@ export function checkCursors(writes: readonly CursorWrite[]): string[] {
     if (write.accepted) accepted.set(write.stream, write.cursor);
   }
   return problems;
+}
+
+/** An event of a publish call that failed, with `delivered.length` at that time. */
+export interface Attempt {
+  readonly event: ChangeEvent;
+  readonly at: number;
+}
+
+/**
+ * Check 7: per record, the sequence of distinct events (repeats of one eventId dropped) must make
+ * sense to a consumer reading it from the start. `createdAfterStart` holds `stream/id` keys of the
+ * records created after the bridge's first poll; `unconfirmed` the ids delivered by runs that failed.
+ */
+export function checkHistories(
+  delivered: readonly ChangeEvent[],
+  attempted: readonly Attempt[],
+  createdAfterStart: ReadonlySet<string>,
+  unconfirmed: ReadonlySet<string>,
+): { problems: string[]; tolerated: number } {
+  const problems: string[] = [];
+  let tolerated = 0;
+  const seen = new Set<string>();
+  const histories = new Map<string, { event: ChangeEvent; index: number }[]>();
+  delivered.forEach((event, index) => {
+    if (seen.has(event.id)) return;
+    seen.add(event.id);
+    const key = keyOf(event.detail.resource, event.detail.recordId);
+    histories.set(key, [...(histories.get(key) ?? []), { event, index }]);
+  });
+  // An archive a failed call tried to send after `after` and before `before` (delivery indexes).
+  const attemptedArchive = (key: string, after: number, before: number) =>
+    attempted.some(
+      (a) =>
+        a.at > after &&
+        a.at <= before &&
+        keyOf(a.event.detail.resource, a.event.detail.recordId) === key &&
+        actionOf(a.event) === 'archived',
+    );
+  for (const [key, history] of histories) {
+    const describe = (i: number) => {
+      const entry = history[i];
+      return entry === undefined
+        ? '?'
+        : `${entry.event.detail.type} (${entry.event.detail.occurredAt}, event ${entry.event.id})`;
+    };
+    const first = history[0];
+    if (first === undefined) continue;
+    const firstAction = actionOf(first.event);
+    if (firstAction === 'updated' || firstAction === 'restored') {
+      problems.push(
+        `${key}: its first event is ${describe(0)}; a record first seen must be created, a snapshot or its lifecycle state`,
+      );
+    }
+    if (firstAction === 'snapshot' && createdAfterStart.has(key)) {
+      problems.push(`${key}: created after the bridge started, but its first event is ${describe(0)}`);
+    }
+    // What consumers were told: an event with data says whether the record is archived.
+    const archivedIn = (event: ChangeEvent, fallback: boolean): boolean => {
+      const value = event.detail.data?.archived_at;
+      return event.detail.data === undefined ? fallback : typeof value === 'string' && value !== '';
+    };
+    let archived = archivedIn(first.event, firstAction === 'archived');
+    let deleted = firstAction === 'deleted';
+    let lastRestore = -1;
+    for (let i = 1; i < history.length; i++) {
+      const entry = history[i];
+      const previous = history[i - 1];
+      if (entry === undefined || previous === undefined) continue;
+      const action = actionOf(entry.event);
+      const previousAction = actionOf(previous.event);
+      const repeatAfterFailure = action === previousAction && unconfirmed.has(previous.event.id);
+      if (deleted && !(action === 'deleted' && repeatAfterFailure)) {
+        problems.push(`${key}: ${describe(i)} follows ${describe(i - 1)}, but nothing may follow a delete`);
+      }
+      if (action === 'restored' && !archived && !deleted) {
+        if (attemptedArchive(key, lastRestore, entry.index)) tolerated += 1;
+        else
+          problems.push(`${key}: ${describe(i)} without an earlier archive (previous: ${describe(i - 1)})`);
+      }
+      if (action === 'archived' && archived && !repeatAfterFailure) {
+        problems.push(
+          `${key}: ${describe(i)} archives a record already reported archived by ${describe(i - 1)}`,
+        );
+      }
+      archived = archivedIn(
+        entry.event,
+        action === 'archived' ? true : action === 'restored' ? false : archived,
+      );
+      if (action === 'restored') lastRestore = entry.index;
+      if (action === 'deleted') deleted = true;
+    }
+  }
+  return { problems, tolerated };
 }

@@ -25,6 +25,17 @@ export interface PollPlan {
   readonly ports: PortFaults;
   /** Two runs at once on the same account: one must skip cleanly. */
   readonly overlapping: boolean;
+  /**
+   * The run stalls inside its `nth` record-state write until its lease has expired and another
+   * run has done the work; then the stalled write goes through (or is refused) and it wakes up.
+   */
+  readonly stall?: { readonly nth: number };
+  /** The engine's clock is this far off the simulator's `Date` headers (seconds) for this poll. */
+  readonly skewSeconds?: number;
+  /** The run must stop this many real milliseconds after it started (its deadline). */
+  readonly cutAfterMs?: number;
+  /** Requests the id listings may take in this run (a listing cut short resumes later). */
+  readonly reconcileBudget?: number;
 }
 
 export type Op =
@@ -40,6 +51,8 @@ export type Op =
   | { readonly kind: 'advance'; readonly seconds: number }
   /** From now until the next poll, writes become visible only `ms` (real time) after they commit. */
   | { readonly kind: 'late'; readonly ms: number }
+  /** Every PutEvents (or webhook delivery) fails for the next `polls` polls: the sink is down. */
+  | { readonly kind: 'outage'; readonly polls: number }
   | { readonly kind: 'poll'; readonly plan: PollPlan };
 
 /** Often one of the first few records, so the same record is edited, archived and restored again. */
@@ -89,6 +102,7 @@ const writeArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('advance'), seconds: fc.constantFrom(0, 1, 1, 2, 5, 12, 40) }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('late'), ms: fc.integer({ min: 20, max: 120 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('outage'), polls: fc.integer({ min: 2, max: 5 }) }) },
 ) as fc.Arbitrary<Op>;
 
 const rate = fc.constantFrom(0, 0, 0.1, 0.25);
@@ -101,7 +115,8 @@ const simFaultsArb: fc.Arbitrary<SimFaults> = fc.oneof(
       {
         error5xxRate: rate,
         rateLimitBurst: fc.integer({ min: 1, max: 6 }),
-        latencyMs: fc.integer({ min: 1, max: 4 }),
+        // Slow responses too, so a deadline can fall while a request is in flight.
+        latencyMs: fc.constantFrom(1, 2, 4, 15, 40),
         malformedRate: fc.constantFrom(0.05, 0.15),
         resetRate: rate,
       },
@@ -135,6 +150,15 @@ const portFaultsArb: fc.Arbitrary<PortFaults> = fc.record(
   { requiredKeys: [] },
 );
 
+/** At most one of the heavier faults per poll, most polls none. */
+const extraArb = fc.oneof(
+  { weight: 8, arbitrary: fc.constant({}) },
+  { weight: 1, arbitrary: fc.record({ stall: fc.record({ nth: fc.integer({ min: 1, max: 4 }) }) }) },
+  { weight: 1, arbitrary: fc.record({ skewSeconds: fc.constantFrom(-7200, -900, 900, 86_400) }) },
+  { weight: 1, arbitrary: fc.record({ cutAfterMs: fc.integer({ min: 5, max: 60 }) }) },
+  { weight: 1, arbitrary: fc.record({ reconcileBudget: fc.integer({ min: 1, max: 2 }) }) },
+);
+
 const pollArb: fc.Arbitrary<Op> = fc
   .record({
     sim: simFaultsArb,
@@ -143,8 +167,9 @@ const pollArb: fc.Arbitrary<Op> = fc
       { weight: 2, arbitrary: portFaultsArb },
     ),
     overlapping: fc.boolean().chain((b) => (b ? fc.boolean() : fc.constant(false))),
+    extra: extraArb,
   })
-  .map((plan): Op => ({ kind: 'poll', plan }));
+  .map(({ extra, ...plan }): Op => ({ kind: 'poll', plan: { ...plan, ...extra } }));
 
 /** Rounds of a few writes followed by a poll; shrinking removes rounds, writes and faults. */
 export const scenarioArb = (rounds: { min: number; max: number }): fc.Arbitrary<Op[]> =>
@@ -154,6 +179,16 @@ export const scenarioArb = (rounds: { min: number; max: number }): fc.Arbitrary<
       maxLength: rounds.max,
     })
     .map((list) => list.flatMap(([writes, poll]) => [...writes, poll]));
+
+/** Kinds of the heavier per-poll faults of a plan, for the summary. */
+export function pollFaultKinds(plan: PollPlan): string[] {
+  return [
+    ...(plan.stall ? ['stalled-writer'] : []),
+    ...(plan.skewSeconds ? ['date-skew'] : []),
+    ...(plan.cutAfterMs ? ['deadline-cut'] : []),
+    ...(plan.reconcileBudget ? ['reconcile-budget'] : []),
+  ];
+}
 
 /** Short, stable text for a fault kind, used as a key of the summary's `faults` counts. */
 export function simFaultKinds(faults: SimFaults): string[] {

@@ -13,7 +13,7 @@ import type { StreamDefinition } from '../../shared/streams.js';
 import type { ControllableClock, RunningSimulator } from '../../simulator/index.js';
 import type { Op, SimFaults } from './scenario.js';
 
-type WriteOp = Exclude<Op, { kind: 'poll' }>;
+type WriteOp = Exclude<Op, { kind: 'poll' } | { kind: 'outage' }>;
 
 export class Workload {
   private readonly live = new Map<string, string[]>();
