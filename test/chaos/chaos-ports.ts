@@ -123,10 +123,17 @@ export class Stall {
     private readonly nth: number,
   ) {}
 
-  async hold(op: StateOp): Promise<void> {
+  /** The records (stream and id) of the write that stalled, once it did. */
+  held: { readonly stream: string; readonly ids: readonly string[] } | undefined;
+
+  async hold(
+    op: StateOp,
+    target?: { readonly stream: string; readonly ids: readonly string[] },
+  ): Promise<void> {
     if (op !== this.op) return;
     this.calls += 1;
     if (this.calls !== this.nth) return;
+    this.held = target;
     this.reach();
     await this.released;
   }
@@ -139,6 +146,11 @@ export class Stall {
 
 export class ChaosStateStore implements StateStore {
   run: ChaosRun | undefined;
+  /**
+   * Called for every record state that landed with an archive in flight (`pending.archived`, the
+   * confirmed version not archived): an archive a run staged and may have published.
+   */
+  onStagedArchive: ((stream: string, id: string) => void) | undefined;
   /** Set only on the store of a stalling run. */
   stall: Stall | undefined;
   readonly cursorWrites: CursorWrite[] = [];
@@ -147,9 +159,13 @@ export class ChaosStateStore implements StateStore {
 
   constructor(private readonly inner: StateStore) {}
 
-  private async call<T>(op: StateOp, action: () => Promise<T>): Promise<T> {
+  private async call<T>(
+    op: StateOp,
+    action: () => Promise<T>,
+    target?: { readonly stream: string; readonly ids: readonly string[] },
+  ): Promise<T> {
     if (this.run?.strike(op, 'before')) throw new StateUnavailableError(`injected ${op} failure`);
-    await this.stall?.hold(op);
+    await this.stall?.hold(op, target);
     const result = await action();
     if (this.run?.strike(op, 'after'))
       throw new StateUnavailableError(`injected ${op} failure after it landed`);
@@ -202,7 +218,17 @@ export class ChaosStateStore implements StateStore {
     states: readonly RecordState[],
     fence: number,
   ): Promise<void> {
-    return this.call('putRecordStates', () => this.inner.putRecordStates(account, stream, states, fence));
+    const write = async () => {
+      try {
+        await this.inner.putRecordStates(account, stream, states, fence);
+      } finally {
+        // Also when the write failed: some of its items may have landed.
+        for (const state of states) {
+          if (state.pending?.archived === true && !state.archived) this.onStagedArchive?.(stream, state.id);
+        }
+      }
+    };
+    return this.call('putRecordStates', write, { stream, ids: states.map((state) => state.id) });
   }
 
   listRecordStates(account: string, stream: string, range?: IdRange): AsyncIterable<readonly RecordState[]> {

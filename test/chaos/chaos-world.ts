@@ -65,10 +65,18 @@ export class ChaosWorld {
   readonly violations: string[] = [];
   /** What happened, op by op: ops, poll outcomes and deliveries, written out when a scenario fails. */
   readonly log: string[] = [];
+  /** Archives runs staged (and may have published), with `delivered.length` at the time. */
+  readonly stagedArchives: { readonly key: string; readonly at: number }[] = [];
   /** Ids of events delivered during a poll in which a run failed: the bridge may not remember them. */
   readonly unconfirmed = new Set<string>();
   polls = 0;
   private outagePolls = 0;
+  /** The record `stir` changed while a writer slept, and whether it was archived before. */
+  private stirred: { readonly stream: string; readonly id: string; readonly archived: boolean } | undefined;
+  /** A run stalled past its lease by an earlier poll, waiting to be woken (see `startSleeper`). */
+  private sleeper:
+    | { readonly stall: Stall; readonly settled: Promise<PromiseSettledResult<SyncReport>> }
+    | undefined;
   /** The simulator's last change before the workload began (after the initial backfill). */
   private startSeq = 0;
 
@@ -82,6 +90,8 @@ export class ChaosWorld {
     private readonly skew: { ms: number },
   ) {
     this.state = new ChaosStateStore(options.state);
+    this.state.onStagedArchive = (stream, id) =>
+      this.stagedArchives.push({ key: `${stream}/${id}`, at: this.publisher.delivered.length });
     this.publisher = options.publisher ?? new ChaosPublisher();
   }
 
@@ -129,6 +139,7 @@ export class ChaosWorld {
   }
 
   async close(): Promise<void> {
+    await this.wakeSleeper();
     await this.engineClient.close();
     await this.workload.close();
     await this.sim.close();
@@ -190,30 +201,57 @@ export class ChaosWorld {
   }
 
   /**
-   * A run that stalls inside a record-state write until its lease expired and another run did the
-   * work, then wakes up: its late write must be refused or harmless, and it must publish nothing.
+   * Starts a run that stalls inside its `nth` record-state write and stays stalled, holding its
+   * lease, while the workload goes on; the next poll takes the account over once the lease has
+   * expired and then wakes it (`wakeSleeper`). `undefined` when the run finished before stalling.
    */
-  private async stalledRuns(nth: number): Promise<PromiseSettledResult<SyncReport>[]> {
+  private async startSleeper(nth: number): Promise<PromiseSettledResult<SyncReport> | undefined> {
     const stalling = new ChaosStateStore(this.state);
     const stall = new Stall('putRecordStates', nth);
     stalling.stall = stall;
-    const first = this.sync({ state: stalling, owner: 'stalled-poller' });
-    const outcome = await Promise.race([
-      stall.reached.then(() => 'stalled' as const),
-      first.then(
-        () => 'done' as const,
-        () => 'done' as const,
-      ),
-    ]);
-    if (outcome === 'done') return Promise.allSettled([first]);
+    const run = this.sync({ state: stalling, owner: 'stalled-poller' });
+    const settled = run.then(
+      (value): PromiseSettledResult<SyncReport> => ({ status: 'fulfilled', value }),
+      (reason: unknown): PromiseSettledResult<SyncReport> => ({ status: 'rejected', reason }),
+    );
+    const outcome = await Promise.race([stall.reached.then(() => undefined), settled]);
+    if (outcome !== undefined) return outcome;
     this.options.countFault('stalled-writer');
-    // Like every other move of the clock: never past a write that is not visible yet by more than
-    // the overlap (the contract the bridge keeps; see workload.ts).
-    await this.workload.waitForLateWrites();
-    this.clock.advance(CHAOS_TIMING.leaseTtlMs / 1000 + 1);
-    const second = await Promise.allSettled([this.sync({ owner: 'next-poller' })]);
-    stall.wake();
-    return [...second, ...(await Promise.allSettled([first]))];
+    this.sleeper = { stall, settled };
+    await this.stir(stall.held);
+    return undefined;
+  }
+
+  /** Archives (or restores) one record of the stalled write, to be toggled back once it woke. */
+  private async stir(held: Stall['held']): Promise<void> {
+    const id = held?.ids[0];
+    const stream = this.streams.find((s) => s.name === held?.stream);
+    if (id === undefined || stream === undefined) return;
+    const archived = await this.workload.isArchived(stream, id);
+    if (archived === undefined) return;
+    this.stirred = { stream: stream.name, id, archived };
+    await this.workload.setArchived(stream.name, id, !archived);
+    this.log.push(
+      `  stirred ${stream.name}/${id}: ${archived ? 'restored' : 'archived'} while the writer sleeps`,
+    );
+  }
+
+  private async unstir(): Promise<void> {
+    const stirred = this.stirred;
+    if (stirred === undefined) return;
+    this.stirred = undefined;
+    this.clock.advance(1);
+    await this.workload.setArchived(stirred.stream, stirred.id, stirred.archived);
+    this.log.push(`  unstirred ${stirred.stream}/${stirred.id} after the writer woke`);
+  }
+
+  /** Wakes the stalled run once another run has done its work; its late write lands or is refused. */
+  private async wakeSleeper(): Promise<PromiseSettledResult<SyncReport> | undefined> {
+    const sleeper = this.sleeper;
+    if (sleeper === undefined) return undefined;
+    this.sleeper = undefined;
+    sleeper.stall.wake();
+    return sleeper.settled;
   }
 
   /** One poll (or two overlapping runs) under `plan`; records observation points. */
@@ -235,25 +273,47 @@ export class ChaosWorld {
     this.outagePolls = Math.max(0, this.outagePolls - 1);
     this.skew.ms = (plan.skewSeconds ?? 0) * 1000;
     await this.workload.setFaults(plan.sim);
+    // Two overlapping runs must overlap: a run cut at its deadline could release the lease first.
+    const cut = plan.overlapping ? undefined : plan.cutAfterMs;
     const setup: RunSetup = {
-      ...(plan.cutAfterMs === undefined ? {} : { cutAfterMs: plan.cutAfterMs }),
+      ...(cut === undefined ? {} : { cutAfterMs: cut }),
       ...(plan.reconcileBudget === undefined ? {} : { reconcileBudget: plan.reconcileBudget }),
     };
-    const settled =
-      plan.stall !== undefined
-        ? await this.stalledRuns(plan.stall.nth)
-        : await Promise.allSettled(
-            plan.overlapping ? [this.sync(setup), this.sync(setup)] : [this.sync(setup)],
-          );
+    // A run stalled by an earlier poll still holds the lease: its TTL runs out before this poll
+    // (never moving the clock past an invisible write by more than the overlap; see workload.ts).
+    const takeover = this.sleeper !== undefined;
+    if (takeover) {
+      await this.workload.waitForLateWrites();
+      this.clock.advance(CHAOS_TIMING.leaseTtlMs / 1000 + 1);
+    }
+    let settled: PromiseSettledResult<SyncReport>[];
+    if (plan.stall !== undefined && !takeover) {
+      const finished = await this.startSleeper(plan.stall.nth);
+      settled = finished === undefined ? [] : [finished];
+    } else {
+      settled = await Promise.allSettled(
+        plan.overlapping ? [this.sync(setup), this.sync(setup)] : [this.sync(setup)],
+      );
+    }
+    // The stalled run wakes once this poll's runs took the account over.
+    const woken = takeover ? await this.wakeSleeper() : undefined;
+    const sleeping = this.sleeper !== undefined;
     await this.workload.clearFaults();
     this.state.run = undefined;
     this.publisher.run = undefined;
     this.publisher.down = false;
     this.skew.ms = 0;
+    // Whatever the stalled writer held was changed while it slept and is changed back now that it
+    // woke, so a late write of an old state would hide the change back (see `stir`).
+    if (woken !== undefined) await this.unstir();
 
     const reports = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
-    if (settled.some((s) => s.status === 'rejected' || !s.value.ok)) {
+    // A stalled run's events (delivered before it stalled) are as unconfirmed as a failed run's.
+    if (sleeping || settled.some((s) => s.status === 'rejected' || !s.value.ok)) {
       for (const event of this.publisher.delivered.slice(delivered)) this.unconfirmed.add(event.id);
+    }
+    if (woken?.status === 'rejected' && !(woken.reason instanceof BridgeError)) {
+      this.violations.push(`poll ${poll}: the stalled run woke up to an unexpected ${String(woken.reason)}`);
     }
     this.log.push(
       `poll ${poll} ${JSON.stringify(plan)} → ${settled
@@ -262,7 +322,11 @@ export class ChaosWorld {
             ? `threw ${String(s.reason)}`
             : `${s.value.stopped} ${s.value.streams.map((r) => `${r.stream}:${r.stopped}`).join(',')}`,
         )
-        .join(' | ')}${run.dead ? ' (process died)' : ''}`,
+        .join(' | ')}${run.dead ? ' (process died)' : ''}${sleeping ? ' (a run stalled)' : ''}${
+        woken === undefined
+          ? ''
+          : ` (the stalled run woke: ${woken.status === 'rejected' ? String(woken.reason) : woken.value.stopped})`
+      }`,
       ...this.publisher.delivered
         .slice(delivered)
         .map((e) => `  delivered ${e.detail.type} ${e.detail.recordId} ${e.detail.occurredAt} ${e.id}`),
@@ -275,9 +339,8 @@ export class ChaosWorld {
     for (const s of settled) {
       if (s.status === 'fulfilled') continue;
       const error: unknown = s.reason;
-      // Only a writer that stalled past its lease may find its writes refused.
-      const refusedStale = error instanceof StaleWriteError && plan.stall === undefined;
-      if (!(error instanceof BridgeError) || refusedStale || !faulty) {
+      // Only a writer that stalled past its lease may find its writes refused (it is judged above).
+      if (!(error instanceof BridgeError) || error instanceof StaleWriteError || !faulty) {
         const name = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         this.violations.push(`poll ${poll}: the run failed with an unexpected ${name}`);
       }
@@ -295,7 +358,8 @@ export class ChaosWorld {
       }
     }
     const loads = this.state.cursorLoads.slice(loadsBefore);
-    if (allVisible && !run.dead) await this.observe(poll, ran, loads);
+    // Not while a run is stalled, nor right after the stir was undone (no poll has seen that yet).
+    if (allVisible && !run.dead && !sleeping && woken === undefined) await this.observe(poll, ran, loads);
     return reports;
   }
 

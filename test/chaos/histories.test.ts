@@ -78,6 +78,14 @@ describe('oracle check 7: event histories', () => {
     });
   });
 
+  it('tolerates a restore whose archive a failed run staged (and may have published)', () => {
+    const history = [event('created'), event('restored', { archived_at: null })];
+
+    const outcome = checkHistories(history, [], new Set(), new Set(), [{ key: 'patients/1', at: 1 }]);
+
+    expect(outcome).toEqual({ problems: [], tolerated: 1 });
+  });
+
   it('accepts a restore of a record whose first event showed it archived', () => {
     const history = [
       event('snapshot', { archived_at: '2024-01-01T00:00:00Z' }),

@@ -30,9 +30,9 @@
  *    the bridge, or the lifecycle state it was first seen in), never a `snapshot` for a record
  *    created after the bridge started; a `restored` follows an `archived` (or a `deleted`: the
  *    documented resurrection); nothing follows a `deleted`. At-least-once delivery tolerates
- *    exactly what an event of a failed publish call can explain: a `restored` whose `archived` was
- *    attempted but may never have reached consumers, and a second lifecycle event of the same kind
- *    after one from a failed run.
+ *    exactly what a failed run can explain: a `restored` whose `archived` a failed run attempted to
+ *    publish, or staged (wrote as pending before publishing), so it may have reached consumers, and
+ *    a second lifecycle event of the same kind after one from a failed run.
  */
 import type { StreamCursor } from '../../shared/engine/ports.js';
 import type { ChangeEvent } from '../../shared/events/contract.js';
@@ -256,6 +256,7 @@ export function checkHistories(
   attempted: readonly Attempt[],
   createdAfterStart: ReadonlySet<string>,
   unconfirmed: ReadonlySet<string>,
+  stagedArchives: readonly { readonly key: string; readonly at: number }[] = [],
 ): { problems: string[]; tolerated: number } {
   const problems: string[] = [];
   let tolerated = 0;
@@ -275,7 +276,7 @@ export function checkHistories(
         a.at <= before &&
         keyOf(a.event.detail.resource, a.event.detail.recordId) === key &&
         actionOf(a.event) === 'archived',
-    );
+    ) || stagedArchives.some((s) => s.key === key && s.at > after && s.at <= before);
   for (const [key, history] of histories) {
     const describe = (i: number) => {
       const entry = history[i];

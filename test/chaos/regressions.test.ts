@@ -45,4 +45,25 @@ describe('chaos regressions', () => {
 
     expect(outcome.violations).toEqual([]);
   });
+
+  // A poller stalled inside the write that confirms an edit, past its lease; the record is archived,
+  // the next poller reports it, the stalled write lands late, the record is restored. Without the
+  // fence on record-state writes the late write put the pre-archive state back and the restore
+  // went unreported.
+  it('reports a restore after a stalled writer woke up past its lease', async () => {
+    const ops: Op[] = [
+      { kind: 'update', stream: 'patients', pick: 0, times: 1 },
+      { kind: 'advance', seconds: 1 },
+      { kind: 'poll', plan: { sim: {}, ports: {}, overlapping: false, stall: { nth: 2 } } },
+      { kind: 'advance', seconds: 1 },
+      clean,
+      { kind: 'advance', seconds: 1 },
+      clean,
+    ];
+
+    const outcome = await runScenario({ simSeed: 5, ops }, 'regression-3', new InMemoryStateStore());
+
+    expect(outcome.faults['stalled-writer']).toBe(1);
+    expect(outcome.violations).toEqual([]);
+  });
 });

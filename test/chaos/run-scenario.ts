@@ -92,6 +92,7 @@ function judge(world: ChaosWorld, caughtUp: boolean): Omit<ScenarioOutcome, 'fau
     world.publisher.attempted,
     world.createdAfterStart(),
     world.unconfirmed,
+    world.stagedArchives,
   );
   violations.push(
     ...deletes.problems,

@@ -183,7 +183,6 @@ export const scenarioArb = (rounds: { min: number; max: number }): fc.Arbitrary<
 /** Kinds of the heavier per-poll faults of a plan, for the summary. */
 export function pollFaultKinds(plan: PollPlan): string[] {
   return [
-    ...(plan.stall ? ['stalled-writer'] : []),
     ...(plan.skewSeconds ? ['date-skew'] : []),
     ...(plan.cutAfterMs ? ['deadline-cut'] : []),
     ...(plan.reconcileBudget ? ['reconcile-budget'] : []),

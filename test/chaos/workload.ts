@@ -110,6 +110,23 @@ export class Workload {
     this.syncLive();
   }
 
+  /** Whether a record is archived now (`undefined` when it is gone). */
+  async isArchived(stream: StreamDefinition, id: string): Promise<boolean | undefined> {
+    try {
+      const { record } = await this.client.get(`${stream.path}/${id}`, stream.revealFilters);
+      return typeof record.archived_at === 'string' && record.archived_at !== '';
+    } catch (error) {
+      if (error instanceof BridgeError) return undefined;
+      throw error;
+    }
+  }
+
+  /** Archives or restores a record through the API, as staff would. */
+  async setArchived(stream: string, id: string, archived: boolean): Promise<void> {
+    await this.write('POST', `/${stream}/${id}/${archived ? 'archive' : 'unarchive'}`);
+    this.syncLive();
+  }
+
   /** Unique values, so no edit ever reverts a record to content it had before. */
   private value(): string {
     this.counter += 1;
