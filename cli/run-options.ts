@@ -7,10 +7,11 @@ import { USER_AGENT_EXAMPLE, validateUserAgent } from '../shared/cliniko/user-ag
 import { ACCOUNT_ID_PATTERN } from '../shared/config/schema.js';
 import { ConfigError } from '../shared/errors.js';
 import type { PayloadMode } from '../shared/events/contract.js';
-import { parseSinkSpec, type SinkSpec } from '../shared/sinks/sink-spec.js';
+import type { SinkSpec } from '../shared/sinks/sink-spec.js';
 import { STREAM_NAMES, STREAMS, type StreamDefinition } from '../shared/streams.js';
 import { parseDuration } from './duration.js';
 import { parseFlags } from './flags.js';
+import { parseSinkOptions } from './sink-options.js';
 import { parseStreamList } from './stream-list.js';
 
 export const API_KEY_ENV = 'CLINIKO_API_KEY';
@@ -66,7 +67,7 @@ Options:
   --start-from WHEN        now | beginning | an ISO UTC instant; only for streams without saved state (default: now)
   --state-dir DIR          local state store on disk, resumed on restart (default: ${DEFAULT_STATE_DIR}/; in memory with --simulate)
   --table NAME             a real DynamoDB table instead (credentials and region from the standard AWS environment)
-  --sink SPEC              repeatable: console | ndjson:PATH | webhook:URL | eventbridge:BUS_NAME (default: console)
+  --sink SPEC              repeatable: console | ndjson:PATH | ndjson:- (stdout) | webhook:URL | eventbridge:BUS_NAME (default: console)
   --payload MODE           full | changes | ids (default: full)
   --once                   poll every stream until caught up, then exit
   -h, --help               show this help
@@ -124,7 +125,7 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv)
         : parseDuration('--interval', values.interval, { minMs: 1000, maxMs: 86_400_000 }),
     startFrom: startFromOf(values['start-from'] ?? RUN_DEFAULTS.startFrom),
     state: stateOf(values, simulate),
-    sinks: (values.sink ?? ['console']).map((spec) => parseSinkSpec(spec, env)),
+    sinks: parseSinkOptions(values.sink, env),
     payload: payloadOf(values.payload ?? RUN_DEFAULTS.payload),
     once: values.once === true,
   };

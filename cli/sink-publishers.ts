@@ -1,5 +1,7 @@
 /**
- * Checks and builds the publishers of the `--sink` specs; the console sink writes to the command's stdout.
+ * Checks and builds the publishers of the `--sink` specs. The console sink writes to the command's
+ * stdout — or to stderr when `ndjson:-` puts the events themselves on stdout, which then carries
+ * nothing else.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { awsClientDefaults } from '../shared/aws/client-defaults.js';
@@ -8,9 +10,12 @@ import { EventBridgePublisher } from '../shared/publish/eventbridge-publisher.js
 import { ConsoleSink } from '../shared/sinks/console-sink.js';
 import { FanOutPublisher } from '../shared/sinks/fan-out.js';
 import { NdjsonSink } from '../shared/sinks/ndjson-sink.js';
+import { NdjsonStreamSink } from '../shared/sinks/ndjson-stream-sink.js';
 import type { SinkSpec } from '../shared/sinks/sink-spec.js';
 import { checkWebhookHost, type HostResolver, systemResolver } from '../shared/sinks/webhook-destination.js';
 import { WebhookSink } from '../shared/sinks/webhook-sink.js';
+import type { CommandIo } from './main.js';
+import { stdoutCarriesEvents } from './sink-options.js';
 import { prepareAppendableFile } from './writable-location.js';
 
 export interface SinkSet {
@@ -36,7 +41,9 @@ export async function checkSinks(
       await prepareAppendableFile(spec.path, {
         flag: '--sink',
         subject: `cannot write ndjson:${spec.path}`,
-        fix: 'choose a file whose directory can be created and written, e.g. --sink ndjson:events.ndjson',
+        fix:
+          'choose a regular file whose directory can be created and written, e.g. --sink ndjson:events.ndjson ' +
+          '(pipes and devices cannot be synced; for stdout use --sink ndjson:-)',
       });
     }
   }
@@ -44,9 +51,11 @@ export async function checkSinks(
 
 export function buildSinks(
   specs: readonly SinkSpec[],
-  stdout: NodeJS.WritableStream & { isTTY?: boolean },
+  io: Pick<CommandIo, 'stdout' | 'stderr'>,
   wrapConsole: (publisher: EventPublisher) => EventPublisher,
 ): SinkSet {
+  const consoleOnStderr = stdoutCarriesEvents(specs);
+  const consoleStream = consoleOnStderr ? io.stderr : io.stdout;
   const clients: EventBridgeClient[] = [];
   const webhooks: WebhookSink[] = [];
   const publishers: EventPublisher[] = [];
@@ -54,12 +63,18 @@ export function buildSinks(
   for (const spec of specs) {
     switch (spec.kind) {
       case 'console':
-        publishers.push(wrapConsole(new ConsoleSink({ stream: stdout, color: stdout.isTTY === true })));
-        descriptions.push('console');
+        publishers.push(
+          wrapConsole(new ConsoleSink({ stream: consoleStream, color: consoleStream.isTTY === true })),
+        );
+        descriptions.push(consoleOnStderr ? 'console (on stderr: stdout carries ndjson)' : 'console');
         break;
       case 'ndjson':
         publishers.push(new NdjsonSink({ path: spec.path }));
         descriptions.push(`ndjson:${spec.path}`);
+        break;
+      case 'ndjson-stdout':
+        publishers.push(new NdjsonStreamSink({ stream: io.stdout, name: 'stdout' }));
+        descriptions.push('ndjson:- (stdout)');
         break;
       case 'webhook': {
         const sink = new WebhookSink({ url: spec.url, secret: spec.secret });
