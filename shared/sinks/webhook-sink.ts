@@ -15,9 +15,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { EventPublisher } from '../engine/ports.js';
-import { BridgeError, ConfigError, PublishError } from '../errors.js';
+import { ConfigError, PublishError } from '../errors.js';
 import type { ChangeEvent } from '../events/contract.js';
 import { eventToJson } from './event-json.js';
+import { SinkRefusedError } from './sink-refused-error.js';
 import { guardedLookup, type HostResolver, parseWebhookUrl, systemResolver } from './webhook-destination.js';
 import { parseWebhookSecret, signWebhook, WEBHOOK_SECRET_ENV } from './webhook-signature.js';
 
@@ -76,9 +77,10 @@ export interface WebhookSinkProps {
 
 /**
  * The receiver refused an event (a 4xx other than 408/409/425/429, or a redirect): retrying will not
- * help until someone fixes the receiver or the configuration, hence not a (retryable) `PublishError`.
+ * help until someone fixes the receiver or the configuration, hence not a (retryable) `PublishError`
+ * but a `SinkRefusedError`, on which the CLI's polling loop stops.
  */
-export class WebhookRejectedError extends BridgeError {
+export class WebhookRejectedError extends SinkRefusedError {
   constructor(
     message: string,
     readonly status: number,
