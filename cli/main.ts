@@ -2,6 +2,7 @@
  * Entry point of the `cliniko-bridge` binary: dispatches to one command module and maps errors to
  * the exit codes of the CLI contract (0 ok, 2 bad arguments/config, 3 Cliniko auth/permission, 1 other).
  */
+import { describeError } from '../shared/error-description.js';
 import { BridgeError, exitCodeOf, safeErrorFields } from '../shared/errors.js';
 
 export interface CommandIo {
@@ -57,14 +58,11 @@ export async function main(argv: string[], io: CommandIo = process): Promise<num
   try {
     return await (await command.load())(rest, io);
   } catch (error) {
-    const message = error instanceof BridgeError ? error.message : 'unexpected failure';
-    io.stderr.write(`cliniko-bridge ${name}: ${message}\n`);
+    io.stderr.write(`cliniko-bridge ${name}: ${describeError(error)}\n`);
     if (!(error instanceof BridgeError) && error instanceof Error) {
-      // Unknown errors: print the type, code and stack frames only, never a message that might echo data.
-      const { errorType, code, stack } = safeErrorFields(error);
-      io.stderr.write(
-        `${String(errorType)}${code === undefined ? '' : ` (${String(code)})`}\n${String(stack)}\n`,
-      );
+      // Not one of the bridge's own failures: the stack frames help a bug report (never the message,
+      // which might echo data).
+      io.stderr.write(`${String(safeErrorFields(error).stack)}\n`);
     }
     return exitCodeOf(error);
   }

@@ -6,6 +6,7 @@
 
 import type { StreamReport, SyncReport } from '../shared/engine/report.js';
 import { type SyncDeps, type SyncOptions, syncAccount } from '../shared/engine/sync.js';
+import { describeError } from '../shared/error-description.js';
 import { BridgeError, exitCodeOf } from '../shared/errors.js';
 import { sinkRefusalIn } from '../shared/sinks/sink-refused-error.js';
 import { formatDuration } from './duration.js';
@@ -100,8 +101,9 @@ export class PollRunner {
           throw error;
         }
         if (isFatal(error)) throw error;
-        const message = error instanceof BridgeError ? error.message : 'unexpected error';
-        stderr.write(`Poll failed: ${message}. Trying again in ${formatDuration(intervalMs)}.\n`);
+        stderr.write(
+          `Poll failed: ${describeError(error)}. Trying again in ${formatDuration(intervalMs)}.\n`,
+        );
       }
       await shutdown.sleep(Math.max(0, intervalMs - (this.now() - started)));
     }
@@ -142,7 +144,8 @@ function isFatal(error: unknown): boolean {
 }
 
 function failureText(stream: StreamReport): string {
-  return stream.error?.message ?? stream.error?.name ?? 'unknown error';
+  // The engine reports every stream failure with its class name; its message when it is the bridge's own.
+  return stream.error?.message ?? `${stream.error?.name ?? 'an error'} (see the log line above)`;
 }
 
 function addEvents(totals: Record<string, number>, streams: readonly StreamReport[]): void {
