@@ -30,7 +30,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'Write the JSON Schema of every event detail-type (default into schemas/)',
     load: async () => (await import('./schemas-command.js')).schemasCommand,
   },
+  version: {
+    summary: 'Print the version of cliniko-bridge (also --version)',
+    load: async () => (await import('./version-command.js')).versionCommand,
+  },
 };
+
+const VERSION_FLAGS = ['--version', '-V'];
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
@@ -40,7 +46,7 @@ function usage(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `cliniko-bridge <command> --help` for the options of a command.',
+    'Run `cliniko-bridge <command> --help` for the options of a command; `cliniko-bridge --version` prints the version.',
   ].join('\n');
 }
 
@@ -50,7 +56,7 @@ export async function main(argv: string[], io: CommandIo = process): Promise<num
     io.stdout.write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = COMMANDS[VERSION_FLAGS.includes(name) ? 'version' : name];
   if (!command) {
     io.stderr.write(`Unknown command "${name}".\n\n${usage()}\n`);
     return 2;
