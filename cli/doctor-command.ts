@@ -19,6 +19,7 @@ import { parseFlags, wantsHelp } from './flags.js';
 import { JSON_HELP, JSON_OPTION, printResult } from './json-output.js';
 import type { Command } from './main.js';
 import { API_KEY_ENV, baseUrlOf, USER_AGENT_ENV, userAgentFor } from './run-options.js';
+import { requireBaseUrlForSimulatorKey } from './simulator-key.js';
 import { parseStreamList } from './stream-list.js';
 import { type Column, formatTable } from './text-table.js';
 
@@ -95,6 +96,7 @@ export const doctorCommand: Command = async (args, io) => {
   }
   const userAgent = userAgentFor(values['user-agent'] ?? io.env[USER_AGENT_ENV], false);
   const baseUrl = values['base-url'] === undefined ? undefined : baseUrlOf(values['base-url']);
+  requireBaseUrlForSimulatorKey(apiKey, baseUrl);
   const streams = values.streams === undefined ? STREAMS : parseStreamList('--streams', values.streams);
 
   const rows: Row[] = [shardRow(apiKey, baseUrl)];

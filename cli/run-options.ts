@@ -11,6 +11,7 @@ import type { SinkSpec } from '../shared/sinks/sink-spec.js';
 import { STREAM_NAMES, STREAMS, type StreamDefinition } from '../shared/streams.js';
 import { parseDuration } from './duration.js';
 import { parseFlags } from './flags.js';
+import { requireBaseUrlForSimulatorKey } from './simulator-key.js';
 import { parseSinkOptions } from './sink-options.js';
 import { parseStreamList } from './stream-list.js';
 
@@ -156,6 +157,7 @@ function clinikoSource(values: Values, env: NodeJS.ProcessEnv, simulate: boolean
     );
   }
   const baseUrl = values['base-url'];
+  requireBaseUrlForSimulatorKey(apiKey, baseUrl);
   return { kind: 'cliniko', apiKey, baseUrl: baseUrl === undefined ? undefined : baseUrlOf(baseUrl) };
 }
 
