@@ -14,6 +14,7 @@ import { NdjsonStreamSink } from '../shared/sinks/ndjson-stream-sink.js';
 import type { SinkSpec } from '../shared/sinks/sink-spec.js';
 import { checkWebhookHost, type HostResolver, systemResolver } from '../shared/sinks/webhook-destination.js';
 import { WebhookSink } from '../shared/sinks/webhook-sink.js';
+import { colorWanted } from './color-choice.js';
 import type { CommandIo } from './main.js';
 import { stdoutCarriesEvents } from './sink-options.js';
 import { prepareAppendableFile } from './writable-location.js';
@@ -51,7 +52,7 @@ export async function checkSinks(
 
 export function buildSinks(
   specs: readonly SinkSpec[],
-  io: Pick<CommandIo, 'stdout' | 'stderr'>,
+  io: CommandIo,
   wrapConsole: (publisher: EventPublisher) => EventPublisher,
 ): SinkSet {
   const consoleOnStderr = stdoutCarriesEvents(specs);
@@ -64,7 +65,7 @@ export function buildSinks(
     switch (spec.kind) {
       case 'console':
         publishers.push(
-          wrapConsole(new ConsoleSink({ stream: consoleStream, color: consoleStream.isTTY === true })),
+          wrapConsole(new ConsoleSink({ stream: consoleStream, color: colorWanted(consoleStream, io.env) })),
         );
         descriptions.push(consoleOnStderr ? 'console (on stderr: stdout carries ndjson)' : 'console');
         break;
