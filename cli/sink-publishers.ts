@@ -8,6 +8,7 @@ import { awsClientDefaults } from '../shared/aws/client-defaults.js';
 import type { EventPublisher } from '../shared/engine/ports.js';
 import { EventBridgePublisher } from '../shared/publish/eventbridge-publisher.js';
 import { ConsoleSink } from '../shared/sinks/console-sink.js';
+import type { EventFormat } from '../shared/sinks/event-format.js';
 import { FanOutPublisher } from '../shared/sinks/fan-out.js';
 import { NdjsonSink } from '../shared/sinks/ndjson-sink.js';
 import { NdjsonStreamSink } from '../shared/sinks/ndjson-stream-sink.js';
@@ -54,6 +55,7 @@ export function buildSinks(
   specs: readonly SinkSpec[],
   io: CommandIo,
   wrapConsole: (publisher: EventPublisher) => EventPublisher,
+  format: EventFormat = 'eventbridge',
 ): SinkSet {
   const consoleOnStderr = stdoutCarriesEvents(specs);
   const consoleStream = consoleOnStderr ? io.stderr : io.stdout;
@@ -70,18 +72,18 @@ export function buildSinks(
         descriptions.push(consoleOnStderr ? 'console (on stderr: stdout carries ndjson)' : 'console');
         break;
       case 'ndjson':
-        publishers.push(new NdjsonSink({ path: spec.path }));
-        descriptions.push(`ndjson:${spec.path}`);
+        publishers.push(new NdjsonSink({ path: spec.path, format }));
+        descriptions.push(`ndjson:${spec.path}${formatNote(format)}`);
         break;
       case 'ndjson-stdout':
-        publishers.push(new NdjsonStreamSink({ stream: io.stdout, name: 'stdout' }));
-        descriptions.push('ndjson:- (stdout)');
+        publishers.push(new NdjsonStreamSink({ stream: io.stdout, name: 'stdout', format }));
+        descriptions.push(`ndjson:- (stdout)${formatNote(format)}`);
         break;
       case 'webhook': {
-        const sink = new WebhookSink({ url: spec.url, secret: spec.secret });
+        const sink = new WebhookSink({ url: spec.url, secret: spec.secret, format });
         webhooks.push(sink);
         publishers.push(sink);
-        descriptions.push(`webhook (${new URL(spec.url).origin})`);
+        descriptions.push(`webhook (${new URL(spec.url).origin})${formatNote(format)}`);
         break;
       }
       case 'eventbridge': {
@@ -102,4 +104,8 @@ export function buildSinks(
       await Promise.all(webhooks.map((sink) => sink.close()));
     },
   };
+}
+
+function formatNote(format: EventFormat): string {
+  return format === 'eventbridge' ? '' : ` as ${format}`;
 }

@@ -10,7 +10,7 @@
  */
 import type { EventPublisher } from '../engine/ports.js';
 import type { ChangeEvent } from '../events/contract.js';
-import { eventToJson } from './event-json.js';
+import { type EventFormat, encodeEvent } from './event-format.js';
 import { SinkRefusedError } from './sink-refused-error.js';
 
 export interface NdjsonStreamSinkProps {
@@ -18,6 +18,8 @@ export interface NdjsonStreamSinkProps {
   readonly stream: NodeJS.WritableStream;
   /** For messages. @default 'stdout' */
   readonly name?: string;
+  /** @default 'eventbridge' (the contract envelope); see event-format.ts */
+  readonly format?: EventFormat;
 }
 
 function codeOf(error: unknown): string | undefined {
@@ -27,10 +29,12 @@ function codeOf(error: unknown): string | undefined {
 
 export class NdjsonStreamSink implements EventPublisher {
   private readonly name: string;
+  private readonly format: EventFormat;
   private failure: unknown;
 
   constructor(private readonly props: NdjsonStreamSinkProps) {
     this.name = props.name ?? 'stdout';
+    this.format = props.format ?? 'eventbridge';
     // A stream with no 'error' listener would crash the process on EPIPE; the next publish reports it.
     props.stream.on('error', (error: unknown) => {
       this.failure ??= error;
@@ -40,7 +44,7 @@ export class NdjsonStreamSink implements EventPublisher {
   async publish(events: readonly ChangeEvent[]): Promise<void> {
     if (events.length === 0) return;
     // Serialize first: a bad event must fail the batch before anything is written.
-    const text = events.map((event) => `${eventToJson(event)}\n`).join('');
+    const text = events.map((event) => `${encodeEvent(event, this.format)}\n`).join('');
     if (this.failure !== undefined) throw this.closed(this.failure);
     await new Promise<void>((resolve, reject) => {
       this.props.stream.write(text, (error?: Error | null) => {
