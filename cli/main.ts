@@ -30,6 +30,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'Write the JSON Schema of every event detail-type (default into schemas/)',
     load: async () => (await import('./schemas-command.js')).schemasCommand,
   },
+  replay: {
+    summary:
+      "Replay a deployed bus's archived events for a time window onto the bus (EventBridge StartReplay)",
+    load: async () => (await import('./replay-command.js')).replayCommand,
+  },
   version: {
     summary: 'Print the version of cliniko-bridge (also --version)',
     load: async () => (await import('./version-command.js')).versionCommand,

@@ -33,18 +33,16 @@ function describe(error: unknown, depth: number): string {
   const facts = error as ErrorFacts;
   const parts = [error.name || 'Error'];
   const details: string[] = [];
+  if (typeof facts.code === 'string' && CODE.test(facts.code)) parts.push(facts.code);
   if (typeof facts.$metadata === 'object' && facts.$metadata !== null) {
     const { httpStatusCode, requestId } = facts.$metadata;
     if (typeof httpStatusCode === 'number') details.push(`HTTP ${httpStatusCode}`);
     if (typeof requestId === 'string' && requestId !== '') details.push(`request id ${requestId}`);
-    if (details.length === 0) details.push('no HTTP response');
-  } else {
-    if (typeof facts.code === 'string' && CODE.test(facts.code)) parts.push(facts.code);
-    if (typeof facts.errno === 'number') details.push(`errno ${facts.errno}`);
-    if (typeof facts.syscall === 'string') details.push(`syscall ${facts.syscall}`);
-    if (typeof facts.path === 'string') details.push(`path ${facts.path}`);
-    if (typeof facts.dest === 'string') details.push(`dest ${facts.dest}`);
   }
+  if (typeof facts.errno === 'number') details.push(`errno ${facts.errno}`);
+  if (typeof facts.syscall === 'string') details.push(`syscall ${facts.syscall}`);
+  if (typeof facts.path === 'string') details.push(`path ${facts.path}`);
+  if (typeof facts.dest === 'string') details.push(`dest ${facts.dest}`);
   let text = `${parts.join(' ')}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
   if (error instanceof AggregateError && depth < MAX_DEPTH) {
     const inner = error.errors.map((each: unknown) => describe(each, depth + 1));
