@@ -84,7 +84,7 @@ export class EventBridgeReplayApi implements ReplayApi {
       if (error instanceof ResourceNotFoundException) {
         throw new ConfigError(
           '--archive',
-          `no archive "${name}" in the configured region; check the name (the stack output EventArchiveName) and AWS_REGION`,
+          `no archive "${name}" in the configured region; check the name (the stack output ArchiveArn) and AWS_REGION`,
         );
       }
       throw error;

@@ -16,7 +16,7 @@ them. Selects events by their envelope \`time\`. Consumers dedupe on detail.even
 
 Options:
   --bus NAME|ARN           the deployed event bus (the stack output EventBusName)
-  --archive NAME|ARN       the bus's archive (the stack output EventArchiveName)
+  --archive NAME|ARN       the bus's archive (the stack output ArchiveArn)
   --since ISO              start of the window, a UTC instant, e.g. 2026-01-31T00:00:00Z
   --until ISO              end of the window (after --since, not in the future)
   --name NAME              the replay's name (default: cliniko-replay-<start time>); 1-64 of A-Z a-z 0-9 . _ -
