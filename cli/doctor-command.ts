@@ -16,9 +16,12 @@ import {
 } from '../shared/errors.js';
 import { STREAM_NAMES, STREAMS, type StreamDefinition } from '../shared/streams.js';
 import { parseFlags, wantsHelp } from './flags.js';
+import { JSON_HELP, JSON_OPTION, printResult } from './json-output.js';
 import type { Command } from './main.js';
 import { API_KEY_ENV, baseUrlOf, USER_AGENT_ENV, userAgentFor } from './run-options.js';
+import { requireBaseUrlForSimulatorKey } from './simulator-key.js';
 import { parseStreamList } from './stream-list.js';
+import { type Column, formatTable } from './text-table.js';
 
 const USAGE = `Usage: cliniko-bridge doctor --api-key KEY --user-agent "Name (email)" [options]
 
@@ -30,7 +33,10 @@ Options:
   --user-agent "Name (email)"  required by Cliniko (or env ${USER_AGENT_ENV}), e.g. "${USER_AGENT_EXAMPLE}"
   --base-url URL           check against this base URL instead of the key's shard (e.g. a simulator)
   --streams a,b,c          streams to check (default: all): ${STREAM_NAMES.join(', ')}
-  -h, --help               show this help
+${JSON_HELP}  -h, --help               show this help
+
+With --json, stdout is one document: {"ok","outcome":"passed|failed|key-refused","exitCode",
+"checks":[{"check","status":"ok|fail|warn|skipped","detail","stream"?}]}.
 
 Exit codes: 0 all checks passed, 3 Cliniko refused the key, 1 a stream cannot be read, 2 bad arguments.
 `;
@@ -40,6 +46,7 @@ const OPTIONS = {
   'base-url': { type: 'string' },
   'user-agent': { type: 'string' },
   streams: { type: 'string' },
+  ...JSON_OPTION,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -49,7 +56,28 @@ interface Row {
   readonly check: string;
   readonly status: Status;
   readonly detail: string;
+  /** Set on the rows of one stream. */
+  readonly stream?: string;
 }
+
+/** The `--json` document. */
+export interface DoctorReport {
+  readonly ok: boolean;
+  readonly outcome: 'passed' | 'failed' | 'key-refused';
+  readonly exitCode: number;
+  readonly checks: readonly {
+    readonly check: string;
+    readonly status: 'ok' | 'fail' | 'warn' | 'skipped';
+    readonly detail: string;
+    readonly stream?: string;
+  }[];
+}
+
+const COLUMNS: readonly Column<Row>[] = [
+  { title: 'check', cell: (row) => row.check },
+  { title: 'status', cell: (row) => row.status },
+  { title: 'detail', cell: (row) => row.detail },
+];
 
 const SHARD_SUFFIX = /-([a-z]{2}\d{1,2})$/i;
 
@@ -68,6 +96,7 @@ export const doctorCommand: Command = async (args, io) => {
   }
   const userAgent = userAgentFor(values['user-agent'] ?? io.env[USER_AGENT_ENV], false);
   const baseUrl = values['base-url'] === undefined ? undefined : baseUrlOf(values['base-url']);
+  requireBaseUrlForSimulatorKey(apiKey, baseUrl);
   const streams = values.streams === undefined ? STREAMS : parseStreamList('--streams', values.streams);
 
   const rows: Row[] = [shardRow(apiKey, baseUrl)];
@@ -90,13 +119,31 @@ export const doctorCommand: Command = async (args, io) => {
   } finally {
     await client.close();
   }
-  io.stdout.write(formatTable(rows));
-  const failed = rows.filter((row) => row.status === 'FAIL').length;
-  io.stdout.write(
-    failed === 0 ? '\nAll checks passed.\n' : `\n${failed} check${failed === 1 ? '' : 's'} failed.\n`,
-  );
+  printResult(io.stdout, values.json === true, reportOf(rows, code), () => renderText(rows));
   return code;
 };
+
+function reportOf(rows: readonly Row[], exitCode: number): DoctorReport {
+  return {
+    ok: exitCode === 0,
+    outcome: exitCode === 0 ? 'passed' : exitCode === 3 ? 'key-refused' : 'failed',
+    exitCode,
+    checks: rows.map((row) => ({
+      check: row.check,
+      status: row.status === 'FAIL' ? 'fail' : row.status,
+      detail: row.detail,
+      ...(row.stream === undefined ? {} : { stream: row.stream }),
+    })),
+  };
+}
+
+function renderText(rows: readonly Row[]): string {
+  const failed = rows.filter((row) => row.status === 'FAIL').length;
+  return (
+    formatTable(COLUMNS, rows) +
+    (failed === 0 ? '\nAll checks passed.\n' : `\n${failed} check${failed === 1 ? '' : 's'} failed.\n`)
+  );
+}
 
 function shardRow(apiKey: string, baseUrl: string | undefined): Row {
   const derived = baseUrlForKey(apiKey);
@@ -128,7 +175,7 @@ async function checkStreams(
         page: 1,
       });
       const count = page.totalEntries === undefined ? '' : ` (${page.totalEntries} records)`;
-      rows.push({ check, status: 'ok', detail: `readable${count}` });
+      rows.push({ check, stream: stream.name, status: 'ok', detail: `readable${count}` });
       if (auth.status === 'skipped')
         auth = { check: 'authentication', status: 'ok', detail: 'Cliniko accepted the key' };
     } catch (error) {
@@ -142,13 +189,14 @@ async function checkStreams(
           auth = { check: 'authentication', status: 'ok', detail: 'Cliniko accepted the key' };
         rows.push({
           check,
+          stream: stream.name,
           status: 'FAIL',
           detail: `no permission (403): give the key's Cliniko user access to ${stream.name}, or leave the stream out with --streams`,
         });
         continue;
       }
       if (!(error instanceof ClinikoError)) throw error;
-      rows.push({ check, status: 'FAIL', detail: error.message });
+      rows.push({ check, stream: stream.name, status: 'FAIL', detail: error.message });
       if (error instanceof ClinikoUnavailableError) {
         // Unreachable: every other request would wait out the same retries.
         rows.push(...skipped(streams.slice(index + 1), 'not checked: Cliniko was unreachable'));
@@ -160,13 +208,10 @@ async function checkStreams(
 }
 
 function skipped(streams: readonly StreamDefinition[], detail: string): Row[] {
-  return streams.map((stream) => ({ check: `stream ${stream.name}`, status: 'skipped', detail }));
-}
-
-function formatTable(rows: readonly Row[]): string {
-  const checkWidth = Math.max(5, ...rows.map((row) => row.check.length));
-  const statusWidth = Math.max(6, ...rows.map((row) => row.status.length));
-  const line = (check: string, status: string, detail: string) =>
-    `${check.padEnd(checkWidth)}  ${status.padEnd(statusWidth)}  ${detail}`.trimEnd();
-  return `${[line('CHECK', 'STATUS', 'DETAIL'), ...rows.map((row) => line(row.check, row.status, row.detail))].join('\n')}\n`;
+  return streams.map((stream) => ({
+    check: `stream ${stream.name}`,
+    stream: stream.name,
+    status: 'skipped',
+    detail,
+  }));
 }

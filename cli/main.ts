@@ -2,6 +2,7 @@
  * Entry point of the `cliniko-bridge` binary: dispatches to one command module and maps errors to
  * the exit codes of the CLI contract (0 ok, 2 bad arguments/config, 3 Cliniko auth/permission, 1 other).
  */
+import { describeError } from '../shared/error-description.js';
 import { BridgeError, exitCodeOf, safeErrorFields } from '../shared/errors.js';
 
 export interface CommandIo {
@@ -29,7 +30,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'Write the JSON Schema of every event detail-type (default into schemas/)',
     load: async () => (await import('./schemas-command.js')).schemasCommand,
   },
+  replay: {
+    summary:
+      "Replay a deployed bus's archived events for a time window onto the bus (EventBridge StartReplay)",
+    load: async () => (await import('./replay-command.js')).replayCommand,
+  },
+  version: {
+    summary: 'Print the version of cliniko-bridge (also --version)',
+    load: async () => (await import('./version-command.js')).versionCommand,
+  },
 };
+
+const VERSION_FLAGS = ['--version', '-V'];
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
@@ -39,7 +51,7 @@ function usage(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `cliniko-bridge <command> --help` for the options of a command.',
+    'Run `cliniko-bridge <command> --help` for the options of a command; `cliniko-bridge --version` prints the version.',
   ].join('\n');
 }
 
@@ -49,7 +61,7 @@ export async function main(argv: string[], io: CommandIo = process): Promise<num
     io.stdout.write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = COMMANDS[VERSION_FLAGS.includes(name) ? 'version' : name];
   if (!command) {
     io.stderr.write(`Unknown command "${name}".\n\n${usage()}\n`);
     return 2;
@@ -57,14 +69,11 @@ export async function main(argv: string[], io: CommandIo = process): Promise<num
   try {
     return await (await command.load())(rest, io);
   } catch (error) {
-    const message = error instanceof BridgeError ? error.message : 'unexpected failure';
-    io.stderr.write(`cliniko-bridge ${name}: ${message}\n`);
+    io.stderr.write(`cliniko-bridge ${name}: ${describeError(error)}\n`);
     if (!(error instanceof BridgeError) && error instanceof Error) {
-      // Unknown errors: print the type, code and stack frames only, never a message that might echo data.
-      const { errorType, code, stack } = safeErrorFields(error);
-      io.stderr.write(
-        `${String(errorType)}${code === undefined ? '' : ` (${String(code)})`}\n${String(stack)}\n`,
-      );
+      // Not one of the bridge's own failures: the stack frames help a bug report (never the message,
+      // which might echo data).
+      io.stderr.write(`${String(safeErrorFields(error).stack)}\n`);
     }
     return exitCodeOf(error);
   }

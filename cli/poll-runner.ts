@@ -6,7 +6,9 @@
 
 import type { StreamReport, SyncReport } from '../shared/engine/report.js';
 import { type SyncDeps, type SyncOptions, syncAccount } from '../shared/engine/sync.js';
+import { describeError } from '../shared/error-description.js';
 import { BridgeError, exitCodeOf } from '../shared/errors.js';
+import { sinkRefusalIn } from '../shared/sinks/sink-refused-error.js';
 import { formatDuration } from './duration.js';
 import type { Progress } from './progress.js';
 import type { Shutdown } from './shutdown.js';
@@ -74,7 +76,11 @@ export class PollRunner {
     }
   }
 
-  /** Polls every interval until a stop is requested; transient failures wait for the next poll. */
+  /**
+   * Polls every interval until a stop is requested; transient failures wait for the next poll. A sink
+   * that refuses events (a webhook answering 4xx, a closed stdout pipe) ends the loop: polling again
+   * would only repeat the refusal, and a supervisor must see the exit.
+   */
   async loop(): Promise<number> {
     const { shutdown, stderr, intervalMs } = this.props;
     while (!shutdown.signal.aborted) {
@@ -88,9 +94,16 @@ export class PollRunner {
           stderr.write(`${new Date().toISOString().slice(11, 19)}  published ${describeEvents(totals)}\n`);
         }
       } catch (error) {
+        if (sinkRefusalIn(error) !== undefined) {
+          stderr.write(
+            'Stopping: a sink refuses events, and polling again cannot change that; fix what the message below says, then start the bridge again (nothing was lost: cursors stay at the last published batch).\n',
+          );
+          throw error;
+        }
         if (isFatal(error)) throw error;
-        const message = error instanceof BridgeError ? error.message : 'unexpected error';
-        stderr.write(`Poll failed: ${message}. Trying again in ${formatDuration(intervalMs)}.\n`);
+        stderr.write(
+          `Poll failed: ${describeError(error)}. Trying again in ${formatDuration(intervalMs)}.\n`,
+        );
       }
       await shutdown.sleep(Math.max(0, intervalMs - (this.now() - started)));
     }
@@ -131,7 +144,8 @@ function isFatal(error: unknown): boolean {
 }
 
 function failureText(stream: StreamReport): string {
-  return stream.error?.message ?? stream.error?.name ?? 'unknown error';
+  // The engine reports every stream failure with its class name; its message when it is the bridge's own.
+  return stream.error?.message ?? `${stream.error?.name ?? 'an error'} (see the log line above)`;
 }
 
 function addEvents(totals: Record<string, number>, streams: readonly StreamReport[]): void {

@@ -8,6 +8,7 @@ import { baseUrlForKey } from '../shared/cliniko/shard.js';
 import { parseBridgeConfig, syncOptionsFor } from '../shared/config/index.js';
 import type { SyncOptions } from '../shared/engine/sync.js';
 import { type RunningSimulator, startSimulator } from '../simulator/index.js';
+import { type Closer, closeAll } from './closers.js';
 import { formatDuration } from './duration.js';
 import { wantsHelp } from './flags.js';
 import type { Command, CommandIo } from './main.js';
@@ -23,8 +24,6 @@ import { LOG_LEVEL_ENV, StderrLogger } from './stderr-logger.js';
 /** Background changes per minute of `--simulate`: enough to see events within a few polls. */
 export const SIMULATE_CHURN_PER_MINUTE = 40;
 
-type Closer = () => Promise<void> | void;
-
 export const runCommand: Command = async (args, io) => {
   if (wantsHelp(args)) {
     io.stdout.write(RUN_USAGE);
@@ -39,14 +38,7 @@ export const runCommand: Command = async (args, io) => {
     return await run(options, io, shutdown, closers);
   } finally {
     shutdown.dispose();
-    for (const close of closers.reverse()) {
-      // Best effort: one failing close must not keep the others (and the exit) from happening.
-      await Promise.resolve()
-        .then(close)
-        .catch(() =>
-          io.stderr.write('A resource did not close cleanly; state is safe up to the last checkpoint.\n'),
-        );
-    }
+    await closeAll(closers, io.stderr);
   }
 };
 
@@ -77,7 +69,7 @@ async function run(
   const state = await openState(options.state, io.env);
   closers.push(() => state.close());
   const progress = new Progress({ out: io.stderr, live: io.stderr.isTTY === true });
-  const sinks = buildSinks(options.sinks, io.stdout, (publisher) => progress.publisher(publisher));
+  const sinks = buildSinks(options.sinks, io, (publisher) => progress.publisher(publisher), options.format);
   closers.push(() => sinks.close());
 
   io.stderr.write(`${startLine(options, cliniko.baseUrl, simulator !== undefined)}\n`);

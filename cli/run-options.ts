@@ -7,12 +7,15 @@ import { USER_AGENT_EXAMPLE, validateUserAgent } from '../shared/cliniko/user-ag
 import { ACCOUNT_ID_PATTERN } from '../shared/config/schema.js';
 import { ConfigError } from '../shared/errors.js';
 import type { PayloadMode } from '../shared/events/contract.js';
-import { parseSinkSpec, type SinkSpec } from '../shared/sinks/sink-spec.js';
+import type { EventFormat } from '../shared/sinks/event-format.js';
+import type { SinkSpec } from '../shared/sinks/sink-spec.js';
 import { STREAM_NAMES, STREAMS, type StreamDefinition } from '../shared/streams.js';
 import type { Quirk } from '../simulator/index.js';
 import { parseDuration } from './duration.js';
 import { parseFlags } from './flags.js';
 import { parseQuirksFlag } from './quirks-flag.js';
+import { requireBaseUrlForSimulatorKey } from './simulator-key.js';
+import { SINK_USAGE, sinkOptions } from './sink-options.js';
 import { parseStreamList } from './stream-list.js';
 
 export const API_KEY_ENV = 'CLINIKO_API_KEY';
@@ -50,6 +53,8 @@ export interface RunOptions {
   readonly startFrom: string;
   readonly state: StateLocation;
   readonly sinks: readonly SinkSpec[];
+  /** What the ndjson and webhook sinks write (`--format`). */
+  readonly format: EventFormat;
   readonly payload: PayloadMode;
   readonly once: boolean;
 }
@@ -71,8 +76,7 @@ Options:
   --start-from WHEN        now | beginning | an ISO UTC instant; only for streams without saved state (default: now)
   --state-dir DIR          local state store on disk, resumed on restart (default: ${DEFAULT_STATE_DIR}/; in memory with --simulate)
   --table NAME             a real DynamoDB table instead (credentials and region from the standard AWS environment)
-  --sink SPEC              repeatable: console | ndjson:PATH | webhook:URL | eventbridge:BUS_NAME (default: console)
-  --payload MODE           full | changes | ids (default: full)
+${SINK_USAGE}  --payload MODE           full | changes | ids (default: full)
   --once                   poll every stream until caught up, then exit
   -h, --help               show this help
 
@@ -91,6 +95,7 @@ const OPTIONS = {
   'state-dir': { type: 'string' },
   table: { type: 'string' },
   sink: { type: 'string', multiple: true },
+  format: { type: 'string' },
   payload: { type: 'string' },
   once: { type: 'boolean' },
   quirks: { type: 'string' },
@@ -130,7 +135,7 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv)
         : parseDuration('--interval', values.interval, { minMs: 1000, maxMs: 86_400_000 }),
     startFrom: startFromOf(values['start-from'] ?? RUN_DEFAULTS.startFrom),
     state: stateOf(values, simulate),
-    sinks: (values.sink ?? ['console']).map((spec) => parseSinkSpec(spec, env)),
+    ...sinkOptions(values.sink, values.format, env),
     payload: payloadOf(values.payload ?? RUN_DEFAULTS.payload),
     once: values.once === true,
   };
@@ -167,6 +172,7 @@ function clinikoSource(values: Values, env: NodeJS.ProcessEnv, simulate: boolean
     );
   }
   const baseUrl = values['base-url'];
+  requireBaseUrlForSimulatorKey(apiKey, baseUrl);
   return { kind: 'cliniko', apiKey, baseUrl: baseUrl === undefined ? undefined : baseUrlOf(baseUrl) };
 }
 

@@ -1,16 +1,23 @@
 /**
- * Checks and builds the publishers of the `--sink` specs; the console sink writes to the command's stdout.
+ * Checks and builds the publishers of the `--sink` specs. The console sink writes to the command's
+ * stdout — or to stderr when `ndjson:-` puts the events themselves on stdout, which then carries
+ * nothing else.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { awsClientDefaults } from '../shared/aws/client-defaults.js';
 import type { EventPublisher } from '../shared/engine/ports.js';
 import { EventBridgePublisher } from '../shared/publish/eventbridge-publisher.js';
 import { ConsoleSink } from '../shared/sinks/console-sink.js';
+import type { EventFormat } from '../shared/sinks/event-format.js';
 import { FanOutPublisher } from '../shared/sinks/fan-out.js';
 import { NdjsonSink } from '../shared/sinks/ndjson-sink.js';
+import { NdjsonStreamSink } from '../shared/sinks/ndjson-stream-sink.js';
 import type { SinkSpec } from '../shared/sinks/sink-spec.js';
 import { checkWebhookHost, type HostResolver, systemResolver } from '../shared/sinks/webhook-destination.js';
 import { WebhookSink } from '../shared/sinks/webhook-sink.js';
+import { colorWanted } from './color-choice.js';
+import type { CommandIo } from './main.js';
+import { stdoutCarriesEvents } from './sink-options.js';
 import { prepareAppendableFile } from './writable-location.js';
 
 export interface SinkSet {
@@ -36,7 +43,9 @@ export async function checkSinks(
       await prepareAppendableFile(spec.path, {
         flag: '--sink',
         subject: `cannot write ndjson:${spec.path}`,
-        fix: 'choose a file whose directory can be created and written, e.g. --sink ndjson:events.ndjson',
+        fix:
+          'choose a regular file whose directory can be created and written, e.g. --sink ndjson:events.ndjson ' +
+          '(pipes and devices cannot be synced; for stdout use --sink ndjson:-)',
       });
     }
   }
@@ -44,9 +53,12 @@ export async function checkSinks(
 
 export function buildSinks(
   specs: readonly SinkSpec[],
-  stdout: NodeJS.WritableStream & { isTTY?: boolean },
+  io: CommandIo,
   wrapConsole: (publisher: EventPublisher) => EventPublisher,
+  format: EventFormat = 'eventbridge',
 ): SinkSet {
+  const consoleOnStderr = stdoutCarriesEvents(specs);
+  const consoleStream = consoleOnStderr ? io.stderr : io.stdout;
   const clients: EventBridgeClient[] = [];
   const webhooks: WebhookSink[] = [];
   const publishers: EventPublisher[] = [];
@@ -54,18 +66,24 @@ export function buildSinks(
   for (const spec of specs) {
     switch (spec.kind) {
       case 'console':
-        publishers.push(wrapConsole(new ConsoleSink({ stream: stdout, color: stdout.isTTY === true })));
-        descriptions.push('console');
+        publishers.push(
+          wrapConsole(new ConsoleSink({ stream: consoleStream, color: colorWanted(consoleStream, io.env) })),
+        );
+        descriptions.push(consoleOnStderr ? 'console (on stderr: stdout carries ndjson)' : 'console');
         break;
       case 'ndjson':
-        publishers.push(new NdjsonSink({ path: spec.path }));
-        descriptions.push(`ndjson:${spec.path}`);
+        publishers.push(new NdjsonSink({ path: spec.path, format }));
+        descriptions.push(`ndjson:${spec.path}${formatNote(format)}`);
+        break;
+      case 'ndjson-stdout':
+        publishers.push(new NdjsonStreamSink({ stream: io.stdout, name: 'stdout', format }));
+        descriptions.push(`ndjson:- (stdout)${formatNote(format)}`);
         break;
       case 'webhook': {
-        const sink = new WebhookSink({ url: spec.url, secret: spec.secret });
+        const sink = new WebhookSink({ url: spec.url, secret: spec.secret, format });
         webhooks.push(sink);
         publishers.push(sink);
-        descriptions.push(`webhook (${new URL(spec.url).origin})`);
+        descriptions.push(`webhook (${new URL(spec.url).origin})${formatNote(format)}`);
         break;
       }
       case 'eventbridge': {
@@ -86,4 +104,8 @@ export function buildSinks(
       await Promise.all(webhooks.map((sink) => sink.close()));
     },
   };
+}
+
+function formatNote(format: EventFormat): string {
+  return format === 'eventbridge' ? '' : ` as ${format}`;
 }

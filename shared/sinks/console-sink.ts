@@ -3,7 +3,8 @@
  *
  *   10:15:00  patient.updated                   patients/1390726237298631770  fields: email, patient_phone_numbers
  *
- * The line carries the time (the record's `occurredAt`, UTC), the event type, resource/recordId and
+ * The line carries the time (the record's `occurredAt` in local time, with the date in front —
+ * `2026-12-01 14:48:43` — when it is not today, as in a backfill), the event type, resource/recordId and
  * the changed field NAMES or the action — never record values: a terminal is scrollback, screen
  * shares and CI logs, so patient data stays out of it.
  */
@@ -15,8 +16,10 @@ import { STREAMS } from '../streams.js';
 export interface ConsoleSinkProps {
   /** Where lines go, usually `process.stdout`. */
   readonly stream: NodeJS.WritableStream;
-  /** ANSI colours by action; the CLI turns them on for a TTY. */
+  /** ANSI colours by action; the CLI decides (a TTY, NO_COLOR, FORCE_COLOR). */
   readonly color: boolean;
+  /** For "today" in the time column. @default Date.now */
+  readonly now?: () => number;
 }
 
 const RESET = '\u001b[0m';
@@ -42,10 +45,20 @@ function actionOf(type: string): Action | undefined {
   return (ACTIONS as readonly string[]).includes(action) ? (action as Action) : undefined;
 }
 
-/** `HH:MM:SS` in UTC, or the raw value when it is not a timestamp. */
-function clockTime(iso: string): string {
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** `HH:MM:SS` in local time, `YYYY-MM-DD HH:MM:SS` when not today; the raw value when it is not a timestamp. */
+function clockTime(iso: string, nowMs: number): string {
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().slice(11, 19);
+  if (Number.isNaN(ms)) return iso;
+  const at = new Date(ms);
+  const now = new Date(nowMs);
+  const time = `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+  const today =
+    at.getFullYear() === now.getFullYear() &&
+    at.getMonth() === now.getMonth() &&
+    at.getDate() === now.getDate();
+  return today ? time : `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${time}`;
 }
 
 /** Keeps control characters (escape sequences) out of the terminal whatever an id contains. */
@@ -64,14 +77,14 @@ function summary(event: ChangeEvent, action: Action | undefined): string {
   return parts.join('  ');
 }
 
-/** Formats one event as a console line (no trailing newline). */
-export function formatConsoleLine(event: ChangeEvent, color: boolean): string {
+/** Formats one event as a console line (no trailing newline); `nowMs` decides what "today" is. */
+export function formatConsoleLine(event: ChangeEvent, color: boolean, nowMs: number = Date.now()): string {
   const { type, resource, recordId, occurredAt } = event.detail;
   const action = actionOf(type);
   const paddedType = printable(type).padEnd(TYPE_WIDTH);
   const coloredType = color && action !== undefined ? `${COLORS[action]}${paddedType}${RESET}` : paddedType;
   const record = printable(`${resource}/${recordId}`).padEnd(RECORD_WIDTH);
-  const line = `${clockTime(occurredAt)}  ${coloredType}  ${record}  ${printable(summary(event, action))}`;
+  const line = `${clockTime(occurredAt, nowMs)}  ${coloredType}  ${record}  ${printable(summary(event, action))}`;
   return line.trimEnd();
 }
 
@@ -80,9 +93,10 @@ export class ConsoleSink implements EventPublisher {
 
   async publish(events: readonly ChangeEvent[]): Promise<void> {
     const { stream, color } = this.props;
+    const now = (this.props.now ?? Date.now)();
     for (const event of events) {
       // A slow terminal or a pipe read by `less` must slow the bridge down, not grow its memory.
-      if (!stream.write(`${formatConsoleLine(event, color)}\n`)) await once(stream, 'drain');
+      if (!stream.write(`${formatConsoleLine(event, color, now)}\n`)) await once(stream, 'drain');
     }
   }
 }

@@ -6,7 +6,8 @@
  * `detail.eventId`, which is the same for every re-publication of the same observation.
  */
 import type { EventPublisher } from '../engine/ports.js';
-import { BridgeError, ConfigError, PublishError } from '../errors.js';
+import { describeError } from '../error-description.js';
+import { ConfigError, PublishError } from '../errors.js';
 import type { ChangeEvent } from '../events/contract.js';
 
 export class FanOutPublisher implements EventPublisher {
@@ -25,9 +26,7 @@ export class FanOutPublisher implements EventPublisher {
     const [first] = failures;
     if (failures.length === 1) throw first;
     if (failures.length > 1) {
-      const reasons = failures.map((reason) =>
-        reason instanceof BridgeError ? reason.message : 'unexpected error',
-      );
+      const reasons = failures.map((reason) => describeError(reason));
       throw new PublishError(
         `${failures.length} of ${this.publishers.length} sinks failed: ${reasons.join(' | ')}`,
         { cause: new AggregateError(failures) },

@@ -10,11 +10,13 @@ import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { EventPublisher } from '../engine/ports.js';
 import type { ChangeEvent } from '../events/contract.js';
-import { eventToJson } from './event-json.js';
+import { type EventFormat, encodeEvent } from './event-format.js';
 
 export interface NdjsonSinkProps {
   /** The file to append to; parent directories are created. */
   readonly path: string;
+  /** @default 'eventbridge' (the contract envelope); see event-format.ts */
+  readonly format?: EventFormat;
 }
 
 const OWNER_ONLY = 0o600;
@@ -30,16 +32,18 @@ async function endsWithNewline(file: FileHandle): Promise<boolean> {
 
 export class NdjsonSink implements EventPublisher {
   private readonly path: string;
+  private readonly format: EventFormat;
   private directoryReady = false;
 
   constructor(props: NdjsonSinkProps) {
     this.path = resolve(props.path);
+    this.format = props.format ?? 'eventbridge';
   }
 
   async publish(events: readonly ChangeEvent[]): Promise<void> {
     if (events.length === 0) return;
     // Serialize first: a bad event must fail the batch before anything is written.
-    const text = events.map((event) => `${eventToJson(event)}\n`).join('');
+    const text = events.map((event) => `${encodeEvent(event, this.format)}\n`).join('');
     if (!this.directoryReady) {
       await mkdir(dirname(this.path), { recursive: true });
       this.directoryReady = true;

@@ -9,11 +9,18 @@ import { parseWebhookSecret, WEBHOOK_SECRET_ENV } from './webhook-signature.js';
 export type SinkSpec =
   | { readonly kind: 'console' }
   | { readonly kind: 'ndjson'; readonly path: string }
+  /** `ndjson:-` (or `/dev/stdout`): events on the process's stdout, flushed per batch, never fsynced. */
+  | { readonly kind: 'ndjson-stdout' }
   /** `secret` is the decoded HMAC key: never log a webhook spec. */
   | { readonly kind: 'webhook'; readonly url: string; readonly secret: Uint8Array }
   | { readonly kind: 'eventbridge'; readonly busName: string };
 
-const EXPECTED = 'expected console, ndjson:PATH, webhook:URL or eventbridge:BUS_NAME';
+const EXPECTED = 'expected console, ndjson:PATH, ndjson:-, webhook:URL or eventbridge:BUS_NAME';
+/**
+ * Names of this process's stdout. A pipe or terminal cannot be fsynced, so `ndjson:/dev/stdout` used to
+ * fail every publish (and re-publish forever); these names mean the same as `-`.
+ */
+const STDOUT_NAMES = new Set(['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
 // EventBridge accepts a bus name or a bus ARN wherever PutEvents takes `EventBusName`.
 const BUS_NAME = /^[A-Za-z0-9._\-/]{1,256}$/;
 const BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]{1,256}$/;
@@ -29,7 +36,11 @@ export function parseSinkSpec(spec: string, env: Readonly<Record<string, string 
       return { kind: 'console' };
     case 'ndjson':
       if (rest === '')
-        throw new ConfigError('--sink', 'ndjson needs a file path, e.g. --sink ndjson:events.ndjson');
+        throw new ConfigError(
+          '--sink',
+          'ndjson needs a file path, or - for stdout, e.g. --sink ndjson:events.ndjson or --sink ndjson:-',
+        );
+      if (STDOUT_NAMES.has(rest)) return { kind: 'ndjson-stdout' };
       return { kind: 'ndjson', path: rest };
     case 'webhook': {
       if (rest === '') {

@@ -15,9 +15,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { EventPublisher } from '../engine/ports.js';
-import { BridgeError, ConfigError, PublishError } from '../errors.js';
+import { ConfigError, PublishError } from '../errors.js';
 import type { ChangeEvent } from '../events/contract.js';
-import { eventToJson } from './event-json.js';
+import { CONTENT_TYPES, type EventFormat, encodeEvent } from './event-format.js';
+import { SinkRefusedError } from './sink-refused-error.js';
 import { guardedLookup, type HostResolver, parseWebhookUrl, systemResolver } from './webhook-destination.js';
 import { parseWebhookSecret, signWebhook, WEBHOOK_SECRET_ENV } from './webhook-signature.js';
 
@@ -46,6 +47,11 @@ export interface WebhookSinkProps {
   readonly url: string | URL;
   /** The `whsec_<base64>` secret, or its decoded key bytes. */
   readonly secret: string | Uint8Array;
+  /**
+   * The body: the EventBridge envelope (`application/json`) or a structured-mode CloudEvent
+   * (`application/cloudevents+json`); see event-format.ts. @default 'eventbridge'
+   */
+  readonly format?: EventFormat;
   /**
    * Resolves the receiver's host name for every new connection; each address is checked before
    * connecting. @default dns.lookup
@@ -76,9 +82,10 @@ export interface WebhookSinkProps {
 
 /**
  * The receiver refused an event (a 4xx other than 408/409/425/429, or a redirect): retrying will not
- * help until someone fixes the receiver or the configuration, hence not a (retryable) `PublishError`.
+ * help until someone fixes the receiver or the configuration, hence not a (retryable) `PublishError`
+ * but a `SinkRefusedError`, on which the CLI's polling loop stops.
  */
-export class WebhookRejectedError extends BridgeError {
+export class WebhookRejectedError extends SinkRefusedError {
   constructor(
     message: string,
     readonly status: number,
@@ -149,6 +156,7 @@ function positive(name: string, value: number, integer: boolean): number {
 export class WebhookSink implements EventPublisher {
   private readonly url: URL;
   private readonly key: Uint8Array;
+  private readonly format: EventFormat;
   private readonly fetch: WebhookFetch;
   private readonly agent: Agent | undefined;
   private readonly maxAttempts: number;
@@ -163,6 +171,7 @@ export class WebhookSink implements EventPublisher {
   constructor(props: WebhookSinkProps) {
     this.url = parseWebhookUrl(String(props.url));
     this.key = typeof props.secret === 'string' ? parseWebhookSecret(props.secret) : props.secret;
+    this.format = props.format ?? 'eventbridge';
     if (props.fetch === undefined) {
       // A dispatcher of our own, so every connection's addresses pass the destination rules.
       const agent = new Agent({
@@ -196,7 +205,7 @@ export class WebhookSink implements EventPublisher {
 
   private async deliver(event: ChangeEvent): Promise<void> {
     const id = event.detail.eventId;
-    const body = eventToJson(event);
+    const body = encodeEvent(event, this.format);
     const receiver = `webhook receiver ${this.url.origin}`;
     let last: Extract<Attempt, { kind: 'retry' }> | undefined;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
@@ -241,7 +250,7 @@ export class WebhookSink implements EventPublisher {
       response = await this.fetch(this.url, {
         method: 'POST',
         headers: {
-          'content-type': 'application/json',
+          'content-type': CONTENT_TYPES[this.format],
           'webhook-id': id,
           'webhook-timestamp': String(timestamp),
           'webhook-signature': signWebhook(this.key, id, timestamp, body),

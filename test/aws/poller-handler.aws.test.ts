@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { awsPollerDeps } from '../../functions/poller/aws-deps.js';
 import { makeHandler } from '../../functions/poller/handler.js';
 import { METRIC_NAMESPACE } from '../../functions/poller/poll-metrics.js';
+import { generateContentKeySecret } from '../../shared/engine/content-key.js';
 import type { ChangeEvent } from '../../shared/events/contract.js';
 import { safeParseChangeEvent } from '../../shared/events/schema.js';
 import { createStateTable } from '../../shared/state/dynamodb-state-store.js';
@@ -29,6 +30,7 @@ const account = 'moto-clinic';
 const busName = uniqueName('clinic-events');
 const tableName = uniqueName('bridge-state');
 const secretName = uniqueName('cliniko/moto-clinic');
+const contentKeySecretName = uniqueName('cliniko-bridge/content-key');
 let sim: RunningSimulator;
 let sqs: SQSClient;
 let queueUrl: string;
@@ -42,6 +44,10 @@ beforeAll(async () => {
 
   const secrets = new SecretsManagerClient({});
   await secrets.send(new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify({ apiKey }) }));
+  // The deployment's content key (the CDK app creates it and sets CONTENT_KEY_SECRET).
+  await secrets.send(
+    new CreateSecretCommand({ Name: contentKeySecretName, SecretString: generateContentKeySecret() }),
+  );
   secrets.destroy();
   const dynamo = new DynamoDBClient({});
   await createStateTable(dynamo, tableName);
@@ -95,6 +101,7 @@ function handlerFor() {
     AWS_REGION: 'us-east-1',
     STATE_TABLE_NAME: tableName,
     EVENT_BUS_NAME: busName,
+    CONTENT_KEY_SECRET: contentKeySecretName,
     BRIDGE_CONFIG: JSON.stringify({
       accounts: [
         { id: account, apiKeySecret: secretName, baseUrl: sim.baseUrl, streams: ['patients', 'contacts'] },

@@ -1,5 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleSink, formatConsoleLine } from '../../../shared/sinks/console-sink.js';
 import { SENTINEL, sampleEvent, sampleEvents } from './sample-events.js';
 
@@ -13,10 +13,22 @@ function capture(): { stream: PassThrough; text: () => string } {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are what is being detected.
 const ANSI = /\u001b\[[0-9;]*m/;
 
+// The time column is local time: pin the zone. The sample events happen on 2026-11-29 (UTC).
+const SAME_DAY = Date.parse('2026-11-29T18:00:00Z');
+let savedTz: string | undefined;
+beforeAll(() => {
+  savedTz = process.env.TZ;
+  process.env.TZ = 'UTC';
+});
+afterAll(() => {
+  if (savedTz === undefined) delete process.env.TZ;
+  else process.env.TZ = savedTz;
+});
+
 describe('ConsoleSink', () => {
   it('writes one line per event with time, type, resource/recordId and changed field names', async () => {
     const out = capture();
-    const sink = new ConsoleSink({ stream: out.stream, color: false });
+    const sink = new ConsoleSink({ stream: out.stream, color: false, now: () => SAME_DAY });
 
     await sink.publish([sampleEvent()]);
 
@@ -43,8 +55,8 @@ describe('ConsoleSink', () => {
   });
 
   it('shows the action for lifecycle events without changed fields and only the type for snapshots', () => {
-    const deleted = formatConsoleLine(sampleEvent({ action: 'deleted', fields: [] }), false);
-    const snapshot = formatConsoleLine(sampleEvent({ action: 'snapshot', fields: null }), false);
+    const deleted = formatConsoleLine(sampleEvent({ action: 'deleted', fields: [] }), false, SAME_DAY);
+    const snapshot = formatConsoleLine(sampleEvent({ action: 'snapshot', fields: null }), false, SAME_DAY);
 
     expect(deleted).toMatch(/patient\.deleted +patients\/1390726237298631770 +deleted$/);
     expect(snapshot).toMatch(/^10:15:00 {2}patient\.snapshot +patients\/1390726237298631770$/);
@@ -118,5 +130,33 @@ describe('ConsoleSink', () => {
     expect(resolvedWhileBlocked).toBe(false);
     expect(written).toHaveLength(2);
     expect(written[1]).toContain('patients/1390726237298631771');
+  });
+});
+
+describe('the time column (local time)', () => {
+  let outerTz: string | undefined;
+  beforeAll(() => {
+    outerTz = process.env.TZ;
+    // UTC+11 in December: the local day differs from the UTC day for part of it.
+    process.env.TZ = 'Australia/Sydney';
+  });
+  afterAll(() => {
+    process.env.TZ = outerTz;
+  });
+
+  const at = (occurredAt: string, now: string) =>
+    formatConsoleLine(sampleEvent({ occurredAt }), false, Date.parse(now)).split('  ')[0];
+
+  it('shows only the local time for an event of today', () => {
+    expect(at('2026-12-01T14:48:43Z', '2026-12-02T03:00:00Z')).toBe('01:48:43');
+  });
+
+  it('shows the local date too for an event of another day', () => {
+    expect(at('2026-12-01T02:48:43Z', '2026-12-02T03:00:00Z')).toBe('2026-12-01 13:48:43');
+    expect(at('2025-12-02T03:00:00Z', '2026-12-02T03:00:00Z')).toBe('2025-12-02 14:00:00');
+  });
+
+  it('keeps a value that is not a timestamp as it is', () => {
+    expect(at('not-a-time', '2026-12-02T03:00:00Z')).toBe('not-a-time');
   });
 });

@@ -46,3 +46,29 @@ describe('FanOutPublisher', () => {
     expect(() => new FanOutPublisher([])).toThrow(ConfigError);
   });
 });
+
+describe('FanOutPublisher failure messages', () => {
+  it('describes a foreign failure by type and AWS metadata instead of "unexpected error"', async () => {
+    const { EventBridgeServiceException } = await import('@aws-sdk/client-eventbridge');
+    const aws = new EventBridgeServiceException({
+      name: 'AccessDeniedException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403, requestId: 'req-9' },
+      message: 'not shown',
+    });
+    const failingWith = (error: Error) => ({
+      publish: async () => {
+        throw error;
+      },
+    });
+
+    const publishing = new FanOutPublisher([
+      failingWith(aws),
+      failingWith(new PublishError('webhook down')),
+    ]).publish(sampleEvents(1));
+
+    await expect(publishing).rejects.toThrow(
+      '2 of 2 sinks failed: AccessDeniedException (HTTP 403, request id req-9) | webhook down',
+    );
+  });
+});

@@ -17,6 +17,13 @@ describe('parseSinkSpec', () => {
     });
   });
 
+  it.each(['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'])(
+    'parses ndjson:%s as the stdout sink',
+    (target) => {
+      expect(parseSinkSpec(`ndjson:${target}`, {})).toEqual({ kind: 'ndjson-stdout' });
+    },
+  );
+
   it('parses webhook with its URL and the decoded secret from the environment', () => {
     const spec = parseSinkSpec('webhook:https://hooks.example.test/cliniko?team=7', ENV);
 
