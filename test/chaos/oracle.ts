@@ -158,6 +158,7 @@ export function checkDeletes(
 export function checkDeliveries(
   delivered: readonly ChangeEvent[],
   unconfirmed: ReadonlySet<string>,
+  explained: ReadonlySet<string> = new Set(),
 ): { problems: string[]; duplicates: number; reemitted: number } {
   const problems: string[] = [];
   const byId = new Map<string, ChangeEvent>();
@@ -190,7 +191,7 @@ export function checkDeliveries(
       )
         continue;
       if (contentOf(prev.detail.data) !== contentOf(next.detail.data)) continue;
-      if (unconfirmed.has(prev.id)) reemitted += 1;
+      if (unconfirmed.has(prev.id) || explained.has(next.id)) reemitted += 1;
       else {
         problems.push(
           `${key}: ${next.detail.type} (${next.detail.occurredAt}, event ${next.id}) repeats the content of the previous ${prev.detail.type} (${prev.detail.occurredAt}, event ${prev.id})`,
@@ -257,9 +258,11 @@ export function checkHistories(
   createdAfterStart: ReadonlySet<string>,
   unconfirmed: ReadonlySet<string>,
   stagedArchives: readonly { readonly key: string; readonly at: number }[] = [],
-): { problems: string[]; tolerated: number } {
+): { problems: string[]; tolerated: number; explained: Set<string> } {
   const problems: string[] = [];
   let tolerated = 0;
+  /** Ids of the restores a failed run's archive explains (check 4 tolerates them too). */
+  const explained = new Set<string>();
   const seen = new Set<string>();
   const histories = new Map<string, { event: ChangeEvent; index: number }[]>();
   delivered.forEach((event, index) => {
@@ -314,7 +317,10 @@ export function checkHistories(
         problems.push(`${key}: ${describe(i)} follows ${describe(i - 1)}, but nothing may follow a delete`);
       }
       if (action === 'restored' && !archived && !deleted) {
-        if (attemptedArchive(key, lastRestore, entry.index)) tolerated += 1;
+        if (attemptedArchive(key, lastRestore, entry.index)) {
+          tolerated += 1;
+          explained.add(entry.event.id);
+        }
         else
           problems.push(`${key}: ${describe(i)} without an earlier archive (previous: ${describe(i - 1)})`);
       }
@@ -331,5 +337,5 @@ export function checkHistories(
       if (action === 'deleted') deleted = true;
     }
   }
-  return { problems, tolerated };
+  return { problems, tolerated, explained };
 }

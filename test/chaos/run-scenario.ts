@@ -86,7 +86,6 @@ function judge(world: ChaosWorld, caughtUp: boolean): Omit<ScenarioOutcome, 'fau
     }
   }
   const deletes = checkDeletes(delivered, world.deletes(), observedIds);
-  const deliveries = checkDeliveries(delivered, world.unconfirmed);
   const histories = checkHistories(
     delivered,
     world.publisher.attempted,
@@ -94,6 +93,7 @@ function judge(world: ChaosWorld, caughtUp: boolean): Omit<ScenarioOutcome, 'fau
     world.unconfirmed,
     world.stagedArchives,
   );
+  const deliveries = checkDeliveries(delivered, world.unconfirmed, histories.explained);
   violations.push(
     ...deletes.problems,
     ...deliveries.problems,
