@@ -2,33 +2,49 @@
  * The stream registry: every Cliniko list resource the bridge polls, as data.
  *
  * The engine reads only this table; it has no per-resource branches. Adding a resource means adding
- * one entry here (and its model in the simulator).
+ * one entry here (and its model in the simulator). What each entry says comes from Cliniko's 2023
+ * OpenAPI spec (the list's filters and fields) and `cliniko-api.md`.
  */
 
 /** Lifecycle timestamps a record may carry; a transition of one of them is a lifecycle event. */
 export type LifecycleField = 'archived_at' | 'cancelled_at' | 'deleted_at';
 
-export interface StreamDefinition {
+/** One list endpoint: its path relative to the base URL and the key of its record array. */
+export interface ListSource {
+  readonly path: string;
+  readonly arrayKey: string;
+}
+
+export interface StreamDefinition extends ListSource {
   /** Stream name, also the `resource` of its events: the plural Cliniko path segment. */
   readonly name: string;
-  /** List path relative to the base URL. */
-  readonly path: string;
-  /** Key of the record array in list responses. */
-  readonly arrayKey: string;
   /** Singular entity name used in event types (`<entity>.<action>`). */
   readonly entity: string;
   /** Lifecycle timestamps the record carries. */
   readonly lifecycle: readonly LifecycleField[];
   /**
-   * Filters that make records hidden by default (archived, cancelled) appear in the list.
-   * `*` matches any value including null, so these widen the list without narrowing it.
+   * Lifecycle timestamps the list can filter on. Each gets a lifecycle pass of its own (a window
+   * over that timestamp), so an archive, cancel or delete that leaves `updated_at` alone is still
+   * seen; and records it hides by default are revealed with `*`.
+   */
+  readonly lifecycleFilters: readonly LifecycleField[];
+  /**
+   * Filters that make records hidden by default (archived, cancelled, deleted) appear in the list:
+   * `*` on every filterable lifecycle timestamp. `*` matches any value including null, so these
+   * widen the list without narrowing it.
    */
   readonly revealFilters: readonly string[];
-  /** The legacy `/deleted` feed, which accepts only `deleted_at` and `id` filters. */
-  readonly deletedFeed?: { readonly path: string; readonly arrayKey: string };
   /**
-   * Whether a full id listing shows every record that still exists, so a vanished id means a delete.
-   * Practitioners are not: inactive ones leave the default list for `/practitioners/inactive`.
+   * The legacy `/deleted` feed (it accepts only `deleted_at` and `id` filters), read only where the
+   * list cannot show deleted records itself, and only while the account still serves it: a
+   * capability probed and remembered, never assumed.
+   */
+  readonly deletedFeed?: ListSource;
+  /** Further lists of the same records, e.g. `/practitioners/inactive` beside `/practitioners`. */
+  readonly extraLists?: readonly ListSource[];
+  /**
+   * Whether the id listings (the list and `extraLists`) show every record that still exists, so a
+   * vanished id means a delete.
    */
   readonly reconcilable: boolean;
   /**
@@ -39,43 +55,63 @@ export interface StreamDefinition {
   readonly derivedFields?: readonly string[];
 }
 
+interface StreamOptions {
+  /** Lifecycle timestamps the list can filter on. @default none */
+  readonly filters?: readonly LifecycleField[];
+  /** Serves a legacy `/<name>/deleted` feed. */
+  readonly deletedFeed?: boolean;
+  readonly extraLists?: readonly ListSource[];
+  readonly derivedFields?: readonly string[];
+  /** @default true */
+  readonly reconcilable?: boolean;
+}
+
 const stream = (
   name: string,
   entity: string,
   lifecycle: readonly LifecycleField[],
-  options: { cancelHidden?: boolean; deletedFeed?: boolean; reconcilable?: boolean } = {},
-): StreamDefinition => ({
-  name,
-  path: `/${name}`,
-  arrayKey: name,
-  entity,
-  lifecycle,
-  revealFilters: [
-    ...(lifecycle.includes('archived_at') ? ['archived_at:*'] : []),
-    ...(options.cancelHidden ? ['cancelled_at:*'] : []),
-  ],
-  ...(options.deletedFeed ? { deletedFeed: { path: `/${name}/deleted`, arrayKey: name } } : {}),
-  reconcilable: options.reconcilable ?? true,
-});
+  options: StreamOptions = {},
+): StreamDefinition => {
+  const filters = options.filters ?? [];
+  return {
+    name,
+    path: `/${name}`,
+    arrayKey: name,
+    entity,
+    lifecycle,
+    lifecycleFilters: filters,
+    revealFilters: filters.map((field) => `${field}:*`),
+    ...(options.deletedFeed ? { deletedFeed: { path: `/${name}/deleted`, arrayKey: name } } : {}),
+    ...(options.extraLists ? { extraLists: options.extraLists } : {}),
+    ...(options.derivedFields ? { derivedFields: options.derivedFields } : {}),
+    reconcilable: options.reconcilable ?? true,
+  };
+};
+
+const ALL: readonly LifecycleField[] = ['archived_at', 'cancelled_at', 'deleted_at'];
+const ARCHIVE_DELETE: readonly LifecycleField[] = ['archived_at', 'deleted_at'];
 
 export const STREAMS: readonly StreamDefinition[] = [
-  stream('patients', 'patient', ['archived_at', 'deleted_at'], { deletedFeed: true }),
-  stream('individual_appointments', 'individual_appointment', ['archived_at', 'cancelled_at', 'deleted_at'], {
-    cancelHidden: true,
-    deletedFeed: true,
+  // The spec lists no deleted_at filter on patients: their deletes come from the legacy feed (while
+  // it exists) and reconciliation.
+  stream('patients', 'patient', ARCHIVE_DELETE, { filters: ['archived_at'], deletedFeed: true }),
+  stream('individual_appointments', 'individual_appointment', ALL, {
+    filters: ALL,
+    derivedFields: ['invoice_status', 'patient_name'],
   }),
-  stream('group_appointments', 'group_appointment', ['archived_at', 'deleted_at'], { deletedFeed: true }),
-  stream('attendees', 'attendee', ['archived_at', 'cancelled_at', 'deleted_at'], {
-    cancelHidden: true,
-    deletedFeed: true,
+  stream('group_appointments', 'group_appointment', ARCHIVE_DELETE, { filters: ARCHIVE_DELETE }),
+  stream('attendees', 'attendee', ALL, { filters: ALL, derivedFields: ['invoice_status'] }),
+  // Inactive practitioners leave /practitioners for /practitioners/inactive (with `active: false`):
+  // both lists are read, and reconciled together.
+  stream('practitioners', 'practitioner', [], {
+    extraLists: [{ path: '/practitioners/inactive', arrayKey: 'practitioners' }],
   }),
-  stream('practitioners', 'practitioner', [], { reconcilable: false }),
-  stream('businesses', 'business', ['archived_at', 'deleted_at']),
-  stream('appointment_types', 'appointment_type', ['archived_at']),
-  stream('invoices', 'invoice', ['archived_at', 'deleted_at'], { deletedFeed: true }),
-  stream('treatment_notes', 'treatment_note', ['archived_at', 'deleted_at'], { deletedFeed: true }),
-  stream('medical_alerts', 'medical_alert', ['archived_at', 'deleted_at'], { deletedFeed: true }),
-  stream('contacts', 'contact', ['archived_at', 'deleted_at']),
+  stream('businesses', 'business', ARCHIVE_DELETE, { filters: ARCHIVE_DELETE }),
+  stream('appointment_types', 'appointment_type', ['archived_at'], { filters: ['archived_at'] }),
+  stream('invoices', 'invoice', ARCHIVE_DELETE, { filters: ARCHIVE_DELETE }),
+  stream('treatment_notes', 'treatment_note', ARCHIVE_DELETE, { filters: ARCHIVE_DELETE }),
+  stream('medical_alerts', 'medical_alert', ARCHIVE_DELETE, { filters: ARCHIVE_DELETE }),
+  stream('contacts', 'contact', ARCHIVE_DELETE, { filters: ARCHIVE_DELETE }),
 ];
 
 export const STREAM_NAMES: readonly string[] = STREAMS.map((s) => s.name);

@@ -136,14 +136,24 @@ async function commit(run: StreamRun, batch: Batch): Promise<void> {
   await writeStates(run, batch.confirmed);
 }
 
-/** Records read from the stream's list. Each is compared with the latest state, so a duplicate id on a page is harmless. */
+/** A record whose event was published: whether it is archived now (for the archived-id probe). */
+export interface Reported {
+  readonly id: string;
+  readonly archived: boolean;
+  readonly deleted: boolean;
+}
+
+/**
+ * Records read from one of the stream's lists. Each is compared with the latest state, so a
+ * duplicate id on a page is harmless. Returns the records an event was published for.
+ */
 export async function commitListed(
   run: StreamRun,
   context: ClassifyContext,
   records: readonly ClinikoRecord[],
-): Promise<void> {
+): Promise<readonly Reported[]> {
   run.report.records += records.length;
-  if (records.length === 0) return;
+  if (records.length === 0) return [];
   const known = await storedStates(
     run,
     records.map((r) => r.id),
@@ -164,6 +174,9 @@ export async function commitListed(
     add(batch, event, result.staged, result.state);
   }
   await commit(run, batch);
+  return [...batch.confirmed.values()]
+    .filter((state) => batch.staged.has(state.id))
+    .map((state) => ({ id: state.id, archived: state.archived, deleted: state.deleted }));
 }
 
 /** Items of the stream's `/deleted` feed; `deleted_at` was checked by the walk. */

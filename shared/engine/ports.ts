@@ -84,11 +84,14 @@ export interface RecordState extends RecordVersion {
   readonly pending?: PendingVersion;
 }
 
-/** Per-(account, stream) progress. Only ever moves forward. */
-export interface StreamCursor {
+/**
+ * One window walk's progress (see `window.ts`): a stream's change pass over its list, or a pass over
+ * another list of it or over one of its lifecycle timestamps. Only ever moves forward.
+ */
+export interface ScanCursor {
   /** Lower bound of the next pass (UTC ISO second); queries start at `watermark - overlap`. */
   readonly watermark: string;
-  /** Largest (updatedAt, id) of an unfinished pass: a resume re-reads that second (ids are not in server order inside it). */
+  /** Largest (timestamp, id) of an unfinished pass: a resume re-reads that second (ids are not in server order inside it). */
   readonly position?: { readonly updatedAt: string; readonly id: string };
   /**
    * Server time when the unfinished pass began (set together with `position`). The watermark may
@@ -108,14 +111,35 @@ export interface StreamCursor {
    * Absent in cursors written before it existed: the resume then re-reads the position's second.
    */
   readonly passFloor?: string;
+}
+
+/**
+ * Per-(account, stream) progress. The top-level scan fields are the change pass over the stream's
+ * list (its watermark is what the conditional write compares); `scans` holds the other passes.
+ */
+export interface StreamCursor extends ScanCursor {
+  /**
+   * The other passes by key: `lifecycle:<timestamp>` (a window over `archived_at`, `cancelled_at`
+   * or `deleted_at`) and `list:<path>` (a further list of the stream, e.g. inactive practitioners).
+   */
+  readonly scans?: Readonly<Record<string, ScanCursor>>;
   /** When the bridge started watching this stream; records created after it are `created`. */
   readonly origin: string;
   /** True when the stream started from the beginning: pre-origin records first seen are `snapshot`s. */
   readonly backfill: boolean;
   /** Lower bound (UTC ISO second) for the next read of the `/deleted` feed. */
   readonly deletedWatermark?: string;
-  /** Server time of the last `/deleted` feed read. */
+  /** Server time of the last `/deleted` feed read (or probe). */
   readonly deletedCheckedAt?: string;
+  /** What the account was found to serve: the legacy `/deleted` feed, probed and re-probed now and then. */
+  readonly capabilities?: { readonly deletedFeed?: boolean };
+  /**
+   * Ids of records recently reported archived (newest first, a few dozen at most): probed by id
+   * now and then, so a restore that leaves `updated_at` alone is seen long before reconciliation.
+   */
+  readonly recentlyArchived?: readonly string[];
+  /** Server time of the last probe of `recentlyArchived`. */
+  readonly archivedProbedAt?: string;
   /** Server time when the last complete (or refused) reconciliation listing started. */
   readonly reconciledAt?: string;
   /**

@@ -10,8 +10,11 @@ import type { Action } from '../events/contract.js';
  */
 export type StopReason = 'caught-up' | 'deadline' | 'rate-limited' | 'aborted' | 'failed';
 
-/** What happened to a periodic task in this run. */
-export type PeriodicOutcome = 'off' | 'not-due' | 'done' | 'refused' | 'incomplete';
+/**
+ * What happened to a periodic task in this run (`unavailable`: the account does not serve the
+ * legacy feed; it is probed again daily).
+ */
+export type PeriodicOutcome = 'off' | 'not-due' | 'done' | 'refused' | 'incomplete' | 'unavailable';
 
 export interface StreamReport {
   readonly stream: string;

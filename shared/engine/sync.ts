@@ -184,6 +184,8 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
       }
       active = active.filter((task) => !task.failed && !task.sync.done);
     }
+    // Cursors deferred during the run (see `StreamSync.flush`) are written before the lease goes.
+    for (const task of tasks) await task.sync.flush();
   } catch (error) {
     logger.error('sync run failed; cursors stay at their last checkpoints', {
       account,

@@ -66,16 +66,32 @@ export function text(status: number, body: string, contentType = 'application/js
   };
 }
 
-/** A list page as Cliniko shapes it; `extra` overrides or adds top-level keys. */
+/**
+ * A list page as Cliniko shapes it; `extra` overrides or adds top-level keys. The same records
+ * answer every query, except that a range filter on a lifecycle timestamp (a lifecycle pass) keeps
+ * only records that have one, as any server would.
+ */
 export function list(
   arrayKey: string,
   records: readonly unknown[],
   extra: Record<string, unknown> = {},
 ): Answer {
-  return text(
-    200,
-    JSON.stringify({ [arrayKey]: records, total_entries: records.length, links: {}, ...extra }),
-  );
+  return (res, url) => {
+    const lifecycle = url.searchParams
+      .getAll('q[]')
+      .map((filter) => /^(archived_at|cancelled_at|deleted_at):[<>]/.exec(filter)?.[1])
+      .filter((field) => field !== undefined);
+    const kept = records.filter((record) =>
+      lifecycle.every((field) => {
+        const value = (record as Record<string, unknown> | null)?.[field];
+        return typeof value === 'string' && value !== '';
+      }),
+    );
+    text(200, JSON.stringify({ [arrayKey]: kept, total_entries: kept.length, links: {}, ...extra }))(
+      res,
+      url,
+    );
+  };
 }
 
 /** A contact record with every field the engine looks at. */

@@ -320,8 +320,7 @@ export function checkHistories(
         if (attemptedArchive(key, lastRestore, entry.index)) {
           tolerated += 1;
           explained.add(entry.event.id);
-        }
-        else
+        } else
           problems.push(`${key}: ${describe(i)} without an earlier archive (previous: ${describe(i - 1)})`);
       }
       if (action === 'archived' && archived && !repeatAfterFailure) {

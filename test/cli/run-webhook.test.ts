@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { runCli } from './cli-process.js';
-import { allIds, type SimulatorAccess, TEST_USER_AGENT } from './simulator-api.js';
+import { type SimulatorAccess, streamIds, TEST_USER_AGENT } from './simulator-api.js';
 
 interface Delivery {
   readonly id: string;
@@ -91,8 +91,8 @@ describe('cliniko-bridge run --sink webhook:URL', () => {
 
     expect(result.code).toBe(0);
     const expected = [
-      ...(await allIds(access, 'practitioners', [])),
-      ...(await allIds(access, 'businesses', ['archived_at:*'])),
+      ...(await streamIds(access, 'practitioners')),
+      ...(await streamIds(access, 'businesses')),
     ];
     expect(deliveries).toHaveLength(expected.length);
     expect(deliveries.every((delivery) => signatureValid(key, delivery))).toBe(true);

@@ -1,4 +1,6 @@
 /** Test helper: talks to a simulator over HTTP the way a Cliniko client would. */
+import { findStream, type ListSource } from '../../shared/streams.js';
+
 export const TEST_USER_AGENT = 'Test (t@example.com)';
 
 export interface SimulatorAccess {
@@ -33,6 +35,7 @@ export async function allIds(
   sim: SimulatorAccess,
   resource: string,
   reveal: readonly string[],
+  list: ListSource = { path: `/${resource}`, arrayKey: resource },
 ): Promise<string[]> {
   const ids: string[] = [];
   for (let page = 1; ; page += 1) {
@@ -42,11 +45,20 @@ export async function allIds(
       'sort=id',
       `page=${page}`,
     ];
-    const body = (await simRequest(sim, 'GET', `/${resource}?${query.join('&')}`)) as Record<string, unknown>;
-    const records = body[resource] as { id: string }[];
+    const body = (await simRequest(sim, 'GET', `${list.path}?${query.join('&')}`)) as Record<string, unknown>;
+    const records = body[list.arrayKey] as { id: string }[];
     ids.push(...records.map((r) => String(r.id)));
     if (!(body.links as { next?: string }).next) return ids;
   }
+}
+
+/** Every id a stream's lists show: hidden records revealed, further lists (inactive practitioners) too. */
+export async function streamIds(sim: SimulatorAccess, name: string): Promise<string[]> {
+  const stream = findStream(name);
+  if (stream === undefined) throw new Error(`unknown stream ${name}`);
+  const ids = await allIds(sim, name, stream.revealFilters);
+  for (const list of stream.extraLists ?? []) ids.push(...(await allIds(sim, name, [], list)));
+  return ids;
 }
 
 export interface ChangelogEntry {

@@ -1,10 +1,12 @@
 /**
  * An in-memory `ClinikoReader` for engine tests: the list semantics the engine relies on, without
- * HTTP. It supports the filters the engine sends (`>= <= > < =` on timestamps and ids, `*` reveal),
- * sorting by several columns, `per_page`/`page`, `total_entries`, `links.next`; hides archived and
- * (where the registry says so) cancelled records unless revealed; serves `/deleted` feeds that accept
- * only `deleted_at` and `id` filters; stamps writes with a controllable one-second clock; can make
- * writes visible late (keeping their earlier `updated_at`) and fail requests on demand.
+ * HTTP. It supports the filters the engine sends (`>= <= > < =` on timestamps and ids, `=` with a
+ * list of ids, `*` reveal), sorting by several columns, `per_page`/`page`, `total_entries`,
+ * `links.next`; hides archived, cancelled and soft-deleted records unless revealed (where the
+ * registry says the list filters on that timestamp); lists inactive practitioners only under
+ * `/practitioners/inactive`; serves `/deleted` feeds that accept only `deleted_at` and `id` filters;
+ * stamps writes with a controllable one-second clock; can make writes visible late (keeping their
+ * earlier `updated_at`) and fail requests on demand.
  */
 
 import type { ClinikoReader, ClinikoRecord, ListPage, ListQuery } from '../../shared/engine/ports.js';
@@ -115,6 +117,11 @@ export class InMemoryCliniko implements ClinikoReader {
     this.update(stream, id, { cancelled_at: this.stamp(), cancellation_reason: 50 });
   }
 
+  /** A delete that keeps the record, with `deleted_at` set: hidden unless revealed with `deleted_at:*`. */
+  softDelete(stream: string, id: string): void {
+    this.update(stream, id, { deleted_at: this.stamp() });
+  }
+
   /** Legacy hard delete: gone from lists, listed in `/{stream}/deleted`. */
   hardDelete(stream: string, id: string): void {
     this.latest(stream, id);
@@ -162,13 +169,20 @@ export class InMemoryCliniko implements ClinikoReader {
       }
       fault.after -= 1;
     }
-    const [, name, feed] = /^\/([a-z_]+)(\/deleted)?$/.exec(path) ?? [];
+    const [, name, suffix] = /^\/([a-z_]+)(\/deleted|\/inactive)?$/.exec(path) ?? [];
     const stream = name === undefined ? undefined : this.streams.get(name);
-    if (stream === undefined || stream.arrayKey !== arrayKey || (feed && !stream.deletedFeed)) {
+    const feed = suffix === '/deleted';
+    const inactive = suffix === '/inactive';
+    if (
+      stream === undefined ||
+      stream.arrayKey !== arrayKey ||
+      (feed && !stream.deletedFeed) ||
+      (inactive && !stream.extraLists?.some((list) => list.path === path))
+    ) {
       throw new ClinikoNotFoundError({ method: 'GET', path, status: 404 }, 'Not Found');
     }
-    const conditions = request.filters.map((filter) => parseFilter(path, filter, feed !== undefined));
-    const rows = feed ? this.deletedRows(stream.name) : this.listRows(stream, request.filters);
+    const conditions = request.filters.map((filter) => parseFilter(path, filter, feed));
+    const rows = feed ? this.deletedRows(stream.name) : this.listRows(stream, request.filters, inactive);
     const matching = sortRows(
       rows.filter((row) => conditions.every((test) => test(row))),
       request.sort,
@@ -186,16 +200,17 @@ export class InMemoryCliniko implements ClinikoReader {
     };
   }
 
-  private listRows(stream: StreamDefinition, filters: readonly string[]): Fields[] {
-    const revealArchived = filters.includes('archived_at:*');
-    const revealCancelled =
-      filters.includes('cancelled_at:*') || !stream.revealFilters.includes('cancelled_at:*');
+  private listRows(stream: StreamDefinition, filters: readonly string[], inactive: boolean): Fields[] {
+    // A list hides what it can reveal; a timestamp it cannot filter on hides nothing.
+    const hidden = (['archived_at', 'cancelled_at', 'deleted_at'] as const).filter(
+      (field) => stream.lifecycleFilters.includes(field) && !filters.includes(`${field}:*`),
+    );
     const rows: Fields[] = [];
     for (const id of this.ids(stream.name)) {
       const seen = this.visible(stream.name, id);
       if (seen === undefined || seen === 'deleted') continue;
-      if (!revealArchived && isSet(seen.archived_at)) continue;
-      if (!revealCancelled && isSet(seen.cancelled_at)) continue;
+      if (hidden.some((field) => isSet(seen[field]))) continue;
+      if (stream.extraLists !== undefined && (seen.active === false) !== inactive) continue;
       rows.push(seen);
     }
     return rows;
@@ -260,6 +275,10 @@ function parseFilter(path: string, filter: string, feed: boolean): (row: Fields)
     throw new ClinikoRequestError({ method: 'GET', path, status: 400 }, 'This column is not searchable.');
   }
   if (operator === '*') return () => true;
+  if (operator === '=' && field === 'id' && value.includes(',')) {
+    const ids = new Set(value.split(','));
+    return (row) => ids.has(String(row.id));
+  }
   return (row) => {
     const actual = row[field];
     if (actual === null || actual === undefined || actual === '') return false;

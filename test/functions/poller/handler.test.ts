@@ -77,17 +77,24 @@ function start(
   return harness;
 }
 
-/** How many records of a stream Cliniko lists, hidden (archived, cancelled) ones included. */
+/**
+ * How many records of a stream Cliniko lists, hidden (archived, cancelled, deleted) ones and those
+ * of further lists (inactive practitioners) included.
+ */
 async function visibleRecords(name: string): Promise<number> {
   const stream = findStream(name);
   if (!stream) throw new Error(`no stream ${name}`);
   const client = new ClinikoClient({ apiKey: apiKey(), userAgent: USER_AGENT, baseUrl: sim.baseUrl });
   try {
-    const page = await client.listPage(stream.path, stream.arrayKey, {
-      filters: stream.revealFilters,
-      perPage: 1,
-    });
-    return page.totalEntries ?? -1;
+    let total = 0;
+    for (const [index, list] of [stream, ...(stream.extraLists ?? [])].entries()) {
+      const page = await client.listPage(list.path, list.arrayKey, {
+        filters: index === 0 ? stream.revealFilters : [],
+        perPage: 1,
+      });
+      total += page.totalEntries ?? Number.NaN;
+    }
+    return total;
   } finally {
     await client.close();
   }
@@ -211,12 +218,12 @@ describe('poller handler', () => {
     await h.handler({ account, task: 'reconcile' }, lambdaContext());
 
     const streamLines = h.json().filter((line) => line.message === 'stream synced');
-    // Practitioners are never reconciled (inactive ones leave the list without being deleted).
+    // Practitioners are reconciled over both their lists, active and inactive.
     expect(streamLines.map((line) => [line.stream, line.reconciliation])).toEqual([
       ['patients', 'off'],
       ['practitioners', 'off'],
       ['patients', 'done'],
-      ['practitioners', 'off'],
+      ['practitioners', 'done'],
     ]);
   });
 

@@ -21,7 +21,12 @@ import { type SyncDeps, type SyncOptions, syncAccount } from '../../../shared/en
 import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
 import { DynamoDbStateStore } from '../../../shared/state/dynamodb-state-store.js';
-import { ControllableClock, type RunningSimulator, startSimulator } from '../../../simulator/index.js';
+import {
+  ControllableClock,
+  type Quirk,
+  type RunningSimulator,
+  startSimulator,
+} from '../../../simulator/index.js';
 import { api, control, type JsonReply } from '../../simulator/sim-client.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import type { LocalStateTable } from '../../support/dynalite.js';
@@ -118,6 +123,8 @@ export interface WorldOptions {
   readonly patients?: number;
   readonly appointments?: number;
   readonly sync?: Partial<SyncOptions>;
+  /** Cliniko quirks the simulator starts with. @default none */
+  readonly quirks?: readonly Quirk[];
 }
 
 /** One simulated clinic and one bridge watching it. */
@@ -151,6 +158,7 @@ export class ComponentWorld {
       appointments: options.appointments ?? 3,
       rateLimitPerMinute: 1_000_000,
       clock,
+      ...(options.quirks ? { quirks: options.quirks } : {}),
     });
     const client = new ClinikoClient({
       apiKey: sim.apiKeys[0] ?? '',
@@ -231,6 +239,28 @@ export class ComponentWorld {
       if (tries > 100) throw new Error(`${path} never became visible`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  /** A backdoor change (`/__sim/records`): fields set with or without moving `updated_at`. */
+  async plant(
+    stream: string,
+    id: string,
+    set: Readonly<Record<string, unknown>>,
+    touchUpdatedAt: boolean,
+  ): Promise<void> {
+    const reply = await control(this.sim, 'PATCH', `records/${stream}/${id}`, { set, touchUpdatedAt });
+    if (reply.status !== 200) throw new Error(`backdoor PATCH ${stream}/${id} answered ${reply.status}`);
+  }
+
+  /** A backdoor delete: leaving a `deleted_at`, or no trace at all. */
+  async remove(stream: string, id: string, trace: 'deleted_at' | 'none'): Promise<void> {
+    const reply = await control(this.sim, 'DELETE', `records/${stream}/${id}?trace=${trace}`);
+    if (reply.status !== 204) throw new Error(`backdoor DELETE ${stream}/${id} answered ${reply.status}`);
+  }
+
+  /** The simulator's time as Cliniko stamps it. */
+  stamp(): string {
+    return `${new Date(Math.floor(this.clock.now() / 1000) * 1000).toISOString().slice(0, 19)}Z`;
   }
 
   async faults(settings: Readonly<Record<string, number>>): Promise<void> {

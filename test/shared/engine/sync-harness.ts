@@ -46,6 +46,14 @@ export class CapturingLogger implements Logger {
   }
 }
 
+/**
+ * Requests an idle poll of a stream makes: one per window pass (the list by `updated_at`, each
+ * further list, each filterable lifecycle timestamp).
+ */
+export function idleRequests(stream: StreamDefinition): number {
+  return 1 + (stream.extraLists?.length ?? 0) + stream.lifecycleFilters.length;
+}
+
 export function streams(...names: string[]): StreamDefinition[] {
   return names.map((name) => {
     const stream = findStream(name);

@@ -7,7 +7,7 @@ import {
   RunDeadlineError,
 } from '../../../shared/errors.js';
 import { STREAMS } from '../../../shared/streams.js';
-import { ACCOUNT, Harness, streams } from './sync-harness.js';
+import { ACCOUNT, Harness, idleRequests, streams } from './sync-harness.js';
 
 describe('invariant 7 — one poller per account', () => {
   it('exits cleanly without reading or writing anything when another poller holds the lease', async () => {
@@ -35,6 +35,8 @@ describe('invariant 7 — one poller per account', () => {
   it('writes cursors with the lease fencing token', async () => {
     const h = new Harness();
     await h.poll();
+    // An idle cursor is written at most once a minute: the second run is later than that.
+    h.cliniko.advance(61);
     await h.poll();
 
     expect(h.state.cursorFence(ACCOUNT, 'patients')).toBe(2);
@@ -118,7 +120,7 @@ describe('invariant 8 — bounded time', () => {
 });
 
 describe('invariant 10 — idle is nearly free', () => {
-  it('costs one request, no record writes, at most one cursor write per stream and no publish call', async () => {
+  it('costs one request per pass, no record writes, at most one cursor write per stream and no publish call', async () => {
     const h = new Harness({ streams: STREAMS, deletedFeedIntervalSeconds: 300 });
     for (const stream of STREAMS) h.cliniko.create(stream.name);
     await h.poll();
@@ -129,11 +131,30 @@ describe('invariant 10 — idle is nearly free', () => {
 
     const report = await h.poll();
 
-    expect(h.cliniko.requests.length - requests).toBe(STREAMS.length);
+    const expected = STREAMS.reduce((sum, stream) => sum + idleRequests(stream), 0);
+    expect(h.cliniko.requests.length - requests).toBe(expected);
     expect(h.state.writes.records - writes.records).toBe(0);
     expect(h.state.writes.cursor - writes.cursor).toBeLessThanOrEqual(STREAMS.length);
     expect(h.publisher.calls).toBe(calls);
-    expect(report.streams.every((s) => s.requests === 1)).toBe(true);
+    expect(report.streams.map((s) => s.requests)).toEqual(STREAMS.map(idleRequests));
+  });
+
+  it('writes no cursor at all for idle polls less than a minute apart', async () => {
+    const h = new Harness({ streams: STREAMS, deletedFeedIntervalSeconds: 300 });
+    await h.poll();
+    h.cliniko.advance(61);
+    await h.poll();
+    const writes = h.state.writes.cursor;
+
+    for (let run = 0; run < 5; run += 1) {
+      h.cliniko.advance(10);
+      await h.poll();
+    }
+
+    expect(h.state.writes.cursor).toBe(writes);
+    h.cliniko.advance(10);
+    await h.poll();
+    expect(h.state.writes.cursor).toBe(writes + STREAMS.length);
   });
 });
 
@@ -149,7 +170,8 @@ describe('the run report', () => {
     expect(report).toMatchObject({ account: ACCOUNT, stopped: 'caught-up', ok: true });
     expect(report.streams[0]).toMatchObject({
       stream: 'patients',
-      requests: 2,
+      // The updated_at pass, the archived_at pass and the legacy /deleted feed.
+      requests: 3,
       pages: 1,
       records: 2,
       events: { snapshot: 1, created: 1 },
