@@ -18,8 +18,8 @@
  * - [Schemas] an EventBridge Schema Registry with one schema per detail-type (`schemaRegistry`).
  * - [ExampleConsumer] only with `exampleConsumer: true`: a rule → SQS queue pattern to copy.
  *
- * Access is granted with `grant*` only: the poller may put events on this bus, read and write the
- * state table, and read the configured API key secrets — by name or ARN, never created here, and
+ * Access is granted with `grant*` only: the poller may put events on this bus, use exactly the item
+ * operations of its state store on the state table, and read the configured API key secrets — by name or ARN, never created here, and
  * never given a value by the deployment.
  *
  * @example
@@ -143,7 +143,16 @@ export class ChangeBridge extends Construct {
     this.poller = poller.function;
 
     this.eventBus.grantPutEventsTo(this.poller);
-    this.table.grantReadWriteData(this.poller);
+    this.table.grants.actions(poller.role, ...POLLER_TABLE_ACTIONS);
+    // The key actions grantReadWriteData gave; narrowed to what each caller needs in the next change.
+    this.key.grant(
+      poller.role,
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:ReEncrypt*',
+      'kms:GenerateDataKey*',
+    );
     const secrets = new Map<string, ISecret>();
     for (const account of config.accounts) {
       const secret = importApiKeySecret(this, account);
@@ -186,6 +195,20 @@ export class ChangeBridge extends Construct {
     });
   }
 }
+
+/**
+ * The item operations the poller's `DynamoDbStateStore` sends (shared/state/dynamodb-state-store.ts):
+ * reads of cursors, leases and record state, conditional writes and updates, and batches. No Scan,
+ * DeleteItem, DescribeTable (local tools only) or stream reads.
+ */
+export const POLLER_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:BatchWriteItem',
+] as const;
 
 /** Secrets Manager appends `-` and 6 random characters to a secret's name in its complete ARN. */
 const COMPLETE_SECRET_ARN = /:secret:.+-[A-Za-z0-9]{6}$/;
