@@ -144,15 +144,9 @@ export class ChangeBridge extends Construct {
 
     this.eventBus.grantPutEventsTo(this.poller);
     this.table.grants.actions(poller.role, ...POLLER_TABLE_ACTIONS);
-    // The key actions grantReadWriteData gave; narrowed to what each caller needs in the next change.
-    this.key.grant(
-      poller.role,
-      'kms:Decrypt',
-      'kms:DescribeKey',
-      'kms:Encrypt',
-      'kms:ReEncrypt*',
-      'kms:GenerateDataKey*',
-    );
+    // DynamoDB decrypts the table key with the caller's permission; it generates that key itself, at
+    // table creation, so the poller needs no GenerateDataKey, Encrypt or ReEncrypt for the table.
+    this.key.grant(poller.role, 'kms:Decrypt', 'kms:DescribeKey');
     const secrets = new Map<string, ISecret>();
     for (const account of config.accounts) {
       const secret = importApiKeySecret(this, account);

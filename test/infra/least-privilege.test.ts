@@ -221,6 +221,44 @@ describe("the poller's access to the state table", () => {
   });
 });
 
+describe("the roles' use of the data key", () => {
+  const { template } = synthBridge(exampleConfig());
+  const dataKey = { 'Fn::GetAtt': [expect.stringMatching(/^BridgeDataKey/), 'Arn'] };
+  const keyResources = (statements: readonly Statement[]) =>
+    statements
+      .filter((s) => list(s.Action).some((a) => a.startsWith('kms:')))
+      .flatMap((s) => list(s.Resource));
+
+  it('lets the poller decrypt the state table key and send to its encrypted dead-letter queue, nothing more', () => {
+    // DynamoDB decrypts the table key on the caller's behalf (kms:Decrypt); a producer to an SQS
+    // queue under a customer managed key needs kms:GenerateDataKey and kms:Decrypt.
+    const poller = roleStatements(template, 'BridgePollerRole');
+
+    expect(allowedActions(poller, 'kms:')).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']);
+    expect(keyResources(poller)).toEqual(keyResources(poller).map(() => dataKey));
+  });
+
+  it('lets the schedules send to their encrypted dead-letter queue, nothing more', () => {
+    const schedules = roleStatements(template, 'BridgeSchedulesRole');
+
+    expect(allowedActions(schedules, 'kms:')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(allowedActions(schedules, 'sqs:')).toEqual(['sqs:SendMessage']);
+    expect(keyResources(schedules)).toEqual(keyResources(schedules).map(() => dataKey));
+  });
+
+  it('lets no role encrypt or re-encrypt directly, or use a KMS action wildcard, in any variant', () => {
+    const variants = [
+      synthBridge(exampleConfig(), { exampleConsumer: true }).template,
+      synthBridge(exampleConfig({ eventBus: { mode: 'import', name: 'clinic-events' } })).template,
+    ];
+    for (const variant of variants) {
+      const kmsActions = allowedActions(identityStatements(variant), 'kms:');
+      expect(kmsActions.length).toBeGreaterThan(0);
+      expect(kmsActions.filter((a) => /^kms:(Encrypt|ReEncrypt)|\*/.test(a))).toEqual([]);
+    }
+  });
+});
+
 describe('the wildcard check itself', () => {
   it('finds a PutEvents grant on every resource', () => {
     const stack = new Stack(new App(), 'Probe');
