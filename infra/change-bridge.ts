@@ -7,8 +7,9 @@
  * - [DataKey] a customer-managed KMS key, rotation on, retained.
  * - [StateTable] the DynamoDB state table (`pk`/`sk` strings): on demand, point-in-time recovery,
  *   encrypted with the key, deletion protection, retained.
- * - [Events] the event bus — created (encrypted with the key, archived for replay, both retained)
- *   or imported by name or ARN (no archive unless `archiveImportedBus`).
+ * - [Events] the event bus — created (encrypted with the key, archived for replay, both retained,
+ *   with a resource policy that lets only the poller's role put events with the bridge's `source`)
+ *   or imported by name or ARN (no archive unless `archiveImportedBus`; policy up to its owner).
  * - [Poller] the poller Lambda (Node.js, arm64, X-Ray, encrypted log group with the configured
  *   retention, dead-letter queue, reserved concurrency 2 × accounts).
  * - [Schedules] one EventBridge Scheduler schedule per account (rate `pollRateMinutes`) and one
@@ -29,6 +30,7 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -86,6 +88,8 @@ export class ChangeBridge extends Construct {
   readonly eventBusReference: string;
   readonly events: BridgeEventBus;
   readonly poller: IFunction;
+  /** The poller's role: the only principal that may put events with the bridge's `source` on a created bus. */
+  readonly pollerRole: IRole;
   readonly schedules: PollSchedules;
   readonly notifications: AlarmNotifications;
   readonly monitoring: BridgeMonitoring;
@@ -141,8 +145,10 @@ export class ChangeBridge extends Construct {
       ...(props.pollerEntry === undefined ? {} : { entry: props.pollerEntry }),
     });
     this.poller = poller.function;
+    this.pollerRole = poller.role;
 
     this.eventBus.grantPutEventsTo(this.poller);
+    this.events.reserveSourceFor(poller.role);
     this.table.grants.actions(poller.role, ...POLLER_TABLE_ACTIONS);
     // DynamoDB decrypts the table key with the caller's permission; it generates that key itself, at
     // table creation, so the poller needs no GenerateDataKey, Encrypt or ReEncrypt for the table.
