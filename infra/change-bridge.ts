@@ -189,6 +189,7 @@ export class ChangeBridge extends Construct {
     this.monitoring = new BridgeMonitoring(this, 'Monitoring', {
       config,
       poller: this.poller,
+      ...(poller.function.timeout ? { pollerTimeout: poller.function.timeout } : {}),
       alarmAction,
       deadLetterQueues: Object.fromEntries(Object.entries(deadLetterQueues).map(([k, q]) => [k, q.queue])),
       otherAlarms: Object.values(deadLetterQueues).map((q) => q.alarm),
