@@ -13,6 +13,9 @@
  *   or the account reported no lag for a whole period (poll interval + poller timeout + 2 min, at
  *   least 10 min): missing lag is breaching, since an account whose runs all fail reports none.
  * - `RateLimited-<account>`: Cliniko 429s per hour ≥ `alarms.rateLimited429PerHour` (default 60).
+ * - `NotPolled-<account>`: no poll of the account finished in 3 consecutive poll intervals (at least
+ *   15 min): its schedule was deleted, disabled or broken while other accounts still run, so
+ *   `PollerNotRunning` stays quiet. Built on the account's own `PollsFailed` metric being absent.
  * - Every dead-letter queue alarms on its own (see `EncryptedQueue`).
  * Each alarm chooses what missing data means (see infra/README.md, "Alarms").
  * Lag and 429s are the poller's EMF metrics (namespace and names from functions/poller/poll-metrics.ts),
@@ -154,6 +157,25 @@ export class BridgeMonitoring extends Construct {
         // Counted by runs that finished; no count says nothing about 429s (NotPolled and Lag cover silence).
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
+      const notPolled = notPolledWindow(config.pollRateMinutes);
+      this.add(`NotPolled-${account.id}`, {
+        alarmDescription: `No poll of Cliniko account ${account.id} finished for ${notPolled.evaluationPeriods} poll intervals (${Duration.minutes(notPolled.evaluationPeriods * config.pollRateMinutes).toHumanString()}) while the poller may still run for other accounts: check that schedule Poll-${account.id} exists, is enabled and targets the poller, the schedules' dead-letter queue, and poller timeouts.`,
+        // Every invocation for a configured account stores PollsFailed (0 or 1, also when skipped or
+        // failed), so its sample count is the number of finished polls of this account.
+        metric: new Metric({
+          namespace: METRIC_NAMESPACE,
+          metricName: POLLER_METRICS.pollsFailed,
+          dimensionsMap: { [METRIC_DIMENSIONS.account]: account.id },
+          statistic: 'SampleCount',
+          period: Duration.minutes(config.pollRateMinutes),
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: notPolled.evaluationPeriods,
+        datapointsToAlarm: notPolled.evaluationPeriods,
+        // An interval without the metric is an interval without a poll of this account.
+        treatMissingData: TreatMissingData.BREACHING,
+      });
     }
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) });
@@ -239,6 +261,15 @@ export class BridgeMonitoring extends Construct {
 
 // The whole namespace: each metric has its own dimension set (Account; Account+Stream; +Action).
 const from = `"${METRIC_NAMESPACE}"`;
+
+/**
+ * How many consecutive poll intervals without a poll make an account "not polled": 3, and at least
+ * 15 minutes (like PollerNotRunning), so a late tick or a slow metric delivery never alarms. One
+ * interval per period keeps the alarm exact: N empty intervals in a row, not N minutes of a window.
+ */
+export function notPolledWindow(pollRateMinutes: number): { evaluationPeriods: number } {
+  return { evaluationPeriods: Math.max(3, Math.ceil(15 / pollRateMinutes)) };
+}
 
 /** CloudWatch evaluates alarms on Metrics Insights queries over the latest 3 hours of data only. */
 const METRICS_INSIGHTS_ALARM_WINDOW_MINUTES = 180;

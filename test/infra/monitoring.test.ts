@@ -1,4 +1,4 @@
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { exampleConfig, resourcesOf, synthBridge } from './bridge-fixture.js';
 
@@ -36,6 +36,8 @@ describe('what each alarm makes of missing data', () => {
       [`BridgeMonitoringLag${account}`]: 'breaching',
       // No 429 count: nothing was said about 429s; absence is covered by NotPolled and Lag.
       [`BridgeMonitoringRateLimited${account}`]: 'notBreaching',
+      // No poll of this account finished: its schedule is deleted, disabled or broken.
+      [`BridgeMonitoringNotPolled${account}`]: 'breaching',
       // SQS publishes no data for idle queues: an empty dead-letter queue.
       BridgePollerDeadLetterQueueDepthAlarm: 'notBreaching',
       BridgeSchedulesDeadLetterQueueDepthAlarm: 'notBreaching',
@@ -81,5 +83,45 @@ describe('the lag alarm of each account', () => {
 
     expect(lag.Metrics?.[0]?.Period).toBe(3 * 3600);
     expect(lag.TreatMissingData).toBe('notBreaching');
+  });
+});
+
+describe('the not-polled alarm of each account', () => {
+  it("alarms when the account's own poll metric is absent for 3 intervals and at least 15 minutes", () => {
+    for (const account of config.accounts) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'ClinikoChangeBridge',
+        MetricName: 'PollsFailed',
+        Dimensions: [{ Name: 'Account', Value: account.id }],
+        Statistic: 'SampleCount',
+        Period: 60,
+        EvaluationPeriods: 15,
+        DatapointsToAlarm: 15,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^BridgeNotificationsTopic') }],
+        OKActions: [{ Ref: Match.stringLikeRegexp('^BridgeNotificationsTopic') }],
+      });
+    }
+  });
+
+  it('counts intervals of the configured poll rate', () => {
+    for (const [pollRateMinutes, periods] of [
+      [5, 3],
+      [4, 4],
+      [60, 3],
+      [1440, 3],
+    ] as const) {
+      const other = synthBridge(exampleConfig({ pollRateMinutes })).template;
+      const notPolled = alarm(other, 'BridgeMonitoringNotPolledharboursidephysio');
+
+      expect([
+        pollRateMinutes,
+        notPolled.Period,
+        notPolled.EvaluationPeriods,
+        notPolled.DatapointsToAlarm,
+      ]).toEqual([pollRateMinutes, pollRateMinutes * 60, periods, periods]);
+    }
   });
 });
