@@ -15,7 +15,8 @@
  * - [Schedules] one EventBridge Scheduler schedule per account (rate `pollRateMinutes`) and one
  *   reconciliation schedule per account when enabled; retries, then a dead-letter queue.
  * - [Notifications] the alarm topic (encrypted, SSL only) with the optional email subscription.
- * - [Monitoring] alarms (errors, throttles, not running, lag and 429s per account) and a dashboard.
+ * - [Monitoring] alarms (errors, throttles, not running; lag, 429s and not polled per account) and a
+ *   dashboard.
  * - [Schemas] an EventBridge Schema Registry with one schema per detail-type (`schemaRegistry`).
  * - [ExampleConsumer] only with `exampleConsumer: true`: a rule → SQS queue pattern to copy.
  *
