@@ -1,7 +1,8 @@
 /**
  * `ChangeBridgeStack`: the one stack of the CDK app — a `ChangeBridge` plus the outputs an operator
- * needs after `cdk deploy`: the bus, the state table, the alarm topic, the dashboard, and per
- * account the command that stores its Cliniko API key in Secrets Manager.
+ * needs after `cdk deploy`: the bus, the poller's role (for an imported bus's policy), the state
+ * table, the alarm topic, the dashboard, and per account the command that stores its Cliniko API key
+ * in Secrets Manager.
  *
  * Environment-agnostic (no account/region lookups), so `cdk synth` works offline.
  *
@@ -39,6 +40,10 @@ export class ChangeBridgeStack extends Stack {
         value: bridge.events.archive.archiveArn,
       });
     }
+    new CfnOutput(this, 'PollerRoleArn', {
+      description: `The only principal allowed to put events with source "${props.config.source}" (an imported bus's owner denies everyone else; see infra/README.md)`,
+      value: bridge.pollerRole.roleArn,
+    });
     new CfnOutput(this, 'StateTableName', { value: bridge.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: bridge.notifications.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: bridge.monitoring.dashboard.dashboardName });

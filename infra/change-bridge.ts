@@ -7,19 +7,21 @@
  * - [DataKey] a customer-managed KMS key, rotation on, retained.
  * - [StateTable] the DynamoDB state table (`pk`/`sk` strings): on demand, point-in-time recovery,
  *   encrypted with the key, deletion protection, retained.
- * - [Events] the event bus — created (encrypted with the key, archived for replay, both retained)
- *   or imported by name or ARN (no archive unless `archiveImportedBus`).
+ * - [Events] the event bus — created (encrypted with the key, archived for replay, both retained,
+ *   with a resource policy that lets only the poller's role put events with the bridge's `source`)
+ *   or imported by name or ARN (no archive unless `archiveImportedBus`; policy up to its owner).
  * - [Poller] the poller Lambda (Node.js, arm64, X-Ray, encrypted log group with the configured
  *   retention, dead-letter queue, reserved concurrency 2 × accounts).
  * - [Schedules] one EventBridge Scheduler schedule per account (rate `pollRateMinutes`) and one
  *   reconciliation schedule per account when enabled; retries, then a dead-letter queue.
  * - [Notifications] the alarm topic (encrypted, SSL only) with the optional email subscription.
- * - [Monitoring] alarms (errors, throttles, not running, lag and 429s per account) and a dashboard.
+ * - [Monitoring] alarms (errors, throttles, not running; lag, 429s and not polled per account) and a
+ *   dashboard.
  * - [Schemas] an EventBridge Schema Registry with one schema per detail-type (`schemaRegistry`).
  * - [ExampleConsumer] only with `exampleConsumer: true`: a rule → SQS queue pattern to copy.
  *
- * Access is granted with `grant*` only: the poller may put events on this bus, read and write the
- * state table, and read the configured API key secrets — by name or ARN, never created here, and
+ * Access is granted with `grant*` only: the poller may put events on this bus, use exactly the item
+ * operations of its state store on the state table, and read the configured API key secrets — by name or ARN, never created here, and
  * never given a value by the deployment.
  *
  * @example
@@ -29,6 +31,7 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -86,6 +89,8 @@ export class ChangeBridge extends Construct {
   readonly eventBusReference: string;
   readonly events: BridgeEventBus;
   readonly poller: IFunction;
+  /** The poller's role: the only principal that may put events with the bridge's `source` on a created bus. */
+  readonly pollerRole: IRole;
   readonly schedules: PollSchedules;
   readonly notifications: AlarmNotifications;
   readonly monitoring: BridgeMonitoring;
@@ -141,9 +146,14 @@ export class ChangeBridge extends Construct {
       ...(props.pollerEntry === undefined ? {} : { entry: props.pollerEntry }),
     });
     this.poller = poller.function;
+    this.pollerRole = poller.role;
 
     this.eventBus.grantPutEventsTo(this.poller);
-    this.table.grantReadWriteData(this.poller);
+    this.events.reserveSourceFor(poller.role);
+    this.table.grants.actions(poller.role, ...POLLER_TABLE_ACTIONS);
+    // DynamoDB decrypts the table key with the caller's permission; it generates that key itself, at
+    // table creation, so the poller needs no GenerateDataKey, Encrypt or ReEncrypt for the table.
+    this.key.grant(poller.role, 'kms:Decrypt', 'kms:DescribeKey');
     const secrets = new Map<string, ISecret>();
     for (const account of config.accounts) {
       const secret = importApiKeySecret(this, account);
@@ -180,12 +190,27 @@ export class ChangeBridge extends Construct {
     this.monitoring = new BridgeMonitoring(this, 'Monitoring', {
       config,
       poller: this.poller,
+      ...(poller.function.timeout ? { pollerTimeout: poller.function.timeout } : {}),
       alarmAction,
       deadLetterQueues: Object.fromEntries(Object.entries(deadLetterQueues).map(([k, q]) => [k, q.queue])),
       otherAlarms: Object.values(deadLetterQueues).map((q) => q.alarm),
     });
   }
 }
+
+/**
+ * The item operations the poller's `DynamoDbStateStore` sends (shared/state/dynamodb-state-store.ts):
+ * reads of cursors, leases and record state, conditional writes and updates, and batches. No Scan,
+ * DeleteItem, DescribeTable (local tools only) or stream reads.
+ */
+export const POLLER_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:BatchWriteItem',
+] as const;
 
 /** Secrets Manager appends `-` and 6 random characters to a secret's name in its complete ARN. */
 const COMPLETE_SECRET_ARN = /:secret:.+-[A-Za-z0-9]{6}$/;

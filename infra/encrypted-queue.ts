@@ -5,6 +5,10 @@
  *
  * Defaults: KMS SSE with the given key, `enforceSSL`, 14-day retention, alarm on depth ≥ 1.
  *
+ * `grantSend` gives a producer `sqs:SendMessage` and, on the key, only what SQS asks of a producer
+ * under a customer managed key: `kms:GenerateDataKey` and `kms:Decrypt` (not `grantSendMessages`,
+ * which adds `kms:Encrypt`, `kms:ReEncrypt*` and the queue-attribute reads).
+ *
  * @example
  * const dlq = new EncryptedQueue(this, 'ScheduleDeadLetterQueue', {
  *   encryptionKey: key,
@@ -14,6 +18,7 @@
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { type DeadLetterQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -43,9 +48,11 @@ export interface EncryptedQueueProps {
 export class EncryptedQueue extends Construct {
   readonly queue: Queue;
   readonly alarm: Alarm;
+  private readonly encryptionKey: IKey;
 
   constructor(scope: Construct, id: string, props: EncryptedQueueProps) {
     super(scope, id);
+    this.encryptionKey = props.encryptionKey;
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
@@ -86,5 +93,14 @@ export class EncryptedQueue extends Construct {
     }
     this.alarm.addAlarmAction(props.alarmAction);
     this.alarm.addOkAction(props.alarmAction);
+  }
+
+  /**
+   * Lets `grantee` send messages: `sqs:SendMessage` on this queue, and `kms:GenerateDataKey` (a new
+   * data key when the reuse period ends) and `kms:Decrypt` (SQS verifies that data key) on its key.
+   */
+  grantSend(grantee: IGrantable): Grant {
+    this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+    return this.queue.grant(grantee, 'sqs:SendMessage');
   }
 }

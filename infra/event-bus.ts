@@ -9,13 +9,21 @@
  *   `archiveImportedBus` to archive it from this stack anyway (same account only). A bus in another
  *   account also needs a resource policy there that lets the poller's role call PutEvents.
  *
+ * `reserveSourceFor(role)` makes the bridge's `source` unforgeable on a created bus: its resource
+ * policy denies `events:PutEvents` with that source to every principal but `role` (an explicit deny
+ * in a resource policy overrides any identity-policy allow in the account). Consumers can then trust
+ * that `"source": ["cliniko"]` came from the poller. The owner of an imported bus adds the same
+ * statement themselves (infra/README.md, "Who may publish").
+ *
  * @example
  * const events = new BridgeEventBus(this, 'Events', { config: { mode: 'create' }, source: 'cliniko',
  *   archiveRetentionDays: 30, encryptionKey: key });
  * events.bus.grantPutEventsTo(poller);
+ * events.reserveSourceFor(poller.role);
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Archive, type CfnEventBus, EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { AnyPrincipal, Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { EventBusConfig } from '../shared/config/index.js';
@@ -49,11 +57,15 @@ export class BridgeEventBus extends Construct {
   readonly archive: Archive | undefined;
   /** What the poller passes to PutEvents: the ARN for a bus imported by ARN, else its name. */
   readonly busReference: string;
+  /** The events' `source`. */
+  readonly source: string;
+  private readonly createdBus: EventBus | undefined;
 
   constructor(scope: Construct, id: string, props: BridgeEventBusProps) {
     super(scope, id);
     const { config } = props;
     const encrypt = props.customerManagedEncryption ?? true;
+    this.source = props.source;
     let literalName: string | undefined;
 
     if (config.mode === 'create') {
@@ -66,12 +78,14 @@ export class BridgeEventBus extends Construct {
       // The name CDK generated (or the configured one) as a synth-time value, not the bus's Ref.
       literalName = (bus.node.defaultChild as CfnEventBus).name;
       this.bus = bus;
+      this.createdBus = bus;
       this.created = true;
       this.busReference = bus.eventBusName;
     } else {
       this.bus = config.arn
         ? EventBus.fromEventBusArn(this, 'Bus', config.arn)
         : EventBus.fromEventBusName(this, 'Bus', config.name ?? '');
+      this.createdBus = undefined;
       this.created = false;
       this.busReference = config.arn ?? this.bus.eventBusName;
     }
@@ -90,6 +104,29 @@ export class BridgeEventBus extends Construct {
     });
     this.archive.node.addDependency(this.bus);
     this.archive.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  }
+
+  /**
+   * Denies `events:PutEvents` of events with the bridge's `source` to every principal except
+   * `publisher` (matched on `aws:PrincipalArn`, the role behind the caller's session). Applies to a
+   * created bus only; returns whether a statement was added.
+   */
+  reserveSourceFor(publisher: IRole): boolean {
+    if (!this.createdBus) return false;
+    return this.createdBus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyThePollerPublishesTheBridgeSource',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [this.createdBus.eventBusArn],
+        conditions: {
+          // events:source holds the source of every entry of the request: deny if any entry has ours.
+          'ForAnyValue:StringEquals': { 'events:source': this.source },
+          ArnNotEquals: { 'aws:PrincipalArn': publisher.roleArn },
+        },
+      }),
+    ).statementAdded;
   }
 
   /**

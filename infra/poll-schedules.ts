@@ -72,7 +72,7 @@ export class PollSchedules extends Construct {
         'Cliniko Change Bridge schedules: invoke the poller, dead-letter undeliverable invocations',
     });
     // The target's own DLQ grant lacks the KMS permissions an encrypted queue needs.
-    this.deadLetterQueue.queue.grantSendMessages(this.role);
+    this.deadLetterQueue.grantSend(this.role);
     acknowledgeRolePolicy(this.role, [
       {
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(props.target.node.defaultChild as CfnFunction)}.Arn>:*]`,

@@ -61,6 +61,50 @@ describe('ChangeBridge event bus', () => {
     });
   });
 
+  it("denies PutEvents with the bridge's source to every principal but the poller's role", () => {
+    const policies = resourcesOf(template, 'AWS::Events::EventBusPolicy');
+
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.[1].Properties).toEqual({
+      EventBusName: { Ref: expect.stringMatching(/^BridgeEventsBus/) },
+      StatementId: expect.any(String),
+      Statement: {
+        Sid: expect.any(String),
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^BridgeEventsBus/), 'Arn'] },
+        Condition: {
+          'ForAnyValue:StringEquals': { 'events:source': config.source },
+          ArnNotEquals: {
+            'aws:PrincipalArn': { 'Fn::GetAtt': [expect.stringMatching(/^BridgePollerRole/), 'Arn'] },
+          },
+        },
+      },
+    });
+  });
+
+  it('reserves the configured source, whatever it is', () => {
+    const { template: custom } = synthBridge(exampleConfig({ source: 'acme.cliniko' }));
+
+    custom.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: Match.objectLike({
+        Condition: Match.objectLike({ 'ForAnyValue:StringEquals': { 'events:source': 'acme.cliniko' } }),
+      }),
+    });
+  });
+
+  it("leaves an imported bus's policy to its owner and outputs the poller's role for it", () => {
+    const imported = synthBridge(
+      exampleConfig({ eventBus: { mode: 'import', name: 'clinic-events' } }),
+    ).template;
+
+    imported.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    imported.hasOutput('PollerRoleArn', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BridgePollerRole'), 'Arn'] },
+    });
+  });
+
   it('is imported by ARN without creating a bus or an archive, and the poller publishes to that ARN', () => {
     const arn = 'arn:aws:events:ap-southeast-2:123456789012:event-bus/clinic-events';
     const imported = synthBridge(exampleConfig({ eventBus: { mode: 'import', arn } })).template;

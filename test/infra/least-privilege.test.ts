@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -27,6 +30,29 @@ function identityStatements(template: Template): Statement[] {
 }
 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** The statements of the identity policies attached to the role whose logical id starts with `rolePrefix`. */
+function roleStatements(template: Template, rolePrefix: string): Statement[] {
+  const [[roleId] = ['']] = resourcesOf(template, 'AWS::IAM::Role').filter(([id]) =>
+    id.startsWith(rolePrefix),
+  );
+  expect(roleId, `a role ${rolePrefix}…`).not.toBe('');
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties?.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap(
+      ([, policy]) =>
+        (policy.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [],
+    );
+}
+
+/** The sorted actions a role is allowed that start with `prefix` (e.g. `dynamodb:`). */
+function allowedActions(statements: readonly Statement[], prefix: string): string[] {
+  const actions = statements
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => list(s.Action))
+    .filter((action) => action.startsWith(prefix));
+  return [...new Set(actions)].sort();
+}
 
 const SENSITIVE = /^(events:PutEvents|secretsmanager:GetSecretValue|dynamodb:.*)$/;
 
@@ -116,6 +142,120 @@ describe('least privilege of the bridge', () => {
 
     expect(policies).toHaveLength(resourcesOf(template, 'AWS::SQS::Queue').length + 1);
     for (const policy of policies) expect(policy).toContain('"aws:SecureTransport":"false"');
+  });
+});
+
+/** Code the poller never runs: table creation and inspection for the local runner and the CLI. */
+const LOCAL_TOOLS = new Set(['shared/state/state-table.ts', 'shared/state/dynalite-server.ts']);
+
+/** The IAM action of each DynamoDB command constructed in shared/ and functions/ (tests and local tools aside). */
+function dynamoDbCommandsSentByThePoller(): string[] {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const sources = ['shared', 'functions']
+    .flatMap((dir) =>
+      readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).map((f) => `${dir}/${f}`),
+    )
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !LOCAL_TOOLS.has(file));
+  const actions = new Set<string>();
+  for (const file of sources) {
+    const text = readFileSync(join(root, file), 'utf8');
+    if (!/from '@aws-sdk\/(client|lib)-dynamodb'/.test(text)) continue;
+    for (const [, name = ''] of text.matchAll(/new (\w+)Command\(/g)) actions.add(dynamoDbAction(name));
+  }
+  return [...actions].sort();
+}
+
+/** lib-dynamodb drops the `Item(s)` suffix of the API name (`GetCommand` sends GetItem). */
+function dynamoDbAction(command: string): string {
+  const documentClient: Record<string, string> = {
+    Get: 'GetItem',
+    Put: 'PutItem',
+    Update: 'UpdateItem',
+    Delete: 'DeleteItem',
+    BatchGet: 'BatchGetItem',
+    BatchWrite: 'BatchWriteItem',
+    TransactGet: 'TransactGetItems',
+    TransactWrite: 'TransactWriteItems',
+    ExecuteStatement: 'PartiQLSelect',
+  };
+  return `dynamodb:${documentClient[command] ?? command}`;
+}
+
+describe("the poller's access to the state table", () => {
+  const { template } = synthBridge(exampleConfig());
+  const poller = roleStatements(template, 'BridgePollerRole');
+
+  it('allows exactly the item operations the DynamoDB state store uses, on the table only', () => {
+    // shared/state/dynamodb-state-store.ts: GetItem, PutItem, UpdateItem (conditional cursor and lease
+    // writes), Query, BatchGetItem, BatchWriteItem. DescribeTable is only used by local tools.
+    expect(allowedActions(poller, 'dynamodb:')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    const resources = poller
+      .filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')))
+      .flatMap((s) => list(s.Resource));
+    expect(resources).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^BridgeStateTable/), 'Arn'] }]);
+  });
+
+  it("allows every DynamoDB command the poller's code sends", () => {
+    const sent = dynamoDbCommandsSentByThePoller();
+
+    expect(sent).toContain('dynamodb:GetItem');
+    for (const action of sent) expect(allowedActions(poller, 'dynamodb:')).toContain(action);
+  });
+
+  it('gives no other role any DynamoDB action', () => {
+    const { template: withConsumer } = synthBridge(exampleConfig(), { exampleConsumer: true });
+    const others = resourcesOf(withConsumer, 'AWS::IAM::Role')
+      .map(([id]) => id)
+      .filter((id) => !id.startsWith('BridgePollerRole'));
+
+    expect(others.length).toBeGreaterThan(0);
+    for (const id of others)
+      expect([id, allowedActions(roleStatements(withConsumer, id), 'dynamodb:')]).toEqual([id, []]);
+  });
+});
+
+describe("the roles' use of the data key", () => {
+  const { template } = synthBridge(exampleConfig());
+  const dataKey = { 'Fn::GetAtt': [expect.stringMatching(/^BridgeDataKey/), 'Arn'] };
+  const keyResources = (statements: readonly Statement[]) =>
+    statements
+      .filter((s) => list(s.Action).some((a) => a.startsWith('kms:')))
+      .flatMap((s) => list(s.Resource));
+
+  it('lets the poller decrypt the state table key and send to its encrypted dead-letter queue, nothing more', () => {
+    // DynamoDB decrypts the table key on the caller's behalf (kms:Decrypt); a producer to an SQS
+    // queue under a customer managed key needs kms:GenerateDataKey and kms:Decrypt.
+    const poller = roleStatements(template, 'BridgePollerRole');
+
+    expect(allowedActions(poller, 'kms:')).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']);
+    expect(keyResources(poller)).toEqual(keyResources(poller).map(() => dataKey));
+  });
+
+  it('lets the schedules send to their encrypted dead-letter queue, nothing more', () => {
+    const schedules = roleStatements(template, 'BridgeSchedulesRole');
+
+    expect(allowedActions(schedules, 'kms:')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(allowedActions(schedules, 'sqs:')).toEqual(['sqs:SendMessage']);
+    expect(keyResources(schedules)).toEqual(keyResources(schedules).map(() => dataKey));
+  });
+
+  it('lets no role encrypt or re-encrypt directly, or use a KMS action wildcard, in any variant', () => {
+    const variants = [
+      synthBridge(exampleConfig(), { exampleConsumer: true }).template,
+      synthBridge(exampleConfig({ eventBus: { mode: 'import', name: 'clinic-events' } })).template,
+    ];
+    for (const variant of variants) {
+      const kmsActions = allowedActions(identityStatements(variant), 'kms:');
+      expect(kmsActions.length).toBeGreaterThan(0);
+      expect(kmsActions.filter((a) => /^kms:(Encrypt|ReEncrypt)|\*/.test(a))).toEqual([]);
+    }
   });
 });
 
