@@ -121,6 +121,8 @@ class Backdoor {
   /** `trace=deleted_at` deletes like the API does; `trace=none` leaves nothing behind. */
   erase(id: string, trace: string): ControlResponse {
     if (trace !== 'deleted_at' && trace !== 'none') return bad('trace must be deleted_at or none.');
+    if (trace === 'deleted_at' && this.model.deleteLeaves === 'nothing')
+      return bad(`${this.model.name} records have no deleted_at; use trace=none.`);
     const latest = this.account.latest(this.model.name, id);
     if (!latest || (trace === 'deleted_at' && latest.deleted))
       return missing(`No ${this.model.name} record ${id}.`);

@@ -130,7 +130,7 @@ function creationKey(record: StoredRecord): string {
 }
 
 /** `created_at` strings share one fixed format, so they order correctly as text; ids order by value. */
-function compareCreation(a: StoredRecord, b: StoredRecord): number {
+export function compareCreation(a: StoredRecord, b: StoredRecord): number {
   const ka = creationKey(a);
   const kb = creationKey(b);
   if (ka !== kb) return ka < kb ? -1 : 1;

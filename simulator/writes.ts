@@ -131,10 +131,13 @@ export class Writer {
     return this.commit(account, model, body, 'cancelled', ctx, this.lifecycleTouches());
   }
 
+  /** Sets `deleted_at`, or makes the record vanish where it has no such field (`deleteLeaves`). */
   delete(account: Account, model: ResourceModel, id: string): WriteResult {
     const current = account.current(model.name, id);
     if (!current || !model.deletable) return NOT_FOUND;
     const ctx = this.context(account);
+    if (model.deleteLeaves === 'nothing')
+      return this.commit(account, model, current, 'deleted', ctx, false, true);
     return this.commit(
       account,
       model,
