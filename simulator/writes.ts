@@ -5,7 +5,7 @@
  * change alters).
  */
 import { formatTimestamp, type SimClock } from './clock.js';
-import { type DerivedChange, noteInvoice, renamedPatientChanges } from './derived-fields.js';
+import { type DerivedChange, followingChanges, noteInvoice } from './derived-fields.js';
 import type { QuirkSet } from './quirks.js';
 import {
   applyInput,
@@ -208,7 +208,7 @@ export class Writer {
       if (change) changes.push(change);
     }
     if (!this.quirks.has('derived-field-drift')) return;
-    if (resource === 'patients') changes.push(...renamedPatientChanges(account, before, after));
+    changes.push(...followingChanges(account, resource, before, after));
     for (const change of changes) {
       const current = account.latest(change.resource, change.id)?.body;
       const differs =
