@@ -31,6 +31,8 @@ export function seedGenerated(
   model: ResourceModel,
   count: number,
   window: Window,
+  /** Shapes each generated record before it is stored (a form completed, …). */
+  shape: (body: Body) => Body = (body) => body,
 ): Body[] {
   const seconds = Math.max(0, Math.floor((window.to - window.from) / 1000) - 1);
   const times = Array.from({ length: count }, () => window.from + ctx.random.int(0, seconds) * 1000).sort(
@@ -40,7 +42,7 @@ export function seedGenerated(
   for (const time of times) {
     const body = model.generate(ctx.account.ids.next(), ctx, formatTimestamp(time));
     if (!body) continue;
-    const withPast = pastLifecycle(model, body, ctx.random);
+    const withPast = pastLifecycle(model, shape(body), ctx.random);
     store.seed(ctx.account, model.name, withPast);
     seeded.push(withPast);
   }

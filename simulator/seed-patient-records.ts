@@ -28,16 +28,12 @@ export function seedPatientRecords(
 ): void {
   const { patients, appointments } = sizes;
   seedGenerated(store, ctx, model('patient_cases'), Math.max(2, Math.round(patients / 12)), history);
-  seedReferralSources(store, ctx, Math.max(2, Math.round(patients / 6)));
-  const forms = seedGenerated(
-    store,
-    ctx,
-    model('patient_forms'),
-    Math.max(4, Math.round(appointments / 6)),
-    history,
+  seedReferralSources(store, ctx, Math.max(2, Math.round(patients / 8)));
+  const forms = model('patient_forms');
+  seedGenerated(store, ctx, forms, Math.max(4, Math.round(appointments / 6)), history, (form) =>
+    completed(form, ctx),
   );
-  completeForms(store, ctx, forms);
-  seedGenerated(store, ctx, model('patient_attachments'), Math.max(2, Math.round(patients / 6)), history);
+  seedGenerated(store, ctx, model('patient_attachments'), Math.max(2, Math.round(patients / 8)), history);
   seedGenerated(store, ctx, model('communications'), Math.max(4, Math.round(appointments / 5)), history);
   seedInvoiceLines(store, ctx);
 }
@@ -64,18 +60,16 @@ function seedReferralSources(store: Store, ctx: GenerateContext, count: number):
 }
 
 /** Most forms were completed by the patient, a little after they were sent. */
-function completeForms(store: Store, ctx: GenerateContext, forms: readonly Body[]): void {
-  for (const form of forms) {
-    if (!ctx.random.chance(0.7)) continue;
-    const completedAt = later(String(form.created_at), ctx.nowMs, ctx.random);
-    store.seed(ctx.account, 'patient_forms', {
-      ...form,
-      completed_at: completedAt,
-      content: answered(form.content, ctx.random),
-      signatures: link('patient_forms', String(form.id), '/signatures'),
-      updated_at: completedAt,
-    });
-  }
+function completed(form: Body, ctx: GenerateContext): Body {
+  if (!ctx.random.chance(0.7)) return form;
+  const completedAt = later(String(form.created_at), ctx.nowMs, ctx.random);
+  return {
+    ...form,
+    completed_at: completedAt,
+    content: answered(form.content, ctx.random),
+    signatures: link('patient_forms', String(form.id), '/signatures'),
+    updated_at: completedAt,
+  };
 }
 
 /** A time up to three days after `from`, never after `end`. */
