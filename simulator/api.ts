@@ -1,6 +1,7 @@
 /**
- * The Cliniko API routes of an authenticated request: lists (with the status feeds), single records
- * and the write endpoints. Returns a plain response description; `server.ts` puts it on the wire.
+ * The Cliniko API routes of an authenticated request: lists (with the status feeds), single records,
+ * the write endpoints a resource offers, and the read-only views over several resources
+ * (`/bookings`). Returns a plain response description; `server.ts` puts it on the wire.
  */
 import { list, listView, viewParts } from './listing.js';
 import { parseFilters, QueryError, readFilterParams } from './query/index.js';
