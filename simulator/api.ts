@@ -1,12 +1,14 @@
 /**
- * The Cliniko API routes of an authenticated request: lists (with the status feeds), single records
- * and the write endpoints. Returns a plain response description; `server.ts` puts it on the wire.
+ * The Cliniko API routes of an authenticated request: lists (with the status feeds), single records,
+ * the write endpoints a resource offers, and the read-only views over several resources
+ * (`/bookings`). Returns a plain response description; `server.ts` puts it on the wire.
  */
-import { list } from './listing.js';
+import { list, listView, viewParts } from './listing.js';
 import { parseFilters, QueryError, readFilterParams } from './query/index.js';
 import type { QuirkSet } from './quirks.js';
+import type { ResourceView } from './resources/bookings.js';
 import { fieldValue, type ResourceModel, type ValidationErrors } from './resources/model.js';
-import { findModel } from './resources/registry.js';
+import { findModel, findView } from './resources/registry.js';
 import type { Account, Body } from './store.js';
 import { isStatusList, revealedBy, shownBody } from './visibility.js';
 import type { WriteResult, Writer } from './writes.js';
@@ -43,11 +45,17 @@ const ID = /^\d{1,19}$/;
 export function handleApi(request: ApiRequest, writer: Writer): ApiResponse {
   const { method, segments } = request;
   const [resource, second, third, ...rest] = segments;
+  const view = resource ? findView(resource) : undefined;
+  // A view is read-only: its list and its records by id.
+  if (view && method === 'GET' && third === undefined && rest.length === 0) {
+    if (second === undefined) return guarded(() => listView(request, view));
+    if (ID.test(second)) return showView(request, view, second);
+  }
   const model = resource ? findModel(resource) : undefined;
   if (!model || rest.length > 0) return notFound;
   if (second === undefined) {
     if (method === 'GET') return guarded(() => list(request, model, 'list'));
-    if (method === 'POST')
+    if (method === 'POST' && (model.writes?.create ?? true))
       return created(request, model, writer.create(request.account, model, request.body));
     return notFound;
   }
@@ -58,7 +66,8 @@ export function handleApi(request: ApiRequest, writer: Writer): ApiResponse {
   const { account, body } = request;
   if (third === undefined) {
     if (method === 'GET') return show(request, model, second);
-    if (method === 'PATCH' || method === 'PUT') return withBody(writer.update(account, model, second, body));
+    if ((method === 'PATCH' || method === 'PUT') && (model.writes?.update ?? true))
+      return withBody(writer.update(account, model, second, body));
     if (method === 'DELETE' && model.deletable) return noContent(writer.delete(account, model, second));
     return notFound;
   }
@@ -113,5 +122,20 @@ function show(request: ApiRequest, model: ResourceModel, id: string): ApiRespons
     const body = shownBody(model, version, 'record', revealedBy(model, filters, request.quirks));
     if (!body || !filters.matches((field) => fieldValue(model, body, field))) return notFound;
     return { status: 200, json: body };
+  });
+}
+
+function showView(request: ApiRequest, view: ResourceView, id: string): ApiResponse {
+  return guarded(() => {
+    const filters = parseFilters(readFilterParams(request.url.searchParams), view.filters);
+    const revealed = revealedBy(view, filters, request.quirks);
+    for (const { model, table } of viewParts(request.account, view)) {
+      const version = table.records.get(id)?.visible(request.realNow);
+      if (!version) continue;
+      const body = shownBody(model, version, 'record', revealed);
+      if (!body || !filters.matches((field) => view.value(model, body, field))) return notFound;
+      return { status: 200, json: view.present(body) };
+    }
+    return notFound;
   });
 }

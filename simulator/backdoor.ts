@@ -12,7 +12,7 @@
 import type { ControlResponse } from './control.js';
 import { keyedRandom } from './random.js';
 import { type GenerateContext, link, type ResourceModel } from './resources/model.js';
-import { findModel, MODELS } from './resources/registry.js';
+import { findModel, findView, MODELS } from './resources/registry.js';
 import type { Account, Body, ChangeAction, Json, Store } from './store.js';
 import type { WriteResult, Writer } from './writes.js';
 
@@ -44,7 +44,15 @@ export function handleBackdoor(
       `No account "${accountId}". Accounts: ${deps.store.accounts.map((a) => a.id).join(', ')}.`,
     );
   }
-  const model = findModel(resource);
+  const view = findView(resource);
+  if (view && id === undefined) {
+    return bad(`${view.name} is a view over ${view.sources.join(', ')}; create one of those instead.`);
+  }
+  // A view's records change as the record of the resource that holds the id.
+  const model = view
+    ? view.sources.map(findModel).find((m) => m && account.latest(m.name, id ?? ''))
+    : findModel(resource);
+  if (!model && view) return missing(`No ${view.name} record ${id ?? ''}.`);
   if (!model)
     return missing(`No resource "${resource}". Resources: ${MODELS.map((m) => m.name).join(', ')}.`);
   const backdoor = new Backdoor(deps.writer, account, model);
@@ -121,6 +129,8 @@ class Backdoor {
   /** `trace=deleted_at` deletes like the API does; `trace=none` leaves nothing behind. */
   erase(id: string, trace: string): ControlResponse {
     if (trace !== 'deleted_at' && trace !== 'none') return bad('trace must be deleted_at or none.');
+    if (trace === 'deleted_at' && this.model.deleteLeaves === 'nothing')
+      return bad(`${this.model.name} records have no deleted_at; use trace=none.`);
     const latest = this.account.latest(this.model.name, id);
     if (!latest || (trace === 'deleted_at' && latest.deleted))
       return missing(`No ${this.model.name} record ${id}.`);

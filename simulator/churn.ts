@@ -1,9 +1,12 @@
 /**
  * Background changes that make a simulated clinic feel alive: new patients and bookings, edits,
  * reschedules, cancellations, archives, merges, legacy deletes, group attendees, paid invoices and
- * treatment notes (and, with `touch-without-change`, touches). Seeded, and applied through the same
- * write path as the API.
+ * treatment notes, the resources of running the practice (`churn-practice.ts`), and, with
+ * `touch-without-change`, touches of any resource. Seeded, and applied through the same write path
+ * as the API.
  */
+
+import { type Mutation, PracticeChurn } from './churn-practice.js';
 import { formatTimestamp, type SimClock } from './clock.js';
 import type { Quirk, QuirkSet } from './quirks.js';
 import { Random } from './random.js';
@@ -14,8 +17,6 @@ import { noteContent } from './resources/treatment-notes.js';
 import type { Account, Store } from './store.js';
 import { phoneNumber } from './vocabulary.js';
 import type { Writer } from './writes.js';
-
-type Mutation = (account: Account, ctx: GenerateContext) => boolean;
 
 /** A weighted kind of change; one that models a quirk happens only while that quirk is on. */
 type Weighted = readonly [weight: number, mutate: Mutation, quirk?: Quirk];
@@ -40,6 +41,7 @@ export class Churn {
     private readonly realNow: () => number = Date.now,
   ) {
     this.random = new Random(seed, 4);
+    const practice = new PracticeChurn(writer, this.random);
     this.mutations = [
       [8, (a, c) => this.create(a, c, 'patients')],
       [14, (a, c) => this.editPatient(a, c)],
@@ -49,7 +51,7 @@ export class Churn {
       [2, (a, c) => this.cancel(a, c, 'attendees')],
       [5, (a, c) => this.create(a, c, 'attendees')],
       [6, (a, c) => this.payInvoice(a, c)],
-      [4, (a, c) => this.create(a, c, 'invoices')],
+      [4, (a, c) => this.createInvoice(a, c, practice)],
       [7, (a, c) => this.create(a, c, 'treatment_notes')],
       [3, (a, c) => this.editNote(a, c)],
       [3, (a, c) => this.create(a, c, 'medical_alerts')],
@@ -68,6 +70,7 @@ export class Churn {
       ],
       [1, (a, c) => this.create(a, c, 'group_appointments')],
       [2, (a, c) => this.editContact(a, c)],
+      ...practice.mutations(),
       // Cliniko's background jobs may touch a record without changing it (ISSUE #232).
       [8, (a, c) => this.touch(a, c), 'touch-without-change'],
     ];
@@ -146,6 +149,15 @@ export class Churn {
     const model = findModel(resource);
     if (!model || !id) return false;
     return this.writer.update(account, model, id, JSON.parse(JSON.stringify(input))).kind === 'ok';
+  }
+
+  /** A new invoice, written with its line. */
+  private createInvoice(account: Account, ctx: GenerateContext, practice: PracticeChurn): boolean {
+    const model = findModel('invoices');
+    const body = model?.generate(account.ids.next(), ctx, ctx.now);
+    if (!model || !body) return false;
+    const written = this.writer.insert(account, model, body);
+    return written.kind === 'ok' && practice.invoiceLines(account, ctx, written.body);
   }
 
   private editPatient(account: Account, ctx: GenerateContext): boolean {

@@ -7,6 +7,10 @@ import { formatTimestamp } from './clock.js';
 import { Random } from './random.js';
 import type { GenerateContext, ResourceModel } from './resources/model.js';
 import { findModel } from './resources/registry.js';
+import { seedContext } from './seed-generated.js';
+import { linkSeededRecords } from './seed-links.js';
+import { seedPatientRecords } from './seed-patient-records.js';
+import { seedPractice } from './seed-practice.js';
 import { relateSeededRecords } from './seed-relations.js';
 import { Account, type Body, type Store } from './store.js';
 import { CANCELLATION_REASONS } from './writes.js';
@@ -19,7 +23,7 @@ export interface SeedSizes {
 
 /** Seeded history ends here (or at the simulated now if that is earlier). */
 export const HISTORY_END = Date.UTC(2026, 0, 1);
-const HISTORY_SPAN_MS = 3 * 365 * 86_400_000;
+export const HISTORY_SPAN_MS = 3 * 365 * 86_400_000;
 
 /** Record counts per account for every resource, scaled from the patient and appointment counts. */
 export function plannedCounts(sizes: SeedSizes): readonly [string, number][] {
@@ -55,6 +59,12 @@ export function seedAccounts(store: Store, seed: number, sizes: SeedSizes, nowMs
     seedAccount(store, account, random, sizes, end);
     const ctx = { account, now: formatTimestamp(end), nowMs: end };
     relateSeededRecords(store, account, new Random(seed, 5, index), ctx);
+    // The resources added after the first eleven, on streams of their own: the eleven stay as they were.
+    const history = { from: end - 1000 - HISTORY_SPAN_MS, to: end - 1000 };
+    const practice = seedContext(account, new Random(seed, 6, index), end);
+    const usersOf = seedPractice(store, practice, sizes, history);
+    seedPatientRecords(store, practice, sizes, history);
+    linkSeededRecords(store, seedContext(account, new Random(seed, 7, index), end), usersOf);
   }
 }
 

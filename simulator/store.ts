@@ -130,7 +130,7 @@ function creationKey(record: StoredRecord): string {
 }
 
 /** `created_at` strings share one fixed format, so they order correctly as text; ids order by value. */
-function compareCreation(a: StoredRecord, b: StoredRecord): number {
+export function compareCreation(a: StoredRecord, b: StoredRecord): number {
   const ka = creationKey(a);
   const kb = creationKey(b);
   if (ka !== kb) return ka < kb ? -1 : 1;
@@ -243,6 +243,20 @@ export class Store {
     if (!record) {
       record = new StoredRecord(id);
       table.records.set(id, record);
+    }
+    // A seeded record seeded again (a relation filled in) replaces its initial state: nobody can
+    // have read the one before, and keeping it would double the memory of every related record.
+    const only = record.versions.length === 1 ? record.versions[0] : undefined;
+    if (
+      only &&
+      only.visibleAt === 0 &&
+      version.visibleAt === 0 &&
+      only.body.created_at === version.body.created_at
+    ) {
+      record.versions[0] = version;
+      table.revision += 1;
+      table.markLive(id, !version.deleted);
+      return;
     }
     // Versions older than the newest visible one can never be read again.
     const now = this.realNow();

@@ -16,7 +16,7 @@ export type ReadMode = 'list' | 'record' | 'archived' | 'cancelled' | 'deleted' 
 
 export type StatusList = Exclude<ReadMode, 'list' | 'record'>;
 
-interface Revealed {
+export interface Revealed {
   readonly archived: boolean;
   readonly cancelled: boolean;
   readonly deleted: boolean;
@@ -26,7 +26,11 @@ interface Revealed {
  * The lifecycle states the query reveals. `*` on the field always does (documented); any other
  * operator does too, unless `range-filter-keeps-hidden` is on. Only where the field is filterable.
  */
-export function revealedBy(model: ResourceModel, filters: ParsedFilters, quirks: QuirkSet): Revealed {
+export function revealedBy(
+  model: Pick<ResourceModel, 'filters'>,
+  filters: ParsedFilters,
+  quirks: QuirkSet,
+): Revealed {
   const rangeReveals = !quirks.has('range-filter-keeps-hidden');
   const reveals = (field: string) =>
     field in model.filters && (filters.starred.has(field) || (rangeReveals && filters.fields.has(field)));

@@ -5,7 +5,7 @@
  * change alters).
  */
 import { formatTimestamp, type SimClock } from './clock.js';
-import { type DerivedChange, noteInvoice, renamedPatientChanges } from './derived-fields.js';
+import { type DerivedChange, followingChanges, noteInvoice } from './derived-fields.js';
 import type { QuirkSet } from './quirks.js';
 import {
   applyInput,
@@ -131,10 +131,13 @@ export class Writer {
     return this.commit(account, model, body, 'cancelled', ctx, this.lifecycleTouches());
   }
 
+  /** Sets `deleted_at`, or makes the record vanish where it has no such field (`deleteLeaves`). */
   delete(account: Account, model: ResourceModel, id: string): WriteResult {
     const current = account.current(model.name, id);
     if (!current || !model.deletable) return NOT_FOUND;
     const ctx = this.context(account);
+    if (model.deleteLeaves === 'nothing')
+      return this.commit(account, model, current, 'deleted', ctx, false, true);
     return this.commit(
       account,
       model,
@@ -205,7 +208,7 @@ export class Writer {
       if (change) changes.push(change);
     }
     if (!this.quirks.has('derived-field-drift')) return;
-    if (resource === 'patients') changes.push(...renamedPatientChanges(account, before, after));
+    changes.push(...followingChanges(account, resource, before, after));
     for (const change of changes) {
       const current = account.latest(change.resource, change.id)?.body;
       const differs =

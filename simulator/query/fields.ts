@@ -2,7 +2,7 @@
  * Field types of a resource and how a record's raw field values are read as each type. Filtering
  * and sorting share these readers so a value that fails to parse behaves the same in both: as absent.
  */
-export type FieldType = 'integer' | 'string' | 'datetime' | 'date' | 'boolean' | 'array';
+export type FieldType = 'integer' | 'decimal' | 'string' | 'datetime' | 'date' | 'boolean' | 'array';
 export type FieldValue = string | number | boolean | null | readonly string[];
 export type FieldTypes = Readonly<Record<string, FieldType>>;
 /** Reads a field of a record (the model maps e.g. patient_id to the id in patient.links.self). */
@@ -11,6 +11,7 @@ export type FieldGetter = (field: string) => FieldValue;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INTEGER = /^-?\d+$/;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /** The type of `field`, or undefined when the resource does not list it (own keys only, no prototype). */
 export function fieldType(fields: FieldTypes, field: string): FieldType | undefined {
@@ -66,6 +67,17 @@ export function parseInteger(text: string): bigint | undefined {
 export function readInteger(value: FieldValue): bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
   return typeof value === 'string' ? parseInteger(value) : undefined;
+}
+
+/** A decimal number written plainly (`12`, `12.50`; no exponent), as money is; undefined otherwise. */
+export function parseDecimal(text: string): number | undefined {
+  return DECIMAL.test(text) ? Number(text) : undefined;
+}
+
+/** A decimal field's value: Cliniko sends money as a string, some amounts as a JSON number. */
+export function readDecimal(value: FieldValue): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  return typeof value === 'string' ? parseDecimal(value) : undefined;
 }
 
 export function readDatetime(value: FieldValue): number | undefined {

@@ -14,11 +14,13 @@ import {
   isAbsent,
   parseDate,
   parseDatetime,
+  parseDecimal,
   parseInteger,
   readArray,
   readBoolean,
   readDate,
   readDatetime,
+  readDecimal,
   readInteger,
   readString,
 } from './fields.js';
@@ -43,6 +45,7 @@ const ALLOWED: Readonly<Record<FieldType, ReadonlySet<Operator>>> = {
   datetime: new Set(['>', '>=', '<', '<=', '?', '!?', '*']),
   date: new Set(['=', '>', '>=', '<', '<=', '?', '!?']),
   integer: new Set(['=', '!=', '>', '>=', '<', '<=', '?', '!?']),
+  decimal: new Set(['=', '!=', '>', '>=', '<', '<=', '?', '!?']),
   string: new Set(['=', '!=', '~', '~~', '?', '!?']),
   boolean: new Set(['=', '!=']),
   array: new Set(['~']),
@@ -52,6 +55,7 @@ const VALUE_HINT: Readonly<Record<FieldType, string>> = {
   datetime: 'a UTC time like 2026-01-31T10:00:00Z',
   date: 'a date like 2026-01-31 (with = a digit may be *, e.g. ****-12-25)',
   integer: 'a whole number (with = a comma-separated list, e.g. 10,20)',
+  decimal: 'a decimal number like 12.50',
   string: 'non-empty text',
   boolean: 'true or false',
   array: 'a single non-empty value',
@@ -130,6 +134,14 @@ function valuePredicate(
       return datePredicate(field, operator, value);
     case 'integer':
       return integerPredicate(field, operator, value);
+    case 'decimal': {
+      const bound = parseDecimal(value);
+      if (bound === undefined || !isComparison(operator)) return undefined;
+      return (get) => {
+        const actual = readDecimal(get(field));
+        return actual !== undefined && compare(actual, operator, bound);
+      };
+    }
     case 'string':
       return stringPredicate(field, operator, value);
     case 'boolean': {

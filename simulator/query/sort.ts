@@ -11,6 +11,7 @@ import {
   readArray,
   readBoolean,
   readDate,
+  readDecimal,
   readInstant,
   readInteger,
   readString,
@@ -63,6 +64,8 @@ export function compareValues(field: string, type: FieldType, a: FieldValue, b: 
       return compareKeys(readInstant(a), readInstant(b));
     case 'date':
       return compareKeys(readDate(a), readDate(b));
+    case 'decimal':
+      return compareKeys(readDecimal(a), readDecimal(b));
     case 'string':
       return compareKeys(readString(a), readString(b));
     case 'boolean':

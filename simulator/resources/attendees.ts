@@ -35,6 +35,7 @@ export const attendees: ResourceModel = {
   writable: {
     booking_id: { kind: 'link', resource: 'group_appointments', as: 'booking', path: 'bookings' },
     patient_id: { kind: 'link', resource: 'patients', as: 'patient' },
+    patient_case_id: { kind: 'link', resource: 'patient_cases', as: 'patient_case' },
     arrived: { kind: 'boolean', nullable: true },
     notes: { kind: 'string', nullable: true },
   },

@@ -15,7 +15,8 @@ export const LINK_BASE = 'http://cliniko-simulator.invalid/v1';
 
 export type FieldSpec =
   | {
-      readonly kind: 'string' | 'integer' | 'boolean' | 'datetime' | 'date' | 'object';
+      /** `number` is any JSON number; `money` a decimal sent as a string (`"55.0"`), given as either. */
+      readonly kind: 'string' | 'integer' | 'number' | 'money' | 'boolean' | 'datetime' | 'date' | 'object';
       readonly nullable?: boolean;
     }
   | { readonly kind: 'phones' }
@@ -55,8 +56,17 @@ export interface ResourceModel {
     readonly deleted?: boolean;
     readonly inactive?: boolean;
   };
+  /** The API's plain writes (default: both); without them records change only by churn and the backdoor. */
+  readonly writes?: { readonly create: boolean; readonly update: boolean };
+  /** What a delete leaves: `deleted_at` set (the default), or nothing where the record has no such field. */
+  readonly deleteLeaves?: 'deleted_at' | 'nothing';
   readonly writable: Readonly<Record<string, FieldSpec>>;
   readonly required: readonly string[];
+  /**
+   * Turns request-only fields into record fields before a create or update is applied (a form's
+   * template id into its name and content, `completed: true` into `completed_at`).
+   */
+  expand?(input: Body, ctx: WriteContext): { input: Body } | { errors: ValidationErrors };
   /** A new record with every field at its empty value. */
   blank(id: string, ctx: WriteContext): Body;
   /** Recomputes derived fields after a write; may reject the result. */
@@ -73,6 +83,12 @@ export interface ResourceModel {
  */
 export function recordRandom(id: string): Random {
   return keyedRandom(id, 1);
+}
+
+/** Money as Cliniko sends it: a decimal string with at least one decimal place (`"55.0"`, `"81.818"`). */
+export function formatMoney(amount: number): string {
+  const rounded = Math.round(amount * 1000) / 1000;
+  return Number.isInteger(rounded) ? `${rounded}.0` : String(rounded);
 }
 
 /** A URL of the clinic's web app (telehealth, online payment, cancellation), not of the API. */
@@ -153,6 +169,16 @@ function checkValue(
       return typeof value === 'string' ? { ok: true, value } : { ok: false, error: 'is invalid' };
     case 'integer':
       return Number.isInteger(value) ? { ok: true, value } : { ok: false, error: 'is not a number' };
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value)
+        ? { ok: true, value }
+        : { ok: false, error: 'is not a number' };
+    case 'money': {
+      const amount = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+      return typeof amount === 'number' && Number.isFinite(amount) && amount >= 0
+        ? { ok: true, value: formatMoney(amount) }
+        : { ok: false, error: 'is not a number' };
+    }
     case 'boolean':
       return typeof value === 'boolean' ? { ok: true, value } : { ok: false, error: 'is invalid' };
     case 'datetime':
@@ -180,6 +206,18 @@ const isBlank = (v: Json | undefined): boolean => v === undefined || v === null 
  * Rails' strong parameters do.
  */
 export function applyInput(
+  model: ResourceModel,
+  base: Body,
+  input: Body,
+  ctx: WriteContext,
+  creating: boolean,
+): { body: Body } | { errors: ValidationErrors } {
+  const expanded = model.expand ? model.expand(input, ctx) : { input };
+  if ('errors' in expanded) return expanded;
+  return applyExpanded(model, base, expanded.input, ctx, creating);
+}
+
+function applyExpanded(
   model: ResourceModel,
   base: Body,
   input: Body,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { STREAM_NAMES } from '../../shared/streams.js';
 import { startSimulator } from '../../simulator/index.js';
 import { api, items, linkId } from './sim-client.js';
+import { SERVED } from './spec-resources.js';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
@@ -9,7 +9,7 @@ async function snapshot(seed: number): Promise<{ keys: readonly string[]; data: 
   const sim = await startSimulator({ seed, patients: 25, appointments: 30 });
   try {
     const data: Record<string, unknown[]> = {};
-    for (const name of STREAM_NAMES) {
+    for (const name of SERVED) {
       const reply = await api(sim, 'GET', `/${name}?per_page=100`);
       // Links carry the port, which differs between runs; compare everything else.
       data[name] = JSON.parse(JSON.stringify(items(reply, name)).replaceAll(sim.baseUrl, 'BASE'));
@@ -34,9 +34,9 @@ describe('seeded data', () => {
     expect(other.data.patients).not.toEqual(first.data.patients);
   });
 
-  it('fills every stream with 18–19 digit string ids and second-precision UTC timestamps', async () => {
+  it('fills every resource with 18–19 digit string ids and second-precision UTC timestamps', async () => {
     const { data } = await snapshot(9);
-    for (const name of STREAM_NAMES) {
+    for (const name of SERVED) {
       const records = (data[name] ?? []) as Record<string, unknown>[];
       expect(records.length, name).toBeGreaterThan(0);
       for (const record of records) {

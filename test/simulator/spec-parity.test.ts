@@ -10,23 +10,11 @@
  * links out altogether. The same field must be a link object in some sampled record, so its shape
  * is still checked.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STREAM_NAMES } from '../../shared/streams.js';
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { api, items, q } from './sim-client.js';
-
-interface SpecField {
-  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
-  readonly nullable: boolean;
-  readonly format?: string;
-  readonly keys?: readonly string[];
-  readonly items?: string;
-}
-
-const SPEC = JSON.parse(
-  readFileSync(new URL('fixtures/spec-2023-lists.json', import.meta.url), 'utf8'),
-) as Record<string, { fields: Record<string, SpecField>; filters: Record<string, string> }>;
+import { SERVED, SPEC, type SpecField, specFilters } from './spec-resources.js';
+import { UNION_FIELDS } from './union-fields.js';
 
 const FORMATS: Readonly<Record<string, (value: string) => boolean>> = {
   'date-time': (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v),
@@ -77,7 +65,7 @@ function problemWith(spec: SpecField, value: unknown): string | undefined {
 
 /** Every reveal filter the resource accepts, so lifecycle timestamps show up set as well as null. */
 function revealing(resource: string): string {
-  const filters = SPEC[resource]?.filters ?? {};
+  const filters = specFilters(resource);
   return q(...['archived_at', 'cancelled_at', 'deleted_at'].filter((f) => f in filters).map((f) => `${f}:*`));
 }
 
@@ -100,10 +88,14 @@ async function sample(resource: string): Promise<Record<string, unknown>[]> {
   return out;
 }
 
+/** The resources whose records have fields of their own (bookings shows those of three others). */
+const RESOURCES = SERVED.filter((name) => name !== 'bookings');
+
 describe('records carry every field of the 2023 spec', () => {
-  for (const resource of STREAM_NAMES) {
+  for (const resource of RESOURCES) {
     it(`${resource}: every spec field, no other, each with a compatible JSON type`, async () => {
-      const fields = SPEC[resource]?.fields ?? {};
+      const fields = UNION_FIELDS[resource] ?? SPEC[resource]?.fields ?? {};
+      expect(Object.keys(fields).length).toBeGreaterThan(3);
       const records = await sample(resource);
       expect(records.length).toBeGreaterThan(1);
       const problems = new Set<string>();
@@ -132,4 +124,33 @@ describe('records carry every field of the 2023 spec', () => {
       expect([...problems].sort()).toEqual([]);
     });
   }
+});
+
+/** The resource a booking item shows, named by its `conflicts` link as in Cliniko's examples. */
+function kindOf(booking: Record<string, unknown>): string {
+  const self = (booking.conflicts as { links?: { self?: string } } | null)?.links?.self ?? '';
+  return self.split('/').at(-3) ?? '';
+}
+
+describe('bookings: every item is the record of its kind', () => {
+  it('shows each item exactly as its individual appointment, group appointment or unavailable block, linked under /bookings', async () => {
+    const bookings = await sample('bookings');
+    const kinds = new Set<string>();
+    const problems: string[] = [];
+    for (const booking of bookings) {
+      const kind = kindOf(booking);
+      kinds.add(kind);
+      const id = String(booking.id);
+      const own = await api(sim, 'GET', `/${kind}/${id}?${revealing(kind)}`);
+      const expected = { ...own.body, links: { self: `${sim.baseUrl}/bookings/${id}` } };
+      if (JSON.stringify(booking) !== JSON.stringify(expected)) problems.push(`${kind}/${id}`);
+    }
+    expect(bookings.length).toBeGreaterThan(100);
+    expect([...kinds].sort()).toEqual([
+      'group_appointments',
+      'individual_appointments',
+      'unavailable_blocks',
+    ]);
+    expect(problems).toEqual([]);
+  });
 });

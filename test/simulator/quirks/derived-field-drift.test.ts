@@ -101,6 +101,9 @@ describe('derived-field-drift', () => {
     expect(DERIVED_FIELDS).toEqual({
       individual_appointments: ['invoice_status', 'patient_name'],
       attendees: ['invoice_status'],
+      bookings: ['invoice_status', 'patient_name'],
+      patient_cases: ['attendee_ids'],
+      products: ['product_supplier_name', 'stock_level'],
     });
   });
 });
