@@ -14,7 +14,7 @@ import {
   ClinikoUnavailableError,
   ConfigError,
 } from '../shared/errors.js';
-import { STREAM_NAMES, STREAMS, type StreamDefinition } from '../shared/streams.js';
+import { CORE_STREAMS, STREAM_NAMES, type StreamDefinition } from '../shared/streams.js';
 import { parseFlags, wantsHelp } from './flags.js';
 import { JSON_HELP, JSON_OPTION, printResult } from './json-output.js';
 import type { Command } from './main.js';
@@ -32,7 +32,8 @@ Options:
   --api-key KEY            the key to check (or env ${API_KEY_ENV})
   --user-agent "Name (email)"  required by Cliniko (or env ${USER_AGENT_ENV}), e.g. "${USER_AGENT_EXAMPLE}"
   --base-url URL           check against this base URL instead of the key's shard (e.g. a simulator)
-  --streams a,b,c          streams to check (default: all): ${STREAM_NAMES.join(', ')}
+  --streams a,b,c          streams to check: core (default; the first eleven), all, or names:
+                           ${STREAM_NAMES.join(', ')}
 ${JSON_HELP}  -h, --help               show this help
 
 With --json, stdout is one document: {"ok","outcome":"passed|failed|key-refused","exitCode",
@@ -97,7 +98,7 @@ export const doctorCommand: Command = async (args, io) => {
   const userAgent = userAgentFor(values['user-agent'] ?? io.env[USER_AGENT_ENV], false);
   const baseUrl = values['base-url'] === undefined ? undefined : baseUrlOf(values['base-url']);
   requireBaseUrlForSimulatorKey(apiKey, baseUrl);
-  const streams = values.streams === undefined ? STREAMS : parseStreamList('--streams', values.streams);
+  const streams = values.streams === undefined ? CORE_STREAMS : parseStreamList('--streams', values.streams);
 
   const rows: Row[] = [shardRow(apiKey, baseUrl)];
   const client = new ClinikoClient({ apiKey, userAgent, ...(baseUrl === undefined ? {} : { baseUrl }) });

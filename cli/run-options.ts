@@ -9,7 +9,7 @@ import { ConfigError } from '../shared/errors.js';
 import type { PayloadMode } from '../shared/events/contract.js';
 import type { EventFormat } from '../shared/sinks/event-format.js';
 import type { SinkSpec } from '../shared/sinks/sink-spec.js';
-import { STREAM_NAMES, STREAMS, type StreamDefinition } from '../shared/streams.js';
+import { CORE_STREAMS, STREAM_NAMES, type StreamDefinition } from '../shared/streams.js';
 import type { Quirk } from '../simulator/index.js';
 import { parseDuration } from './duration.js';
 import { parseFlags } from './flags.js';
@@ -71,7 +71,8 @@ Options:
   --base-url URL           Cliniko API base URL (default: from the key's shard, e.g. https://api.au2.cliniko.com/v1)
   --user-agent "Name (email)"  required for a real account (or env ${USER_AGENT_ENV}), e.g. "${USER_AGENT_EXAMPLE}"
   --account ID             account id used in events and state keys (default: ${RUN_DEFAULTS.account}; ${RUN_DEFAULTS.simulateAccount} with --simulate)
-  --streams a,b,c          streams to poll (default: all): ${STREAM_NAMES.join(', ')}
+  --streams a,b,c          streams to poll: core (default; the first eleven), all, or names:
+                           ${STREAM_NAMES.join(', ')}
   --interval DURATION      time between polls, e.g. 30s, 1m, 5m (default: 30s; 5s with --simulate)
   --start-from WHEN        now | beginning | an ISO UTC instant; only for streams without saved state (default: now)
   --state-dir DIR          local state store on disk, resumed on restart (default: ${DEFAULT_STATE_DIR}/; in memory with --simulate)
@@ -126,7 +127,7 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv)
     source,
     userAgent,
     account,
-    streams: values.streams === undefined ? STREAMS : parseStreamList('--streams', values.streams),
+    streams: values.streams === undefined ? CORE_STREAMS : parseStreamList('--streams', values.streams),
     intervalMs:
       values.interval === undefined
         ? simulate

@@ -30,8 +30,8 @@ const HINTS: Record<string, string> = {
     'the name or ARN of the Secrets Manager secret holding the Cliniko API key (not the key itself), e.g. "cliniko/main-clinic" or "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:cliniko/main-clinic-AbCdEf"',
   'accounts[].baseUrl':
     'an https URL without credentials, query or fragment, e.g. "https://api.au1.cliniko.com/v1" (plain http only for 127.0.0.1 or localhost); leave it out to derive the shard from the API key',
-  'accounts[].streams': `a non-empty list of distinct stream names from: ${STREAM_NAMES.join(', ')}; leave it out to poll them all`,
-  'accounts[].streams[]': `one of: ${STREAM_NAMES.join(', ')}`,
+  'accounts[].streams': `a non-empty list of distinct entries: "core" (the eleven first streams, the default when left out), "all", or stream names from: ${STREAM_NAMES.join(', ')}`,
+  'accounts[].streams[]': `"core", "all" or one of: ${STREAM_NAMES.join(', ')}`,
   userAgent:
     '"Name (email@domain)" so Cliniko can contact you, e.g. "Acme Clinic Sync (it@acme-clinic.example)"; Cliniko blocks clients without it',
   eventBus:

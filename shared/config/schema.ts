@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { validateUserAgent } from '../cliniko/user-agent.js';
-import { STREAM_NAMES } from '../streams.js';
+import { isStreamSelector, STREAM_NAMES, STREAM_SETS } from '../streams.js';
 import { looksLikeApiKey } from './api-key-shape.js';
 import { closest } from './suggestion.js';
 
@@ -53,14 +53,16 @@ export const CONFIG_DEFAULTS = {
 /** Marks a refinement message that already says how to fix it, so no field hint is appended. */
 export const COMPLETE = { complete: true } as const;
 
-const streamName = z.string().refine((name) => STREAM_NAMES.includes(name), {
+/** A stream name, or `core` / `all` for a set of them. */
+const streamSelector = z.string().refine(isStreamSelector, {
   error: (issue) => unknownStreamMessage(String(issue.input)),
   params: COMPLETE,
 });
 
 export function unknownStreamMessage(name: string): string {
-  const suggestion = closest(name, STREAM_NAMES);
-  return `"${name}" is not a stream${suggestion ? `; did you mean "${suggestion}"?` : '.'} Valid streams: ${STREAM_NAMES.join(', ')}`;
+  const names = [...Object.keys(STREAM_SETS), ...STREAM_NAMES];
+  const suggestion = closest(name, names);
+  return `"${name}" is not a stream${suggestion ? `; did you mean "${suggestion}"?` : '.'} Use core (the default), all, or stream names: ${STREAM_NAMES.join(', ')}`;
 }
 
 const secretId = z.string().superRefine((value, ctx) => {
@@ -99,7 +101,7 @@ export const AccountSchema = z.strictObject({
   id: z.string().regex(ACCOUNT_ID_PATTERN),
   apiKeySecret: secretId,
   baseUrl: baseUrl.optional(),
-  streams: uniqueList(streamName).min(1).optional(),
+  streams: uniqueList(streamSelector).min(1).optional(),
 });
 
 const fieldList = uniqueList(z.string().regex(FIELD_NAME_PATTERN));

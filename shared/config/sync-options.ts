@@ -5,7 +5,7 @@
 import { DEFAULT_SYNC_TIMING, type StreamEventSettings, type SyncOptions } from '../engine/sync.js';
 import { ConfigError } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
-import { findStream, STREAM_NAMES, type StreamDefinition } from '../streams.js';
+import { expandStreamSelection, findStream, type StreamDefinition } from '../streams.js';
 import type { AccountConfig, BridgeConfig, PayloadSettings } from './schema.js';
 
 /** A `payload.streams` entry: the keys it sets replace those of `payload.default`. */
@@ -49,10 +49,9 @@ export function accountConfig(config: BridgeConfig, accountId: string): AccountC
   return account;
 }
 
-/** The streams an account polls, in registry order. */
+/** The streams an account polls: its selection (`core` by default), sets expanded. */
 export function streamsFor(account: AccountConfig): StreamDefinition[] {
-  const names = account.streams ?? STREAM_NAMES;
-  return names.flatMap((name) => {
+  return expandStreamSelection(account.streams ?? ['core']).flatMap((name) => {
     const stream = findStream(name);
     return stream ? [stream] : [];
   });

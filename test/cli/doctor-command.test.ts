@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STREAM_NAMES } from '../../shared/streams.js';
+import { CORE_STREAMS } from '../../shared/streams.js';
+
+const CORE_NAMES = CORE_STREAMS.map((s) => s.name);
+
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { runCli } from './cli-process.js';
 import { TEST_USER_AGENT } from './simulator-api.js';
@@ -30,7 +33,7 @@ describe('cliniko-bridge doctor', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^CHECK +STATUS +DETAIL$/m);
     expect(result.stdout).toMatch(/^authentication +ok /m);
-    for (const name of STREAM_NAMES)
+    for (const name of CORE_NAMES)
       expect(result.stdout).toMatch(new RegExp(`^stream ${name} +ok +readable`, 'm'));
     expect(result.stdout).toMatch(/^rate limit +ok +11 requests used by this check of 200\/min/m);
     expect(result.stdout).toContain('All checks passed.');

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STREAM_NAMES } from '../../shared/streams.js';
+import { CORE_STREAMS } from '../../shared/streams.js';
+
+const CORE_NAMES = CORE_STREAMS.map((s) => s.name);
+
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { runCli } from './cli-process.js';
 import { TEST_USER_AGENT } from './simulator-api.js';
@@ -41,13 +44,11 @@ describe('cliniko-bridge doctor --json', () => {
     expect(report.checks.map((c) => c.check)).toEqual([
       'shard / base URL',
       'authentication',
-      ...STREAM_NAMES.map((name) => `stream ${name}`),
+      ...CORE_NAMES.map((name) => `stream ${name}`),
       'rate limit',
     ]);
     expect(report.checks.every((c) => c.status === 'ok' && c.detail.length > 0)).toBe(true);
-    expect(report.checks.filter((c) => c.stream !== undefined).map((c) => c.stream)).toEqual([
-      ...STREAM_NAMES,
-    ]);
+    expect(report.checks.filter((c) => c.stream !== undefined).map((c) => c.stream)).toEqual([...CORE_NAMES]);
   });
 
   it('keeps the exit code of a refused key (3) and reports it in the outcome', async () => {

@@ -90,7 +90,9 @@ describe('parseBridgeConfig', () => {
 
     expect(error.field).toBe('accounts[0].streams[1]');
     expect(error.message).toContain('"apointments" is not a stream');
-    expect(error.message).toContain('Valid streams: patients, individual_appointments,');
+    expect(error.message).toContain(
+      'Use core (the default), all, or stream names: patients, individual_appointments,',
+    );
   });
 
   it('rejects an unknown stream among the per-stream payload settings', () => {

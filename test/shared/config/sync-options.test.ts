@@ -7,7 +7,9 @@ import {
   syncOptionsFor,
 } from '../../../shared/config/index.js';
 import { ConfigError } from '../../../shared/errors.js';
-import { STREAM_NAMES } from '../../../shared/streams.js';
+import { CORE_STREAMS, STREAMS } from '../../../shared/streams.js';
+
+const CORE_NAMES = CORE_STREAMS.map((s) => s.name);
 
 const base: BridgeConfigInput = {
   accounts: [
@@ -18,7 +20,7 @@ const base: BridgeConfigInput = {
 };
 
 describe('syncOptionsFor', () => {
-  it('derives one run over every stream from a configuration without payload overrides', () => {
+  it('derives one run over the core streams from a configuration without payload overrides', () => {
     const config = parseBridgeConfig(base);
 
     const run = syncOptionsFor(config, 'main-clinic', {
@@ -45,8 +47,20 @@ describe('syncOptionsFor', () => {
         maxEntryBytes: 262144,
       },
     });
-    expect(run.streams.map((s) => s.name)).toEqual(STREAM_NAMES);
+    expect(run.streams.map((s) => s.name)).toEqual(CORE_NAMES);
     expect(run.perStream).toBeUndefined();
+  });
+
+  it('expands the sets core and all, in the order given, each stream once', () => {
+    const config = parseBridgeConfig({
+      ...base,
+      accounts: [{ ...base.accounts[0], streams: ['users', 'core', 'patients'] }],
+    });
+    const run = syncOptionsFor(config, config.accounts[0]?.id ?? '');
+    expect(run.streams.map((s) => s.name)).toEqual(['users', ...CORE_NAMES]);
+
+    const all = parseBridgeConfig({ ...base, accounts: [{ ...base.accounts[0], streams: ['all'] }] });
+    expect(syncOptionsFor(all, all.accounts[0]?.id ?? '').streams).toHaveLength(STREAMS.length);
   });
 
   it('polls only the streams listed for the account', () => {
