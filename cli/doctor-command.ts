@@ -1,16 +1,21 @@
 /**
  * `cliniko-bridge doctor`: checks an API key before it goes into a deployment — the shard and base
- * URL, authentication, read permission per stream (one `per_page=1` request each) and the rate-limit
- * headroom — and prints a table. Read-only. Exit 0 all ok, 3 the key was refused, 1 a stream failed.
+ * URL, authentication, read permission per stream (one `per_page=1` request each, with the stream's
+ * lifecycle filters, so it also shows Cliniko takes them), each stream's capabilities (further
+ * lists such as inactive practitioners, and whether the legacy `/deleted` feed is served where the
+ * engine would read it) and the rate-limit headroom — and prints a table. Read-only. Exit 0 all ok,
+ * 3 the key was refused, 1 a stream failed (a 403 on one stream does not stop the others).
  */
 import { ClinikoClient } from '../shared/cliniko/client.js';
 import { baseUrlForKey } from '../shared/cliniko/shard.js';
 import { DEFAULT_RATE_PER_MINUTE } from '../shared/cliniko/token-bucket.js';
 import { USER_AGENT_EXAMPLE } from '../shared/cliniko/user-agent.js';
+import type { ListPage } from '../shared/engine/ports.js';
 import {
   ClinikoAuthError,
   ClinikoError,
   ClinikoForbiddenError,
+  ClinikoNotFoundError,
   ClinikoUnavailableError,
   ConfigError,
 } from '../shared/errors.js';
@@ -26,7 +31,10 @@ import { type Column, formatTable } from './text-table.js';
 const USAGE = `Usage: cliniko-bridge doctor --api-key KEY --user-agent "Name (email)" [options]
 
 Checks a Cliniko API key without writing anything: the shard and base URL it maps to, that Cliniko
-accepts it, whether its user may read each stream, and the rate-limit headroom. Prints a table.
+accepts it, whether its user may read each stream (a stream it may not read is reported, and the
+others are still checked), how each stream sees lifecycle changes (its lifecycle filters, further
+lists such as /practitioners/inactive, whether the legacy /deleted feed is served), and the
+rate-limit headroom. Prints a table.
 
 Options:
   --api-key KEY            the key to check (or env ${API_KEY_ENV})
@@ -170,34 +178,31 @@ async function checkStreams(
   for (const [index, stream] of streams.entries()) {
     const check = `stream ${stream.name}`;
     try {
+      // One request shows the stream is readable and that Cliniko takes its lifecycle filters.
       const page = await client.listPage(stream.path, stream.arrayKey, {
         filters: stream.revealFilters,
         perPage: 1,
         page: 1,
       });
-      const count = page.totalEntries === undefined ? '' : ` (${page.totalEntries} records)`;
-      rows.push({ check, stream: stream.name, status: 'ok', detail: `readable${count}` });
+      rows.push({
+        check,
+        stream: stream.name,
+        status: 'ok',
+        detail: `readable${countOf(page)}; ${lifecycleOf(stream)}`,
+      });
       if (auth.status === 'skipped')
         auth = { check: 'authentication', status: 'ok', detail: 'Cliniko accepted the key' };
+      rows.push(...(await capabilityRows(client, stream)));
     } catch (error) {
       if (error instanceof ClinikoAuthError) {
         auth = { check: 'authentication', status: 'FAIL', detail: error.message };
         rows.push(...skipped(streams.slice(index), 'not checked: the key was refused'));
         break;
       }
-      if (error instanceof ClinikoForbiddenError) {
-        if (auth.status === 'skipped')
-          auth = { check: 'authentication', status: 'ok', detail: 'Cliniko accepted the key' };
-        rows.push({
-          check,
-          stream: stream.name,
-          status: 'FAIL',
-          detail: `no permission (403): give the key's Cliniko user access to ${stream.name}, or leave the stream out with --streams`,
-        });
-        continue;
-      }
       if (!(error instanceof ClinikoError)) throw error;
-      rows.push({ check, stream: stream.name, status: 'FAIL', detail: error.message });
+      if (error instanceof ClinikoForbiddenError && auth.status === 'skipped')
+        auth = { check: 'authentication', status: 'ok', detail: 'Cliniko accepted the key' };
+      rows.push({ check, stream: stream.name, status: 'FAIL', detail: failureOf(stream, error) });
       if (error instanceof ClinikoUnavailableError) {
         // Unreachable: every other request would wait out the same retries.
         rows.push(...skipped(streams.slice(index + 1), 'not checked: Cliniko was unreachable'));
@@ -206,6 +211,58 @@ async function checkStreams(
     }
   }
   return { auth, streams: rows };
+}
+
+function countOf(page: ListPage): string {
+  return page.totalEntries === undefined ? '' : ` (${page.totalEntries} records)`;
+}
+
+/** How the stream sees lifecycle changes: its filterable timestamps, each read by a pass of its own. */
+function lifecycleOf(stream: StreamDefinition): string {
+  if (stream.lifecycleFilters.length > 0) return `lifecycle passes on ${stream.lifecycleFilters.join(', ')}`;
+  return 'no lifecycle filter: deletes are found by reconciliation';
+}
+
+function failureOf(stream: StreamDefinition, error: ClinikoError): string {
+  if (error instanceof ClinikoForbiddenError) {
+    return `no permission (403): give the key's Cliniko user access to ${stream.name}, or leave the stream out with --streams`;
+  }
+  return error.message;
+}
+
+/**
+ * The stream's further lists (inactive practitioners) and its legacy `/deleted` feed where the
+ * engine would read it: a feed that is not served is a capability the account lacks, not a failure.
+ */
+async function capabilityRows(client: ClinikoClient, stream: StreamDefinition): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const list of stream.extraLists ?? []) {
+    const check = `stream ${stream.name} ${list.path}`;
+    try {
+      const page = await client.listPage(list.path, list.arrayKey, { perPage: 1, page: 1 });
+      rows.push({ check, stream: stream.name, status: 'ok', detail: `readable${countOf(page)}` });
+    } catch (error) {
+      if (!(error instanceof ClinikoError) || error instanceof ClinikoUnavailableError) throw error;
+      rows.push({ check, stream: stream.name, status: 'FAIL', detail: failureOf(stream, error) });
+    }
+  }
+  const feed = stream.deletedFeed;
+  if (feed !== undefined && !stream.lifecycleFilters.includes('deleted_at')) {
+    const check = `stream ${stream.name} ${feed.path}`;
+    try {
+      await client.listPage(feed.path, feed.arrayKey, { perPage: 1, page: 1 });
+      rows.push({ check, stream: stream.name, status: 'ok', detail: 'served: deletes are read from it' });
+    } catch (error) {
+      if (!(error instanceof ClinikoNotFoundError)) throw error;
+      rows.push({
+        check,
+        stream: stream.name,
+        status: 'ok',
+        detail: 'not served (404): deletes are found by reconciliation instead',
+      });
+    }
+  }
+  return rows;
 }
 
 function skipped(streams: readonly StreamDefinition[], detail: string): Row[] {

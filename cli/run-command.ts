@@ -118,7 +118,11 @@ function syncOptionsOf(options: RunOptions, signal: AbortSignal): SyncOptions {
     signal,
     pollIntervalMs: options.once ? null : options.intervalMs,
   });
-  return options.once ? { ...sync, deletedFeedIntervalSeconds: 0 } : sync;
+  const reconciled =
+    options.reconcileEverySeconds === undefined
+      ? sync
+      : { ...sync, reconcileIntervalSeconds: options.reconcileEverySeconds };
+  return options.once ? { ...reconciled, deletedFeedIntervalSeconds: 0 } : reconciled;
 }
 
 function startLine(options: RunOptions, baseUrl: string, simulated: boolean): string {

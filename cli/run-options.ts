@@ -31,7 +31,8 @@ export const RUN_DEFAULTS = {
   simulateAccount: 'simulator',
   startFrom: 'now',
   payload: 'full',
-  simulateQuirks: 'none',
+  // The engine must hold against every documented reading, so the demo shows it does.
+  simulateQuirks: 'all',
 } as const;
 
 export type ClinikoSource =
@@ -57,6 +58,8 @@ export interface RunOptions {
   readonly format: EventFormat;
   readonly payload: PayloadMode;
   readonly once: boolean;
+  /** `--reconcile-every`: seconds between id listings (0: every run); absent: the config default. */
+  readonly reconcileEverySeconds: number | undefined;
 }
 
 export const RUN_USAGE = `Usage: cliniko-bridge run [--simulate | --api-key KEY] [options]
@@ -79,6 +82,8 @@ Options:
   --table NAME             a real DynamoDB table instead (credentials and region from the standard AWS environment)
 ${SINK_USAGE}  --payload MODE           full | changes | ids (default: full)
   --once                   poll every stream until caught up, then exit
+  --reconcile-every DURATION  how often each stream's full id listing is compared with the state, to find
+                           deletes and restores no list shows: 0s = every run (default: 24h)
   -h, --help               show this help
 
 Exit codes: 0 ok, 2 bad arguments or configuration, 3 Cliniko refused the key or a permission, 1 anything else.
@@ -100,6 +105,7 @@ const OPTIONS = {
   payload: { type: 'string' },
   once: { type: 'boolean' },
   quirks: { type: 'string' },
+  'reconcile-every': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -139,8 +145,18 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv)
     ...sinkOptions(values.sink, values.format, env),
     payload: payloadOf(values.payload ?? RUN_DEFAULTS.payload),
     once: values.once === true,
+    reconcileEverySeconds:
+      values['reconcile-every'] === undefined
+        ? undefined
+        : parseDuration('--reconcile-every', values['reconcile-every'], {
+            minMs: 0,
+            maxMs: MAX_RECONCILE_EVERY_MS,
+          }) / 1000,
   };
 }
+
+/** Thirty days: a listing rarer than that leaves deletes unreported for too long. */
+const MAX_RECONCILE_EVERY_MS = 30 * 86_400_000;
 
 function clinikoSource(values: Values, env: NodeJS.ProcessEnv, simulate: boolean): ClinikoSource {
   if (simulate) {

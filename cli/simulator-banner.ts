@@ -57,5 +57,8 @@ function quirkLines(simulator: RunningSimulator): string[] {
       '  Cliniko quirks: none (the kind reading of the API; --quirks all simulates every documented quirk).',
     ];
   }
-  return ['  Cliniko quirks on:', ...enabled.map((quirk) => `    - ${quirk}: ${QUIRK_SUMMARIES[quirk]}`)];
+  return [
+    '  Cliniko quirks on (documented readings of the real API; --quirks none for the kind reading):',
+    ...enabled.map((quirk) => `    - ${quirk}: ${QUIRK_SUMMARIES[quirk]}`),
+  ];
 }

@@ -2,12 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_STREAMS } from '../../shared/streams.js';
-
-const CORE_NAMES = CORE_STREAMS.map((s) => s.name);
-
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { runCli } from './cli-process.js';
 import { TEST_USER_AGENT } from './simulator-api.js';
+
+const CORE_NAMES = CORE_STREAMS.map((s) => s.name);
 
 describe('cliniko-bridge doctor', () => {
   let sim: RunningSimulator;
@@ -35,7 +34,15 @@ describe('cliniko-bridge doctor', () => {
     expect(result.stdout).toMatch(/^authentication +ok /m);
     for (const name of CORE_NAMES)
       expect(result.stdout).toMatch(new RegExp(`^stream ${name} +ok +readable`, 'm'));
-    expect(result.stdout).toMatch(/^rate limit +ok +11 requests used by this check of 200\/min/m);
+    // One request per stream, one for /practitioners/inactive, one for the legacy /patients/deleted.
+    expect(result.stdout).toMatch(/^rate limit +ok +13 requests used by this check of 200\/min/m);
+    expect(result.stdout).toMatch(
+      /^stream patients +ok +readable \(\d+ records\); lifecycle passes on archived_at$/m,
+    );
+    expect(result.stdout).toMatch(
+      /^stream practitioners \/practitioners\/inactive +ok +readable \(\d+ records\)$/m,
+    );
+    expect(result.stdout).toMatch(/^stream patients \/patients\/deleted +ok +served/m);
     expect(result.stdout).toContain('All checks passed.');
   });
 
@@ -67,8 +74,33 @@ describe('cliniko-bridge doctor', () => {
     ]);
 
     expect(result.code).toBe(0);
-    expect(result.stdout.match(/^stream /gm)).toHaveLength(2);
-    expect(result.stdout).toMatch(/2 requests used/);
+    expect(result.stdout.match(/^stream (patients|contacts) /gm)).toHaveLength(3);
+    expect(result.stdout.match(/^stream /gm)).toHaveLength(3);
+    expect(result.stdout).toMatch(/3 requests used/);
+  });
+
+  it('reports a legacy feed that is not served as a capability the account lacks, not a failure', async () => {
+    sim.quirks.enable(['no-status-feeds']);
+    try {
+      const result = await runCli([
+        'doctor',
+        '--base-url',
+        sim.baseUrl,
+        '--api-key',
+        sim.apiKeys[0] ?? '',
+        '--user-agent',
+        TEST_USER_AGENT,
+        '--streams',
+        'patients',
+      ]);
+
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(
+        /^stream patients \/patients\/deleted +ok +not served \(404\): deletes are found by reconciliation/m,
+      );
+    } finally {
+      sim.quirks.disable(['no-status-feeds']);
+    }
   });
 
   it('exits 2 without a User-Agent, with an example', async () => {

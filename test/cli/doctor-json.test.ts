@@ -44,11 +44,17 @@ describe('cliniko-bridge doctor --json', () => {
     expect(report.checks.map((c) => c.check)).toEqual([
       'shard / base URL',
       'authentication',
-      ...CORE_NAMES.map((name) => `stream ${name}`),
+      ...CORE_STREAMS.flatMap((stream) => [
+        `stream ${stream.name}`,
+        ...(stream.extraLists ?? []).map((list) => `stream ${stream.name} ${list.path}`),
+        ...(stream.deletedFeed ? [`stream ${stream.name} ${stream.deletedFeed.path}`] : []),
+      ]),
       'rate limit',
     ]);
     expect(report.checks.every((c) => c.status === 'ok' && c.detail.length > 0)).toBe(true);
-    expect(report.checks.filter((c) => c.stream !== undefined).map((c) => c.stream)).toEqual([...CORE_NAMES]);
+    expect(new Set(report.checks.flatMap((c) => (c.stream === undefined ? [] : [c.stream])))).toEqual(
+      new Set(CORE_NAMES),
+    );
   });
 
   it('keeps the exit code of a refused key (3) and reports it in the outcome', async () => {

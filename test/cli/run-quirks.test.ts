@@ -17,10 +17,10 @@ function configError(run: () => unknown): ConfigError {
 }
 
 describe('run --quirks', () => {
-  it('starts the simulator with no quirk by default', () => {
+  it('starts the simulator with every quirk by default', () => {
     const options = parseRunOptions(['--simulate'], {});
 
-    expect(options.source).toEqual({ kind: 'simulate', quirks: [] });
+    expect(options.source).toEqual({ kind: 'simulate', quirks: QUIRKS });
   });
 
   it('takes all, none or a comma-separated list', () => {
@@ -48,5 +48,20 @@ describe('run --quirks', () => {
 
     expect(error.message).toContain('--quirks');
     expect(error.message).toContain('--simulate');
+  });
+});
+
+describe('run --reconcile-every', () => {
+  it('takes a duration, 0s meaning every run, and is absent by default', () => {
+    expect(parseRunOptions(['--simulate'], {}).reconcileEverySeconds).toBeUndefined();
+    expect(parseRunOptions(['--simulate', '--reconcile-every', '0s'], {}).reconcileEverySeconds).toBe(0);
+    expect(parseRunOptions(['--simulate', '--reconcile-every', '6h'], {}).reconcileEverySeconds).toBe(21_600);
+  });
+
+  it('refuses what is not a duration, or longer than 30 days, naming the flag', () => {
+    for (const text of ['daily', '0', '721h']) {
+      const error = configError(() => parseRunOptions(['--simulate', '--reconcile-every', text], {}));
+      expect(error.message).toContain('--reconcile-every');
+    }
   });
 });

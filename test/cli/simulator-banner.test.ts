@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseRunOptions } from '../../cli/run-options.js';
 import { simulatorBanner } from '../../cli/simulator-banner.js';
 import { ClinikoClient } from '../../shared/cliniko/client.js';
-import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import { QUIRKS, type RunningSimulator, startSimulator } from '../../simulator/index.js';
 
 let sim: RunningSimulator | undefined;
 let client: ClinikoClient | undefined;
@@ -27,8 +27,15 @@ async function banner(args: string[]): Promise<string> {
 }
 
 describe('simulator banner', () => {
-  it('says no quirk is on, and how to turn them on', async () => {
+  it('lists every quirk by default, each with what it does', async () => {
     const text = await banner([]);
+
+    expect(text).toMatch(/Cliniko quirks on/);
+    for (const quirk of QUIRKS) expect(text).toMatch(new RegExp(`^ +- ${quirk}: \\S`, 'm'));
+  });
+
+  it('says no quirk is on, and how to turn them on', async () => {
+    const text = await banner(['--quirks', 'none']);
 
     expect(text).toMatch(/Cliniko quirks: none/);
     expect(text).toContain('--quirks all');
@@ -37,7 +44,7 @@ describe('simulator banner', () => {
   it('lists each quirk that is on with what it does', async () => {
     const text = await banner(['--quirks', 'lifecycle-keeps-updated-at,no-status-feeds']);
 
-    expect(text).toMatch(/Cliniko quirks on:/);
+    expect(text).toMatch(/Cliniko quirks on /);
     expect(text).toMatch(/lifecycle-keeps-updated-at: archive, unarchive, cancel and delete/);
     expect(text).toMatch(/no-status-feeds: /);
     expect(text).not.toMatch(/subsecond-order/);
