@@ -6,10 +6,8 @@ import { DEFAULT_SYNC_TIMING, type StreamEventSettings, type SyncOptions } from 
 import { ConfigError } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
 import { expandStreamSelection, findStream, type StreamDefinition } from '../streams.js';
-import type { AccountConfig, BridgeConfig, PayloadSettings } from './schema.js';
-
 /** A `payload.streams` entry: the keys it sets replace those of `payload.default`. */
-type PayloadOverride = BridgeConfig['payload']['streams'][string];
+import type { AccountConfig, BridgeConfig, PayloadOverride, PayloadSettings } from './schema.js';
 
 /** What only the running process knows: where it runs and how long it may take. */
 export interface SyncRuntime {
