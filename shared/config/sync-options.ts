@@ -47,17 +47,30 @@ export function accountConfig(config: BridgeConfig, accountId: string): AccountC
   return account;
 }
 
+/** What the engine options of an account depend on: a configured or a registered account. */
+export interface AccountSettings {
+  readonly id: string;
+  readonly streams?: readonly string[];
+  /** Per-stream payload overrides of this account, over the config's. */
+  readonly payload?: Readonly<Record<string, PayloadOverride>>;
+}
+
 /** The streams an account polls: its selection (`core` by default), sets expanded. */
-export function streamsFor(account: AccountConfig): StreamDefinition[] {
+export function streamsFor(account: Pick<AccountSettings, 'streams'>): StreamDefinition[] {
   return expandStreamSelection(account.streams ?? ['core']).flatMap((name) => {
     const stream = findStream(name);
     return stream ? [stream] : [];
   });
 }
 
-/** `payload.default` with the stream's overrides applied key by key. */
-export function payloadSettingsFor(config: BridgeConfig, stream: string): PayloadSettings {
-  return mergedSettings(config.payload.default, config.payload.streams[stream] ?? {});
+/** `payload.default` with the stream's overrides applied key by key, then the account's. */
+export function payloadSettingsFor(
+  config: BridgeConfig,
+  stream: string,
+  account?: Pick<AccountSettings, 'payload'>,
+): PayloadSettings {
+  const configured = mergedSettings(config.payload.default, config.payload.streams[stream] ?? {});
+  return mergedSettings(configured, account?.payload?.[stream] ?? {});
 }
 
 /** The envelope and payload options of a stream's events. */
@@ -102,13 +115,21 @@ export function syncOptionsFor(
   accountId: string,
   runtime: SyncRuntime = {},
 ): SyncOptions {
-  const account = accountConfig(config, accountId);
+  return syncOptionsForAccount(config, accountConfig(config, accountId), runtime);
+}
+
+/** `syncOptionsFor` of an account given by its settings (a registered account of a fleet). */
+export function syncOptionsForAccount(
+  config: BridgeConfig,
+  account: AccountSettings,
+  runtime: SyncRuntime = {},
+): SyncOptions {
   const streams = streamsFor(account);
   const defaults = mergedSettings(config.payload.default, {});
   const defaultKey = JSON.stringify(defaults);
   const perStream: Record<string, StreamEventSettings> = {};
   for (const stream of streams) {
-    const settings = payloadSettingsFor(config, stream.name);
+    const settings = payloadSettingsFor(config, stream.name, account);
     if (JSON.stringify(settings) === defaultKey) continue;
     perStream[stream.name] = {
       event: eventOptionsOf(config, settings, runtime),
