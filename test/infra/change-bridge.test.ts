@@ -25,10 +25,11 @@ describe('ChangeBridge state table', () => {
     });
   });
 
-  it('is retained, as are the data key, the log group, the bus and its archive', () => {
+  it('is retained, as are the data key, the content key secret, the log group, the bus and its archive', () => {
     for (const type of [
       'AWS::DynamoDB::Table',
       'AWS::KMS::Key',
+      'AWS::SecretsManager::Secret',
       'AWS::Logs::LogGroup',
       'AWS::Events::EventBus',
       'AWS::Events::Archive',
@@ -279,8 +280,10 @@ describe('ChangeBridge example consumer', () => {
 });
 
 describe('ChangeBridge secrets and names', () => {
-  it('never creates a secret: API keys are put into existing secrets by the operator', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  it('creates one secret, the content key: API keys are put into existing secrets by the operator', () => {
+    const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
+
+    expect(secrets.map(([id]) => id)).toEqual([expect.stringMatching(/^BridgeContentKeySecret/)]);
   });
 
   it('sets no physical names on the table, queues, function, log group or topic', () => {
@@ -297,10 +300,11 @@ describe('ChangeBridge secrets and names', () => {
     }
   });
 
-  it('outputs the bus, the table and a command per account that stores its API key', () => {
+  it('outputs the bus, the table, the content key secret and a command per account that stores its API key', () => {
     template.hasOutput('EventBusName', {});
     template.hasOutput('EventBusArn', {});
     template.hasOutput('StateTableName', {});
+    template.hasOutput('ContentKeySecretArn', {});
     template.hasOutput('PutApiKeyharboursidephysio', {
       Value: Match.stringLikeRegexp(
         "aws secretsmanager put-secret-value --secret-id 'cliniko-bridge/harbourside-physio' --secret-string file:///dev/stdin",
