@@ -210,17 +210,6 @@ export function isChangeEvent(input: unknown): input is ChangeEvent {
   return changeEventSchema.safeParse(input).success;
 }
 
-/** A change event of one detail-type, e.g. `ChangeEventOf<'patient.updated'>`. */
-export type ChangeEventOf<T extends DetailType> = ChangeEvent & {
-  readonly 'detail-type': T;
-  readonly detail: EventDetail & { readonly type: T };
-};
-
-/** True when `input` is a valid event of exactly this detail-type (false for types the registry lacks). */
-export function isEventOfType<T extends DetailType>(input: unknown, type: T): input is ChangeEventOf<T> {
-  return eventSchemaFor(type)?.safeParse(input).success ?? false;
-}
-
 // Compile-time proof that the schemas and the hand-written contract types describe the same shape.
 type DeepReadonly<T> = T extends readonly (infer U)[]
   ? readonly DeepReadonly<U>[]

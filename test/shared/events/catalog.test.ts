@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { renderEventCatalog } from '../../../shared/events/catalog.js';
 import { exampleEvents } from '../../../shared/events/catalog-examples.js';
-import { DETAIL_TYPES, isEventOfType } from '../../../shared/events/schema.js';
+import { isEventOfType } from '../../../shared/events/guards.js';
+import { DETAIL_TYPES } from '../../../shared/events/schema.js';
 import { STREAMS } from '../../../shared/streams.js';
 
 describe('event catalog', () => {
