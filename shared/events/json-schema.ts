@@ -47,7 +47,7 @@ export function eventJsonSchemas(): Record<DetailType, Record<string, unknown>> 
 
 /**
  * One JSON Schema per entity, covering all its detail-types: what the CDK app registers in the
- * EventBridge Schema Registry (one schema per detail-type would pass the registry's default quota
+ * EventBridge Schema Registry (one schema per detail-type would exceed the registry's default quota
  * of 100 schemas; see infra/event-schemas.ts).
  */
 export function entityJsonSchemas(): Record<string, Record<string, unknown>> {

@@ -1,7 +1,8 @@
 /**
  * The zod schemas of the event contract (v1): the runtime source of truth for validation, the JSON
- * Schemas in `schemas/` and the event catalog. One schema per detail-type `<entity>.<action>`,
- * derived from the stream registry so a new stream gets its event types without code here.
+ * Schemas in `schemas/` and the event catalog. One schema per detail-type `<entity>.<action>`, and
+ * one per entity covering all its detail-types (the Schema Registry's unit), both derived from the
+ * stream registry so a new stream gets its event types without code here.
  */
 import { z } from 'zod';
 import { type LifecycleField, STREAMS, type StreamDefinition } from '../streams.js';
