@@ -12,7 +12,7 @@ import {
   jsonSchemaFiles,
   writeJsonSchemas,
 } from '../../../shared/events/json-schema.js';
-import { DETAIL_TYPES, eventSchemaFor } from '../../../shared/events/schema.js';
+import { DETAIL_TYPES, entityEventSchemaFor, eventSchemaFor } from '../../../shared/events/schema.js';
 import { STREAMS } from '../../../shared/streams.js';
 import { draft04Validator } from '../../support/draft04-validator.js';
 
@@ -128,9 +128,9 @@ describe('JSON Schemas and zod agree (every detail-type of all 32 streams)', () 
     expect(events.some(([, event]) => event.detail.payloadOmitted === 'size')).toBe(true);
     for (const [type, event] of events) {
       expect([type, zodAccepts(type, event), jsonAccepts(type, event)]).toEqual([type, true, true]);
-      expect(entityChecks.get(type.slice(0, type.indexOf('.')))?.(event), `entity schema: ${type}`).toBe(
-        true,
-      );
+      const entity = type.slice(0, type.indexOf('.'));
+      expect(entityChecks.get(entity)?.(event), `entity JSON Schema: ${type}`).toBe(true);
+      expect(entityEventSchemaFor(entity)?.safeParse(event).success, `entity zod schema: ${type}`).toBe(true);
     }
   });
 
