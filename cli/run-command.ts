@@ -69,7 +69,11 @@ async function run(
   const state = await openState(options.state, io.env);
   closers.push(() => state.close());
   const progress = new Progress({ out: io.stderr, live: io.stderr.isTTY === true });
-  const sinks = buildSinks(options.sinks, io, (publisher) => progress.publisher(publisher), options.format);
+  const sinks = buildSinks(options.sinks, io, {
+    wrapConsole: (publisher) => progress.publisher(publisher),
+    format: options.format,
+    streams: options.streams,
+  });
   closers.push(() => sinks.close());
 
   io.stderr.write(`${startLine(options, cliniko.baseUrl, simulator !== undefined)}\n`);

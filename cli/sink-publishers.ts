@@ -15,6 +15,7 @@ import { NdjsonStreamSink } from '../shared/sinks/ndjson-stream-sink.js';
 import type { SinkSpec } from '../shared/sinks/sink-spec.js';
 import { checkWebhookHost, type HostResolver, systemResolver } from '../shared/sinks/webhook-destination.js';
 import { WebhookSink } from '../shared/sinks/webhook-sink.js';
+import type { StreamDefinition } from '../shared/streams.js';
 import { colorWanted } from './color-choice.js';
 import type { CommandIo } from './main.js';
 import { stdoutCarriesEvents } from './sink-options.js';
@@ -51,12 +52,17 @@ export async function checkSinks(
   }
 }
 
-export function buildSinks(
-  specs: readonly SinkSpec[],
-  io: CommandIo,
-  wrapConsole: (publisher: EventPublisher) => EventPublisher,
-  format: EventFormat = 'eventbridge',
-): SinkSet {
+export interface BuildSinksOptions {
+  /** Wraps the console sink (the progress display clears its lines around it). */
+  readonly wrapConsole: (publisher: EventPublisher) => EventPublisher;
+  /** @default 'eventbridge' */
+  readonly format?: EventFormat;
+  /** The streams polled: the console's columns fit them. @default every stream */
+  readonly streams?: readonly StreamDefinition[];
+}
+
+export function buildSinks(specs: readonly SinkSpec[], io: CommandIo, options: BuildSinksOptions): SinkSet {
+  const { wrapConsole, format = 'eventbridge', streams } = options;
   const consoleOnStderr = stdoutCarriesEvents(specs);
   const consoleStream = consoleOnStderr ? io.stderr : io.stdout;
   const clients: EventBridgeClient[] = [];
@@ -67,7 +73,13 @@ export function buildSinks(
     switch (spec.kind) {
       case 'console':
         publishers.push(
-          wrapConsole(new ConsoleSink({ stream: consoleStream, color: colorWanted(consoleStream, io.env) })),
+          wrapConsole(
+            new ConsoleSink({
+              stream: consoleStream,
+              color: colorWanted(consoleStream, io.env),
+              ...(streams === undefined ? {} : { streams }),
+            }),
+          ),
         );
         descriptions.push(consoleOnStderr ? 'console (on stderr: stdout carries ndjson)' : 'console');
         break;

@@ -20,7 +20,8 @@
  * - [Notifications] the alarm topic (encrypted, SSL only) with the optional email subscription.
  * - [Monitoring] alarms (errors, throttles, not running; lag, 429s and not polled per account) and a
  *   dashboard.
- * - [Schemas] an EventBridge Schema Registry with one schema per detail-type (`schemaRegistry`).
+ * - [Schemas] an EventBridge Schema Registry with one schema per entity, covering its detail-types
+ *   (`schemaRegistry`; 32 schemas, see event-schemas.ts for why not one per detail-type).
  * - [ExampleConsumer] only with `exampleConsumer: true`: a rule → SQS queue pattern to copy.
  *
  * Access is granted with `grant*` only: the poller may put events on this bus, use exactly the item
@@ -60,7 +61,8 @@ export interface ChangeBridgeProps {
    */
   readonly exampleConsumer?: boolean;
   /**
-   * Register the events' JSON Schemas in an EventBridge Schema Registry.
+   * Register the events' JSON Schemas in an EventBridge Schema Registry: one schema per entity
+   * (`<source>@patient` covers every `patient.*` detail-type), 33 resources for the 32 streams.
    * @default true
    */
   readonly schemaRegistry?: boolean;

@@ -1,6 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { eventJsonSchemas } from '../../shared/events/json-schema.js';
 import { exampleConfig, resourcesOf, synthBridge } from './bridge-fixture.js';
 
 const config = exampleConfig();
@@ -244,18 +243,6 @@ describe('ChangeBridge queues, alarms and dashboard', () => {
     ]) {
       expect(body).toContain(expected);
     }
-  });
-});
-
-describe('ChangeBridge schema registry', () => {
-  it('registers one draft-04 JSON Schema per detail-type', () => {
-    const expected = Object.keys(eventJsonSchemas());
-    const schemas = resourcesOf(template, 'AWS::EventSchemas::Schema');
-
-    expect(schemas.map(([, s]) => s.Properties?.SchemaName).sort()).toEqual(
-      expected.map((t) => `cliniko@${t}`).sort(),
-    );
-    for (const [, schema] of schemas) expect(schema.Properties?.Type).toBe('JSONSchemaDraft4');
   });
 });
 
