@@ -3,19 +3,22 @@
  * - the event catalog `docs/events.md`,
  * - the JSON Schemas in `schemas/`,
  * - `shared/events/known-types.ts`, the entities and detail-types as literal TypeScript types for
- *   consumers' type guards (formatted with Biome).
+ *   consumers' type guards (formatted with Biome);
+ * - `shared/events/known-fields.ts` and the consumer package's generated sources
+ *   (`packages/events/src/generated/`), see `generated-event-sources.ts`.
  * Run after changing the event contract or the stream registry:
  *   npx tsx scripts/generate-events-docs.ts
  * Tests fail when the committed files differ from what this produces.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderEventCatalog } from '../shared/events/catalog.js';
 import { writeJsonSchemas } from '../shared/events/json-schema.js';
 import { detailTypesOf } from '../shared/events/schema.js';
 import { STREAMS } from '../shared/streams.js';
+import { generatedEventSources } from './generated-event-sources.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const docsPath = join(root, 'docs', 'events.md');
@@ -54,6 +57,23 @@ export type ResourceOfEntity<E extends KnownEntity> = (typeof KNOWN_ENTITIES)[E]
 `;
 }
 
+// First the generated sources. The event schemas (and so the catalog and schemas/) were loaded with
+// the known-fields.ts there was before: when it changed, a fresh run writes the rest.
+const sources = generatedEventSources();
+let fieldsChanged = false;
+for (const [path, content] of sources) {
+  const previous = await readFile(join(root, path), 'utf8').catch(() => undefined);
+  if (previous === content) continue;
+  await mkdir(dirname(join(root, path)), { recursive: true });
+  await writeFile(join(root, path), content, 'utf8');
+  if (path.startsWith('shared/')) fieldsChanged = true;
+}
+if (fieldsChanged) {
+  execFileSync(join(root, 'node_modules', '.bin', 'tsx'), [fileURLToPath(import.meta.url)], {
+    stdio: 'inherit',
+  });
+  process.exit(0);
+}
 await mkdir(dirname(docsPath), { recursive: true });
 await writeFile(docsPath, renderEventCatalog(), 'utf8');
 const schemaFiles = await writeJsonSchemas(join(root, 'schemas'));
@@ -62,5 +82,5 @@ execFileSync(join(root, 'node_modules', '.bin', 'biome'), ['format', '--write', 
   stdio: 'ignore',
 });
 process.stdout.write(
-  `Wrote docs/events.md, ${schemaFiles.length} files in schemas/ and shared/events/known-types.ts\n`,
+  `Wrote docs/events.md, ${schemaFiles.length} files in schemas/, shared/events/known-types.ts and ${[...sources.keys()].join(', ')}\n`,
 );

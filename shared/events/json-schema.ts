@@ -26,12 +26,65 @@ function draft04Fixes(ctx: { jsonSchema: Record<string, unknown> }): void {
   }
 }
 
+type JsonObject = Record<string, unknown>;
+const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isEmptyObject = (value: unknown) => isJsonObject(value) && Object.keys(value).length === 0;
+
+/** Keywords that constrain a value whatever its type, so merging `null` into `type` would change them. */
+const TYPE_INDEPENDENT = ['enum', 'anyOf', 'allOf', 'oneOf', 'not', '$ref'];
+
+/**
+ * The same schema, shorter and in the form code generators read best, so the typed fields of
+ * `detail.data` keep every entity's schema well inside the Schema Registry's limits:
+ * - `{ anyOf: [{ type: T, … }, { type: 'null' }] }` (how zod writes a nullable) becomes
+ *   `{ type: [T, 'null'], … }`, which accepts the same values when nothing else in it depends on
+ *   the type (no `enum`, say);
+ * - `properties: {}` and `additionalProperties: {}` go: both allow anything, as their absence does.
+ */
+export function compactJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(compactJsonSchema);
+  if (!isJsonObject(node)) return node;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(node)) {
+    // Under `properties`, the keys are field names, not keywords: keep them all.
+    if (key === 'properties' && isJsonObject(value)) {
+      if (Object.keys(value).length === 0) continue;
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([name, field]) => [name, compactJsonSchema(field)]),
+      );
+    } else if (!(key === 'additionalProperties' && isEmptyObject(value))) {
+      out[key] = compactJsonSchema(value);
+    }
+  }
+  const [first, second, ...rest] = Array.isArray(out.anyOf) ? out.anyOf : [];
+  const nullFirst = isJsonObject(first) && first.type === 'null' && Object.keys(first).length === 1;
+  const nullSecond = isJsonObject(second) && second.type === 'null' && Object.keys(second).length === 1;
+  const typed = nullSecond ? first : nullFirst ? second : undefined;
+  if (
+    rest.length === 0 &&
+    isJsonObject(typed) &&
+    typeof typed.type === 'string' &&
+    !TYPE_INDEPENDENT.some((keyword) => keyword in typed) &&
+    !Object.keys(typed).some((keyword) => keyword in out && keyword !== 'anyOf')
+  ) {
+    const { anyOf: _nullable, ...annotations } = out;
+    return { ...typed, type: [typed.type, 'null'], ...annotations };
+  }
+  return out;
+}
+
 /**
  * Generated for the *input* side: objects stay open (no `additionalProperties: false`), so a
  * consumer validating with an older schema keeps accepting events that gained a new optional field.
  */
 function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: JSON_SCHEMA_TARGET, io: 'input', override: draft04Fixes });
+  const generated = z.toJSONSchema(schema, {
+    target: JSON_SCHEMA_TARGET,
+    io: 'input',
+    override: draft04Fixes,
+  });
+  return compactJsonSchema(generated) as Record<string, unknown>;
 }
 
 /** One JSON Schema per detail-type: the files of `schemas/` and the `schemas` command. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { type LifecycleField, STREAMS, type StreamDefinition } from '../streams.js';
 import type { Action, ChangeEvent, DetailType, EventDetail } from './contract.js';
 import { InvalidEventError } from './invalid-event-error.js';
+import { dataFieldsShapeOf } from './record-fields.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -92,9 +93,14 @@ function dataSchemaOf(stream: StreamDefinition) {
   const lifecycle: Partial<typeof everyLifecycleShape> = {};
   for (const field of stream.lifecycle) lifecycle[field] = lifecycleTimestamp;
   // The static type names every lifecycle field as optional; at runtime (and in the JSON Schema)
-  // only the stream's own appear. Both agree on what parses: an absent optional key is allowed.
+  // only the stream's own appear, with the stream's typed fields (record-fields.ts), every one
+  // optional and nullable. Both agree on what parses: an absent optional key is allowed.
   return z
-    .looseObject({ id: recordIdSchema, ...(lifecycle as typeof everyLifecycleShape) })
+    .looseObject({
+      id: recordIdSchema,
+      ...(dataFieldsShapeOf(stream.name) as Record<never, z.ZodType>),
+      ...(lifecycle as typeof everyLifecycleShape),
+    })
     .describe(
       'The record as Cliniko returned it (payload mode full), or its id, lifecycle timestamps and changed fields (mode changes). Absent in mode ids and when payloadOmitted is set.',
     );

@@ -1,0 +1,104 @@
+/**
+ * The event contract (v1) as precise types: `DetailType` is the union of every detail-type the bridge
+ * produces (a misspelt one does not compile), and `ChangeEvent` is a union discriminated by
+ * `detail-type`, whose `detail.resource` and `detail.data` follow from it.
+ *
+ * ```ts
+ * function onEvent(event: ChangeEvent) {
+ *   switch (event['detail-type']) {
+ *     case 'patient.updated':
+ *       console.info(event.detail.changes?.fields, event.detail.data?.email); // data: PatientData
+ *   }
+ * }
+ * ```
+ */
+import type { EntityData } from './generated/data.js';
+import type { ACTIONS, ENTITIES } from './generated/entities.js';
+
+export type Action = (typeof ACTIONS)[number];
+
+/** An entity the bridge produces events for, e.g. `'patient'`. */
+export type Entity = keyof typeof ENTITIES;
+
+/** The detail-types of one entity, e.g. `'patient.created' | 'patient.updated' | …`. */
+export type DetailTypeOf<E extends Entity> = (typeof ENTITIES)[E]['detailTypes'][number];
+
+/** Every detail-type the bridge produces, `<entity>.<action>`. */
+export type DetailType = DetailTypeOf<Entity>;
+
+/** The entity of a detail-type: `EntityOf<'patient.updated'>` is `'patient'`. */
+export type EntityOf<T extends DetailType> = {
+  [E in Entity]: T extends DetailTypeOf<E> ? E : never;
+}[Entity];
+
+/** The stream of an entity (`detail.resource`), e.g. `'patients'`. */
+export type ResourceOf<E extends Entity> = (typeof ENTITIES)[E]['resource'];
+
+/** The record an entity's events carry in `detail.data`, e.g. `DataOf<'patient'>` is `PatientData`. */
+export type DataOf<E extends Entity> = EntityData[E];
+
+export type PayloadMode = 'full' | 'changes' | 'ids';
+
+export interface EventChanges {
+  /** Changed top-level field names, sorted, never `updated_at`. */
+  readonly fields: readonly string[];
+  /** Old values of the changed fields; present only when the operator opted in to snapshots. */
+  readonly previous?: Readonly<Record<string, unknown>>;
+}
+
+/** The `detail` of one detail-type. */
+export interface EventDetailOf<T extends DetailType> {
+  readonly schemaVersion: 1;
+  /** Deterministic (a lowercase UUID): the same observation always gets the same id; deduplicate on it. */
+  readonly eventId: string;
+  /** `<entity>.<action>`, equal to the envelope's `detail-type`. */
+  readonly type: T;
+  /** The configured Cliniko account id, e.g. `main-clinic`. */
+  readonly account: string;
+  /** The stream, e.g. `patients`. */
+  readonly resource: ResourceOf<EntityOf<T>>;
+  /** The Cliniko record id: a 64-bit integer as a decimal string. */
+  readonly recordId: string;
+  /** The record's `updated_at` (for a delete seen in a `/deleted` feed: its `deleted_at`). */
+  readonly occurredAt: string;
+  /** When the bridge observed the change (ISO, UTC, milliseconds). */
+  readonly observedAt: string;
+  /** `null` for snapshots, creations and first sightings of records that predate the origin. */
+  readonly changes: EventChanges | null;
+  /**
+   * The record (payload mode `full`), or its id, lifecycle timestamps and changed fields (mode
+   * `changes`). Absent in mode `ids` and when `payloadOmitted` is set.
+   */
+  readonly data?: DataOf<EntityOf<T>>;
+  /** Set when `data` was left out because the entry would exceed the size limit. */
+  readonly payloadOmitted?: 'size';
+}
+
+/** The envelope EventBridge delivers for one detail-type; every sink of the bridge carries this shape. */
+export interface ChangeEventOf<T extends DetailType> {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': T;
+  readonly source: string;
+  /** The AWS account id, or `'local'` outside AWS. */
+  readonly account: string;
+  /** `YYYY-MM-DDTHH:MM:SSZ`, the same instant as `detail.occurredAt`. */
+  readonly time: string;
+  /** The AWS region, or `'local'` outside AWS. */
+  readonly region: string;
+  /** Always empty. */
+  readonly resources: readonly [];
+  readonly detail: EventDetailOf<T>;
+}
+
+/**
+ * A change event: `ChangeEvent` alone is any of them (narrow it on `detail-type`),
+ * `ChangeEvent<'patient.updated' | 'patient.created'>` one of those.
+ */
+export type ChangeEvent<T extends DetailType = DetailType> = T extends DetailType ? ChangeEventOf<T> : never;
+
+/** Every event of an entity, e.g. `EntityEventOf<'patient'>`. */
+export type EntityEventOf<E extends Entity> = ChangeEvent<DetailTypeOf<E>>;
+
+/** The `detail` of any event of these detail-types. */
+export type EventDetail<T extends DetailType = DetailType> = T extends DetailType ? EventDetailOf<T> : never;
