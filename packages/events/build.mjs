@@ -16,4 +16,5 @@ for (const project of ['tsconfig.json', 'tsconfig.cjs.json']) {
 }
 mkdirSync(join(here, 'dist', 'cjs'), { recursive: true });
 writeFileSync(join(here, 'dist', 'cjs', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
-if (!existsSync(join(here, 'dist', 'esm', 'index.js'))) throw new Error('build produced no dist/esm/index.js');
+if (!existsSync(join(here, 'dist', 'esm', 'index.js')))
+  throw new Error('build produced no dist/esm/index.js');
