@@ -1,9 +1,10 @@
 /**
- * The consumer entry point of the event contract: types, type guards and schemas for services
- * that subscribe to Cliniko change events.
+ * The event contract inside the bridge: types, type guards and zod schemas. Services that subscribe
+ * to the events use the events package instead (`packages/events`, generated from this folder and the
+ * stream registry): compiled, dependency-free, with `detail.data` typed per entity.
  *
  * ```ts
- * import { isEventOfEntity, isEventOfType, parseChangeEvent } from 'cliniko-change-bridge/events';
+ * import { isEventOfEntity, isEventOfType, parseChangeEvent } from '../shared/events/index.js';
  * if (isEventOfType(event, 'patient.updated')) console.info(event.detail.changes?.fields);
  * if (isEventOfEntity(event, 'invoice_item')) console.info(event.detail.type); // invoice_item.created | …
  * ```
