@@ -8,9 +8,17 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isChangeEvent } from '../../../packages/events/src/index.js';
-import { changeEventSchema } from '../../../shared/events/schema.js';
-import { installTarball, isolatedEnv, type PackReport, pack, type Ran, REPO_ROOT, run } from '../packing.js';
+import { isChangeEvent } from '../../packages/events/src/index.js';
+import { changeEventSchema } from '../../shared/events/schema.js';
+import {
+  installTarball,
+  isolatedEnv,
+  type PackReport,
+  pack,
+  type Ran,
+  REPO_ROOT,
+  run,
+} from '../packages/packing.js';
 
 const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
   version: string;
