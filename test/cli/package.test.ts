@@ -4,7 +4,7 @@
  * registry out of reach — installed into a project, and through `npx -p <tarball>` with an empty
  * npm cache — including a simulated `run --once` whose events the events package accepts.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,7 +93,7 @@ describe('the packed cliniko-bridge package', () => {
     expect([result.code, result.stdout]).toEqual([0, `${manifest.version}\n`]);
   });
 
-  it('runs a simulated backfill to completion and writes events the events package accepts', async () => {
+  it('runs a simulated backfill to completion with its state on disk, writing events the events package accepts', async () => {
     const result = await cli([
       'run',
       '--simulate',
@@ -102,6 +102,9 @@ describe('the packed cliniko-bridge package', () => {
       'beginning',
       '--sink',
       'ndjson:events.ndjson',
+      // On disk: dynalite's LevelDB binding (native) from the tarball's bundled dependency.
+      '--state-dir',
+      'state',
     ]);
 
     expect(result.code, result.stderr).toBe(0);
@@ -113,5 +116,6 @@ describe('the packed cliniko-bridge package', () => {
     expect(events.length).toBeGreaterThan(100);
     expect(events.filter((event) => !isChangeEvent(event))).toEqual([]);
     expect(events.filter((event) => !changeEventSchema.safeParse(event).success)).toEqual([]);
+    expect(await readdir(join(project(), 'state'))).toContain('dynalite');
   }, 90_000);
 });
