@@ -36,6 +36,8 @@ export const CONFIG_DEFAULTS = {
   source: 'cliniko',
   startFrom: 'now',
   pollRateMinutes: 1,
+  workerConcurrency: 10,
+  accountsPerInvocation: 10,
   overlapSeconds: 60,
   settleSeconds: 10,
   deletedFeedIntervalSeconds: 300,
@@ -246,6 +248,15 @@ export const BridgeConfigSchema = z
       .default(CONFIG_DEFAULTS.logRetentionDays),
     archiveRetentionDays: int(1, 3650).default(CONFIG_DEFAULTS.archiveRetentionDays),
     maxEntryBytes: int(1024, MAX_ENTRY_BYTES_LIMIT).default(CONFIG_DEFAULTS.maxEntryBytes),
+    /** The runtime's size, independent of how many accounts it polls. */
+    fleet: z
+      .strictObject({
+        /** Poller invocations at once: the work queue's maximum concurrency and the reserved concurrency. */
+        workerConcurrency: int(2, 1000).default(CONFIG_DEFAULTS.workerConcurrency),
+        /** Accounts one invocation polls at once (the work queue's batch size). */
+        accountsPerInvocation: int(1, 10).default(CONFIG_DEFAULTS.accountsPerInvocation),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
