@@ -1,7 +1,8 @@
 /**
  * What a poller container keeps between invocations: the validated environment, the API keys, one
- * Cliniko client per account, the state store and the publisher. Everything is built on first use,
- * never at import, so a cold start does only the work its first invocation needs.
+ * Cliniko client per account, the state store and the publisher (behind the gate of the data classes
+ * the bus may carry, `eventBus.allowClasses`). Everything is built on first use, never at import, so
+ * a cold start does only the work its first invocation needs.
  */
 import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -12,6 +13,7 @@ import type { ClinikoReader, EventPublisher, StateStore } from '../../shared/eng
 import type { SyncReport } from '../../shared/engine/report.js';
 import { type SyncDeps, type SyncOptions, syncAccount } from '../../shared/engine/sync.js';
 import { ClinikoAuthError } from '../../shared/errors.js';
+import { DataClassGate } from '../../shared/publish/data-class-gate.js';
 import type { ApiKeySource } from './api-key-source.js';
 import { engineLogger } from './logger-port.js';
 import type { RequestCounters } from './poll-metrics.js';
@@ -141,7 +143,11 @@ export class PollerContainer {
       this.adapters = {
         apiKeys: this.deps.apiKeys(environment),
         state: this.deps.createStateStore(environment),
-        publisher: this.deps.createPublisher(environment),
+        // Every event reaches the bus through the gate of the classes the bus may carry.
+        publisher: new DataClassGate(
+          this.deps.createPublisher(environment),
+          environment.config.eventBus.allowClasses,
+        ),
       };
     }
     return this.adapters;

@@ -2,9 +2,11 @@
  * Derives the engine's options from the validated configuration, so the Lambda and the CLI run
  * `syncAccount` with identical settings for the same config.
  */
+import { defaultPayloadModeFor } from '../data-classes.js';
 import { DEFAULT_SYNC_TIMING, type StreamEventSettings, type SyncOptions } from '../engine/sync.js';
 import { ConfigError } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
+import type { PayloadMode } from '../events/contract.js';
 import { expandStreamSelection, findStream, type StreamDefinition } from '../streams.js';
 import type { AccountConfig, BridgeConfig, PayloadSettings } from './schema.js';
 
@@ -57,9 +59,20 @@ export function streamsFor(account: AccountConfig): StreamDefinition[] {
   });
 }
 
-/** `payload.default` with the stream's overrides applied key by key. */
-export function payloadSettingsFor(config: BridgeConfig, stream: string): PayloadSettings {
-  return mergedSettings(config.payload.default, config.payload.streams[stream] ?? {});
+/** Payload settings with the mode decided. */
+export type ResolvedPayloadSettings = PayloadSettings & { readonly mode: PayloadMode };
+
+/**
+ * `payload.default` with the stream's overrides applied key by key. The mode is the stream's own,
+ * else `payload.default.mode`, else the default of the stream's data class (`changes` for personal
+ * and clinical records, `full` for the others): a mode the configuration states always wins.
+ */
+export function payloadSettingsFor(config: BridgeConfig, stream: string): ResolvedPayloadSettings {
+  return mergedSettings(
+    config.payload.default,
+    config.payload.streams[stream] ?? {},
+    defaultPayloadModeFor(stream),
+  );
 }
 
 /** The envelope and payload options of a stream's events. */
@@ -71,18 +84,26 @@ export function eventOptionsFor(
   return eventOptionsOf(config, payloadSettingsFor(config, stream), runtime);
 }
 
-function mergedSettings(base: PayloadSettings, override: PayloadOverride): PayloadSettings {
+function mergedSettings(
+  base: PayloadSettings,
+  override: PayloadOverride,
+  classDefault: PayloadMode,
+): ResolvedPayloadSettings {
   const include = override.include ?? base.include;
   const exclude = override.exclude ?? base.exclude;
   return {
-    mode: override.mode ?? base.mode,
+    mode: override.mode ?? base.mode ?? classDefault,
     previous: override.previous ?? base.previous,
     ...(include ? { include } : {}),
     ...(exclude ? { exclude } : {}),
   };
 }
 
-function eventOptionsOf(config: BridgeConfig, payload: PayloadSettings, runtime: SyncRuntime): EventOptions {
+function eventOptionsOf(
+  config: BridgeConfig,
+  payload: ResolvedPayloadSettings,
+  runtime: SyncRuntime,
+): EventOptions {
   return {
     source: config.source,
     awsAccount: runtime.awsAccount ?? 'local',
@@ -96,8 +117,8 @@ function eventOptionsOf(config: BridgeConfig, payload: PayloadSettings, runtime:
 
 /**
  * The `syncAccount` options for one account: one run over all its streams, with `event` and
- * `storeSnapshots` from `payload.default` and a `perStream` entry for each stream whose
- * `payload.streams` override changes its resolved settings.
+ * `storeSnapshots` from `payload.default` and a `perStream` entry for each stream whose resolved
+ * settings differ from those (a `payload.streams` override, or the default mode of its data class).
  */
 export function syncOptionsFor(
   config: BridgeConfig,
@@ -106,7 +127,9 @@ export function syncOptionsFor(
 ): SyncOptions {
   const account = accountConfig(config, accountId);
   const streams = streamsFor(account);
-  const defaults = mergedSettings(config.payload.default, {});
+  // The run-wide settings are those of an operational stream; every other stream whose resolved
+  // settings differ (its own overrides, or its data class's default mode) gets a `perStream` entry.
+  const defaults = mergedSettings(config.payload.default, {}, 'full');
   const defaultKey = JSON.stringify(defaults);
   const perStream: Record<string, StreamEventSettings> = {};
   for (const stream of streams) {
