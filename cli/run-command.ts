@@ -69,7 +69,11 @@ async function run(
   const state = await openState(options.state, io.env);
   closers.push(() => state.close());
   const progress = new Progress({ out: io.stderr, live: io.stderr.isTTY === true });
-  const sinks = buildSinks(options.sinks, io, (publisher) => progress.publisher(publisher), options.format);
+  const sinks = buildSinks(options.sinks, io, {
+    wrapConsole: (publisher) => progress.publisher(publisher),
+    format: options.format,
+    allowClasses: options.allowClasses,
+  });
   closers.push(() => sinks.close());
 
   io.stderr.write(`${startLine(options, cliniko.baseUrl, simulator !== undefined)}\n`);
@@ -110,7 +114,8 @@ function syncOptionsOf(options: RunOptions, signal: AbortSignal): SyncOptions {
       { id: options.account, apiKeySecret: 'local-run', streams: options.streams.map((s) => s.name) },
     ],
     userAgent: options.userAgent,
-    payload: { default: { mode: options.payload } },
+    // Without --payload the mode is left to each stream's data class, as in a config without one.
+    payload: { default: options.payload === undefined ? {} : { mode: options.payload } },
     startFrom: options.startFrom,
   });
   // `--once` finishes everything it starts, id listings included; a loop gives them their share.

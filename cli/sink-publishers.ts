@@ -1,11 +1,13 @@
 /**
- * Checks and builds the publishers of the `--sink` specs. The console sink writes to the command's
- * stdout — or to stderr when `ndjson:-` puts the events themselves on stdout, which then carries
- * nothing else.
+ * Checks and builds the publishers of the `--sink` specs, each behind the `DataClassGate` of the
+ * classes `--allow-classes` gives it. The console sink writes to the command's stdout — or to stderr
+ * when `ndjson:-` puts the events themselves on stdout, which then carries nothing else.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { awsClientDefaults } from '../shared/aws/client-defaults.js';
+import type { DataClass } from '../shared/data-classes.js';
 import type { EventPublisher } from '../shared/engine/ports.js';
+import { DataClassGate } from '../shared/publish/data-class-gate.js';
 import { EventBridgePublisher } from '../shared/publish/eventbridge-publisher.js';
 import { ConsoleSink } from '../shared/sinks/console-sink.js';
 import type { EventFormat } from '../shared/sinks/event-format.js';
@@ -51,50 +53,67 @@ export async function checkSinks(
   }
 }
 
-export function buildSinks(
-  specs: readonly SinkSpec[],
-  io: CommandIo,
-  wrapConsole: (publisher: EventPublisher) => EventPublisher,
-  format: EventFormat = 'eventbridge',
-): SinkSet {
+export interface BuildSinksOptions {
+  /** Wraps the console sink (the progress display counts what it prints). */
+  readonly wrapConsole: (publisher: EventPublisher) => EventPublisher;
+  /** @default 'eventbridge' */
+  readonly format?: EventFormat;
+  /** The data classes each sink may receive, in the order of the specs. @default every class for every sink */
+  readonly allowClasses?: readonly (readonly DataClass[])[];
+}
+
+/**
+ * Builds one publisher per spec, each behind its own `DataClassGate`: the only way an event reaches
+ * a sink, so a sink never receives a field of a class it may not have.
+ */
+export function buildSinks(specs: readonly SinkSpec[], io: CommandIo, options: BuildSinksOptions): SinkSet {
+  const format = options.format ?? 'eventbridge';
   const consoleOnStderr = stdoutCarriesEvents(specs);
   const consoleStream = consoleOnStderr ? io.stderr : io.stdout;
   const clients: EventBridgeClient[] = [];
   const webhooks: WebhookSink[] = [];
   const publishers: EventPublisher[] = [];
   const descriptions: string[] = [];
-  for (const spec of specs) {
+  specs.forEach((spec, index) => {
+    const { publisher, description } = sinkOf(spec);
+    const gate = new DataClassGate(publisher, options.allowClasses?.[index]);
+    publishers.push(spec.kind === 'console' ? options.wrapConsole(gate) : gate);
+    descriptions.push(`${description}${withheldNote(gate)}`);
+  });
+
+  function sinkOf(spec: SinkSpec): { publisher: EventPublisher; description: string } {
     switch (spec.kind) {
       case 'console':
-        publishers.push(
-          wrapConsole(new ConsoleSink({ stream: consoleStream, color: colorWanted(consoleStream, io.env) })),
-        );
-        descriptions.push(consoleOnStderr ? 'console (on stderr: stdout carries ndjson)' : 'console');
-        break;
+        return {
+          publisher: new ConsoleSink({ stream: consoleStream, color: colorWanted(consoleStream, io.env) }),
+          description: consoleOnStderr ? 'console (on stderr: stdout carries ndjson)' : 'console',
+        };
       case 'ndjson':
-        publishers.push(new NdjsonSink({ path: spec.path, format }));
-        descriptions.push(`ndjson:${spec.path}${formatNote(format)}`);
-        break;
+        return {
+          publisher: new NdjsonSink({ path: spec.path, format }),
+          description: `ndjson:${spec.path}${formatNote(format)}`,
+        };
       case 'ndjson-stdout':
-        publishers.push(new NdjsonStreamSink({ stream: io.stdout, name: 'stdout', format }));
-        descriptions.push(`ndjson:- (stdout)${formatNote(format)}`);
-        break;
+        return {
+          publisher: new NdjsonStreamSink({ stream: io.stdout, name: 'stdout', format }),
+          description: `ndjson:- (stdout)${formatNote(format)}`,
+        };
       case 'webhook': {
         const sink = new WebhookSink({ url: spec.url, secret: spec.secret, format });
         webhooks.push(sink);
-        publishers.push(sink);
-        descriptions.push(`webhook (${new URL(spec.url).origin})${formatNote(format)}`);
-        break;
+        return { publisher: sink, description: `webhook (${new URL(spec.url).origin})${formatNote(format)}` };
       }
       case 'eventbridge': {
         const client = new EventBridgeClient(awsClientDefaults());
         clients.push(client);
-        publishers.push(new EventBridgePublisher({ client, busName: spec.busName }));
-        descriptions.push(`eventbridge:${spec.busName}`);
-        break;
+        return {
+          publisher: new EventBridgePublisher({ client, busName: spec.busName }),
+          description: `eventbridge:${spec.busName}`,
+        };
       }
     }
   }
+
   const [only] = publishers;
   return {
     publisher: publishers.length === 1 && only !== undefined ? only : new FanOutPublisher(publishers),
@@ -104,6 +123,10 @@ export function buildSinks(
       await Promise.all(webhooks.map((sink) => sink.close()));
     },
   };
+}
+
+function withheldNote(gate: DataClassGate): string {
+  return gate.withheld.length === 0 ? '' : ` (withholding ${gate.withheld.join(' and ')} fields)`;
 }
 
 function formatNote(format: EventFormat): string {
