@@ -11,6 +11,7 @@
  */
 import { DATA_CLASSES, type DataClass, parseAllowedClasses } from '../shared/data-classes.js';
 import { ConfigError } from '../shared/errors.js';
+import { DEFAULT_SINKS } from './sink-options.js';
 
 const FLAG = '--allow-classes';
 const EXAMPLE = `e.g. ${FLAG} operational,personal, or ${FLAG} ndjson:warehouse.ndjson=operational for one sink`;
@@ -21,14 +22,14 @@ export const ALLOW_CLASSES_USAGE =
   '                           classes are left out of the events and the events marked "withheld"\n';
 
 /**
- * The allowed classes of each sink, in the order of `sinkValues` (the `--sink` values as given, or
- * the default sinks).
+ * The allowed classes of each sink, in the order of `sinkValues` (the `--sink` values as given;
+ * absent: the default sinks).
  */
 export function parseAllowClassesOption(
   values: readonly string[] | undefined,
-  sinkValues: readonly string[],
+  sinkValues: readonly string[] | undefined,
 ): DataClass[][] {
-  const sinks = sinkValues.map((value) => value.trim());
+  const sinks = (sinkValues ?? DEFAULT_SINKS).map((value) => value.trim());
   let everySink: readonly DataClass[] | undefined;
   const perSink = new Map<string, readonly DataClass[]>();
   for (const value of values ?? []) {

@@ -17,7 +17,7 @@ import { parseDuration } from './duration.js';
 import { parseFlags } from './flags.js';
 import { parseQuirksFlag } from './quirks-flag.js';
 import { requireBaseUrlForSimulatorKey } from './simulator-key.js';
-import { DEFAULT_SINKS, SINK_USAGE, sinkOptions } from './sink-options.js';
+import { SINK_USAGE, sinkOptions } from './sink-options.js';
 import { parseStreamList } from './stream-list.js';
 
 export const API_KEY_ENV = 'CLINIKO_API_KEY';
@@ -149,7 +149,7 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv)
     startFrom: startFromOf(values['start-from'] ?? RUN_DEFAULTS.startFrom),
     state: stateOf(values, simulate),
     ...sinkOptions(values.sink, values.format, env),
-    allowClasses: parseAllowClassesOption(values['allow-classes'], values.sink ?? DEFAULT_SINKS),
+    allowClasses: parseAllowClassesOption(values['allow-classes'], values.sink),
     payload: values.payload === undefined ? undefined : payloadOf(values.payload),
     once: values.once === true,
     reconcileEverySeconds:

@@ -67,57 +67,51 @@ export interface BuildSinksOptions {
  * a sink, so a sink never receives a field of a class it may not have.
  */
 export function buildSinks(specs: readonly SinkSpec[], io: CommandIo, options: BuildSinksOptions): SinkSet {
-  const format = options.format ?? 'eventbridge';
+  const { wrapConsole, format = 'eventbridge', allowClasses } = options;
   const consoleOnStderr = stdoutCarriesEvents(specs);
   const consoleStream = consoleOnStderr ? io.stderr : io.stdout;
   const clients: EventBridgeClient[] = [];
   const webhooks: WebhookSink[] = [];
   const publishers: EventPublisher[] = [];
   const descriptions: string[] = [];
-  specs.forEach((spec, index) => {
-    const { publisher, description } = sinkOf(spec);
-    const gate = new DataClassGate(publisher, options.allowClasses?.[index]);
-    publishers.push(spec.kind === 'console' ? options.wrapConsole(gate) : gate);
-    descriptions.push(`${description}${withheldNote(gate)}`);
-  });
-
-  function sinkOf(spec: SinkSpec): { publisher: EventPublisher; description: string } {
+  for (const spec of specs) {
     switch (spec.kind) {
       case 'console':
-        return {
-          publisher: new ConsoleSink({ stream: consoleStream, color: colorWanted(consoleStream, io.env) }),
-          description: consoleOnStderr ? 'console (on stderr: stdout carries ndjson)' : 'console',
-        };
+        publishers.push(
+          wrapConsole(new ConsoleSink({ stream: consoleStream, color: colorWanted(consoleStream, io.env) })),
+        );
+        descriptions.push(consoleOnStderr ? 'console (on stderr: stdout carries ndjson)' : 'console');
+        break;
       case 'ndjson':
-        return {
-          publisher: new NdjsonSink({ path: spec.path, format }),
-          description: `ndjson:${spec.path}${formatNote(format)}`,
-        };
+        publishers.push(new NdjsonSink({ path: spec.path, format }));
+        descriptions.push(`ndjson:${spec.path}${formatNote(format)}`);
+        break;
       case 'ndjson-stdout':
-        return {
-          publisher: new NdjsonStreamSink({ stream: io.stdout, name: 'stdout', format }),
-          description: `ndjson:- (stdout)${formatNote(format)}`,
-        };
+        publishers.push(new NdjsonStreamSink({ stream: io.stdout, name: 'stdout', format }));
+        descriptions.push(`ndjson:- (stdout)${formatNote(format)}`);
+        break;
       case 'webhook': {
         const sink = new WebhookSink({ url: spec.url, secret: spec.secret, format });
         webhooks.push(sink);
-        return { publisher: sink, description: `webhook (${new URL(spec.url).origin})${formatNote(format)}` };
+        publishers.push(sink);
+        descriptions.push(`webhook (${new URL(spec.url).origin})${formatNote(format)}`);
+        break;
       }
       case 'eventbridge': {
         const client = new EventBridgeClient(awsClientDefaults());
         clients.push(client);
-        return {
-          publisher: new EventBridgePublisher({ client, busName: spec.busName }),
-          description: `eventbridge:${spec.busName}`,
-        };
+        publishers.push(new EventBridgePublisher({ client, busName: spec.busName }));
+        descriptions.push(`eventbridge:${spec.busName}`);
+        break;
       }
     }
   }
-
-  const [only] = publishers;
+  // One publisher per spec, in order; each gets the gate of its own classes.
+  const gates = publishers.map((publisher, index) => new DataClassGate(publisher, allowClasses?.[index]));
+  const [only] = gates;
   return {
-    publisher: publishers.length === 1 && only !== undefined ? only : new FanOutPublisher(publishers),
-    descriptions,
+    publisher: gates.length === 1 && only !== undefined ? only : new FanOutPublisher(gates),
+    descriptions: descriptions.map((description, index) => `${description}${withheldNote(gates[index])}`),
     close: async () => {
       for (const client of clients) client.destroy();
       await Promise.all(webhooks.map((sink) => sink.close()));
@@ -125,8 +119,10 @@ export function buildSinks(specs: readonly SinkSpec[], io: CommandIo, options: B
   };
 }
 
-function withheldNote(gate: DataClassGate): string {
-  return gate.withheld.length === 0 ? '' : ` (withholding ${gate.withheld.join(' and ')} fields)`;
+function withheldNote(gate: DataClassGate | undefined): string {
+  return gate === undefined || gate.withheld.length === 0
+    ? ''
+    : ` (withholding ${gate.withheld.join(' and ')} fields)`;
 }
 
 function formatNote(format: EventFormat): string {

@@ -1,7 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DataClass } from '../../../shared/data-classes.js';
-import { withholdFields } from '../../../shared/events/withhold.js';
 import { ConsoleSink, formatConsoleLine } from '../../../shared/sinks/console-sink.js';
 import { SENTINEL, sampleEvent, sampleEvents } from './sample-events.js';
 
@@ -54,27 +52,6 @@ describe('ConsoleSink', () => {
 
     expect(out.text()).not.toContain(SENTINEL);
     expect(out.text()).not.toContain('example.test');
-  });
-
-  it('counts changed fields a gate withheld instead of naming them, and says which classes it withheld', () => {
-    const partly = withholdFields(sampleEvent(), new Set<DataClass>(['operational']));
-    const event = sampleEvent();
-    const some = {
-      ...event,
-      detail: {
-        ...event.detail,
-        changes: { fields: ['email'] },
-        withheld: { classes: ['phi' as const], changedFields: 1 },
-      },
-    };
-
-    expect(formatConsoleLine(partly, false, SAME_DAY)).toMatch(
-      /patients\/1390726237298631770 +fields: 2 withheld {2}\(personal and phi fields withheld\)$/,
-    );
-    expect(formatConsoleLine(some, false, SAME_DAY)).toMatch(
-      /fields: email \(\+1 withheld\) {2}\(phi fields withheld\)$/,
-    );
-    expect(formatConsoleLine(partly, false, SAME_DAY)).not.toContain('email');
   });
 
   it('shows the action for lifecycle events without changed fields and only the type for snapshots', () => {
