@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DataClass } from '../../../shared/data-classes.js';
 import { buildEvent, DEFAULT_EVENT_OPTIONS } from '../../../shared/events/build.js';
-import { isEventOfType } from '../../../shared/events/schema.js';
+import { isEventOfType } from '../../../shared/events/index.js';
 import { withholdFields } from '../../../shared/events/withhold.js';
 import { PATIENT, patientInput, streamNamed } from './fixtures.js';
 
