@@ -19,13 +19,13 @@ import {
   ClinikoUnavailableError,
   ConfigError,
 } from '../shared/errors.js';
-import { CORE_STREAMS, STREAM_NAMES, type StreamDefinition } from '../shared/streams.js';
+import { CORE_STREAMS, type StreamDefinition } from '../shared/streams.js';
 import { parseFlags, wantsHelp } from './flags.js';
 import { JSON_HELP, JSON_OPTION, printResult } from './json-output.js';
 import type { Command } from './main.js';
 import { API_KEY_ENV, baseUrlOf, USER_AGENT_ENV, userAgentFor } from './run-options.js';
 import { requireBaseUrlForSimulatorKey } from './simulator-key.js';
-import { parseStreamList } from './stream-list.js';
+import { parseStreamList, streamNamesForHelp } from './stream-list.js';
 import { type Column, formatTable } from './text-table.js';
 
 const USAGE = `Usage: cliniko-bridge doctor --api-key KEY --user-agent "Name (email)" [options]
@@ -41,7 +41,7 @@ Options:
   --user-agent "Name (email)"  required by Cliniko (or env ${USER_AGENT_ENV}), e.g. "${USER_AGENT_EXAMPLE}"
   --base-url URL           check against this base URL instead of the key's shard (e.g. a simulator)
   --streams a,b,c          streams to check: core (default; the first eleven), all, or names:
-                           ${STREAM_NAMES.join(', ')}
+                           ${streamNamesForHelp()}
 ${JSON_HELP}  -h, --help               show this help
 
 With --json, stdout is one document: {"ok","outcome":"passed|failed|key-refused","exitCode",

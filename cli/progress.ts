@@ -28,7 +28,6 @@ interface StreamProgress {
 }
 
 const BY_PATH = new Map(STREAMS.map((stream) => [stream.path, stream.name]));
-const NAME_WIDTH = Math.max(...STREAMS.map((stream) => stream.name.length));
 const LIVE_REDRAW_MS = 200;
 
 export class Progress {
@@ -111,7 +110,12 @@ export class Progress {
   private line(name: string, progress: StreamProgress): string {
     const percent = Math.floor((progress.done / progress.total) * 100);
     const state = progress.finished ? 'done' : `${percent}%`;
-    return `${name.padEnd(NAME_WIDTH)}  ${progress.done}/${progress.total} records  ${state}`;
+    return `${name.padEnd(this.nameWidth())}  ${progress.done}/${progress.total} records  ${state}`;
+  }
+
+  /** As wide as the longest name in progress, not the longest of all 32 streams. */
+  private nameWidth(): number {
+    return Math.max(0, ...[...this.streams.keys()].map((name) => name.length));
   }
 
   private printPlainPeriodically(): void {

@@ -72,6 +72,7 @@ async function run(
   const sinks = buildSinks(options.sinks, io, {
     wrapConsole: (publisher) => progress.publisher(publisher),
     format: options.format,
+    streams: options.streams,
     allowClasses: options.allowClasses,
   });
   closers.push(() => sinks.close());

@@ -10,7 +10,7 @@ import { ConfigError } from '../shared/errors.js';
 import type { PayloadMode } from '../shared/events/contract.js';
 import type { EventFormat } from '../shared/sinks/event-format.js';
 import type { SinkSpec } from '../shared/sinks/sink-spec.js';
-import { CORE_STREAMS, STREAM_NAMES, type StreamDefinition } from '../shared/streams.js';
+import { CORE_STREAMS, type StreamDefinition } from '../shared/streams.js';
 import type { Quirk } from '../simulator/index.js';
 import { ALLOW_CLASSES_USAGE, parseAllowClassesOption } from './allow-classes-option.js';
 import { parseDuration } from './duration.js';
@@ -18,7 +18,7 @@ import { parseFlags } from './flags.js';
 import { parseQuirksFlag } from './quirks-flag.js';
 import { requireBaseUrlForSimulatorKey } from './simulator-key.js';
 import { SINK_USAGE, sinkOptions } from './sink-options.js';
-import { parseStreamList } from './stream-list.js';
+import { parseStreamList, streamNamesForHelp } from './stream-list.js';
 
 export const API_KEY_ENV = 'CLINIKO_API_KEY';
 export const USER_AGENT_ENV = 'CLINIKO_USER_AGENT';
@@ -79,7 +79,7 @@ Options:
   --user-agent "Name (email)"  required for a real account (or env ${USER_AGENT_ENV}), e.g. "${USER_AGENT_EXAMPLE}"
   --account ID             account id used in events and state keys (default: ${RUN_DEFAULTS.account}; ${RUN_DEFAULTS.simulateAccount} with --simulate)
   --streams a,b,c          streams to poll: core (default; the first eleven), all, or names:
-                           ${STREAM_NAMES.join(', ')}
+                           ${streamNamesForHelp()}
   --interval DURATION      time between polls, e.g. 30s, 1m, 5m (default: 30s; 5s with --simulate)
   --start-from WHEN        now | beginning | an ISO UTC instant; only for streams without saved state (default: now)
   --state-dir DIR          local state store on disk, resumed on restart (default: ${DEFAULT_STATE_DIR}/; in memory with --simulate)

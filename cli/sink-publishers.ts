@@ -17,6 +17,7 @@ import { NdjsonStreamSink } from '../shared/sinks/ndjson-stream-sink.js';
 import type { SinkSpec } from '../shared/sinks/sink-spec.js';
 import { checkWebhookHost, type HostResolver, systemResolver } from '../shared/sinks/webhook-destination.js';
 import { WebhookSink } from '../shared/sinks/webhook-sink.js';
+import type { StreamDefinition } from '../shared/streams.js';
 import { colorWanted } from './color-choice.js';
 import type { CommandIo } from './main.js';
 import { stdoutCarriesEvents } from './sink-options.js';
@@ -54,10 +55,12 @@ export async function checkSinks(
 }
 
 export interface BuildSinksOptions {
-  /** Wraps the console sink (the progress display counts what it prints). */
+  /** Wraps the console sink (the progress display clears its lines around it). */
   readonly wrapConsole: (publisher: EventPublisher) => EventPublisher;
   /** @default 'eventbridge' */
   readonly format?: EventFormat;
+  /** The streams polled: the console's columns fit them. @default every stream */
+  readonly streams?: readonly StreamDefinition[];
   /** The data classes each sink may receive, in the order of the specs. @default every class for every sink */
   readonly allowClasses?: readonly (readonly DataClass[])[];
 }
@@ -67,7 +70,7 @@ export interface BuildSinksOptions {
  * a sink, so a sink never receives a field of a class it may not have.
  */
 export function buildSinks(specs: readonly SinkSpec[], io: CommandIo, options: BuildSinksOptions): SinkSet {
-  const { wrapConsole, format = 'eventbridge', allowClasses } = options;
+  const { wrapConsole, format = 'eventbridge', streams, allowClasses } = options;
   const consoleOnStderr = stdoutCarriesEvents(specs);
   const consoleStream = consoleOnStderr ? io.stderr : io.stdout;
   const clients: EventBridgeClient[] = [];
@@ -78,7 +81,13 @@ export function buildSinks(specs: readonly SinkSpec[], io: CommandIo, options: B
     switch (spec.kind) {
       case 'console':
         publishers.push(
-          wrapConsole(new ConsoleSink({ stream: consoleStream, color: colorWanted(consoleStream, io.env) })),
+          wrapConsole(
+            new ConsoleSink({
+              stream: consoleStream,
+              color: colorWanted(consoleStream, io.env),
+              ...(streams === undefined ? {} : { streams }),
+            }),
+          ),
         );
         descriptions.push(consoleOnStderr ? 'console (on stderr: stdout carries ndjson)' : 'console');
         break;

@@ -5,8 +5,33 @@ import {
   expandStreamSelection,
   findStream,
   isStreamSelector,
+  STREAM_NAMES,
   type StreamDefinition,
 } from '../shared/streams.js';
+
+/** Where the descriptions of a `--help` option table start, and how wide its lines may be. */
+const HELP_INDENT = 27;
+const HELP_WIDTH = 110;
+
+/**
+ * Every stream name for a `--help` text, wrapped into lines that continue under the option's
+ * description (the first line goes where the placeholder is, already indented).
+ */
+export function streamNamesForHelp(names: readonly string[] = STREAM_NAMES): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [index, name] of names.entries()) {
+    const word = index < names.length - 1 ? `${name},` : name;
+    if (line !== '' && HELP_INDENT + line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines.join(`\n${' '.repeat(HELP_INDENT)}`);
+}
 
 export function parseStreamList(flag: string, text: string): StreamDefinition[] {
   const names = text

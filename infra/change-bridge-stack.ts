@@ -1,8 +1,9 @@
 /**
  * `ChangeBridgeStack`: the one stack of the CDK app — a `ChangeBridge` plus the outputs an operator
  * needs after `cdk deploy`: the bus, the poller's role (for an imported bus's policy), the state
- * table, the alarm topic, the dashboard, and per account the command that stores its Cliniko API key
- * in Secrets Manager.
+ * table, the content key secret (to rotate it, or to point the CLI's `--table` at the same keys), the
+ * alarm topic, the dashboard, and per account the command that stores its Cliniko API key in Secrets
+ * Manager.
  *
  * Environment-agnostic (no account/region lookups), so `cdk synth` works offline.
  *
@@ -45,6 +46,11 @@ export class ChangeBridgeStack extends Stack {
       value: bridge.pollerRole.roleArn,
     });
     new CfnOutput(this, 'StateTableName', { value: bridge.table.tableName });
+    new CfnOutput(this, 'ContentKeySecretArn', {
+      description:
+        'Secret holding the content key ring of the state table (rotate it by hand: README, Rotating the content key; the CLI reads it with CLINIKO_BRIDGE_CONTENT_KEY_SECRET)',
+      value: bridge.contentKeySecret.secretArn,
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: bridge.notifications.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: bridge.monitoring.dashboard.dashboardName });
     if (bridge.schemas) {

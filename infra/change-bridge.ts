@@ -5,6 +5,9 @@
  *
  * What it creates (construct ids in brackets are a contract; renaming one replaces the resource):
  * - [DataKey] a customer-managed KMS key, rotation on, retained.
+ * - [ContentKey] the content key secret (Secrets Manager): a key ring generated at deploy time,
+ *   encrypted with the key, retained, rotated by hand (see content-key.ts); the poller gets its ARN
+ *   in `CONTENT_KEY_SECRET`.
  * - [StateTable] the DynamoDB state table (`pk`/`sk` strings): on demand, point-in-time recovery,
  *   encrypted with the key, deletion protection, retained.
  * - [Events] the event bus — created (encrypted with the key, archived for replay, both retained,
@@ -17,12 +20,14 @@
  * - [Notifications] the alarm topic (encrypted, SSL only) with the optional email subscription.
  * - [Monitoring] alarms (errors, throttles, not running; lag, 429s and not polled per account) and a
  *   dashboard.
- * - [Schemas] an EventBridge Schema Registry with one schema per detail-type (`schemaRegistry`).
+ * - [Schemas] an EventBridge Schema Registry with one schema per entity, covering its detail-types
+ *   (`schemaRegistry`; 32 schemas, see event-schemas.ts for why not one per detail-type).
  * - [ExampleConsumer] only with `exampleConsumer: true`: a rule → SQS queue pattern to copy.
  *
  * Access is granted with `grant*` only: the poller may put events on this bus, use exactly the item
- * operations of its state store on the state table, and read the configured API key secrets — by name or ARN, never created here, and
- * never given a value by the deployment.
+ * operations of its state store on the state table, and call `secretsmanager:GetSecretValue` (nothing
+ * else) on the content key secret and on the configured API key secrets — those by name or ARN,
+ * never created here, and never given a value by the deployment.
  *
  * @example
  * const config = parseBridgeConfig(JSON.parse(readFileSync('config/bridge.json', 'utf8')));
@@ -31,13 +36,14 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { AccountConfig, BridgeConfig } from '../shared/config/index.js';
 import { STATE_TABLE_KEYS } from '../shared/state/dynamodb-state-store.js';
+import { BridgeContentKey } from './content-key.js';
 import { BridgeDataKey } from './data-key.js';
 import { BridgeEventBus } from './event-bus.js';
 import { EventSchemas } from './event-schemas.js';
@@ -55,7 +61,8 @@ export interface ChangeBridgeProps {
    */
   readonly exampleConsumer?: boolean;
   /**
-   * Register the events' JSON Schemas in an EventBridge Schema Registry.
+   * Register the events' JSON Schemas in an EventBridge Schema Registry: one schema per entity
+   * (`<source>@patient` covers every `patient.*` detail-type), 33 resources for the 32 streams.
    * @default true
    */
   readonly schemaRegistry?: boolean;
@@ -95,6 +102,8 @@ export class ChangeBridge extends Construct {
   readonly notifications: AlarmNotifications;
   readonly monitoring: BridgeMonitoring;
   readonly apiKeySecrets: ReadonlyMap<string, ISecret>;
+  /** The secret holding the content key ring (stack output `ContentKeySecretArn`). */
+  readonly contentKeySecret: ISecret;
   readonly schemas: EventSchemas | undefined;
   readonly exampleConsumer: ExampleConsumer | undefined;
 
@@ -103,6 +112,8 @@ export class ChangeBridge extends Construct {
     const { config } = props;
 
     this.key = new BridgeDataKey(this, 'DataKey').key;
+    const contentKey = new BridgeContentKey(this, 'ContentKey', { encryptionKey: this.key });
+    this.contentKeySecret = contentKey.secret;
 
     this.table = new Table(this, 'StateTable', {
       partitionKey: { name: STATE_TABLE_KEYS.partitionKey.name, type: AttributeType.STRING },
@@ -141,7 +152,11 @@ export class ChangeBridge extends Construct {
       config,
       encryptionKey: this.key,
       alarmAction,
-      environment: { STATE_TABLE_NAME: this.table.tableName, EVENT_BUS_NAME: this.eventBusReference },
+      environment: {
+        STATE_TABLE_NAME: this.table.tableName,
+        EVENT_BUS_NAME: this.eventBusReference,
+        CONTENT_KEY_SECRET: this.contentKeySecret.secretArn,
+      },
       ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrency: props.reservedConcurrency }),
       ...(props.pollerEntry === undefined ? {} : { entry: props.pollerEntry }),
     });
@@ -154,10 +169,11 @@ export class ChangeBridge extends Construct {
     // DynamoDB decrypts the table key with the caller's permission; it generates that key itself, at
     // table creation, so the poller needs no GenerateDataKey, Encrypt or ReEncrypt for the table.
     this.key.grant(poller.role, 'kms:Decrypt', 'kms:DescribeKey');
+    contentKey.grantRead(poller.role);
     const secrets = new Map<string, ISecret>();
     for (const account of config.accounts) {
       const secret = importApiKeySecret(this, account);
-      secret.grantRead(this.poller);
+      grantSecretValue(secret, poller.role);
       secrets.set(account.id, secret);
     }
     this.apiKeySecrets = secrets;
@@ -211,6 +227,20 @@ export const POLLER_TABLE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:BatchWriteItem',
 ] as const;
+
+/**
+ * `secretsmanager:GetSecretValue` on an API key secret: `grantRead` would add `DescribeSecret`, which
+ * the poller never calls. The secret's own KMS key, if it is not the AWS managed one, is its owner's
+ * to open to the poller (infra/README.md, Deploy).
+ */
+function grantSecretValue(secret: ISecret, grantee: IGrantable): Grant {
+  return Grant.addToPrincipal({
+    grantee,
+    actions: ['secretsmanager:GetSecretValue'],
+    // A name or partial ARN matches the complete ARN only with the 6 characters Secrets Manager appends.
+    resourceArns: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+  });
+}
 
 /** Secrets Manager appends `-` and 6 random characters to a secret's name in its complete ARN. */
 const COMPLETE_SECRET_ARN = /:secret:.+-[A-Za-z0-9]{6}$/;

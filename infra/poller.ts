@@ -51,7 +51,7 @@ export interface BridgePollerProps {
   readonly encryptionKey: IKey;
   /** Notified by the dead-letter queue's alarm. */
   readonly alarmAction: IAlarmAction;
-  /** Extra environment (`STATE_TABLE_NAME`, `EVENT_BUS_NAME`). */
+  /** Extra environment (`STATE_TABLE_NAME`, `EVENT_BUS_NAME`, `CONTENT_KEY_SECRET`). */
   readonly environment: Readonly<Record<string, string>>;
   /** @default 512 */
   readonly memorySize?: number;

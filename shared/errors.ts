@@ -74,6 +74,16 @@ export class ConfigError extends BridgeError {
   }
 }
 
+/** An account id the registry does not hold (exit code 2: fix the id). */
+export class AccountNotFoundError extends ConfigError {
+  constructor(readonly account: string) {
+    super(
+      'account',
+      `no account "${account}" is registered; \`cliniko-bridge accounts list\` shows the registered ones`,
+    );
+  }
+}
+
 /** Where a failed Cliniko request went: never the query string, never a body or header. */
 export interface RequestContext {
   readonly method: string;

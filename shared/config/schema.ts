@@ -297,4 +297,5 @@ export type BridgeConfig = z.output<typeof BridgeConfigSchema>;
 export type BridgeConfigInput = z.input<typeof BridgeConfigSchema>;
 export type AccountConfig = BridgeConfig['accounts'][number];
 export type PayloadSettings = z.output<typeof PayloadSettingsSchema>;
+export type PayloadOverride = z.output<typeof PayloadOverrideSchema>;
 export type EventBusConfig = BridgeConfig['eventBus'];

@@ -8,10 +8,7 @@ import { ConfigError } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
 import type { PayloadMode } from '../events/contract.js';
 import { expandStreamSelection, findStream, type StreamDefinition } from '../streams.js';
-import type { AccountConfig, BridgeConfig, PayloadSettings } from './schema.js';
-
-/** A `payload.streams` entry: the keys it sets replace those of `payload.default`. */
-type PayloadOverride = BridgeConfig['payload']['streams'][string];
+import type { AccountConfig, BridgeConfig, PayloadOverride, PayloadSettings } from './schema.js';
 
 /** What only the running process knows: where it runs and how long it may take. */
 export interface SyncRuntime {
@@ -51,8 +48,16 @@ export function accountConfig(config: BridgeConfig, accountId: string): AccountC
   return account;
 }
 
+/** What the engine options of an account depend on: a configured or a registered account. */
+export interface AccountSettings {
+  readonly id: string;
+  readonly streams?: readonly string[];
+  /** Per-stream payload overrides of this account, over the config's. */
+  readonly payload?: Readonly<Record<string, PayloadOverride>>;
+}
+
 /** The streams an account polls: its selection (`core` by default), sets expanded. */
-export function streamsFor(account: AccountConfig): StreamDefinition[] {
+export function streamsFor(account: Pick<AccountSettings, 'streams'>): StreamDefinition[] {
   return expandStreamSelection(account.streams ?? ['core']).flatMap((name) => {
     const stream = findStream(name);
     return stream ? [stream] : [];
@@ -63,14 +68,19 @@ export function streamsFor(account: AccountConfig): StreamDefinition[] {
 export type ResolvedPayloadSettings = PayloadSettings & { readonly mode: PayloadMode };
 
 /**
- * `payload.default` with the stream's overrides applied key by key. The mode is the stream's own,
- * else `payload.default.mode`, else the default of the stream's data class (`changes` for personal
- * and clinical records, `full` for the others): a mode the configuration states always wins.
+ * `payload.default` with the stream's overrides applied key by key, then the account's. The mode is
+ * the first one stated (the account's for the stream, the config's for the stream, `payload.default`),
+ * else the default of the stream's data class (`changes` for personal and clinical records, `full`
+ * for the others): a mode the configuration states always wins.
  */
-export function payloadSettingsFor(config: BridgeConfig, stream: string): ResolvedPayloadSettings {
-  return mergedSettings(
-    config.payload.default,
-    config.payload.streams[stream] ?? {},
+export function payloadSettingsFor(
+  config: BridgeConfig,
+  stream: string,
+  account?: Pick<AccountSettings, 'payload'>,
+): ResolvedPayloadSettings {
+  const configured = mergedSettings(config.payload.default, config.payload.streams[stream] ?? {});
+  return withMode(
+    mergedSettings(configured, account?.payload?.[stream] ?? {}),
     defaultPayloadModeFor(stream),
   );
 }
@@ -84,19 +94,20 @@ export function eventOptionsFor(
   return eventOptionsOf(config, payloadSettingsFor(config, stream), runtime);
 }
 
-function mergedSettings(
-  base: PayloadSettings,
-  override: PayloadOverride,
-  classDefault: PayloadMode,
-): ResolvedPayloadSettings {
+function mergedSettings(base: PayloadSettings, override: PayloadOverride): PayloadSettings {
   const include = override.include ?? base.include;
   const exclude = override.exclude ?? base.exclude;
   return {
-    mode: override.mode ?? base.mode ?? classDefault,
+    mode: override.mode ?? base.mode,
     previous: override.previous ?? base.previous,
     ...(include ? { include } : {}),
     ...(exclude ? { exclude } : {}),
   };
+}
+
+/** The settings with a mode: the one they state, else `fallback` (`mode` stays the first key). */
+function withMode(settings: PayloadSettings, fallback: PayloadMode): ResolvedPayloadSettings {
+  return { ...settings, mode: settings.mode ?? fallback };
 }
 
 function eventOptionsOf(
@@ -125,15 +136,23 @@ export function syncOptionsFor(
   accountId: string,
   runtime: SyncRuntime = {},
 ): SyncOptions {
-  const account = accountConfig(config, accountId);
+  return syncOptionsForAccount(config, accountConfig(config, accountId), runtime);
+}
+
+/** `syncOptionsFor` of an account given by its settings (a registered account of a fleet). */
+export function syncOptionsForAccount(
+  config: BridgeConfig,
+  account: AccountSettings,
+  runtime: SyncRuntime = {},
+): SyncOptions {
   const streams = streamsFor(account);
   // The run-wide settings are those of an operational stream; every other stream whose resolved
   // settings differ (its own overrides, or its data class's default mode) gets a `perStream` entry.
-  const defaults = mergedSettings(config.payload.default, {}, 'full');
+  const defaults = withMode(mergedSettings(config.payload.default, {}), 'full');
   const defaultKey = JSON.stringify(defaults);
   const perStream: Record<string, StreamEventSettings> = {};
   for (const stream of streams) {
-    const settings = payloadSettingsFor(config, stream.name);
+    const settings = payloadSettingsFor(config, stream.name, account);
     if (JSON.stringify(settings) === defaultKey) continue;
     perStream[stream.name] = {
       event: eventOptionsOf(config, settings, runtime),

@@ -11,7 +11,7 @@
  * the account over meanwhile. Record-state items are fenced as well (a write lands only over items
  * no newer lease holder wrote), so even a request delayed on the network cannot undo newer work.
  */
-import type { Lease, Logger, StateStore } from './ports.js';
+import type { AccountRunStatus, Lease, Logger, StateStore } from './ports.js';
 
 export class LeaseKeeper {
   private constructor(
@@ -49,9 +49,9 @@ export class LeaseKeeper {
   }
 
   /** Best effort: an unreleased lease simply expires, so a failure here must not hide the run's outcome. */
-  async release(logger: Logger): Promise<void> {
+  async release(logger: Logger, status?: AccountRunStatus): Promise<void> {
     try {
-      await this.state.releaseLease(this.lease);
+      await this.state.releaseLease(this.lease, status);
     } catch (error) {
       logger.warn('lease release failed; it will expire on its own', {
         account: this.lease.account,

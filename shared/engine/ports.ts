@@ -167,6 +167,31 @@ export interface Lease {
   readonly expiresAt: number;
 }
 
+/** How an account's last run went, kept beside its lease (no extra write). */
+export interface AccountRunStatus {
+  /** When the run ended (ISO, milliseconds). */
+  readonly at: string;
+  /** `ok`: every stream caught up; `incomplete`: stopped at a deadline or rate limit; `failed`: a stream or the run failed. */
+  readonly outcome: 'ok' | 'incomplete' | 'failed';
+  /** The worst stream's lag behind server time (seconds), when known. */
+  readonly lagSeconds: number | null;
+}
+
+/** An account's status as the fleet sees it: its last run, last successful run and lease. */
+export interface AccountStatus {
+  readonly lastRun?: AccountRunStatus;
+  /** When a run last caught up every stream (ISO). */
+  readonly lastSuccessAt?: string;
+  /** Epoch ms until which a poller holds the account (absent or in the past: free). */
+  readonly leaseExpiresAt?: number;
+}
+
+/** Reads the fleet's view of accounts (the dispatcher, `accounts list`). */
+export interface AccountStatusReader {
+  /** Each account's status; accounts that never ran are absent. */
+  getAccountStatuses(accounts: readonly string[]): Promise<Map<string, AccountStatus>>;
+}
+
 export interface StateStore {
   getCursor(account: string, stream: string): Promise<StreamCursor | undefined>;
   /**
@@ -179,7 +204,8 @@ export interface StateStore {
   acquireLease(account: string, owner: string, ttlMs: number, nowMs: number): Promise<Lease | undefined>;
   /** Extends the lease; `LeaseLostError` when someone else took it over. */
   renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease>;
-  releaseLease(lease: Lease): Promise<void>;
+  /** Lets the lease go, noting how the run went (kept with the lease, read by the fleet's dispatcher). */
+  releaseLease(lease: Lease, status?: AccountRunStatus): Promise<void>;
 
   /** Batched reads; ids with no state are absent from the map. */
   getRecordStates(account: string, stream: string, ids: readonly string[]): Promise<Map<string, RecordState>>;

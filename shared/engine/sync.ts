@@ -11,7 +11,7 @@ import type { EventOptions } from '../events/build.js';
 import type { StreamDefinition } from '../streams.js';
 import type { ContentKeyRing } from './content-key.js';
 import { LeaseKeeper } from './lease-keeper.js';
-import type { ClinikoReader, EventPublisher, Logger, StateStore } from './ports.js';
+import type { AccountRunStatus, ClinikoReader, EventPublisher, Logger, StateStore } from './ports.js';
 import {
   emptyStreamReport,
   eventTotal,
@@ -149,6 +149,8 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
   };
 
   let interrupted: StopReason | undefined;
+  // Kept with the lease: `failed` unless the run gets to the end.
+  let status: AccountRunStatus = { at: new Date(now()).toISOString(), outcome: 'failed', lagSeconds: null };
   try {
     let active = tasks;
     while (active.length > 0 && interrupted === undefined) {
@@ -186,6 +188,8 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
     }
     // Cursors deferred during the run (see `StreamSync.flush`) are written before the lease goes.
     for (const task of tasks) await task.sync.flush();
+    for (const task of tasks) task.sync.finish();
+    status = runStatus(tasks, interrupted, now());
   } catch (error) {
     logger.error('sync run failed; cursors stay at their last checkpoints', {
       account,
@@ -194,11 +198,10 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
     });
     throw error;
   } finally {
-    await lease.release(logger);
+    await lease.release(logger, status);
   }
 
   for (const task of tasks) {
-    task.sync.finish();
     task.report.stopped = task.failed
       ? 'failed'
       : task.sync.done
@@ -217,6 +220,19 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
     events: tasks.reduce((sum, task) => sum + eventTotal(task.report), 0),
   });
   return { account, stopped, ok, durationMs, streams: tasks.map((task) => task.report) };
+}
+
+function runStatus(
+  tasks: readonly Task[],
+  interrupted: StopReason | undefined,
+  nowMs: number,
+): AccountRunStatus {
+  const lags = tasks.flatMap((task) => (task.report.lagSeconds === null ? [] : [task.report.lagSeconds]));
+  return {
+    at: new Date(nowMs).toISOString(),
+    outcome: tasks.some((task) => task.failed) ? 'failed' : interrupted === undefined ? 'ok' : 'incomplete',
+    lagSeconds: lags.length === 0 ? null : Math.max(...lags),
+  };
 }
 
 function logStream(logger: Logger, account: string, report: StreamReport): void {

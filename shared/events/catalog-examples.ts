@@ -6,106 +6,9 @@
 import { createHash } from 'node:crypto';
 import { STREAMS, type StreamDefinition } from '../streams.js';
 import { type BuildEventInput, buildEvent, DEFAULT_EVENT_OPTIONS, type EventOptions } from './build.js';
+import { EXAMPLE_API, EXAMPLE_SEEDS, type ExampleSeed } from './catalog-example-records.js';
 import type { Action, ChangeEvent } from './contract.js';
 import { actionsOf } from './schema.js';
-
-const API = 'https://api.au1.cliniko.com/v1';
-const link = (path: string) => ({ links: { self: `${API}/${path}` } });
-
-interface ExampleSeed {
-  readonly fields: Readonly<Record<string, unknown>>;
-  /** The fields an `updated` example changes, with their new values. */
-  readonly update: Readonly<Record<string, unknown>>;
-}
-
-/** Made-up records, one per stream, in the shape Cliniko returns (ids as strings). */
-const SEEDS: Readonly<Record<string, ExampleSeed>> = {
-  patients: {
-    fields: {
-      first_name: 'Avery',
-      last_name: 'Example',
-      date_of_birth: '1990-01-01',
-      email: 'avery@example.com',
-      patient_phone_numbers: [{ number: '0400 000 000', phone_type: 'Mobile' }],
-      city: 'Exampleton',
-    },
-    update: { email: 'avery.example@example.org', patient_phone_numbers: [] },
-  },
-  individual_appointments: {
-    fields: {
-      starts_at: '2026-12-03T01:00:00Z',
-      ends_at: '2026-12-03T01:30:00Z',
-      notes: null,
-      cancellation_note: null,
-      cancellation_reason: null,
-      patient: link('patients/1390726237298631770'),
-      practitioner: link('practitioners/1390726237298630001'),
-    },
-    update: { starts_at: '2026-12-03T02:00:00Z', ends_at: '2026-12-03T02:30:00Z' },
-  },
-  group_appointments: {
-    fields: {
-      starts_at: '2026-12-04T03:00:00Z',
-      ends_at: '2026-12-04T04:00:00Z',
-      max_attendees: 8,
-      notes: null,
-      practitioner: link('practitioners/1390726237298630001'),
-    },
-    update: { max_attendees: 10 },
-  },
-  attendees: {
-    fields: {
-      arrived: null,
-      notes: null,
-      cancellation_note: null,
-      cancellation_reason: null,
-      booking: link('group_appointments/1390726237298633002'),
-      patient: link('patients/1390726237298631770'),
-    },
-    update: { arrived: true },
-  },
-  practitioners: {
-    fields: { title: 'Dr', first_name: 'Sam', last_name: 'Placeholder', designation: 'Physiotherapist' },
-    update: { designation: 'Senior Physiotherapist' },
-  },
-  businesses: {
-    fields: { business_name: 'Example Health Clinic', city: 'Exampleton', country_code: 'AU' },
-    update: { business_name: 'Example Health & Movement' },
-  },
-  appointment_types: {
-    fields: { name: 'Initial Consultation', duration_in_minutes: 45, max_attendees: 1 },
-    update: { duration_in_minutes: 60 },
-  },
-  invoices: {
-    fields: {
-      number: 1042,
-      issue_date: '2026-11-29',
-      total_amount: '120.0',
-      status_description: 'Awaiting payment',
-      patient: link('patients/1390726237298631770'),
-    },
-    update: { status_description: 'Paid' },
-  },
-  treatment_notes: {
-    fields: {
-      title: 'Standard consultation',
-      draft: true,
-      content: {
-        sections: [{ name: 'Assessment', questions: [{ name: 'Notes', type: 'text', answer: '' }] }],
-      },
-      patient: link('patients/1390726237298631770'),
-    },
-    update: { draft: false },
-  },
-  medical_alerts: {
-    fields: { name: 'Example alert', patient: link('patients/1390726237298631770') },
-    update: { name: 'Example alert (reviewed)' },
-  },
-  contacts: {
-    fields: { first_name: 'Jordan', last_name: 'Sample', company_name: 'Example Imaging', phone_numbers: [] },
-    update: { company_name: 'Example Imaging Group' },
-  },
-};
 
 const CREATED_AT = '2026-11-20T09:00:00Z';
 const UPDATED_AT = '2026-11-29T10:15:00Z';
@@ -117,16 +20,23 @@ function exampleId(stream: StreamDefinition): string {
   return (1_000_000_000_000_000_000n + (digits % 8_000_000_000_000_000_000n)).toString();
 }
 
+/** The made-up record of a stream; every stream of the registry has one (a test checks). */
+function seedOf(stream: StreamDefinition): ExampleSeed {
+  const seed = EXAMPLE_SEEDS[stream.name];
+  if (seed === undefined) throw new Error(`no example record for stream ${stream.name}`);
+  return seed;
+}
+
 function baseRecord(stream: StreamDefinition): Record<string, unknown> & { id: string } {
-  const seed = SEEDS[stream.name];
+  const seed = seedOf(stream);
   const lifecycle = Object.fromEntries(stream.lifecycle.map((field) => [field, null]));
   return {
     id: exampleId(stream),
     created_at: CREATED_AT,
     updated_at: UPDATED_AT,
-    ...(seed?.fields ?? {}),
+    ...seed.fields,
     ...lifecycle,
-    links: { self: `${API}/${stream.name}/${exampleId(stream)}` },
+    links: { self: `${EXAMPLE_API}/${stream.name}/${exampleId(stream)}` },
   };
 }
 
@@ -141,8 +51,8 @@ function exampleInput(stream: StreamDefinition, action: Action, account: string)
     created: { record: base, changedFields: null },
     snapshot: { record: base, changedFields: null },
     updated: {
-      record: { ...later, ...SEEDS[stream.name]?.update },
-      changedFields: Object.keys(SEEDS[stream.name]?.update ?? {}),
+      record: { ...later, ...seedOf(stream).update },
+      changedFields: Object.keys(seedOf(stream).update),
     },
     archived: { record: { ...later, archived_at: LATER }, changedFields: ['archived_at'] },
     restored: { record: later, changedFields: ['archived_at'] },

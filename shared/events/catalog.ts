@@ -8,7 +8,7 @@ import { dataClassesSection } from './catalog-classes.js';
 import { exampleEvents, examplePatientUpdate } from './catalog-examples.js';
 import type { Action } from './contract.js';
 import { JSON_SCHEMA_TARGET } from './json-schema.js';
-import { detailTypesOf } from './schema.js';
+import { actionsOf, detailTypesOf } from './schema.js';
 
 const WHEN: Record<Action, string> = {
   created: 'First seen, and created after the bridge started watching the stream.',
@@ -32,6 +32,8 @@ Cliniko Change Bridge publishes one event per observed change of a Cliniko recor
 delivers to subscribers, with the change in \`detail\`. This is contract **v1**
 (\`detail.schemaVersion: 1\`). JSON Schemas (${JSON_SCHEMA_TARGET}) of every detail-type are in
 [\`schemas/\`](../schemas/) and can be regenerated with \`cliniko-bridge schemas --out DIR\`.
+The CDK app registers one schema per entity, covering all its detail-types, in the EventBridge
+Schema Registry as \`<source>@<entity>\` (e.g. \`cliniko@patient\`).
 
 ## Envelope
 
@@ -130,6 +132,24 @@ function payloadModeExamples(): string {
   ].join('\n');
 }
 
+/** One row per entity: its stream, its actions (linked to their examples) and whether `core` polls it. */
+function entityTable(): string {
+  const rows = STREAMS.map((stream) => {
+    const actions = actionsOf(stream)
+      .map((action) => `[\`${action}\`](#${stream.entity}${action})`)
+      .join(', ');
+    const selection = stream.core ? '`core`, `all`' : '`all`';
+    return `| \`${stream.entity}\` | \`${stream.name}\` | ${actions} | ${selection} |`;
+  });
+  return [
+    `${STREAMS.length} entities, one per stream. A stream is polled when the account's stream selection names it or a set containing it (\`core\`, the default, is the first eleven).`,
+    '',
+    '| entity | resource (stream) | actions | in the sets |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
 function detailTypeTable(): string {
   const rows = STREAMS.flatMap((stream) =>
     detailTypesOf(stream).map((type) => {
@@ -145,6 +165,10 @@ export function renderEventCatalog(): string {
   const examples = [...exampleEvents()].map(([type, event]) => [`### ${type}`, '', json(event)].join('\n'));
   return [
     intro(),
+    '',
+    '## Entities',
+    '',
+    entityTable(),
     '',
     '## Detail-types',
     '',

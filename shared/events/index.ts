@@ -3,9 +3,13 @@
  * that subscribe to Cliniko change events.
  *
  * ```ts
- * import { isEventOfType, parseChangeEvent } from 'cliniko-change-bridge/events';
+ * import { isEventOfEntity, isEventOfType, parseChangeEvent } from 'cliniko-change-bridge/events';
  * if (isEventOfType(event, 'patient.updated')) console.info(event.detail.changes?.fields);
+ * if (isEventOfEntity(event, 'invoice_item')) console.info(event.detail.type); // invoice_item.created | …
  * ```
+ *
+ * Detail-types and entities given as literals are checked at compile time against the registry
+ * (`KnownDetailType`, `KnownEntity`); a string known only at run time is checked at run time.
  */
 export type {
   Action,
@@ -20,19 +24,35 @@ export type {
 } from './contract.js';
 export { ACTIONS } from './contract.js';
 export { type EventIdInput, eventIdFor } from './event-id.js';
+export {
+  type ChangeEventOf,
+  type CheckedDetailType,
+  type CheckedEntity,
+  type EntityEventOf,
+  isEventOfEntity,
+  isEventOfType,
+} from './guards.js';
 export { type EventIssue, InvalidEventError } from './invalid-event-error.js';
-export { eventJsonSchemas, JSON_SCHEMA_TARGET, writeJsonSchemas } from './json-schema.js';
+export { entityJsonSchemas, eventJsonSchemas, JSON_SCHEMA_TARGET, writeJsonSchemas } from './json-schema.js';
+export {
+  type DetailTypeOfEntity,
+  KNOWN_ENTITIES,
+  type KnownDetailType,
+  type KnownEntity,
+  type ResourceOfEntity,
+} from './known-types.js';
 export {
   actionsOf,
-  type ChangeEventOf,
   changeEventSchema,
   DETAIL_TYPES,
   detailTypesOf,
+  ENTITY_NAMES,
+  type EntityEventSchema,
   type EventSchema,
+  entityEventSchemaFor,
   eventIdSchema,
   eventSchemaFor,
   isChangeEvent,
-  isEventOfType,
   parseChangeEvent,
   recordIdSchema,
   safeParseChangeEvent,

@@ -8,21 +8,54 @@ import { z } from 'zod';
 import { STREAMS } from '../streams.js';
 import type { DetailType } from './contract.js';
 import { formatJson } from './json-format.js';
-import { DETAIL_TYPES, detailTypesOf, eventSchemaFor } from './schema.js';
+import { DETAIL_TYPES, detailTypesOf, ENTITY_NAMES, entityEventSchemaFor, eventSchemaFor } from './schema.js';
 
 export const JSON_SCHEMA_TARGET = 'draft-04';
 
 /**
- * One JSON Schema per detail-type. Generated for the *input* side: objects stay open
- * (no `additionalProperties: false`), so a consumer validating with an older schema keeps
- * accepting events that gained a new optional field.
+ * Draft-04 requires a non-empty `items` array (`schemaArray` has `minItems: 1`), so the empty tuple
+ * zod writes for `resources` (`"items": []`) makes the whole schema invalid for a strict validator.
+ * An always-empty array is `maxItems: 0` alone.
  */
+function draft04Fixes(ctx: { jsonSchema: Record<string, unknown> }): void {
+  const { jsonSchema } = ctx;
+  if (Array.isArray(jsonSchema.items) && jsonSchema.items.length === 0) {
+    delete jsonSchema.items;
+    delete jsonSchema.additionalItems;
+    jsonSchema.maxItems = 0;
+  }
+}
+
+/**
+ * Generated for the *input* side: objects stay open (no `additionalProperties: false`), so a
+ * consumer validating with an older schema keeps accepting events that gained a new optional field.
+ */
+function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { target: JSON_SCHEMA_TARGET, io: 'input', override: draft04Fixes });
+}
+
+/** One JSON Schema per detail-type: the files of `schemas/` and the `schemas` command. */
 export function eventJsonSchemas(): Record<DetailType, Record<string, unknown>> {
   const schemas: Record<DetailType, Record<string, unknown>> = {};
   for (const type of DETAIL_TYPES) {
     const schema = eventSchemaFor(type);
     if (schema === undefined) throw new Error(`no schema for ${type}`);
-    schemas[type] = z.toJSONSchema(schema, { target: JSON_SCHEMA_TARGET, io: 'input' });
+    schemas[type] = toJsonSchema(schema);
+  }
+  return schemas;
+}
+
+/**
+ * One JSON Schema per entity, covering all its detail-types: what the CDK app registers in the
+ * EventBridge Schema Registry (one schema per detail-type would exceed the registry's default quota
+ * of 100 schemas; see infra/event-schemas.ts).
+ */
+export function entityJsonSchemas(): Record<string, Record<string, unknown>> {
+  const schemas: Record<string, Record<string, unknown>> = {};
+  for (const entity of ENTITY_NAMES) {
+    const schema = entityEventSchemaFor(entity);
+    if (schema === undefined) throw new Error(`no schema for ${entity}`);
+    schemas[entity] = toJsonSchema(schema);
   }
   return schemas;
 }

@@ -1,7 +1,8 @@
 /**
  * The zod schemas of the event contract (v1): the runtime source of truth for validation, the JSON
- * Schemas in `schemas/` and the event catalog. One schema per detail-type `<entity>.<action>`,
- * derived from the stream registry so a new stream gets its event types without code here.
+ * Schemas in `schemas/` and the event catalog. One schema per detail-type `<entity>.<action>`, and
+ * one per entity covering all its detail-types (the Schema Registry's unit), both derived from the
+ * stream registry so a new stream gets its event types without code here.
  */
 import { z } from 'zod';
 import { type LifecycleField, STREAMS, type StreamDefinition } from '../streams.js';
@@ -116,11 +117,14 @@ function dataSchemaOf(stream: StreamDefinition) {
     );
 }
 
-function detailSchemaOf(stream: StreamDefinition, type: DetailType) {
+/** `z.literal(type)` for one detail-type, `z.enum(types)` for every detail-type of an entity. */
+type TypeSchema = z.ZodLiteral<DetailType> | z.ZodEnum<{ [type: DetailType]: DetailType }>;
+
+function detailSchemaOf(stream: StreamDefinition, type: TypeSchema) {
   return z.object({
     schemaVersion: z.literal(1),
     eventId: eventIdSchema,
-    type: z.literal(type),
+    type,
     account: z.string().min(1).describe('The configured Cliniko account id, e.g. main-clinic.'),
     resource: z.literal(stream.name),
     recordId: recordIdSchema,
@@ -138,32 +142,58 @@ function detailSchemaOf(stream: StreamDefinition, type: DetailType) {
   });
 }
 
+function envelopeSchemaOf(stream: StreamDefinition, type: TypeSchema) {
+  return z.object({
+    version: z.literal('0'),
+    id: z.string().min(1).describe('Envelope id: the eventId as published; EventBridge assigns its own.'),
+    'detail-type': type,
+    source: z.string().min(1).max(256),
+    account: z.string().min(1).describe("AWS account id, or 'local' outside AWS."),
+    time: secondTimestamp.describe('Same instant as detail.occurredAt.'),
+    region: z.string().min(1).describe("AWS region, or 'local' outside AWS."),
+    resources: z.tuple([]).describe('Always empty: envelope metadata is not encrypted with a customer key.'),
+    detail: detailSchemaOf(stream, type),
+  });
+}
+
 function eventSchemaOf(stream: StreamDefinition, type: DetailType) {
-  return z
-    .object({
-      version: z.literal('0'),
-      id: z.string().min(1).describe('Envelope id: the eventId as published; EventBridge assigns its own.'),
-      'detail-type': z.literal(type),
-      source: z.string().min(1).max(256),
-      account: z.string().min(1).describe("AWS account id, or 'local' outside AWS."),
-      time: secondTimestamp.describe('Same instant as detail.occurredAt.'),
-      region: z.string().min(1).describe("AWS region, or 'local' outside AWS."),
-      resources: z
-        .tuple([])
-        .describe('Always empty: envelope metadata is not encrypted with a customer key.'),
-      detail: detailSchemaOf(stream, type),
-    })
-    .meta({
-      title: type,
-      description: `Cliniko change event ${type} (stream ${stream.name}), contract v1.`,
-    });
+  return envelopeSchemaOf(stream, z.literal(type)).meta({
+    title: type,
+    description: `Cliniko change event ${type} (stream ${stream.name}), contract v1.`,
+  });
+}
+
+/**
+ * One schema for every detail-type of an entity (`patient.created`, `patient.updated`, …): the
+ * Schema Registry's unit (see infra/event-schemas.ts). It accepts exactly the events the entity's
+ * detail-type schemas accept, except that it cannot tie `detail.type` to the envelope's
+ * `detail-type` (JSON Schema has no way to say two values are equal); the per-type schemas do.
+ */
+function entitySchemaOf(stream: StreamDefinition) {
+  const [first, ...others] = detailTypesOf(stream);
+  if (first === undefined) throw new Error(`stream ${stream.name} has no detail-types`);
+  return envelopeSchemaOf(stream, z.enum([first, ...others])).meta({
+    title: stream.entity,
+    description: `Cliniko change events of ${stream.entity} (stream ${stream.name}): ${[first, ...others].join(', ')}; contract v1.`,
+  });
 }
 
 export type EventSchema = ReturnType<typeof eventSchemaOf>;
+export type EntityEventSchema = ReturnType<typeof entitySchemaOf>;
 
 const schemasByType = new Map<string, EventSchema>();
+const schemasByEntity = new Map<string, EntityEventSchema>();
 for (const stream of STREAMS) {
   for (const type of detailTypesOf(stream)) schemasByType.set(type, eventSchemaOf(stream, type));
+  schemasByEntity.set(stream.entity, entitySchemaOf(stream));
+}
+
+/** Every entity the registry produces events for, in registry order. */
+export const ENTITY_NAMES: readonly string[] = STREAMS.map((s) => s.entity);
+
+/** The schema of every event of one entity; `undefined` for an entity the registry lacks. */
+export function entityEventSchemaFor(entity: string): EntityEventSchema | undefined {
+  return schemasByEntity.get(entity);
 }
 
 /** Every detail-type the registry produces, sorted. */
@@ -197,17 +227,6 @@ export function parseChangeEvent(input: unknown): ChangeEvent {
 
 export function isChangeEvent(input: unknown): input is ChangeEvent {
   return changeEventSchema.safeParse(input).success;
-}
-
-/** A change event of one detail-type, e.g. `ChangeEventOf<'patient.updated'>`. */
-export type ChangeEventOf<T extends DetailType> = ChangeEvent & {
-  readonly 'detail-type': T;
-  readonly detail: EventDetail & { readonly type: T };
-};
-
-/** True when `input` is a valid event of exactly this detail-type (false for types the registry lacks). */
-export function isEventOfType<T extends DetailType>(input: unknown, type: T): input is ChangeEventOf<T> {
-  return eventSchemaFor(type)?.safeParse(input).success ?? false;
 }
 
 // Compile-time proof that the schemas and the hand-written contract types describe the same shape.

@@ -12,7 +12,8 @@
 import { once } from 'node:events';
 import type { EventPublisher } from '../engine/ports.js';
 import { ACTIONS, type Action, type ChangeEvent } from '../events/contract.js';
-import { STREAMS } from '../streams.js';
+import { detailTypesOf } from '../events/schema.js';
+import { STREAMS, type StreamDefinition } from '../streams.js';
 
 export interface ConsoleSinkProps {
   /** Where lines go, usually `process.stdout`. */
@@ -21,6 +22,12 @@ export interface ConsoleSinkProps {
   readonly color: boolean;
   /** For "today" in the time column. @default Date.now */
   readonly now?: () => number;
+  /**
+   * The streams whose events it prints: the type and record columns are as wide as their longest
+   * detail-type and name, so a run of the eleven core streams keeps its compact lines.
+   * @default every stream of the registry
+   */
+  readonly streams?: readonly StreamDefinition[];
 }
 
 const RESET = '\u001b[0m';
@@ -34,12 +41,28 @@ const COLORS: Readonly<Record<Action, string>> = {
   restored: '\u001b[34m',
 };
 
-// Column widths from the registry, so the longest known type and id still line up.
-const TYPE_WIDTH = Math.max(
-  ...STREAMS.flatMap((stream) => ACTIONS.map((action) => `${stream.entity}.${action}`.length)),
-);
+/** Widths of the type and `resource/recordId` columns. */
+export interface ConsoleColumns {
+  readonly type: number;
+  readonly record: number;
+}
+
 const MAX_RECORD_ID_DIGITS = 19;
-const RECORD_WIDTH = Math.max(...STREAMS.map((stream) => stream.name.length)) + 1 + MAX_RECORD_ID_DIGITS;
+
+/**
+ * Column widths that line up every event of `streams`: their longest detail-type (only the types
+ * they produce) and their longest `resource/recordId`. An event of another stream still prints, on
+ * a longer line.
+ */
+export function consoleColumnsFor(streams: readonly StreamDefinition[]): ConsoleColumns {
+  const widest = (lengths: readonly number[]) => lengths.reduce((max, n) => Math.max(max, n), 0);
+  return {
+    type: widest(streams.flatMap((stream) => detailTypesOf(stream).map((type) => type.length))),
+    record: widest(streams.map((stream) => stream.name.length)) + 1 + MAX_RECORD_ID_DIGITS,
+  };
+}
+
+const EVERY_STREAM = consoleColumnsFor(STREAMS);
 
 function actionOf(type: string): Action | undefined {
   const action = type.slice(type.lastIndexOf('.') + 1);
@@ -82,26 +105,39 @@ function summary(event: ChangeEvent, action: Action | undefined): string {
   return parts.join('  ');
 }
 
-/** Formats one event as a console line (no trailing newline); `nowMs` decides what "today" is. */
-export function formatConsoleLine(event: ChangeEvent, color: boolean, nowMs: number = Date.now()): string {
+/**
+ * Formats one event as a console line (no trailing newline); `nowMs` decides what "today" is,
+ * `columns` how wide the type and record columns are (default: wide enough for every stream).
+ */
+export function formatConsoleLine(
+  event: ChangeEvent,
+  color: boolean,
+  nowMs: number = Date.now(),
+  columns: ConsoleColumns = EVERY_STREAM,
+): string {
   const { type, resource, recordId, occurredAt } = event.detail;
   const action = actionOf(type);
-  const paddedType = printable(type).padEnd(TYPE_WIDTH);
+  const paddedType = printable(type).padEnd(columns.type);
   const coloredType = color && action !== undefined ? `${COLORS[action]}${paddedType}${RESET}` : paddedType;
-  const record = printable(`${resource}/${recordId}`).padEnd(RECORD_WIDTH);
+  const record = printable(`${resource}/${recordId}`).padEnd(columns.record);
   const line = `${clockTime(occurredAt, nowMs)}  ${coloredType}  ${record}  ${printable(summary(event, action))}`;
   return line.trimEnd();
 }
 
 export class ConsoleSink implements EventPublisher {
-  constructor(private readonly props: ConsoleSinkProps) {}
+  private readonly columns: ConsoleColumns;
+
+  constructor(private readonly props: ConsoleSinkProps) {
+    this.columns = props.streams === undefined ? EVERY_STREAM : consoleColumnsFor(props.streams);
+  }
 
   async publish(events: readonly ChangeEvent[]): Promise<void> {
     const { stream, color } = this.props;
     const now = (this.props.now ?? Date.now)();
     for (const event of events) {
       // A slow terminal or a pipe read by `less` must slow the bridge down, not grow its memory.
-      if (!stream.write(`${formatConsoleLine(event, color, now)}\n`)) await once(stream, 'drain');
+      const line = formatConsoleLine(event, color, now, this.columns);
+      if (!stream.write(`${line}\n`)) await once(stream, 'drain');
     }
   }
 }

@@ -5,7 +5,7 @@
  * |--------------|--------------------------------------|-----------------|-------------------------------------------------|
  * | cursor       | `ACCOUNT#<account>#STREAM#<stream>`  | `CURSOR`        | `watermark` (S), `fence` (N), `cursor` (M: the StreamCursor) |
  * | record state | `ACCOUNT#<account>#STREAM#<stream>`  | `RECORD#<id>` (decimal ids zero-padded to 20 digits) | `fence` (N), `fp` (S), `kid` (S), `fields` (M name→hash), `updatedAt` (S/NULL), `archived`, `cancelled`, `deleted` (BOOL), `snapshot` (S, JSON; only in `previous` mode), `pending` (M, only while an event is in flight: the same attributes for the new version except `fields`, given as `changed` (M name→hash) and `removed` (L of names) relative to the top-level `fields`, plus `first` (BOOL) on a first sighting) |
- * | lease        | `ACCOUNT#<account>`                  | `LEASE`         | `owner` (S), `token` (N), `expiresAt` (N, epoch ms) |
+ * | lease        | `ACCOUNT#<account>`                  | `LEASE`         | `owner` (S), `token` (N), `expiresAt` (N, epoch ms); from the first release on `lastRun` (M: `at`, `outcome`, `lagSeconds`) and `lastSuccessAt` (S) |
  *
  * - Cursor writes are conditional: `(attribute_not_exists(pk) OR watermark <= :wm) AND
  *   (attribute_not_exists(fence) OR fence <= :fence)`; a loss is a `StaleWriteError`.
@@ -39,13 +39,23 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { fullJitterDelay, sleep as realSleep } from '../backoff.js';
-import type { IdRange, Lease, RecordState, StateStore, StreamCursor } from '../engine/ports.js';
+import type {
+  AccountRunStatus,
+  AccountStatus,
+  AccountStatusReader,
+  IdRange,
+  Lease,
+  RecordState,
+  StateStore,
+  StreamCursor,
+} from '../engine/ports.js';
 import { LeaseLostError, StaleWriteError } from '../errors.js';
 import type { StateWriteCounts } from './memory-state-store.js';
 import { StateUnavailableError } from './state-errors.js';
 import {
   accountPk,
   CURSOR_SK,
+  decodeAccountStatus,
   decodeCursor,
   decodeLease,
   decodeRecordState,
@@ -55,6 +65,7 @@ import {
   RECORD_SK_END,
   RECORD_SK_PREFIX,
   recordSk,
+  statusAttributes,
   streamPk,
 } from './state-table.js';
 
@@ -82,7 +93,7 @@ const WRITE_CONCURRENCY = 25;
 /** Concurrent pollers racing for the lease re-read it at most this many times. */
 const LEASE_RACE_ATTEMPTS = 3;
 
-export class DynamoDbStateStore implements StateStore {
+export class DynamoDbStateStore implements StateStore, AccountStatusReader {
   /** Write requests issued (record states counted per item), including conditional losses. */
   readonly writes: StateWriteCounts = { cursor: 0, records: 0, lease: 0 };
   private readonly documents: DynamoDBDocumentClient;
@@ -156,11 +167,13 @@ export class DynamoDbStateStore implements StateStore {
       if (current !== undefined && current.owner !== owner && current.expiresAt > nowMs) return undefined;
       const lease: Lease = { account, owner, token: (current?.token ?? 0) + 1, expiresAt: nowMs + ttlMs };
       this.writes.lease += 1;
+      // The status of earlier runs stays with the item.
+      const kept = Item === undefined ? {} : statusAttributes(Item);
       try {
         await this.documents.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...Key, owner, token: lease.token, expiresAt: lease.expiresAt },
+            Item: { ...kept, ...Key, owner, token: lease.token, expiresAt: lease.expiresAt },
             // Put only over the exact version read: a racing acquire, renew or release makes us re-read.
             ...(current === undefined
               ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -192,10 +205,33 @@ export class DynamoDbStateStore implements StateStore {
     return { ...lease, expiresAt };
   }
 
-  async releaseLease(lease: Lease): Promise<void> {
+  async releaseLease(lease: Lease, status?: AccountRunStatus): Promise<void> {
     this.writes.lease += 1;
     // A lease someone else took over is theirs: losing the condition here is not an error.
-    await this.updateOwnLease(lease, 0);
+    await this.updateOwnLease(lease, 0, status);
+  }
+
+  /** Each account's last run, last success and lease expiry (accounts never run are absent). */
+  async getAccountStatuses(accounts: readonly string[]): Promise<Map<string, AccountStatus>> {
+    const statuses = new Map<string, AccountStatus>();
+    const keys = accounts.map((account) => ({ pk: accountPk(account), sk: LEASE_SK }));
+    for (let start = 0; start < keys.length; start += GET_BATCH) {
+      let pending: BatchGetCommandInput['RequestItems'] = {
+        [this.tableName]: { Keys: keys.slice(start, start + GET_BATCH) },
+      };
+      for (let attempt = 1; pending && Object.keys(pending).length > 0; attempt += 1) {
+        if (attempt > 1) await this.backoffOrThrow(attempt - 1, 'account statuses');
+        const page: BatchGetCommandOutput = await this.documents.send(
+          new BatchGetCommand({ RequestItems: pending }),
+        );
+        for (const item of page.Responses?.[this.tableName] ?? []) {
+          const account = String(item.pk).slice('ACCOUNT#'.length);
+          statuses.set(account, decodeAccountStatus(item));
+        }
+        pending = page.UnprocessedKeys;
+      }
+    }
+    return statuses;
   }
 
   async getRecordStates(
@@ -299,21 +335,27 @@ export class DynamoDbStateStore implements StateStore {
     } while (startKey !== undefined);
   }
 
-  /** Sets the expiry of a lease we still hold; false when it now belongs to someone else. */
-  private async updateOwnLease(lease: Lease, expiresAt: number): Promise<boolean> {
+  /** Sets the expiry of a lease we still hold (and the run's status); false when it now belongs to someone else. */
+  private async updateOwnLease(lease: Lease, expiresAt: number, status?: AccountRunStatus): Promise<boolean> {
+    const sets = ['expiresAt = :expiresAt'];
+    const values: Record<string, unknown> = { ':expiresAt': expiresAt };
+    if (status !== undefined) {
+      sets.push('lastRun = :lastRun');
+      values[':lastRun'] = { ...status };
+      if (status.outcome === 'ok') {
+        sets.push('lastSuccessAt = :at');
+        values[':at'] = status.at;
+      }
+    }
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: accountPk(lease.account), sk: LEASE_SK },
-          UpdateExpression: 'SET expiresAt = :expiresAt',
+          UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: '#owner = :owner AND #token = :token',
           ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token' },
-          ExpressionAttributeValues: {
-            ':owner': lease.owner,
-            ':token': lease.token,
-            ':expiresAt': expiresAt,
-          },
+          ExpressionAttributeValues: { ':owner': lease.owner, ':token': lease.token, ...values },
         }),
       );
       return true;

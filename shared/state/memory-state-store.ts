@@ -7,7 +7,16 @@
  * For tests and benchmarks it counts write operations (`writes`) and can be told to fail the next
  * call of an operation (`failNext`).
  */
-import type { IdRange, Lease, RecordState, StateStore, StreamCursor } from '../engine/ports.js';
+import type {
+  AccountRunStatus,
+  AccountStatus,
+  AccountStatusReader,
+  IdRange,
+  Lease,
+  RecordState,
+  StateStore,
+  StreamCursor,
+} from '../engine/ports.js';
 import { LeaseLostError, StaleWriteError } from '../errors.js';
 import { recordSk } from './state-table.js';
 
@@ -45,6 +54,8 @@ interface StoredLease {
   readonly owner: string;
   readonly token: number;
   readonly expiresAt: number;
+  readonly lastRun?: AccountRunStatus;
+  readonly lastSuccessAt?: string;
 }
 
 /** A queued call of `failNext` that goes through. */
@@ -52,7 +63,7 @@ const PASS = Symbol('pass');
 
 const keyOf = (account: string, stream: string): string => JSON.stringify([account, stream]);
 
-export class InMemoryStateStore implements StateStore {
+export class InMemoryStateStore implements StateStore, AccountStatusReader {
   readonly writes: StateWriteCounts = { cursor: 0, records: 0, lease: 0 };
   private readonly pageSize: number;
   private readonly cursors = new Map<string, StoredCursor>();
@@ -111,7 +122,7 @@ export class InMemoryStateStore implements StateStore {
     if (stored !== undefined && stored.owner !== owner && stored.expiresAt > nowMs) return undefined;
     this.writes.lease += 1;
     const lease: Lease = { account, owner, token: (stored?.token ?? 0) + 1, expiresAt: nowMs + ttlMs };
-    this.leases.set(account, { owner, token: lease.token, expiresAt: lease.expiresAt });
+    this.leases.set(account, { ...stored, owner, token: lease.token, expiresAt: lease.expiresAt });
     return lease;
   }
 
@@ -125,18 +136,38 @@ export class InMemoryStateStore implements StateStore {
       );
     }
     const renewed: Lease = { ...lease, expiresAt: nowMs + ttlMs };
-    this.leases.set(lease.account, { owner: lease.owner, token: lease.token, expiresAt: renewed.expiresAt });
+    this.leases.set(lease.account, { ...stored, expiresAt: renewed.expiresAt });
     return renewed;
   }
 
-  async releaseLease(lease: Lease): Promise<void> {
+  async releaseLease(lease: Lease, status?: AccountRunStatus): Promise<void> {
     this.injectFault('releaseLease');
     this.writes.lease += 1;
     const stored = this.leases.get(lease.account);
     // Releasing expires the lease but keeps its token, so the next holder's token is still higher.
     if (stored !== undefined && stored.owner === lease.owner && stored.token === lease.token) {
-      this.leases.set(lease.account, { ...stored, expiresAt: 0 });
+      this.leases.set(lease.account, {
+        ...stored,
+        expiresAt: 0,
+        ...(status ? { lastRun: status } : {}),
+        ...(status?.outcome === 'ok' ? { lastSuccessAt: status.at } : {}),
+      });
     }
+  }
+
+  /** Each account's last run, last success and lease expiry (accounts never run are absent). */
+  async getAccountStatuses(accounts: readonly string[]): Promise<Map<string, AccountStatus>> {
+    const statuses = new Map<string, AccountStatus>();
+    for (const account of accounts) {
+      const stored = this.leases.get(account);
+      if (stored === undefined) continue;
+      statuses.set(account, {
+        ...(stored.lastRun ? { lastRun: stored.lastRun } : {}),
+        ...(stored.lastSuccessAt ? { lastSuccessAt: stored.lastSuccessAt } : {}),
+        leaseExpiresAt: stored.expiresAt,
+      });
+    }
+    return statuses;
   }
 
   async getRecordStates(

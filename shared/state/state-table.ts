@@ -10,7 +10,13 @@ import {
   ResourceNotFoundException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import type { RecordState, RecordVersion, StreamCursor } from '../engine/ports.js';
+import type {
+  AccountRunStatus,
+  AccountStatus,
+  RecordState,
+  RecordVersion,
+  StreamCursor,
+} from '../engine/ports.js';
 import { StateCorruptError } from './state-errors.js';
 
 /** Key schema of the state table (both keys strings), for the CDK construct and `createStateTable`. */
@@ -199,4 +205,29 @@ export function decodeLease(item: StateItem): { owner: string; token: number; ex
     );
   }
   return { owner, token, expiresAt };
+}
+
+/** The run status attributes of a lease item (kept when the lease is acquired again). */
+export function statusAttributes(item: StateItem): StateItem {
+  const kept: StateItem = {};
+  if (item.lastRun !== undefined) kept.lastRun = item.lastRun;
+  if (item.lastSuccessAt !== undefined) kept.lastSuccessAt = item.lastSuccessAt;
+  return kept;
+}
+
+/** An account's status from its lease item; fields of an unexpected shape are left out. */
+export function decodeAccountStatus(item: StateItem): AccountStatus {
+  const run = item.lastRun as Record<string, unknown> | undefined;
+  const outcome = run?.outcome;
+  const lastRun: AccountRunStatus | undefined =
+    run !== undefined &&
+    typeof run.at === 'string' &&
+    (outcome === 'ok' || outcome === 'incomplete' || outcome === 'failed')
+      ? { at: run.at, outcome, lagSeconds: typeof run.lagSeconds === 'number' ? run.lagSeconds : null }
+      : undefined;
+  return {
+    ...(lastRun ? { lastRun } : {}),
+    ...(typeof item.lastSuccessAt === 'string' ? { lastSuccessAt: item.lastSuccessAt } : {}),
+    ...(typeof item.expiresAt === 'number' ? { leaseExpiresAt: item.expiresAt } : {}),
+  };
 }

@@ -12,12 +12,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { awsPollerDeps } from '../../functions/poller/aws-deps.js';
 import { makeHandler } from '../../functions/poller/handler.js';
 import { METRIC_NAMESPACE } from '../../functions/poller/poll-metrics.js';
-import { generateContentKeySecret } from '../../shared/engine/content-key.js';
 import type { ChangeEvent } from '../../shared/events/contract.js';
 import { safeParseChangeEvent } from '../../shared/events/schema.js';
 import { createStateTable } from '../../shared/state/dynamodb-state-store.js';
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { createRecord, lambdaContext, USER_AGENT } from '../functions/poller/poller-harness.js';
+import { createDeployedContentKeySecret } from './content-key-secret.js';
 import {
   busRoutedToQueue,
   drainQueue,
@@ -44,10 +44,8 @@ beforeAll(async () => {
 
   const secrets = new SecretsManagerClient({});
   await secrets.send(new CreateSecretCommand({ Name: secretName, SecretString: JSON.stringify({ apiKey }) }));
-  // The deployment's content key (the CDK app creates it and sets CONTENT_KEY_SECRET).
-  await secrets.send(
-    new CreateSecretCommand({ Name: contentKeySecretName, SecretString: generateContentKeySecret() }),
-  );
+  // The deployment's content key, generated as the CDK app's template has CloudFormation generate it.
+  await createDeployedContentKeySecret(secrets, contentKeySecretName);
   secrets.destroy();
   const dynamo = new DynamoDBClient({});
   await createStateTable(dynamo, tableName);

@@ -13,7 +13,12 @@ import { syncAccount } from '../../shared/engine/sync.js';
 import { BridgeError, StaleWriteError } from '../../shared/errors.js';
 import { DEFAULT_EVENT_OPTIONS } from '../../shared/events/build.js';
 import { findStream, type StreamDefinition } from '../../shared/streams.js';
-import { ControllableClock, type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import {
+  ControllableClock,
+  type Quirk,
+  type RunningSimulator,
+  startSimulator,
+} from '../../simulator/index.js';
 import { TEST_KEYS } from '../support/content-keys.js';
 import { ChaosPublisher, ChaosRun, ChaosStateStore, Stall } from './chaos-ports.js';
 import { type Observation, seenOf } from './oracle.js';
@@ -50,6 +55,10 @@ interface RunSetup {
 
 export interface WorldOptions {
   readonly simSeed: number;
+  /** Simulator quirks in force throughout. */
+  readonly quirks: readonly Quirk[];
+  /** Streams polled besides `CHAOS_STREAMS`, written through the backdoor. */
+  readonly extraStreams: readonly string[];
   readonly account: string;
   readonly state: StateStore;
   readonly countFault: (kind: string) => void;
@@ -58,7 +67,7 @@ export interface WorldOptions {
 }
 
 export class ChaosWorld {
-  readonly streams = chaosStreams();
+  readonly streams: readonly StreamDefinition[];
   readonly publisher: ChaosPublisher;
   readonly state: ChaosStateStore;
   readonly observations: Observation[] = [];
@@ -89,6 +98,7 @@ export class ChaosWorld {
     /** How far the engine's local clock is off the simulator's `Date` headers in the current poll. */
     private readonly skew: { ms: number },
   ) {
+    this.streams = chaosStreams(options.extraStreams);
     this.state = new ChaosStateStore(options.state);
     this.state.onStagedArchive = (stream, id) =>
       this.stagedArchives.push({ key: `${stream}/${id}`, at: this.publisher.delivered.length });
@@ -104,6 +114,7 @@ export class ChaosWorld {
       appointments: 12,
       rateLimitPerMinute: 1_000_000,
       clock,
+      quirks: options.quirks,
     });
     const client = (now: () => number) =>
       new ClinikoClient({
@@ -116,7 +127,7 @@ export class ChaosWorld {
         backoffBaseMs: 1,
         backoffCapMs: 2,
       });
-    const streams = chaosStreams();
+    const streams = chaosStreams(options.extraStreams);
     const workload = new Workload(
       sim,
       clock,
@@ -225,7 +236,10 @@ export class ChaosWorld {
   /** Archives (or restores) one record of the stalled write, to be toggled back once it woke. */
   private async stir(held: Stall['held']): Promise<void> {
     const id = held?.ids[0];
-    const stream = this.streams.find((s) => s.name === held?.stream);
+    // Only streams staff can archive through the API.
+    const stream = this.streams.find(
+      (s) => s.name === held?.stream && (CHAOS_STREAMS as readonly string[]).includes(s.name),
+    );
     if (id === undefined || stream === undefined) return;
     const archived = await this.workload.isArchived(stream, id);
     if (archived === undefined) return;
@@ -320,7 +334,7 @@ export class ChaosWorld {
         .map((s) =>
           s.status === 'rejected'
             ? `threw ${String(s.reason)}`
-            : `${s.value.stopped} ${s.value.streams.map((r) => `${r.stream}:${r.stopped}`).join(',')}`,
+            : `${s.value.stopped} ${s.value.streams.map((r) => `${r.stream}:${r.stopped}${reconciled(r)}`).join(',')}`,
         )
         .join(' | ')}${run.dead ? ' (process died)' : ''}${sleeping ? ' (a run stalled)' : ''}${
         woken === undefined
@@ -378,7 +392,8 @@ export class ChaosWorld {
         .every((l) => l.cursor?.position === undefined);
       if (!completed || !fresh) continue;
       const records = new Map<string, ReturnType<typeof seenOf>>();
-      for (const record of await this.workload.listAll(stream)) records.set(record.id, seenOf(record));
+      for (const record of await this.workload.listAll(stream))
+        records.set(record.id, seenOf(record, stream.name));
       this.observations.push({
         stream: stream.name,
         poll,
@@ -418,20 +433,48 @@ export class ChaosWorld {
     );
   }
 
-  /** Records deleted in the simulator (changelog), in the polled streams. */
-  deletes(): { stream: string; id: string; hasFeed: boolean }[] {
-    return this.sim
-      .changes()
-      .filter((c) => c.action === 'deleted')
-      .flatMap((c) => {
-        const stream = this.streams.find((s) => s.name === c.resource);
-        return stream ? [{ stream: stream.name, id: c.id, hasFeed: stream.deletedFeed !== undefined }] : [];
+  /**
+   * Records deleted in the simulator (changelog), in the polled streams, each with whether the
+   * bridge can always see it: through a legacy `/deleted` feed the account serves, or because the
+   * delete left a `deleted_at` a lifecycle pass reads. Deletes that left no trace can only be found
+   * by reconciliation (once the record was seen).
+   */
+  async deletes(): Promise<{ stream: string; id: string; traced: boolean }[]> {
+    const feeds = !this.options.quirks.includes('no-status-feeds');
+    const out: { stream: string; id: string; traced: boolean }[] = [];
+    const listed = new Map<string, Set<string>>();
+    for (const change of this.sim.changes()) {
+      if (change.action !== 'deleted') continue;
+      const stream = this.streams.find((s) => s.name === change.resource);
+      if (stream === undefined) continue;
+      const feed =
+        feeds && stream.deletedFeed !== undefined && !stream.lifecycleFilters.includes('deleted_at');
+      let softDeleted = listed.get(stream.name);
+      if (softDeleted === undefined && stream.lifecycleFilters.includes('deleted_at')) {
+        const records = await this.workload.listAll(stream);
+        softDeleted = new Set(records.filter((r) => isSet(r.deleted_at)).map((r) => r.id));
+        listed.set(stream.name, softDeleted);
+      }
+      out.push({
+        stream: stream.name,
+        id: change.id,
+        traced: feed || (softDeleted?.has(change.id) ?? false),
       });
+    }
+    return out;
   }
 }
 
-function chaosStreams(): StreamDefinition[] {
-  return CHAOS_STREAMS.map((name) => {
+const isSet = (value: unknown) => typeof value === 'string' && value !== '';
+
+/** The reconciliation outcome of a stream's run, for the trace, when one ran. */
+function reconciled(report: SyncReport['streams'][number]): string {
+  const outcome = report.reconciliation;
+  return outcome === 'off' || outcome === 'not-due' ? '' : ` (reconciliation ${outcome})`;
+}
+
+function chaosStreams(extra: readonly string[]): StreamDefinition[] {
+  return [...CHAOS_STREAMS, ...extra].map((name) => {
     const stream = findStream(name);
     if (stream === undefined) throw new Error(`unknown stream ${name}`);
     return stream;

@@ -13,9 +13,13 @@
  * 2. Every lifecycle state that held at one observation point and was different at the next
  *    (archived / restored / cancelled) produced an event of that action in between: a transition
  *    that persisted across a poll boundary was reported, only transitions that came and went
- *    between two polls may collapse.
- * 3. Every hard delete is reported: always for streams with a `/deleted` feed, and for streams
- *    only reconciliation covers whenever the record had been present at an observation point.
+ *    between two polls may collapse. One is promised later, not within a poll: a restore that left
+ *    `updated_at` alone, which no window pass can see; it must be reported by the final (catch-up)
+ *    observation, past the probe and reconciliation intervals (checks 1 and 2 hold it to that).
+ * 3. Every delete is reported: always when the account serves the stream's legacy `/deleted` feed
+ *    or the delete left a `deleted_at` the list can filter on, and otherwise (a delete without a
+ *    trace, which only reconciliation can find) whenever the record had been present at an
+ *    observation point.
  * 4. No event for unchanged content: two successive distinct events of a record never carry the
  *    same content unless the later one is a `deleted` (a lifecycle change that carries no new data).
  *    One exception is inherent in at-least-once delivery: when a run stages a version (the pending
@@ -36,6 +40,7 @@
  */
 import type { StreamCursor } from '../../shared/engine/ports.js';
 import type { ChangeEvent } from '../../shared/events/contract.js';
+import { findStream } from '../../shared/streams.js';
 import type { CursorWrite } from './chaos-ports.js';
 
 /** A record's state as the API shows it at an observation point. */
@@ -44,6 +49,8 @@ export interface Seen {
   readonly record: Readonly<Record<string, unknown>>;
   readonly archived: boolean;
   readonly cancelled: boolean;
+  /** Deleted with a trace (`deleted_at` set): listed only because the list reveals deleted records. */
+  readonly deleted: boolean;
 }
 
 export interface Observation {
@@ -55,9 +62,17 @@ export interface Observation {
   readonly records: ReadonlyMap<string, Seen>;
 }
 
-/** Canonical content of a record: sorted keys at every depth, `updated_at` left out (it is not content). */
-export function contentOf(record: Readonly<Record<string, unknown>>): string {
-  const { updated_at: _ignored, ...rest } = record;
+/**
+ * Canonical content of a record of `resource`: sorted keys at every depth, without `updated_at` and
+ * the stream's derived fields. Those follow another record without touching this one (the
+ * `derived-field-drift` quirk), so the bridge cannot see them change until the record's own next
+ * change; events carry their value as of that change (documented staleness), and a drift alone
+ * must never cause an event.
+ */
+export function contentOf(record: Readonly<Record<string, unknown>>, resource: string): string {
+  const rest: Record<string, unknown> = { ...record };
+  delete rest.updated_at;
+  for (const field of findStream(resource)?.derivedFields ?? []) delete rest[field];
   return JSON.stringify(sortKeys(rest));
 }
 
@@ -69,9 +84,15 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
-export function seenOf(record: Readonly<Record<string, unknown>>): Seen {
+export function seenOf(record: Readonly<Record<string, unknown>>, resource: string): Seen {
   const set = (field: string) => typeof record[field] === 'string' && record[field] !== '';
-  return { content: contentOf(record), record, archived: set('archived_at'), cancelled: set('cancelled_at') };
+  return {
+    content: contentOf(record, resource),
+    record,
+    archived: set('archived_at'),
+    cancelled: set('cancelled_at'),
+    deleted: set('deleted_at'),
+  };
 }
 
 const actionOf = (event: ChangeEvent): string => event.detail.type.split('.')[1] ?? '';
@@ -85,15 +106,39 @@ function lastEvents(delivered: readonly ChangeEvent[], end: number): Map<string,
   return last;
 }
 
-/** Check 1: at an observation point the bridge's last word on every listed record is its current content. */
-export function checkObservation(delivered: readonly ChangeEvent[], obs: Observation): string[] {
+/**
+ * A restore that left `updated_at` alone, reported by nothing yet: no window pass can see it (its
+ * `archived_at` is empty again), so the contract promises it only by the next probe of recently
+ * archived ids or the next reconciliation. The last event says archived, the record is not, and
+ * nothing else of it changed.
+ */
+function quietRestore(event: ChangeEvent, seen: Seen, resource: string): boolean {
+  const data = event.detail.data;
+  if (data === undefined || seen.archived || !isSetValue(data.archived_at)) return false;
+  if (String(data.updated_at) !== String(seen.record.updated_at)) return false;
+  return contentOf({ ...data, archived_at: seen.record.archived_at }, resource) === seen.content;
+}
+
+const isSetValue = (value: unknown) => typeof value === 'string' && value !== '';
+
+/**
+ * Check 1: at an observation point the bridge's last word on every listed record is its current
+ * content. At a `final` point (the catch-up, past every interval) without exception; before, a
+ * quiet restore may still be pending (see `quietRestore`).
+ */
+export function checkObservation(
+  delivered: readonly ChangeEvent[],
+  obs: Observation,
+  final = true,
+): string[] {
   const last = lastEvents(delivered, obs.deliveredAt);
   const problems: string[] = [];
   for (const [id, seen] of obs.records) {
     const event = last.get(keyOf(obs.stream, id));
+    if (event !== undefined && !final && quietRestore(event, seen, obs.stream)) continue;
     if (event === undefined) {
       problems.push(`poll ${obs.poll}: ${obs.stream}/${id} exists but no event was ever delivered for it`);
-    } else if (event.detail.data === undefined || contentOf(event.detail.data) !== seen.content) {
+    } else if (event.detail.data === undefined || contentOf(event.detail.data, obs.stream) !== seen.content) {
       problems.push(
         `poll ${obs.poll}: ${obs.stream}/${id} last event (${event.detail.type} of ${event.detail.occurredAt}) does not carry the record's current content (updated_at ${String(seen.record.updated_at)}; differing fields: ${differingFields(event.detail.data ?? {}, seen.record).join(', ')})`,
       );
@@ -102,23 +147,32 @@ export function checkObservation(delivered: readonly ChangeEvent[], obs: Observa
   return problems;
 }
 
-/** Check 2: lifecycle states that differ between two observation points were reported in between. */
+/**
+ * Check 2: lifecycle states that differ between two observation points were reported in between;
+ * a quiet restore (see `quietRestore`) may be reported later, but by the `final` point at the latest.
+ */
 export function checkTransitions(
   delivered: readonly ChangeEvent[],
   before: Observation,
   after: Observation,
+  final = true,
 ): string[] {
   const problems: string[] = [];
   const between = delivered.slice(before.deliveredAt, after.deliveredAt);
+  const last = lastEvents(delivered, after.deliveredAt);
   for (const [id, now] of after.records) {
     const then = before.records.get(id);
     if (then === undefined) continue;
+    const event = last.get(keyOf(after.stream, id));
+    if (!final && event !== undefined && quietRestore(event, now, after.stream)) continue;
     const actions = new Set(
       between.filter((e) => e.detail.recordId === id && e.detail.resource === after.stream).map(actionOf),
     );
-    // The most specific action wins when several flags change in one observation (design §3).
+    // The most specific action wins when several flags change in one observation (design §3): a
+    // record deleted meanwhile may report only its delete, whatever else changed before.
     const expect = (what: string, accepted: readonly string[]) => {
-      if (!accepted.some((a) => actions.has(a))) {
+      const covered = [...accepted, ...(now.deleted && !then.deleted ? ['deleted'] : [])];
+      if (!covered.some((a) => actions.has(a))) {
         problems.push(
           `polls ${before.poll}→${after.poll}: ${after.stream}/${id} was ${what} across a poll boundary but no ${accepted.join('/')} event was delivered`,
         );
@@ -134,16 +188,18 @@ export function checkTransitions(
 /** Check 3: hard deletes. `observedIds` are ids present at some observation point. */
 export function checkDeletes(
   delivered: readonly ChangeEvent[],
-  deletes: readonly { stream: string; id: string; hasFeed: boolean }[],
+  deletes: readonly { stream: string; id: string; traced: boolean }[],
   observedIds: ReadonlySet<string>,
 ): { problems: string[]; dangling: number } {
   const last = lastEvents(delivered, delivered.length);
   const problems: string[] = [];
   let dangling = 0;
-  for (const { stream, id, hasFeed } of deletes) {
+  for (const { stream, id, traced } of deletes) {
     const event = last.get(keyOf(stream, id));
-    if (event !== undefined && actionOf(event) === 'deleted') continue;
-    if (hasFeed || observedIds.has(keyOf(stream, id))) {
+    // A record first seen already deleted (a snapshot of it, with its deleted_at) needs no more.
+    if (event !== undefined && (actionOf(event) === 'deleted' || isSetValue(event.detail.data?.deleted_at)))
+      continue;
+    if (traced || observedIds.has(keyOf(stream, id))) {
       problems.push(`${stream}/${id} was deleted but its last event is ${event?.detail.type ?? 'missing'}`);
     } else if (event !== undefined) {
       // Published by a run that crashed before remembering the record, deleted before any later
@@ -190,7 +246,8 @@ export function checkDeliveries(
         next.detail.data === undefined
       )
         continue;
-      if (contentOf(prev.detail.data) !== contentOf(next.detail.data)) continue;
+      const resource = next.detail.resource;
+      if (contentOf(prev.detail.data, resource) !== contentOf(next.detail.data, resource)) continue;
       if (unconfirmed.has(prev.id) || explained.has(next.id)) reemitted += 1;
       else {
         problems.push(

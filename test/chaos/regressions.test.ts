@@ -66,4 +66,29 @@ describe('chaos regressions', () => {
     expect(outcome.faults['stalled-writer']).toBe(1);
     expect(outcome.violations).toEqual([]);
   });
+
+  // Under `lifecycle-keeps-updated-at` an unarchive leaves updated_at alone and archived_at empty:
+  // no window pass sees it. It must still be reported (by the probe of recently archived ids or by
+  // reconciliation) before the catch-up ends; a bridge that never reports it fails check 1 there.
+  it('reports a restore that left updated_at alone, by the end of the catch-up', async () => {
+    const ops: Op[] = [
+      { kind: 'archive', stream: 'patients', pick: 0 },
+      { kind: 'advance', seconds: 1 },
+      clean,
+      { kind: 'advance', seconds: 1 },
+      clean,
+      { kind: 'unarchive', stream: 'patients', pick: 0 },
+      { kind: 'advance', seconds: 1 },
+      clean,
+    ];
+
+    const outcome = await runScenario(
+      { simSeed: 3, ops, quirks: ['lifecycle-keeps-updated-at'] },
+      'regression-4',
+      new InMemoryStateStore(),
+    );
+
+    expect(outcome.violations).toEqual([]);
+    expect(outcome.events).toBeGreaterThan(0);
+  });
 });

@@ -3,11 +3,32 @@
  * that suffer faults. fast-check generates and shrinks these; `chaos-world.ts` plays them.
  */
 import fc from 'fast-check';
+import { STREAM_NAMES } from '../../shared/streams.js';
+import { QUIRKS, type Quirk } from '../../simulator/index.js';
 import type { PortFaults, StateOp, Timing } from './chaos-ports.js';
 
-/** The streams the chaos runs poll: one with a `/deleted` feed and archives, one with cancellations, one only reconciliation sees deletes in. */
+/**
+ * The streams every chaos run polls, written through Cliniko's own API: one with a legacy `/deleted`
+ * feed and archives, one with cancellations, one whose deletes leave a `deleted_at`.
+ */
 export const CHAOS_STREAMS = ['patients', 'individual_appointments', 'contacts'] as const;
 export type ChaosStream = (typeof CHAOS_STREAMS)[number];
+
+/** The rest of the registry: a few are drawn per scenario and written through the test backdoor. */
+export const EXTRA_STREAMS: readonly string[] = STREAM_NAMES.filter(
+  (name) => !(CHAOS_STREAMS as readonly string[]).includes(name),
+);
+
+/** The simulator quirks (documented readings of the real API) a scenario runs under. */
+export const quirksArb: fc.Arbitrary<readonly Quirk[]> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(QUIRKS) },
+  { weight: 3, arbitrary: fc.subarray([...QUIRKS]) },
+);
+
+/** Up to three further streams, drawn from the whole registry. */
+export const extraStreamsArb: fc.Arbitrary<readonly string[]> = fc.subarray([...EXTRA_STREAMS], {
+  maxLength: 3,
+});
 
 /** Records per request: tiny, so a burst in one second is larger than a page. */
 export const CHAOS_PAGE_SIZE = 5;
@@ -46,6 +67,20 @@ export type Op =
   | { readonly kind: 'burst'; readonly stream: 'patients' | 'contacts'; readonly size: number }
   | { readonly kind: 'archive' | 'unarchive' | 'delete'; readonly stream: ChaosStream; readonly pick: number }
   | { readonly kind: 'cancel'; readonly pick: number }
+  /** Writes to the scenario's `extra`-th further stream (modulo how many it drew), via the backdoor. */
+  | { readonly kind: 'plant'; readonly extra: number; readonly count: number }
+  | { readonly kind: 'edit'; readonly extra: number; readonly pick: number }
+  /**
+   * A lifecycle change of a further stream's record, moving `updated_at` or not (`touch`): `delete`
+   * leaves a `deleted_at` where the resource has one, `vanish` leaves no trace.
+   */
+  | {
+      readonly kind: 'flip';
+      readonly extra: number;
+      readonly pick: number;
+      readonly change: 'archive' | 'unarchive' | 'delete' | 'vanish';
+      readonly touch: boolean;
+    }
   /** The simulator's own seeded background changes (reschedules, merges, new bookings, deletes…). */
   | { readonly kind: 'churn'; readonly steps: number }
   | { readonly kind: 'advance'; readonly seconds: number }
@@ -97,6 +132,25 @@ const writeArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel'), pick: pickArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('churn'), steps: fc.integer({ min: 1, max: 8 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('plant'),
+      extra: fc.nat(2),
+      count: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit'), extra: fc.nat(2), pick: pickArb }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('flip'),
+      extra: fc.nat(2),
+      pick: pickArb,
+      change: fc.constantFrom('archive', 'archive', 'unarchive', 'delete', 'vanish'),
+      touch: fc.boolean(),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({ kind: fc.constant('advance'), seconds: fc.constantFrom(0, 1, 1, 2, 5, 12, 40) }),

@@ -11,7 +11,7 @@ import type { ClinikoRecord } from '../../shared/engine/ports.js';
 import { BridgeError } from '../../shared/errors.js';
 import type { StreamDefinition } from '../../shared/streams.js';
 import type { ControllableClock, RunningSimulator } from '../../simulator/index.js';
-import type { Op, SimFaults } from './scenario.js';
+import { CHAOS_STREAMS, type Op, type SimFaults } from './scenario.js';
 
 type WriteOp = Exclude<Op, { kind: 'poll' } | { kind: 'outage' }>;
 
@@ -25,18 +25,24 @@ export class Workload {
   private hiddenUntil = 0;
   private hiddenSince: number | undefined;
 
+  /** The streams written through the backdoor (the further streams of the scenario). */
+  private readonly extras: readonly StreamDefinition[];
+
   constructor(
     private readonly sim: RunningSimulator,
     private readonly clock: ControllableClock,
     private readonly client: ClinikoClient,
     private readonly overlapSeconds: number,
     private readonly streams: readonly StreamDefinition[],
-  ) {}
+  ) {
+    this.extras = streams.filter((s) => !(CHAOS_STREAMS as readonly string[]).includes(s.name));
+  }
 
   async load(): Promise<void> {
     await this.clearFaults();
     for (const stream of this.streams) {
-      const records = await this.listAll(stream);
+      // Records deleted with a trace are listed too (revealed), but nobody edits them any more.
+      const records = (await this.listAll(stream)).filter((r) => !isSet(r.deleted_at));
       this.live.set(
         stream.name,
         records.map((r) => r.id),
@@ -106,8 +112,60 @@ export class Workload {
         if (id !== undefined) await this.write('PATCH', `/individual_appointments/${id}/cancel`, body);
         break;
       }
+      case 'plant':
+      case 'edit':
+      case 'flip':
+        await this.applyExtra(op);
+        break;
     }
     this.syncLive();
+  }
+
+  /** A write to a further stream through the backdoor: plant records, edit one, change its lifecycle. */
+  private async applyExtra(op: Extract<WriteOp, { kind: 'plant' | 'edit' | 'flip' }>): Promise<void> {
+    const stream = this.extras[op.extra % Math.max(1, this.extras.length)];
+    if (stream === undefined) return;
+    const records = `/__sim/records/${stream.name}`;
+    if (op.kind === 'plant') {
+      for (let i = 0; i < op.count; i++) await this.backdoor('POST', records, {});
+      return;
+    }
+    const id = this.pick(stream.name, op.pick);
+    if (id === undefined) return;
+    if (op.kind === 'edit') {
+      this.counter += 1;
+      await this.backdoor('PATCH', `${records}/${id}`, { set: editOf(stream.name, this.counter) });
+      return;
+    }
+    if (op.change === 'delete' || op.change === 'vanish') {
+      const trace = op.change === 'delete' && stream.lifecycle.includes('deleted_at') ? 'deleted_at' : 'none';
+      await this.backdoor('DELETE', `${records}/${id}?trace=${trace}`);
+      return;
+    }
+    if (!stream.lifecycle.includes('archived_at')) return;
+    const archived = await this.isArchived(stream, id);
+    // Only real transitions: archiving an archived record again would be an edit of archived_at.
+    if (archived === undefined || archived === (op.change === 'archive')) return;
+    const at =
+      op.change === 'archive' ? new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
+    await this.backdoor('PATCH', `${records}/${id}`, { set: { archived_at: at }, touchUpdatedAt: op.touch });
+  }
+
+  /** A backdoor write; a 400 or 404 (a record gone meanwhile) is the simulator saying no, not a failure. */
+  private async backdoor(method: string, path: string, body?: unknown): Promise<void> {
+    try {
+      const response = await fetch(`${this.sim.origin}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      await response.arrayBuffer();
+      if (!response.ok && response.status !== 400 && response.status !== 404) {
+        throw new Error(`simulator backdoor ${method} answered ${response.status}`);
+      }
+    } finally {
+      this.noteWrite();
+    }
   }
 
   /** Whether a record is archived now (`undefined` when it is gone). */
@@ -222,3 +280,39 @@ export class Workload {
     await response.arrayBuffer();
   }
 }
+
+/**
+ * An edit of a further stream's record: a field of its own (never a derived one), to a value no
+ * earlier edit gave it.
+ */
+function editOf(stream: string, n: number): Record<string, unknown> {
+  const note = `chaos note ${n}`;
+  switch (stream) {
+    case 'availability_blocks':
+      return { ends_at: new Date(Date.UTC(2027, 0, 1, 18) + n * 60_000).toISOString().replace('.000Z', 'Z') };
+    case 'concession_prices':
+      return { price: `${n}.50` };
+    case 'patient_attachments':
+      return { description: note };
+    case 'communications':
+      return { content: note };
+    default:
+      return { [EDIT_FIELD[stream] ?? 'name']: note };
+  }
+}
+
+/** A free-text field of each further stream (from the 2023 spec's fields). */
+const EDIT_FIELD: Readonly<Record<string, string>> = {
+  unavailable_blocks: 'notes',
+  daily_availabilities: 'time_zone',
+  practitioner_reference_numbers: 'reference_number',
+  patient_cases: 'notes',
+  referral_sources: 'notes',
+  products: 'notes',
+  stock_adjustments: 'comment',
+  users: 'last_name',
+  invoice_items: 'name',
+  billable_items: 'name',
+};
+
+const isSet = (value: unknown) => typeof value === 'string' && value !== '';

@@ -67,6 +67,15 @@ describe('Progress', () => {
     expect(text()).not.toContain('Sentinel-Name');
   });
 
+  it('pads stream names to the longest name in progress, not the longest of every stream', async () => {
+    const { out, text } = capture();
+    const progress = new Progress({ out, live: false });
+
+    await progress.reader(fakeReader(250)).listPage('/patients', 'patients', PASS_QUERY);
+
+    expect(text()).toBe('progress patients  100/250 records  40%\n');
+  });
+
   it('stays silent for a pass that fits in one page', async () => {
     const { out, text } = capture();
     const progress = new Progress({ out, live: false });

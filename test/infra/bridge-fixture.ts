@@ -55,3 +55,38 @@ export interface CfnResourceJson {
   readonly DeletionPolicy?: string;
   readonly UpdateReplacePolicy?: string;
 }
+
+/** `GenerateSecretString` of a template's secret, as CloudFormation reads it. */
+export interface CfnSecretGeneration {
+  readonly SecretStringTemplate?: string;
+  readonly GenerateStringKey?: string;
+  readonly PasswordLength?: number;
+  readonly ExcludeCharacters?: string;
+  readonly ExcludeNumbers?: boolean;
+  readonly ExcludePunctuation?: boolean;
+  readonly ExcludeUppercase?: boolean;
+  readonly ExcludeLowercase?: boolean;
+  readonly IncludeSpace?: boolean;
+  readonly RequireEachIncludedType?: boolean;
+}
+
+/** How the template generates the content key secret (the template's one secret). */
+export function contentKeyGeneration(template: Template): CfnSecretGeneration {
+  const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
+  if (secrets.length !== 1) throw new Error(`expected one secret in the template, found ${secrets.length}`);
+  const generation = secrets[0]?.[1].Properties?.GenerateSecretString;
+  if (typeof generation !== 'object' || generation === null) throw new Error('the secret is not generated');
+  return generation as CfnSecretGeneration;
+}
+
+/**
+ * Secrets Manager's value for a generated secret: the template's JSON with the generated password
+ * added under `GenerateStringKey`.
+ */
+export function composeGeneratedSecret(generation: CfnSecretGeneration, password: string): string {
+  if (generation.SecretStringTemplate === undefined || generation.GenerateStringKey === undefined) {
+    return password;
+  }
+  const template = JSON.parse(generation.SecretStringTemplate) as Record<string, unknown>;
+  return JSON.stringify({ ...template, [generation.GenerateStringKey]: password });
+}

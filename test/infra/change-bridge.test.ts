@@ -1,6 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { eventJsonSchemas } from '../../shared/events/json-schema.js';
 import { exampleConfig, resourcesOf, synthBridge } from './bridge-fixture.js';
 
 const config = exampleConfig();
@@ -25,10 +24,11 @@ describe('ChangeBridge state table', () => {
     });
   });
 
-  it('is retained, as are the data key, the log group, the bus and its archive', () => {
+  it('is retained, as are the data key, the content key secret, the log group, the bus and its archive', () => {
     for (const type of [
       'AWS::DynamoDB::Table',
       'AWS::KMS::Key',
+      'AWS::SecretsManager::Secret',
       'AWS::Logs::LogGroup',
       'AWS::Events::EventBus',
       'AWS::Events::Archive',
@@ -246,18 +246,6 @@ describe('ChangeBridge queues, alarms and dashboard', () => {
   });
 });
 
-describe('ChangeBridge schema registry', () => {
-  it('registers one draft-04 JSON Schema per detail-type', () => {
-    const expected = Object.keys(eventJsonSchemas());
-    const schemas = resourcesOf(template, 'AWS::EventSchemas::Schema');
-
-    expect(schemas.map(([, s]) => s.Properties?.SchemaName).sort()).toEqual(
-      expected.map((t) => `cliniko@${t}`).sort(),
-    );
-    for (const [, schema] of schemas) expect(schema.Properties?.Type).toBe('JSONSchemaDraft4');
-  });
-});
-
 describe('ChangeBridge example consumer', () => {
   it('is not deployed unless asked for', () => {
     template.resourceCountIs('AWS::Events::Rule', 0);
@@ -279,8 +267,10 @@ describe('ChangeBridge example consumer', () => {
 });
 
 describe('ChangeBridge secrets and names', () => {
-  it('never creates a secret: API keys are put into existing secrets by the operator', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  it('creates one secret, the content key: API keys are put into existing secrets by the operator', () => {
+    const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
+
+    expect(secrets.map(([id]) => id)).toEqual([expect.stringMatching(/^BridgeContentKeySecret/)]);
   });
 
   it('sets no physical names on the table, queues, function, log group or topic', () => {
@@ -297,10 +287,11 @@ describe('ChangeBridge secrets and names', () => {
     }
   });
 
-  it('outputs the bus, the table and a command per account that stores its API key', () => {
+  it('outputs the bus, the table, the content key secret and a command per account that stores its API key', () => {
     template.hasOutput('EventBusName', {});
     template.hasOutput('EventBusArn', {});
     template.hasOutput('StateTableName', {});
+    template.hasOutput('ContentKeySecretArn', {});
     template.hasOutput('PutApiKeyharboursidephysio', {
       Value: Match.stringLikeRegexp(
         "aws secretsmanager put-secret-value --secret-id 'cliniko-bridge/harbourside-physio' --secret-string file:///dev/stdin",

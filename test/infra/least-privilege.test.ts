@@ -82,14 +82,15 @@ describe('least privilege of the bridge', () => {
     expect(wildcardGrants(template)).toEqual([]);
   });
 
-  it('lets the poller read exactly the configured API key secrets', () => {
+  it('lets the poller read exactly the content key secret and the configured API key secrets', () => {
     const secretResources = identityStatements(template)
       .filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'))
       .flatMap((s) => list(s.Resource));
 
-    expect(secretResources).toHaveLength(config.accounts.length);
+    expect(secretResources).toHaveLength(config.accounts.length + 1);
     expect(secretResources).toEqual(
       expect.arrayContaining([
+        { Ref: expect.stringMatching(/^BridgeContentKeySecret/) },
         {
           'Fn::Join': [
             '',
@@ -116,7 +117,8 @@ describe('least privilege of the bridge', () => {
 
     const resources = statements
       .filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'))
-      .flatMap((s) => list(s.Resource));
+      .flatMap((s) => list(s.Resource))
+      .filter((resource) => typeof resource === 'string');
     expect(resources).toEqual([`${partial}-??????`]);
   });
 
@@ -148,18 +150,22 @@ describe('least privilege of the bridge', () => {
 /** Code the poller never runs: table creation and inspection for the local runner and the CLI. */
 const LOCAL_TOOLS = new Set(['shared/state/state-table.ts', 'shared/state/dynalite-server.ts']);
 
-/** The IAM action of each DynamoDB command constructed in shared/ and functions/ (tests and local tools aside). */
-function dynamoDbCommandsSentByThePoller(): string[] {
+/** The text of each source file in shared/ and functions/ (tests and local tools aside) importing one of `packages`. */
+function pollerSources(...packages: string[]): string[] {
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  const sources = ['shared', 'functions']
+  return ['shared', 'functions']
     .flatMap((dir) =>
       readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).map((f) => `${dir}/${f}`),
     )
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !LOCAL_TOOLS.has(file));
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !LOCAL_TOOLS.has(file))
+    .map((file) => readFileSync(join(root, file), 'utf8'))
+    .filter((text) => packages.some((name) => text.includes(`from '${name}'`)));
+}
+
+/** The IAM action of each DynamoDB command constructed in shared/ and functions/ (tests and local tools aside). */
+function dynamoDbCommandsSentByThePoller(): string[] {
   const actions = new Set<string>();
-  for (const file of sources) {
-    const text = readFileSync(join(root, file), 'utf8');
-    if (!/from '@aws-sdk\/(client|lib)-dynamodb'/.test(text)) continue;
+  for (const text of pollerSources('@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb')) {
     for (const [, name = ''] of text.matchAll(/new (\w+)Command\(/g)) actions.add(dynamoDbAction(name));
   }
   return [...actions].sort();
@@ -180,6 +186,60 @@ function dynamoDbAction(command: string): string {
   };
   return `dynamodb:${documentClient[command] ?? command}`;
 }
+
+/** The IAM action of each Secrets Manager command constructed in shared/ and functions/ (what the poller can send). */
+function secretsManagerCommandsSentByThePoller(): string[] {
+  const actions = new Set<string>();
+  for (const text of pollerSources('@aws-sdk/client-secrets-manager')) {
+    for (const [, name = ''] of text.matchAll(/new (\w+)Command\(/g)) actions.add(`secretsmanager:${name}`);
+  }
+  return [...actions].sort();
+}
+
+describe("the poller's access to secrets", () => {
+  const { template } = synthBridge(exampleConfig(), { exampleConsumer: true });
+  const poller = roleStatements(template, 'BridgePollerRole');
+
+  it('allows exactly the Secrets Manager calls its code sends: GetSecretValue, no DescribeSecret', () => {
+    const sent = secretsManagerCommandsSentByThePoller();
+
+    expect(sent).toEqual(['secretsmanager:GetSecretValue']);
+    expect(allowedActions(poller, 'secretsmanager:')).toEqual(sent);
+  });
+
+  it('decrypts the content key secret only through Secrets Manager, for that secret only', () => {
+    const contentKey = { Ref: expect.stringMatching(/^BridgeContentKeySecret/) };
+    const throughSecretsManager = poller.filter(
+      (s) => (s as { Condition?: unknown }).Condition !== undefined && list(s.Action).includes('kms:Decrypt'),
+    );
+
+    expect(throughSecretsManager).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^BridgeDataKey/), 'Arn'] },
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': {
+              'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+            },
+            'kms:EncryptionContext:SecretARN': contentKey,
+          },
+        },
+      },
+    ]);
+  });
+
+  it('gives no other role any Secrets Manager action', () => {
+    const others = resourcesOf(template, 'AWS::IAM::Role')
+      .map(([id]) => id)
+      .filter((id) => !id.startsWith('BridgePollerRole'));
+
+    expect(others.length).toBeGreaterThan(0);
+    for (const id of others)
+      expect([id, allowedActions(roleStatements(template, id), 'secretsmanager:')]).toEqual([id, []]);
+  });
+});
 
 describe("the poller's access to the state table", () => {
   const { template } = synthBridge(exampleConfig());

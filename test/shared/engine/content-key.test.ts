@@ -117,6 +117,17 @@ describe('classification across a key rotation', () => {
     expect(changed.event).toEqual({ action: 'updated', changedFields: null });
     expect(archived.event).toEqual({ action: 'archived', changedFields: null });
   });
+
+  it('reports an unchanged record as updated in every field when other material comes back under the same key id (why a lost key gets a new id)', () => {
+    const regenerated = new ContentKey('k1', MATERIAL_2);
+
+    const reread = classify(context(new ContentKeyRing(regenerated)), patient(), storedWith(k1));
+
+    expect(reread.event).toEqual({
+      action: 'updated',
+      changedFields: ['archived_at', 'created_at', 'email', 'first_name', 'id'],
+    });
+  });
 });
 
 describe('a deployment rotating its content key', () => {

@@ -158,6 +158,27 @@ describe('invariant 10 — idle is nearly free', () => {
   });
 });
 
+describe('the account status kept with the lease', () => {
+  it('records each run: ok with the worst lag, and failed without moving the last success', async () => {
+    const h = new Harness({ settleSeconds: 10, streams: streams('patients', 'contacts') });
+    h.cliniko.create('patients');
+    await h.poll();
+    const ok = (await h.state.getAccountStatuses([ACCOUNT])).get(ACCOUNT);
+    h.cliniko.advance(60);
+    h.cliniko.failRequest(
+      0,
+      new ClinikoForbiddenError({ method: 'GET', path: '/contacts', status: 403 }, 'no'),
+    );
+    await h.poll();
+    const failed = (await h.state.getAccountStatuses([ACCOUNT])).get(ACCOUNT);
+
+    expect(ok?.lastRun).toMatchObject({ outcome: 'ok', lagSeconds: 10 });
+    expect(ok?.lastSuccessAt).toBe(ok?.lastRun?.at);
+    expect(failed?.lastRun?.outcome).toBe('failed');
+    expect(failed?.lastSuccessAt).toBe(ok?.lastSuccessAt);
+  });
+});
+
 describe('the run report', () => {
   it('gives per-stream counts by action, the watermark and the lag behind server time', async () => {
     const h = new Harness({ settleSeconds: 10 });

@@ -8,7 +8,6 @@ import {
   detailTypesOf,
   eventSchemaFor,
   isChangeEvent,
-  isEventOfType,
   parseChangeEvent,
 } from '../../../shared/events/schema.js';
 import { STREAMS } from '../../../shared/streams.js';
@@ -141,26 +140,5 @@ describe('validation', () => {
     expect(error).toBeInstanceOf(InvalidEventError);
     expect((error as InvalidEventError).message).toContain('detail.recordId');
     expect((error as InvalidEventError).message).not.toContain('SENTINEL');
-  });
-});
-
-describe('type guards', () => {
-  it('recognizes an event of the asked detail-type only', () => {
-    const event: unknown = validEvent();
-
-    expect(isEventOfType(event, 'patient.updated')).toBe(true);
-    expect(isEventOfType(event, 'patient.created')).toBe(false);
-  });
-
-  it('narrows the event to its detail-type', () => {
-    const event: unknown = validEvent();
-
-    if (!isEventOfType(event, 'patient.updated')) throw new Error('expected a patient.updated event');
-    const type: 'patient.updated' = event.detail.type;
-    expect(type).toBe('patient.updated');
-  });
-
-  it('answers false for a detail-type the registry does not produce', () => {
-    expect(isEventOfType(validEvent(), 'practitioner.cancelled')).toBe(false);
   });
 });

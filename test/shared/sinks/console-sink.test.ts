@@ -1,6 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleSink, formatConsoleLine } from '../../../shared/sinks/console-sink.js';
+import { ConsoleSink, consoleColumnsFor, formatConsoleLine } from '../../../shared/sinks/console-sink.js';
+import { CORE_STREAMS, STREAMS } from '../../../shared/streams.js';
 import { SENTINEL, sampleEvent, sampleEvents } from './sample-events.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
@@ -74,6 +75,46 @@ describe('ConsoleSink', () => {
     );
 
     expect(short.indexOf('fields:')).toBe(long.indexOf('fields:'));
+  });
+
+  it('lines up the longest detail-type and resource of all 32 streams with the shortest', () => {
+    const short = formatConsoleLine(sampleEvent(), false);
+    const longest = formatConsoleLine(
+      sampleEvent({
+        entity: 'practitioner_reference_number',
+        resource: 'practitioner_reference_numbers',
+        action: 'snapshot',
+        fields: ['reference_number'],
+      }),
+      false,
+    );
+
+    expect(short.indexOf('fields:')).toBe(longest.indexOf('fields:'));
+  });
+
+  it('keeps the compact columns of the eleven core streams when only those are printed', async () => {
+    const out = capture();
+    const sink = new ConsoleSink({
+      stream: out.stream,
+      color: false,
+      now: () => SAME_DAY,
+      streams: CORE_STREAMS,
+    });
+
+    await sink.publish([sampleEvent()]);
+
+    // `individual_appointment.cancelled` (32) and `individual_appointments/` + 19 digits (43) are the widest.
+    expect(out.text()).toBe(
+      `10:15:00  ${'patient.updated'.padEnd(32)}  ${'patients/1390726237298631770'.padEnd(43)}  fields: email, patient_phone_numbers\n`,
+    );
+  });
+
+  it('sizes the type column by the detail-types the streams produce, not by every action', () => {
+    const practitioners = STREAMS.filter((stream) => stream.name === 'practitioners');
+
+    // Practitioners are never cancelled or archived: `practitioner.snapshot` is their longest type.
+    expect(consoleColumnsFor(practitioners).type).toBe('practitioner.snapshot'.length);
+    expect(consoleColumnsFor(STREAMS).type).toBe('practitioner_reference_number.snapshot'.length);
   });
 
   it('contains no escape sequences when colour is off', () => {

@@ -3,11 +3,16 @@
  * and DynamoDB on moto, so the fake the engine tests use cannot drift from the real adapter.
  */
 import { describe, expect, it } from 'vitest';
-import type { RecordState, StateStore, StreamCursor } from '../../../shared/engine/ports.js';
+import type {
+  AccountStatusReader,
+  RecordState,
+  StateStore,
+  StreamCursor,
+} from '../../../shared/engine/ports.js';
 import { LeaseLostError, StaleWriteError } from '../../../shared/errors.js';
 import type { StateWriteCounts } from '../../../shared/state/memory-state-store.js';
 
-export type ConformingStore = StateStore & { readonly writes: StateWriteCounts };
+export type ConformingStore = StateStore & AccountStatusReader & { readonly writes: StateWriteCounts };
 
 export interface ConformanceOptions {
   /** Builds a store; `pageSize` is the page size of `listRecordStates`. */
@@ -226,6 +231,49 @@ export function describeStateStoreConformance(name: string, options: Conformance
       await subject.releaseLease(stale);
 
       expect(await subject.acquireLease(account, 'poller-c', TTL, NOW + TTL + 1)).toBeUndefined();
+    });
+
+    it('keeps the status of the last run with the lease, and the last success across failed runs', async () => {
+      const subject = store();
+      const account = freshAccount();
+      const first = await subject.acquireLease(account, 'poller-a', TTL, NOW);
+      if (first === undefined) throw new Error('lease not granted');
+      await subject.releaseLease(first, { at: '2026-11-29T10:00:05.000Z', outcome: 'ok', lagSeconds: 12 });
+      const second = await subject.acquireLease(account, 'poller-b', TTL, NOW + 60_000);
+      if (second === undefined) throw new Error('lease not granted');
+
+      const held = (await subject.getAccountStatuses([account])).get(account);
+      await subject.releaseLease(second, {
+        at: '2026-11-29T10:01:07.000Z',
+        outcome: 'failed',
+        lagSeconds: null,
+      });
+      const statuses = await subject.getAccountStatuses([account, freshAccount()]);
+
+      expect(held).toMatchObject({
+        lastSuccessAt: '2026-11-29T10:00:05.000Z',
+        leaseExpiresAt: NOW + 60_000 + TTL,
+      });
+      expect(statuses.size).toBe(1);
+      expect(statuses.get(account)).toEqual({
+        lastRun: { at: '2026-11-29T10:01:07.000Z', outcome: 'failed', lagSeconds: null },
+        lastSuccessAt: '2026-11-29T10:00:05.000Z',
+        leaseExpiresAt: 0,
+      });
+    });
+
+    it('writes no status for a lease another owner took over', async () => {
+      const subject = store();
+      const account = freshAccount();
+      const stale = await subject.acquireLease(account, 'poller-a', TTL, NOW);
+      if (stale === undefined) throw new Error('lease not granted');
+      await subject.acquireLease(account, 'poller-b', TTL, NOW + TTL);
+
+      await subject.releaseLease(stale, { at: '2026-11-29T10:02:00.000Z', outcome: 'ok', lagSeconds: 1 });
+
+      expect((await subject.getAccountStatuses([account])).get(account)).toEqual({
+        leaseExpiresAt: NOW + 2 * TTL,
+      });
     });
 
     it('keeps leases of different accounts independent', async () => {

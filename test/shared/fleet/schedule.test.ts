@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AccountStatus } from '../../../shared/engine/ports.js';
+import type { RegisteredAccount } from '../../../shared/fleet/registry.js';
+import { nextRunMs, phaseMs, planTick, slotAtOrAfter } from '../../../shared/fleet/schedule.js';
+
+const MINUTE = 60_000;
+const T0 = Date.parse('2026-12-01T09:00:00Z');
+
+const account = (id: string, extra: Partial<RegisteredAccount> = {}): RegisteredAccount => ({
+  id,
+  apiKey: { store: 'secretsmanager', secretId: `cliniko/${id}` },
+  paused: false,
+  origin: 'cli',
+  addedAt: new Date(T0 - 3600_000).toISOString(),
+  updatedAt: new Date(T0 - 3600_000).toISOString(),
+  ...extra,
+});
+
+const ran = (
+  endMs: number,
+  outcome: 'ok' | 'failed' = 'ok',
+  lagSeconds: number | null = 10,
+): AccountStatus => ({
+  lastRun: { at: new Date(endMs).toISOString(), outcome, lagSeconds },
+  ...(outcome === 'ok' ? { lastSuccessAt: new Date(endMs).toISOString() } : {}),
+  leaseExpiresAt: 0,
+});
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `clinic-${i}`);
+
+describe('fleet schedule', () => {
+  it('spreads 500 accounts over the interval: no second holds more than a few of them', () => {
+    const perSecond = new Map<number, number>();
+    for (const id of ids(500)) {
+      const second = Math.floor(phaseMs(id, MINUTE) / 1000);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    }
+    expect(perSecond.size).toBeGreaterThan(55);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(20);
+  });
+
+  it('gives every account slots one interval apart, at its own phase', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 0, max: 1e12 }),
+        (id, from) => {
+          const slot = slotAtOrAfter(id, from, MINUTE);
+          expect(slot).toBeGreaterThanOrEqual(from);
+          expect(slot - from).toBeLessThan(MINUTE);
+          expect(((slot % MINUTE) + MINUTE) % MINUTE).toBe(phaseMs(id, MINUTE));
+        },
+      ),
+    );
+  });
+
+  it('runs an account no sooner than half an interval after its last run ended, in a slot', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10 * MINUTE }),
+        fc.integer({ min: 0, max: 10 * MINUTE }),
+        (end, now) => {
+          const next = nextRunMs('clinic-a', ran(T0 + end), T0 + now, MINUTE);
+          expect(next).toBeGreaterThanOrEqual(T0 + now);
+          expect(next).toBeGreaterThanOrEqual(T0 + end + MINUTE / 2);
+          expect(next - Math.max(T0 + now, T0 + end + MINUTE / 2)).toBeLessThan(MINUTE);
+        },
+      ),
+    );
+  });
+
+  it('runs each active account exactly once per interval when ticks cover the time and runs are short', () => {
+    const fleet = ids(200).map((id) => account(id));
+    const statuses = new Map<string, AccountStatus>();
+    const runs = new Map<string, number[]>();
+    // Ten one-minute ticks; every run takes 3 s.
+    for (let tick = 0; tick < 10; tick += 1) {
+      const now = T0 + tick * MINUTE;
+      const plan = planTick(fleet, statuses, now, MINUTE, MINUTE);
+      for (const run of plan.runs) {
+        const start = now + run.delayMs;
+        runs.set(run.account, [...(runs.get(run.account) ?? []), start]);
+        statuses.set(run.account, ran(start + 3000));
+      }
+    }
+    for (const id of ids(200)) {
+      const starts = runs.get(id) ?? [];
+      expect(starts.length).toBeGreaterThanOrEqual(9);
+      for (let i = 1; i < starts.length; i += 1) expect((starts[i] ?? 0) - (starts[i - 1] ?? 0)).toBe(MINUTE);
+    }
+  });
+
+  it('keeps the cadence of an account whose run is under way at the tick: its next slot, not one later', () => {
+    const slot = slotAtOrAfter('busy', T0, MINUTE);
+    // The run of `slot` is still going at the next tick; the status is the run before it.
+    const status: AccountStatus = { ...ran(slot - MINUTE + 3000), leaseExpiresAt: slot + 2 * MINUTE };
+
+    const plan = planTick([account('busy')], new Map([['busy', status]]), slot + 1000, MINUTE, MINUTE);
+
+    expect(plan.runs).toEqual([{ account: 'busy', delayMs: MINUTE - 1000 }]);
+    expect(plan.held).toBe(1);
+  });
+
+  it('leaves out paused accounts, and reports the fleet’s health', () => {
+    const fleet = [
+      account('healthy'),
+      account('paused', { paused: true }),
+      account('held'),
+      account('failing'),
+      account('never-ran', { addedAt: new Date(T0 - 10 * MINUTE).toISOString() }),
+      account('new', { addedAt: new Date(T0 - MINUTE).toISOString() }),
+    ];
+    const statuses = new Map<string, AccountStatus>([
+      ['healthy', ran(T0 - MINUTE, 'ok', 12)],
+      ['held', { ...ran(T0 - 2 * MINUTE, 'ok', 40), leaseExpiresAt: T0 + 30_000 }],
+      [
+        'failing',
+        { ...ran(T0 - MINUTE, 'failed', null), lastSuccessAt: new Date(T0 - 5 * MINUTE).toISOString() },
+      ],
+    ]);
+
+    const plan = planTick(fleet, statuses, T0, MINUTE, MINUTE);
+
+    expect(plan.runs.map((r) => r.account).sort()).toEqual([
+      'failing',
+      'healthy',
+      'held',
+      'never-ran',
+      'new',
+    ]);
+    expect(plan.runs.every((r) => r.delayMs >= 0 && r.delayMs < MINUTE)).toBe(true);
+    expect(plan).toMatchObject({ registered: 6, paused: 1, held: 1, worstLagSeconds: 40 });
+    expect([...plan.overdue].sort()).toEqual(['failing', 'never-ran']);
+    expect(plan.failing).toEqual(['failing']);
+  });
+});
