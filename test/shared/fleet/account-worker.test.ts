@@ -42,7 +42,7 @@ class KeyedClient implements WorkerCliniko {
   }
 }
 
-function fleet() {
+function fleet(fleetConfig = config) {
   const clinics = new Map<string, InMemoryCliniko>();
   const validKeys = new Map<string, string>();
   const storedKeys = new Map<string, string>();
@@ -60,7 +60,7 @@ function fleet() {
   };
   const worker = () =>
     new AccountWorker({
-      config,
+      config: fleetConfig,
       registry,
       readApiKey: async (ref, account) => {
         reads.push(ref);
@@ -167,6 +167,23 @@ describe('AccountWorker', () => {
       f.publisher.events.find((e) => e.detail.account === account)?.detail.data;
     expect(data('clinic-a')).toBeUndefined();
     expect(data('clinic-b')).toBeDefined();
+  });
+
+  it('publishes through the gate of the classes the bus may carry', async () => {
+    const operational = parseBridgeConfig({
+      ...{ accounts: [{ id: 'unused', apiKeySecret: 'cliniko/unused' }], startFrom: 'beginning' },
+      userAgent: config.userAgent,
+      eventBus: { mode: 'create', allowClasses: ['operational'] },
+    });
+    const f = fleet(operational);
+    f.clinic('clinic-a').create('patients', { first_name: 'Synthetic' });
+    await f.registry.put(registered('clinic-a'));
+
+    await f.worker().poll('clinic-a', runtime);
+
+    const [event] = f.publisher.events;
+    expect(event?.detail.data).not.toHaveProperty('first_name');
+    expect(event?.detail.withheld).toEqual({ classes: ['personal'], changedFields: 0 });
   });
 
   it('never runs one account twice at once: a second worker skips on the lease', async () => {
