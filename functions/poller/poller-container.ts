@@ -1,7 +1,8 @@
 /**
  * What a poller container keeps between invocations: the validated environment, the deployed
  * configuration, and one `AccountWorker` (API keys, a Cliniko client per account, the state store,
- * the registry and the publisher). Everything is built on first use, never at import, so a cold
+ * the registry and the publisher behind the gate of the data classes the bus may carry,
+ * `eventBus.allowClasses`). Everything is built on first use, never at import, so a cold
  * start does only the work its first invocation needs; a failed start is tried again next time.
  */
 import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
@@ -73,6 +74,7 @@ export class PollerContainer {
       readApiKey: deps.readApiKey,
       contentKeys: () => this.contentKeys(environment),
       state: deps.createStateStore(environment),
+      // The worker puts it behind the gate of the classes the bus may carry.
       publisher: deps.createPublisher(environment),
       logger: engineLogger(deps.logger),
       createCliniko: deps.createCliniko,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseBridgeConfig } from '../../../shared/config/index.js';
 import { ClinikoAuthError } from '../../../shared/errors.js';
 import { registered } from '../../support/registry.js';
 import { config, fleet } from './fleet-world.js';
@@ -88,6 +89,24 @@ describe('AccountWorker', () => {
       f.publisher.events.find((e) => e.detail.account === account)?.detail.data;
     expect(data('clinic-a')).toBeUndefined();
     expect(data('clinic-b')).toBeDefined();
+  });
+
+  it('publishes through the gate of the classes the bus may carry', async () => {
+    const operational = parseBridgeConfig({
+      accounts: [{ id: 'unused', apiKeySecret: 'cliniko/unused' }],
+      userAgent: config.userAgent,
+      startFrom: 'beginning',
+      eventBus: { mode: 'create', allowClasses: ['operational'] },
+    });
+    const f = fleet({ config: operational });
+    f.clinic('clinic-a').create('patients', { first_name: 'Synthetic' });
+    await f.registry.put(registered('clinic-a'));
+
+    await f.worker().poll('clinic-a', runtime);
+
+    const [event] = f.publisher.events;
+    expect(event?.detail.data).not.toHaveProperty('first_name');
+    expect(event?.detail.withheld).toEqual({ classes: ['personal'], changedFields: 0 });
   });
 
   it('never runs one account twice at once: a second worker skips on the lease', async () => {

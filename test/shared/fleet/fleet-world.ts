@@ -4,7 +4,7 @@
  * `AccountWorker`s.
  */
 import type { ClinikoClientOptions, ClinikoStats } from '../../../shared/cliniko/index.js';
-import { parseBridgeConfig } from '../../../shared/config/index.js';
+import { type BridgeConfig, parseBridgeConfig } from '../../../shared/config/index.js';
 import type { ClinikoReader, ListPage, ListQuery } from '../../../shared/engine/ports.js';
 import { ClinikoAuthError } from '../../../shared/errors.js';
 import { AccountWorker, type WorkerCliniko } from '../../../shared/fleet/account-worker.js';
@@ -46,7 +46,7 @@ class KeyedClient implements WorkerCliniko {
   }
 }
 
-export function fleet(options: { now?: () => number } = {}) {
+export function fleet(options: { now?: () => number; config?: BridgeConfig } = {}) {
   const clinics = new Map<string, InMemoryCliniko>();
   const validKeys = new Map<string, string>();
   const storedKeys = new Map<string, string>();
@@ -64,7 +64,7 @@ export function fleet(options: { now?: () => number } = {}) {
   };
   const worker = () =>
     new AccountWorker({
-      config,
+      config: options.config ?? config,
       registry,
       readApiKey: async (ref, account) => {
         reads.push(ref);
