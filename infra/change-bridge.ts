@@ -201,6 +201,13 @@ export class ChangeBridge extends Construct {
     this.key.grant(poller.role, 'kms:Decrypt', 'kms:DescribeKey');
     contentKey.grantRead(poller.role);
     grantApiKeys(this, poller.role, API_KEY_PREFIX);
+    Validations.of(poller.role).acknowledge(
+      ...['secretsmanager', 'ssm'].map((service) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${service === 'ssm' ? 'parameter/' : 'secret:'}${API_KEY_PREFIX}*]`,
+        reason:
+          'API keys are read by name prefix so clinics are onboarded without a redeploy (the registry, not the template, lists them); GetSecretValue / GetParameter only, and only under the prefix the accounts command stores keys under.',
+      })),
+    );
 
     this.schemas =
       (props.schemaRegistry ?? true)

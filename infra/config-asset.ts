@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import type { BridgeConfig } from '../shared/config/index.js';
@@ -36,7 +36,12 @@ export class BridgeConfigAsset extends Construct {
     this.uri = `s3://${this.asset.s3BucketName}/${this.asset.s3ObjectKey}`;
   }
 
-  grantRead(grantee: IGrantable): void {
-    this.asset.grantRead(grantee);
+  /** `s3:GetObject` on this one object (`Asset.grantRead` would add bucket reads and wildcards). */
+  grantRead(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: [this.asset.bucket.arnForObjects(this.asset.s3ObjectKey)],
+    });
   }
 }

@@ -6,7 +6,7 @@ import { awsClientDefaults } from '../../shared/aws/client-defaults.js';
 import { readBridgeConfigObject } from '../../shared/aws/config-object.js';
 import { SqsWorkQueue } from '../../shared/aws/sqs-work-queue.js';
 import { DynamoDbAccountRegistry } from '../../shared/fleet/dynamodb-registry.js';
-import { seedRegistry } from '../../shared/fleet/seed.js';
+import { seedOnce } from '../../shared/fleet/seed.js';
 import { DynamoDbStateStore } from '../../shared/state/dynamodb-state-store.js';
 import { lazyClients } from '../poller/aws-deps.js';
 import { CONFIG_URI_ENV } from '../poller/poller-environment.js';
@@ -27,9 +27,12 @@ export function awsDispatcherDeps(options: {
     createStatusReader: ({ stateTableName }) =>
       new DynamoDbStateStore({ client: clients.dynamo(), tableName: stateTableName }),
     createQueue: ({ workQueueUrl }) => new SqsWorkQueue(new SQSClient(awsClientDefaults()), workQueueUrl),
-    seed: async (registry, config) => ({
-      ...(await seedRegistry(registry, config.accounts, new Date().toISOString())),
-    }),
+    seed: async (registry, config, { configUri }) => {
+      const result = await seedOnce(registry, config.accounts, configUri, new Date().toISOString());
+      const counts: Record<string, number> =
+        result === undefined ? { unchangedConfiguration: 1 } : { ...result };
+      return counts;
+    },
     logger: options.logger,
     metrics: options.metrics,
   };

@@ -36,7 +36,11 @@ export interface DispatcherDeps {
   readonly createStatusReader: (environment: DispatcherEnvironment) => AccountStatusReader;
   readonly createQueue: (environment: DispatcherEnvironment) => WorkQueue;
   /** Brings the registry in line with the configuration's accounts; returns counts for the log. */
-  readonly seed: (registry: AccountRegistry, config: BridgeConfig) => Promise<Record<string, number>>;
+  readonly seed: (
+    registry: AccountRegistry,
+    config: BridgeConfig,
+    environment: DispatcherEnvironment,
+  ) => Promise<Record<string, number>>;
   readonly logger: PowertoolsLogger;
   readonly metrics: Metrics;
   readonly now?: () => number;
@@ -58,7 +62,7 @@ export function makeDispatcher(deps: DispatcherDeps): DispatcherHandler {
     const environment = deps.environment();
     const config = await deps.loadConfig(environment);
     const registry = deps.createRegistry(environment);
-    const seeded = await deps.seed(registry, config);
+    const seeded = await deps.seed(registry, config, environment);
     logger.info('registry seeded from the deployed configuration', seeded);
     return new Dispatcher({
       registry,

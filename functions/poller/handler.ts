@@ -18,7 +18,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SyncReport } from '../../shared/engine/report.js';
-import { BridgeError, ClinikoAuthError, safeErrorFields } from '../../shared/errors.js';
+import { AccountNotFoundError, BridgeError, ClinikoAuthError, safeErrorFields } from '../../shared/errors.js';
 import type { AccountPoll } from '../../shared/fleet/account-worker.js';
 import { parseWork, type Work, type WorkTask } from '../../shared/fleet/work-queue.js';
 import { awsPollerDeps } from './aws-deps.js';
@@ -37,7 +37,7 @@ export type { PollerDeps } from './poller-container.js';
 export interface PollResult {
   readonly account: string;
   readonly task: WorkTask;
-  readonly skipped?: 'lease-held' | 'paused' | 'not-registered';
+  readonly skipped?: 'lease-held' | 'paused';
   readonly stopped: SyncReport['stopped'] | 'not-run';
   readonly summary: Record<string, unknown>;
 }
@@ -117,7 +117,7 @@ export function makeHandler(deps: PollerDeps): PollerHandler {
       await Promise.all([...works.values()].map((work) => pollOne(work, context, started)));
       return { batchItemFailures: [] };
     }
-    const work = parseWork(event);
+    const work = parseWork(event, 'event');
     const outcome = await pollOne(work, context, started);
     if ('error' in outcome) throw publicError(outcome.error);
     return resultOf(work, outcome.poll);
@@ -129,8 +129,10 @@ export function makeHandler(deps: PollerDeps): PollerHandler {
 }
 
 function resultOf(work: Work, poll: AccountPoll): PollResult {
-  if (poll.kind !== 'ran') {
-    return { account: work.account, task: work.task, skipped: poll.kind, stopped: 'not-run', summary: {} };
+  // Asked for by name: an account that is not registered is the caller's mistake.
+  if (poll.kind === 'not-registered') throw new AccountNotFoundError(work.account);
+  if (poll.kind === 'paused') {
+    return { account: work.account, task: work.task, skipped: 'paused', stopped: 'not-run', summary: {} };
   }
   const { report } = poll;
   if (!report.skipped && !report.ok) {

@@ -13,7 +13,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { AccountNotFoundError } from '../errors.js';
 import { StateCorruptError } from '../state/state-errors.js';
-import { type AccountRegistry, REGISTRY_PK, type RegisteredAccount, registrySk } from './registry.js';
+import {
+  type AccountRegistry,
+  REGISTRY_PK,
+  type RegisteredAccount,
+  registrySk,
+  SEEDED_SK,
+} from './registry.js';
 
 export class DynamoDbAccountRegistry implements AccountRegistry {
   private readonly documents: DynamoDBDocumentClient;
@@ -83,6 +89,19 @@ export class DynamoDbAccountRegistry implements AccountRegistry {
       if (error instanceof ConditionalCheckFailedException) throw new AccountNotFoundError(id);
       throw error;
     }
+  }
+
+  async seededFrom(): Promise<string | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: REGISTRY_PK, sk: SEEDED_SK } }),
+    );
+    return typeof Item?.version === 'string' ? Item.version : undefined;
+  }
+
+  async markSeeded(version: string, at: string): Promise<void> {
+    await this.documents.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: REGISTRY_PK, sk: SEEDED_SK, version, at } }),
+    );
   }
 
   async remove(id: string): Promise<void> {

@@ -1,10 +1,12 @@
 /**
  * Seeds the account registry from a configuration's `accounts`: the deployment's config (the
- * dispatcher seeds on its first tick after a deploy) or a local `run --config` file. Accounts the
+ * dispatcher seeds on its first tick after a deploy that changed it: `seedOnce`) or a local
+ * `run --config` file. Accounts the
  * config lists are added when missing and brought in line with it when the config registered them
  * (key reference, base URL, streams, payload), keeping their `paused` flag: pausing is a runtime
  * decision. Accounts added with `cliniko-bridge accounts add` are never overwritten by a config;
- * an account removed from the config stays registered until `accounts remove`.
+ * an account removed from the config stays registered until `accounts remove`, and one removed with
+ * `accounts remove` comes back only when a changed configuration that still lists it is deployed.
  */
 import type { AccountConfig } from '../config/index.js';
 import type { AccountRegistry, ApiKeyRef, RegisteredAccount } from './registry.js';
@@ -77,4 +79,21 @@ function sameSettings(a: RegisteredAccount, b: RegisteredAccount): boolean {
   const settings = (x: RegisteredAccount) =>
     JSON.stringify([x.apiKey, x.baseUrl ?? null, x.streams ?? null, x.payload ?? null]);
   return settings(a) === settings(b);
+}
+
+/**
+ * Seeds from the configuration `version` (its deployed object's key, which changes with its
+ * content) unless the registry was last seeded from that very version: a dispatcher container
+ * starting again must not undo an `accounts remove`. Answers the counts, or `undefined` when skipped.
+ */
+export async function seedOnce(
+  registry: AccountRegistry,
+  accounts: readonly AccountConfig[],
+  version: string,
+  now: string,
+): Promise<SeedResult | undefined> {
+  if ((await registry.seededFrom()) === version) return undefined;
+  const result = await seedRegistry(registry, accounts, now);
+  await registry.markSeeded(version, now);
+  return result;
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN } from '../config/schema.js';
+import { closest } from '../config/suggestion.js';
 import { ConfigError } from '../errors.js';
 
 export type WorkTask = 'poll' | 'reconcile';
@@ -32,24 +33,32 @@ export function encodeWork(work: Work): string {
   return JSON.stringify(work.task === 'poll' ? { account: work.account } : work);
 }
 
-/** A work item from a message body (text) or a direct invocation (object); `ConfigError` otherwise. */
-export function parseWork(input: unknown): Work {
+/**
+ * A work item from a message body (text) or a direct invocation (object); a `ConfigError` naming
+ * the field under `where` (`message` or `event`) otherwise.
+ */
+export function parseWork(input: unknown, where = 'message'): Work {
   let value = input;
   if (typeof input === 'string') {
     try {
       value = JSON.parse(input);
     } catch {
-      throw new ConfigError('message', `is not JSON; ${EXAMPLE}`);
+      throw new ConfigError(where, `is not JSON; ${EXAMPLE}`);
     }
   }
   const result = WorkSchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue?.code === 'unrecognized_keys' ? issue.keys[0] : issue?.path.map(String).join('.');
+  if (result.success) return result.data;
+  const { issues } = result.error;
+  // A misspelt key explains a missing one, so it is reported first.
+  const unknown = issues.find((issue) => issue.code === 'unrecognized_keys');
+  if (unknown?.code === 'unrecognized_keys') {
+    const key = unknown.keys[0] ?? '';
+    const suggestion = closest(key, ['account', 'task']);
     throw new ConfigError(
-      `message.${field ?? ''}`.replace(/\.$/, ''),
-      `is missing, unknown or invalid; ${EXAMPLE}`,
+      `${where}.${key}`,
+      `is not a known field${suggestion ? `; did you mean "${suggestion}"?` : ''}; ${EXAMPLE}`,
     );
   }
-  return result.data;
+  const field = [where, ...(issues[0]?.path ?? []).map(String)].join('.');
+  throw new ConfigError(field, `is missing or invalid; ${EXAMPLE}`);
 }
