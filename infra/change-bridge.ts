@@ -50,14 +50,14 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { BridgeConfig } from '../shared/config/index.js';
 import { STATE_TABLE_KEYS } from '../shared/state/dynamodb-state-store.js';
+import { BridgeConfigAsset } from './config-asset.js';
 import { BridgeContentKey } from './content-key.js';
 import { BridgeDataKey } from './data-key.js';
+import { BridgeDispatcher } from './dispatcher.js';
 import { BridgeEventBus } from './event-bus.js';
 import { EventSchemas } from './event-schemas.js';
 import { ExampleConsumer } from './example-consumer.js';
 import { AlarmNotifications, BridgeMonitoring } from './observability.js';
-import { BridgeConfigAsset } from './config-asset.js';
-import { BridgeDispatcher } from './dispatcher.js';
 import { BridgePoller } from './poller.js';
 
 export interface ChangeBridgeProps {
@@ -281,7 +281,14 @@ function grantApiKeys(scope: Construct, grantee: IGrantable, prefix: string): vo
   Grant.addToPrincipal({
     grantee,
     actions: ['secretsmanager:GetSecretValue'],
-    resourceArns: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${prefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    resourceArns: [
+      stack.formatArn({
+        service: 'secretsmanager',
+        resource: 'secret',
+        resourceName: `${prefix}*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    ],
   });
   Grant.addToPrincipal({
     grantee,

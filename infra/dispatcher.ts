@@ -120,7 +120,7 @@ export class BridgeDispatcher extends Construct {
     Validations.of(this.function).acknowledge({
       id: 'HIPAA.Security-LambdaDLQ',
       reason:
-        "Invoked by its schedule only, whose own dead-letter queue keeps undelivered ticks; a failed tick is made good by the next one a minute later.",
+        'Invoked by its schedule only, whose own dead-letter queue keeps undelivered ticks; a failed tick is made good by the next one a minute later.',
     });
     Validations.of(this.function).acknowledge({
       id: 'HIPAA.Security-LambdaInsideVPC',
@@ -137,7 +137,8 @@ export class BridgeDispatcher extends Construct {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
-      description: 'Cliniko Change Bridge dispatcher schedule: invoke the dispatcher, dead-letter undelivered ticks',
+      description:
+        'Cliniko Change Bridge dispatcher schedule: invoke the dispatcher, dead-letter undelivered ticks',
     });
     this.scheduleDeadLetterQueue.grantSend(scheduleRole);
     acknowledgeRolePolicy(scheduleRole, [

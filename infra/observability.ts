@@ -55,9 +55,9 @@ import {
   POLLER_METRICS,
   SERVICES,
 } from '../functions/poller/poll-metrics.js';
+import type { BridgeConfig } from '../shared/config/index.js';
 import { ACTIONS } from '../shared/events/contract.js';
 import { OVERDUE_INTERVALS } from '../shared/fleet/schedule.js';
-import type { BridgeConfig } from '../shared/config/index.js';
 
 export interface AlarmNotificationsProps {
   readonly alarms: BridgeConfig['alarms'];
@@ -155,7 +155,8 @@ export class BridgeMonitoring extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     this.add('DispatcherNotRunning', {
-      alarmDescription: 'The dispatcher has not ticked for 5 minutes: no account is being polled. Check its schedule (enabled?) and the schedule dead-letter queue.',
+      alarmDescription:
+        'The dispatcher has not ticked for 5 minutes: no account is being polled. Check its schedule (enabled?) and the schedule dead-letter queue.',
       metric: dispatcher.metricInvocations({ period: fiveMinutes, statistic: 'Sum' }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -163,7 +164,8 @@ export class BridgeMonitoring extends Construct {
       treatMissingData: TreatMissingData.BREACHING,
     });
     this.add('DispatcherErrors', {
-      alarmDescription: 'The dispatcher failed 3 ticks in a row: its "dispatch failed" log lines say why (DynamoDB, SQS or the configuration object).',
+      alarmDescription:
+        'The dispatcher failed 3 ticks in a row: its "dispatch failed" log lines say why (DynamoDB, SQS or the configuration object).',
       metric: dispatcher.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 3,
@@ -233,7 +235,11 @@ export class BridgeMonitoring extends Construct {
       graph(
         'Dead-letter queue depth',
         Object.entries(props.deadLetterQueues).map(([label, queue]) =>
-          queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum', label }),
+          queue.metricApproximateNumberOfMessagesVisible({
+            period: fiveMinutes,
+            statistic: 'Maximum',
+            label,
+          }),
         ),
       ),
       new AlarmStatusWidget({

@@ -20,18 +20,17 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE, SERVICES } from '../functions/poller/poll-metrics.js';
 import type { BridgeConfig } from '../shared/config/index.js';
 import { ConfigError } from '../shared/errors.js';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -120,7 +119,8 @@ export class BridgePoller extends Construct {
 
     const reserved = props.reservedConcurrency ?? config.fleet.workerConcurrency;
     this.function = new NodejsFunction(this, 'Function', {
-      description: 'Cliniko Change Bridge poller: polls the Cliniko accounts the dispatcher hands out and publishes change events',
+      description:
+        'Cliniko Change Bridge poller: polls the Cliniko accounts the dispatcher hands out and publishes change events',
       entry: props.entry ?? `${repositoryRoot}functions/poller/handler.ts`,
       handler: 'handler',
       projectRoot: repositoryRoot,
@@ -156,7 +156,7 @@ export class BridgePoller extends Construct {
     Validations.of(this.function).acknowledge({
       id: 'HIPAA.Security-LambdaDLQ',
       reason:
-        'Invoked by its SQS work queue only (no asynchronous invocations): a batch whose invocation dies three times goes to the work queue\'s dead-letter queue, which is alarmed.',
+        "Invoked by its SQS work queue only (no asynchronous invocations): a batch whose invocation dies three times goes to the work queue's dead-letter queue, which is alarmed.",
     });
     Validations.of(this.function).acknowledge({
       id: 'HIPAA.Security-LambdaInsideVPC',
