@@ -73,6 +73,7 @@ async function run(
     wrapConsole: (publisher) => progress.publisher(publisher),
     format: options.format,
     streams: options.streams,
+    allowClasses: options.allowClasses,
   });
   closers.push(() => sinks.close());
 
@@ -114,7 +115,8 @@ function syncOptionsOf(options: RunOptions, signal: AbortSignal): SyncOptions {
       { id: options.account, apiKeySecret: 'local-run', streams: options.streams.map((s) => s.name) },
     ],
     userAgent: options.userAgent,
-    payload: { default: { mode: options.payload } },
+    // Without --payload the mode is left to each stream's data class, as in a config without one.
+    payload: { default: options.payload === undefined ? {} : { mode: options.payload } },
     startFrom: options.startFrom,
   });
   // `--once` finishes everything it starts, id listings included; a loop gives them their share.

@@ -5,12 +5,14 @@
 import { resolve } from 'node:path';
 import { USER_AGENT_EXAMPLE, validateUserAgent } from '../shared/cliniko/user-agent.js';
 import { ACCOUNT_ID_PATTERN } from '../shared/config/schema.js';
+import type { DataClass } from '../shared/data-classes.js';
 import { ConfigError } from '../shared/errors.js';
 import type { PayloadMode } from '../shared/events/contract.js';
 import type { EventFormat } from '../shared/sinks/event-format.js';
 import type { SinkSpec } from '../shared/sinks/sink-spec.js';
 import { CORE_STREAMS, type StreamDefinition } from '../shared/streams.js';
 import type { Quirk } from '../simulator/index.js';
+import { ALLOW_CLASSES_USAGE, parseAllowClassesOption } from './allow-classes-option.js';
 import { parseDuration } from './duration.js';
 import { parseFlags } from './flags.js';
 import { parseQuirksFlag } from './quirks-flag.js';
@@ -30,7 +32,6 @@ export const RUN_DEFAULTS = {
   account: 'default',
   simulateAccount: 'simulator',
   startFrom: 'now',
-  payload: 'full',
   // The engine must hold against every documented reading, so the demo shows it does.
   simulateQuirks: 'all',
 } as const;
@@ -56,7 +57,10 @@ export interface RunOptions {
   readonly sinks: readonly SinkSpec[];
   /** What the ndjson and webhook sinks write (`--format`). */
   readonly format: EventFormat;
-  readonly payload: PayloadMode;
+  /** The data classes each sink may receive (`--allow-classes`), in the order of `sinks`. */
+  readonly allowClasses: readonly (readonly DataClass[])[];
+  /** `--payload`: one mode for every stream; absent: each stream's data-class default. */
+  readonly payload: PayloadMode | undefined;
   readonly once: boolean;
   /** `--reconcile-every`: seconds between id listings (0: every run); absent: the config default. */
   readonly reconcileEverySeconds: number | undefined;
@@ -80,7 +84,8 @@ Options:
   --start-from WHEN        now | beginning | an ISO UTC instant; only for streams without saved state (default: now)
   --state-dir DIR          local state store on disk, resumed on restart (default: ${DEFAULT_STATE_DIR}/; in memory with --simulate)
   --table NAME             a real DynamoDB table instead (credentials and region from the standard AWS environment)
-${SINK_USAGE}  --payload MODE           full | changes | ids (default: full)
+${SINK_USAGE}${ALLOW_CLASSES_USAGE}  --payload MODE           full | changes | ids for every stream (default: changes for streams of personal or
+                           clinical records, full for the others)
   --once                   poll every stream until caught up, then exit
   --reconcile-every DURATION  how often each stream's full id listing is compared with the state, to find
                            deletes and restores no list shows: 0s = every run (default: 24h)
@@ -102,6 +107,7 @@ const OPTIONS = {
   table: { type: 'string' },
   sink: { type: 'string', multiple: true },
   format: { type: 'string' },
+  'allow-classes': { type: 'string', multiple: true },
   payload: { type: 'string' },
   once: { type: 'boolean' },
   quirks: { type: 'string' },
@@ -143,7 +149,8 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv)
     startFrom: startFromOf(values['start-from'] ?? RUN_DEFAULTS.startFrom),
     state: stateOf(values, simulate),
     ...sinkOptions(values.sink, values.format, env),
-    payload: payloadOf(values.payload ?? RUN_DEFAULTS.payload),
+    allowClasses: parseAllowClassesOption(values['allow-classes'], values.sink),
+    payload: values.payload === undefined ? undefined : payloadOf(values.payload),
     once: values.once === true,
     reconcileEverySeconds:
       values['reconcile-every'] === undefined

@@ -7,6 +7,8 @@
  * to finish or save, and start-up steps (opening a store, reaching DynamoDB) do not watch `signal` and
  * may hang. A signal then exits 0 at once, so it can never be ignored.
  */
+import { sleep } from '../shared/backoff.js';
+
 export class Shutdown {
   private readonly controller = new AbortController();
   private polling = false;
@@ -26,17 +28,7 @@ export class Shutdown {
 
   /** Waits `ms`, or less when a stop is requested. */
   sleep(ms: number): Promise<void> {
-    const { signal } = this;
-    if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return sleep(ms, this.signal);
   }
 
   /** From now on a first signal lets the current page finish and checkpoint before the command returns. */

@@ -1,11 +1,13 @@
 /**
- * Checks and builds the publishers of the `--sink` specs. The console sink writes to the command's
- * stdout — or to stderr when `ndjson:-` puts the events themselves on stdout, which then carries
- * nothing else.
+ * Checks and builds the publishers of the `--sink` specs, each behind the `DataClassGate` of the
+ * classes `--allow-classes` gives it. The console sink writes to the command's stdout — or to stderr
+ * when `ndjson:-` puts the events themselves on stdout, which then carries nothing else.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { awsClientDefaults } from '../shared/aws/client-defaults.js';
+import type { DataClass } from '../shared/data-classes.js';
 import type { EventPublisher } from '../shared/engine/ports.js';
+import { DataClassGate } from '../shared/publish/data-class-gate.js';
 import { EventBridgePublisher } from '../shared/publish/eventbridge-publisher.js';
 import { ConsoleSink } from '../shared/sinks/console-sink.js';
 import type { EventFormat } from '../shared/sinks/event-format.js';
@@ -59,10 +61,16 @@ export interface BuildSinksOptions {
   readonly format?: EventFormat;
   /** The streams polled: the console's columns fit them. @default every stream */
   readonly streams?: readonly StreamDefinition[];
+  /** The data classes each sink may receive, in the order of the specs. @default every class for every sink */
+  readonly allowClasses?: readonly (readonly DataClass[])[];
 }
 
+/**
+ * Builds one publisher per spec, each behind its own `DataClassGate`: the only way an event reaches
+ * a sink, so a sink never receives a field of a class it may not have.
+ */
 export function buildSinks(specs: readonly SinkSpec[], io: CommandIo, options: BuildSinksOptions): SinkSet {
-  const { wrapConsole, format = 'eventbridge', streams } = options;
+  const { wrapConsole, format = 'eventbridge', streams, allowClasses } = options;
   const consoleOnStderr = stdoutCarriesEvents(specs);
   const consoleStream = consoleOnStderr ? io.stderr : io.stdout;
   const clients: EventBridgeClient[] = [];
@@ -107,15 +115,23 @@ export function buildSinks(specs: readonly SinkSpec[], io: CommandIo, options: B
       }
     }
   }
-  const [only] = publishers;
+  // One publisher per spec, in order; each gets the gate of its own classes.
+  const gates = publishers.map((publisher, index) => new DataClassGate(publisher, allowClasses?.[index]));
+  const [only] = gates;
   return {
-    publisher: publishers.length === 1 && only !== undefined ? only : new FanOutPublisher(publishers),
-    descriptions,
+    publisher: gates.length === 1 && only !== undefined ? only : new FanOutPublisher(gates),
+    descriptions: descriptions.map((description, index) => `${description}${withheldNote(gates[index])}`),
     close: async () => {
       for (const client of clients) client.destroy();
       await Promise.all(webhooks.map((sink) => sink.close()));
     },
   };
+}
+
+function withheldNote(gate: DataClassGate | undefined): string {
+  return gate === undefined || gate.withheld.length === 0
+    ? ''
+    : ` (withholding ${gate.withheld.join(' and ')} fields)`;
 }
 
 function formatNote(format: EventFormat): string {

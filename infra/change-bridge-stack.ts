@@ -2,8 +2,7 @@
  * `ChangeBridgeStack`: the one stack of the CDK app — a `ChangeBridge` plus the outputs an operator
  * needs after `cdk deploy`: the bus, the poller's role (for an imported bus's policy), the state
  * table, the content key secret (to rotate it, or to point the CLI's `--table` at the same keys), the
- * alarm topic, the dashboard, and per account the command that stores its Cliniko API key in Secrets
- * Manager.
+ * alarm topic, the dashboard, the work queue, and the command that onboards a clinic.
  *
  * Environment-agnostic (no account/region lookups), so `cdk synth` works offline.
  *
@@ -56,13 +55,12 @@ export class ChangeBridgeStack extends Stack {
     if (bridge.schemas) {
       new CfnOutput(this, 'SchemaRegistryName', { value: bridge.schemas.registry.attrRegistryName });
     }
-    for (const account of props.config.accounts) {
-      new CfnOutput(this, `PutApiKey-${account.id}`, {
-        description: `Stores the Cliniko API key of ${account.id} (prompted, kept out of shell history and process lists)`,
-        value:
-          `read -rs -p 'Cliniko API key for ${account.id}: ' CLINIKO_API_KEY && printf %s "$CLINIKO_API_KEY" | ` +
-          `aws secretsmanager put-secret-value --secret-id '${account.apiKeySecret}' --secret-string file:///dev/stdin`,
-      });
-    }
+    // One output for every account: the template's size must not grow with the fleet.
+    new CfnOutput(this, 'AddAccount', {
+      description:
+        'Onboards a clinic without a redeploy: stores its Cliniko API key (read from stdin) under the cliniko/ prefix and registers it; the next dispatcher tick polls it',
+      value: `cliniko-bridge accounts add <account-id> --table ${bridge.table.tableName} --api-key-stdin`,
+    });
+    new CfnOutput(this, 'WorkQueueUrl', { value: bridge.dispatcher.workQueue.queue.queueUrl });
   }
 }

@@ -13,43 +13,51 @@
  * - [Events] the event bus — created (encrypted with the key, archived for replay, both retained,
  *   with a resource policy that lets only the poller's role put events with the bridge's `source`)
  *   or imported by name or ARN (no archive unless `archiveImportedBus`; policy up to its owner).
- * - [Poller] the poller Lambda (Node.js, arm64, X-Ray, encrypted log group with the configured
- *   retention, dead-letter queue, reserved concurrency 2 × accounts).
- * - [Schedules] one EventBridge Scheduler schedule per account (rate `pollRateMinutes`) and one
- *   reconciliation schedule per account when enabled; retries, then a dead-letter queue.
+ * - [Config] the validated configuration as an S3 asset; the functions read it at start
+ *   (`BRIDGE_CONFIG_URI`), so no account data sits in an environment variable and the template's
+ *   size and resource count are the same for one account or five hundred.
+ * - [Dispatcher] the dispatcher Lambda, invoked every minute by one schedule: it seeds the account
+ *   registry (in the state table) from the configuration, and hands the accounts due in the coming
+ *   minute to the [Dispatcher/WorkQueue] (encrypted SQS, with a dead-letter queue), each delayed to
+ *   its own slot in the interval.
+ * - [Poller] the poller Lambda, the fleet's worker: a batch of accounts per invocation from the work
+ *   queue, at most `fleet.workerConcurrency` invocations at once (also its reserved concurrency).
  * - [Notifications] the alarm topic (encrypted, SSL only) with the optional email subscription.
- * - [Monitoring] alarms (errors, throttles, not running; lag, 429s and not polled per account) and a
- *   dashboard.
+ * - [Monitoring] fleet alarms (failed polls, worst lag, 429s, overdue accounts, errors, throttles, a
+ *   dispatcher that stopped, a backed-up work queue) and a dashboard with per-account Logs Insights
+ *   views.
  * - [Schemas] an EventBridge Schema Registry with one schema per entity, covering its detail-types
  *   (`schemaRegistry`; 32 schemas, see event-schemas.ts for why not one per detail-type).
  * - [ExampleConsumer] only with `exampleConsumer: true`: a rule → SQS queue pattern to copy.
  *
  * Access is granted with `grant*` only: the poller may put events on this bus, use exactly the item
- * operations of its state store on the state table, and call `secretsmanager:GetSecretValue` (nothing
- * else) on the content key secret and on the configured API key secrets — those by name or ARN,
- * never created here, and never given a value by the deployment.
+ * operations of its state store on the state table, read the content key secret, and read API keys
+ * only under the name prefix `cliniko/` (Secrets Manager `GetSecretValue`, SSM `GetParameter`): IAM
+ * on a prefix rather than a list of ARNs, so accounts are added without a redeploy. The deployment
+ * never creates or sees an API key.
  *
  * @example
  * const config = parseBridgeConfig(JSON.parse(readFileSync('config/bridge.json', 'utf8')));
  * new ChangeBridge(stack, 'Bridge', { config });
  */
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Grant, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { AccountConfig, BridgeConfig } from '../shared/config/index.js';
+import type { BridgeConfig } from '../shared/config/index.js';
 import { STATE_TABLE_KEYS } from '../shared/state/dynamodb-state-store.js';
+import { BridgeConfigAsset } from './config-asset.js';
 import { BridgeContentKey } from './content-key.js';
 import { BridgeDataKey } from './data-key.js';
+import { BridgeDispatcher } from './dispatcher.js';
 import { BridgeEventBus } from './event-bus.js';
 import { EventSchemas } from './event-schemas.js';
 import { ExampleConsumer } from './example-consumer.js';
 import { AlarmNotifications, BridgeMonitoring } from './observability.js';
-import { PollSchedules } from './poll-schedules.js';
 import { BridgePoller } from './poller.js';
 
 export interface ChangeBridgeProps {
@@ -78,9 +86,14 @@ export interface ChangeBridgeProps {
   readonly archiveImportedBus?: boolean;
   /**
    * The poller's reserved concurrency, or `'none'` for AWS accounts whose quota cannot reserve any.
-   * @default 2 × the number of accounts
+   * @default config.fleet.workerConcurrency (independent of the number of accounts)
    */
   readonly reservedConcurrency?: number | 'none';
+  /**
+   * The dispatcher's source file.
+   * @default functions/dispatcher/handler.ts of this repository
+   */
+  readonly dispatcherEntry?: string;
   /**
    * The poller's source file.
    * @default functions/poller/handler.ts of this repository
@@ -98,10 +111,10 @@ export class ChangeBridge extends Construct {
   readonly poller: IFunction;
   /** The poller's role: the only principal that may put events with the bridge's `source` on a created bus. */
   readonly pollerRole: IRole;
-  readonly schedules: PollSchedules;
+  /** The dispatcher, its schedule and the work queue. */
+  readonly dispatcher: BridgeDispatcher;
   readonly notifications: AlarmNotifications;
   readonly monitoring: BridgeMonitoring;
-  readonly apiKeySecrets: ReadonlyMap<string, ISecret>;
   /** The secret holding the content key ring (stack output `ContentKeySecretArn`). */
   readonly contentKeySecret: ISecret;
   readonly schemas: EventSchemas | undefined;
@@ -148,11 +161,27 @@ export class ChangeBridge extends Construct {
     });
     const alarmAction = this.notifications.action;
 
-    const poller = new BridgePoller(this, 'Poller', {
+    const configAsset = new BridgeConfigAsset(this, 'Config', { config });
+    const pollerTimeout = Duration.minutes(5);
+    this.dispatcher = new BridgeDispatcher(this, 'Dispatcher', {
       config,
       encryptionKey: this.key,
       alarmAction,
+      pollerTimeout,
+      environment: { BRIDGE_CONFIG_URI: configAsset.uri, STATE_TABLE_NAME: this.table.tableName },
+      ...(props.dispatcherEntry === undefined ? {} : { entry: props.dispatcherEntry }),
+    });
+    configAsset.grantRead(this.dispatcher.role);
+    this.table.grants.actions(this.dispatcher.role, ...DISPATCHER_TABLE_ACTIONS);
+    this.key.grant(this.dispatcher.role, 'kms:Decrypt', 'kms:DescribeKey');
+
+    const poller = new BridgePoller(this, 'Poller', {
+      config,
+      encryptionKey: this.key,
+      workQueue: this.dispatcher.workQueue.queue,
+      timeout: pollerTimeout,
       environment: {
+        BRIDGE_CONFIG_URI: configAsset.uri,
         STATE_TABLE_NAME: this.table.tableName,
         EVENT_BUS_NAME: this.eventBusReference,
         CONTENT_KEY_SECRET: this.contentKeySecret.secretArn,
@@ -163,6 +192,7 @@ export class ChangeBridge extends Construct {
     this.poller = poller.function;
     this.pollerRole = poller.role;
 
+    configAsset.grantRead(poller.role);
     this.eventBus.grantPutEventsTo(this.poller);
     this.events.reserveSourceFor(poller.role);
     this.table.grants.actions(poller.role, ...POLLER_TABLE_ACTIONS);
@@ -170,20 +200,14 @@ export class ChangeBridge extends Construct {
     // table creation, so the poller needs no GenerateDataKey, Encrypt or ReEncrypt for the table.
     this.key.grant(poller.role, 'kms:Decrypt', 'kms:DescribeKey');
     contentKey.grantRead(poller.role);
-    const secrets = new Map<string, ISecret>();
-    for (const account of config.accounts) {
-      const secret = importApiKeySecret(this, account);
-      grantSecretValue(secret, poller.role);
-      secrets.set(account.id, secret);
-    }
-    this.apiKeySecrets = secrets;
-
-    this.schedules = new PollSchedules(this, 'Schedules', {
-      config,
-      target: this.poller,
-      encryptionKey: this.key,
-      alarmAction,
-    });
+    grantApiKeys(this, poller.role, API_KEY_PREFIX);
+    Validations.of(poller.role).acknowledge(
+      ...['secretsmanager', 'ssm'].map((service) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${service === 'ssm' ? 'parameter/' : 'secret:'}${API_KEY_PREFIX}*]`,
+        reason:
+          'API keys are read by name prefix so clinics are onboarded without a redeploy (the registry, not the template, lists them); GetSecretValue / GetParameter only, and only under the prefix the accounts command stores keys under.',
+      })),
+    );
 
     this.schemas =
       (props.schemaRegistry ?? true)
@@ -199,17 +223,19 @@ export class ChangeBridge extends Construct {
       : undefined;
 
     const deadLetterQueues = {
-      'poller (failed invocations)': poller.deadLetterQueue,
-      'schedules (undelivered)': this.schedules.deadLetterQueue,
+      'work (poller invocations that died)': this.dispatcher.workDeadLetterQueue,
+      'dispatcher schedule (undelivered ticks)': this.dispatcher.scheduleDeadLetterQueue,
       ...(this.exampleConsumer ? { 'example consumer': this.exampleConsumer.deadLetterQueue } : {}),
     };
     this.monitoring = new BridgeMonitoring(this, 'Monitoring', {
       config,
       poller: this.poller,
-      ...(poller.function.timeout ? { pollerTimeout: poller.function.timeout } : {}),
+      pollerLogGroup: poller.logGroup,
+      dispatcher: this.dispatcher.function,
+      dispatcherLogGroup: this.dispatcher.logGroup,
       alarmAction,
       deadLetterQueues: Object.fromEntries(Object.entries(deadLetterQueues).map(([k, q]) => [k, q.queue])),
-      otherAlarms: Object.values(deadLetterQueues).map((q) => q.alarm),
+      otherAlarms: [...Object.values(deadLetterQueues).map((q) => q.alarm), this.dispatcher.workQueue.alarm],
     });
   }
 }
@@ -219,6 +245,20 @@ export class ChangeBridge extends Construct {
  * reads of cursors, leases and record state, conditional writes and updates, and batches. No Scan,
  * DeleteItem, DescribeTable (local tools only) or stream reads.
  */
+/**
+ * What the dispatcher does on the state table: read the registry and the leases' statuses, and seed
+ * the registry from the deployed configuration.
+ */
+export const DISPATCHER_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+] as const;
+
+/** Where API keys live: the names `cliniko-bridge accounts add` stores them under. */
+export const API_KEY_PREFIX = 'cliniko/';
+
 export const POLLER_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
@@ -229,28 +269,30 @@ export const POLLER_TABLE_ACTIONS = [
 ] as const;
 
 /**
- * `secretsmanager:GetSecretValue` on an API key secret: `grantRead` would add `DescribeSecret`, which
- * the poller never calls. The secret's own KMS key, if it is not the AWS managed one, is its owner's
- * to open to the poller (infra/README.md, Deploy).
+ * Where the poller may read API keys: Secrets Manager secrets and SSM parameters whose names start
+ * with the prefix `cliniko-bridge accounts add` stores keys under — IAM on the name prefix, not a
+ * list of ARNs, so accounts come and go without a redeploy. `GetSecretValue` only (`grantRead` would
+ * add `DescribeSecret`, which the poller never calls) and `GetParameter` only. A secret's or
+ * parameter's own customer managed key is its owner's to open to the poller (infra/README.md); the
+ * AWS managed keys need no grant.
  */
-function grantSecretValue(secret: ISecret, grantee: IGrantable): Grant {
-  return Grant.addToPrincipal({
+function grantApiKeys(scope: Construct, grantee: IGrantable, prefix: string): void {
+  const stack = Stack.of(scope);
+  Grant.addToPrincipal({
     grantee,
     actions: ['secretsmanager:GetSecretValue'],
-    // A name or partial ARN matches the complete ARN only with the 6 characters Secrets Manager appends.
-    resourceArns: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+    resourceArns: [
+      stack.formatArn({
+        service: 'secretsmanager',
+        resource: 'secret',
+        resourceName: `${prefix}*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    ],
   });
-}
-
-/** Secrets Manager appends `-` and 6 random characters to a secret's name in its complete ARN. */
-const COMPLETE_SECRET_ARN = /:secret:.+-[A-Za-z0-9]{6}$/;
-
-/** The account's API key secret, by name, complete ARN or partial ARN. Never created here. */
-function importApiKeySecret(scope: Construct, account: AccountConfig): ISecret {
-  const id = `ApiKeySecret-${account.id}`;
-  const ref = account.apiKeySecret;
-  if (!ref.startsWith('arn:')) return Secret.fromSecretNameV2(scope, id, ref);
-  return COMPLETE_SECRET_ARN.test(ref)
-    ? Secret.fromSecretCompleteArn(scope, id, ref)
-    : Secret.fromSecretPartialArn(scope, id, ref);
+  Grant.addToPrincipal({
+    grantee,
+    actions: ['ssm:GetParameter'],
+    resourceArns: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${prefix}*` })],
+  });
 }

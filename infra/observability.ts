@@ -5,25 +5,26 @@
  * with SSL enforced, or imported from `alarms.snsTopicArn` — with an email subscription when
  * `alarms.email` is set (the recipient must confirm it).
  *
- * `BridgeMonitoring`: the alarms and the dashboard.
- * - `PollerErrors`: failed invocations per hour ≥ `alarms.failedPollsPerHour` (default 3).
- * - `PollerThrottles`: throttled invocations per hour ≥ `alarms.failedPollsPerHour`.
- * - `PollerNotRunning`: no invocation for 3 poll intervals (at least 15 min): schedules disabled or deleted.
- * - `Lag-<account>`: the account's most-behind stream lags more than `alarms.lagSeconds` (default 900),
- *   or the account reported no lag for a whole period (poll interval + poller timeout + 2 min, at
- *   least 10 min): missing lag is breaching, since an account whose runs all fail reports none.
- * - `RateLimited-<account>`: Cliniko 429s per hour ≥ `alarms.rateLimited429PerHour` (default 60).
- * - `NotPolled-<account>`: no poll of the account finished in 3 consecutive poll intervals (at least
- *   15 min): its schedule was deleted, disabled or broken while other accounts still run, so
- *   `PollerNotRunning` stays quiet. Built on the account's own `PollsFailed` metric being absent.
- * - Every dead-letter queue alarms on its own (see `EncryptedQueue`).
- * Each alarm chooses what missing data means (see infra/README.md, "Alarms").
- * Lag and 429s are the poller's EMF metrics (namespace and names from functions/poller/poll-metrics.ts),
- * queried with CloudWatch Metrics Insights so one alarm covers all of an account's streams.
+ * `BridgeMonitoring`: the fleet's alarms and dashboard. Every alarm watches the whole fleet, so
+ * their number and cost do not grow with the accounts; per-account detail is in the structured
+ * logs, which the dashboard queries (Logs Insights) for the worst accounts.
+ * - `PollsFailed`: failed polls (any account) per hour ≥ `alarms.failedPollsPerHour` (default 3).
+ * - `AccountsOverdue`: an active account has had no successful poll for three poll intervals (or
+ *   since it was added): a broken account alarms even while every other one runs. From the
+ *   dispatcher, which names the overdue accounts in its log line.
+ * - `WorstLag`: the most-behind account's last poll lagged more than `alarms.lagSeconds` (900).
+ * - `RateLimited`: Cliniko 429s across the fleet per hour ≥ `alarms.rateLimited429PerHour` (60).
+ * - `PollerErrors`, `PollerThrottles`: invocations that died or were throttled per hour.
+ * - `DispatcherNotRunning`: no dispatcher tick for 5 minutes (missing data breaching).
+ * - `DispatcherErrors`: failed ticks for 3 minutes in a row.
+ * - The work queue's oldest message and every dead-letter queue alarm on their own (`EncryptedQueue`).
+ * Each alarm chooses what missing data means (see infra/README.md, "Alarms"). Metric names come
+ * from functions/poller/poll-metrics.ts (one `service` dimension per function).
  *
  * @example
  * const notifications = new AlarmNotifications(this, 'Notifications', { alarms: config.alarms, encryptionKey: key });
- * new BridgeMonitoring(this, 'Monitoring', { config, poller: fn, alarmAction: notifications.action, deadLetterQueues });
+ * new BridgeMonitoring(this, 'Monitoring', { config, poller, pollerLogGroup, dispatcher, dispatcherLogGroup,
+ *   alarmAction: notifications.action, deadLetterQueues });
  */
 import { Duration } from 'aws-cdk-lib';
 import {
@@ -34,19 +35,29 @@ import {
   GraphWidget,
   type IAlarmAction,
   type IMetric,
-  MathExpression,
+  LogQueryWidget,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC_DIMENSIONS, METRIC_NAMESPACE, POLLER_METRICS } from '../functions/poller/poll-metrics.js';
+import {
+  DISPATCHER_METRICS,
+  eventMetric,
+  METRIC_DIMENSIONS,
+  METRIC_NAMESPACE,
+  POLLER_METRICS,
+  SERVICES,
+} from '../functions/poller/poll-metrics.js';
 import type { BridgeConfig } from '../shared/config/index.js';
+import { ACTIONS } from '../shared/events/contract.js';
+import { OVERDUE_INTERVALS } from '../shared/fleet/schedule.js';
 
 export interface AlarmNotificationsProps {
   readonly alarms: BridgeConfig['alarms'];
@@ -75,12 +86,10 @@ export class AlarmNotifications extends Construct {
 export interface BridgeMonitoringProps {
   readonly config: BridgeConfig;
   readonly poller: IFunction;
-  /**
-   * The poller's timeout: a run may last this long, so a healthy account can go this long plus one
-   * poll interval without reporting its lag.
-   * @default Duration.minutes(5)
-   */
-  readonly pollerTimeout?: Duration;
+  /** Queried by the dashboard's per-account views. */
+  readonly pollerLogGroup: ILogGroup;
+  readonly dispatcher: IFunction;
+  readonly dispatcherLogGroup: ILogGroup;
   readonly alarmAction: IAlarmAction;
   /** Dead-letter queues shown on the dashboard (each has its own alarm). */
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
@@ -96,124 +105,133 @@ export class BridgeMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: BridgeMonitoringProps) {
     super(scope, id);
     this.alarmAction = props.alarmAction;
-    const { config, poller } = props;
+    const { config, poller, dispatcher } = props;
     const hour = Duration.hours(1);
+    const fiveMinutes = Duration.minutes(5);
     const failedPerHour = config.alarms.failedPollsPerHour;
+    const pollerMetric = (name: string, statistic: string, period: Duration) =>
+      fleetMetric(SERVICES.poller, name, statistic, period);
+    const dispatcherMetric = (name: string, statistic: string, period: Duration) =>
+      fleetMetric(SERVICES.dispatcher, name, statistic, period);
 
+    this.add('PollsFailed', {
+      alarmDescription: `Polls failed ${failedPerHour}+ times in an hour across the fleet. The poller's "poll failed" and "poll finished with failed streams" log lines name the accounts (dashboard: Failing accounts).`,
+      metric: pollerMetric(POLLER_METRICS.pollsFailed, 'Sum', hour),
+      threshold: failedPerHour,
+      // Counted by polls that ran; no polls at all is the dispatcher's and the overdue alarm's job.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.add('AccountsOverdue', {
+      alarmDescription: `An account has had no successful poll for ${OVERDUE_INTERVALS} poll intervals: its key may be refused, its streams failing, or its runs timing out. The dispatcher's log line names it; \`cliniko-bridge accounts list\` shows each account's last success.`,
+      metric: dispatcherMetric(DISPATCHER_METRICS.overdue, 'Maximum', fiveMinutes),
+      threshold: 1,
+      // The dispatcher reports every minute; silence is DispatcherNotRunning's.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.add('WorstLag', {
+      alarmDescription: `The most-behind account lags Cliniko by more than ${config.alarms.lagSeconds} s: see the dashboard's Worst accounts by lag.`,
+      metric: dispatcherMetric(DISPATCHER_METRICS.worstLagSeconds, 'Maximum', fiveMinutes),
+      threshold: config.alarms.lagSeconds,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.add('RateLimited', {
+      alarmDescription: `Cliniko answered 429 ${config.alarms.rateLimited429PerHour}+ times in an hour across the fleet: lower rateLimitPerMinute, or find the accounts whose keys other clients also use (dashboard: Most 429s).`,
+      metric: pollerMetric(POLLER_METRICS.rateLimited, 'Sum', hour),
+      threshold: config.alarms.rateLimited429PerHour,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     this.add('PollerErrors', {
-      alarmDescription: `The poller failed ${failedPerHour}+ times in an hour. Read its "poll failed" log lines: Cliniko auth (check the API key secret), Cliniko outages, or AWS permissions.`,
+      alarmDescription: `Poller invocations died ${failedPerHour}+ times in an hour (timeouts, crashes): their messages come back and end in the work dead-letter queue.`,
       metric: poller.metricErrors({ period: hour, statistic: 'Sum' }),
       threshold: failedPerHour,
-      // Lambda reports errors for invocations only; no invocation at all is PollerNotRunning's job.
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     this.add('PollerThrottles', {
-      alarmDescription: `The poller was throttled ${failedPerHour}+ times in an hour: raise its reserved concurrency or the account's Lambda quota.`,
+      alarmDescription: `The poller was throttled ${failedPerHour}+ times in an hour: raise fleet.workerConcurrency or the AWS account's Lambda quota.`,
       metric: poller.metricThrottles({ period: hour, statistic: 'Sum' }),
       threshold: failedPerHour,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    const silence = Duration.minutes(Math.min(Math.max(3 * config.pollRateMinutes, 15), 1440));
-    this.add('PollerNotRunning', {
-      alarmDescription: `The poller has not run for ${silence.toHumanString()}: check that its schedules exist and are enabled.`,
-      metric: poller.metricInvocations({ period: silence, statistic: 'Sum' }),
+    this.add('DispatcherNotRunning', {
+      alarmDescription:
+        'The dispatcher has not ticked for 5 minutes: no account is being polled. Check its schedule (enabled?) and the schedule dead-letter queue.',
+      metric: dispatcher.metricInvocations({ period: fiveMinutes, statistic: 'Sum' }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
       // No data is exactly what this alarm looks for.
       treatMissingData: TreatMissingData.BREACHING,
     });
-
-    const lagWindow = lagAlarmWindow(config.pollRateMinutes, props.pollerTimeout ?? Duration.minutes(5));
-    for (const account of config.accounts) {
-      this.add(`Lag-${account.id}`, {
-        alarmDescription: `A stream of Cliniko account ${account.id} is more than ${config.alarms.lagSeconds} s behind${
-          lagWindow.missingIsBreaching
-            ? `, or the account reported no lag for ${lagWindow.period.toHumanString()} (every run failed before reaching Cliniko, or none ran)`
-            : ''
-        }: see the dashboard's lag graph and the poller's "poll failed" log lines.`,
-        metric: insights(
-          `SELECT MAX(${POLLER_METRICS.lagSeconds}) FROM ${from} WHERE ${METRIC_DIMENSIONS.account} = '${account.id}'`,
-          `max lag ${account.id}`,
-          lagWindow.period,
-        ),
-        threshold: config.alarms.lagSeconds,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        // Lag is reported by every run that reached Cliniko. None in a whole window means the lag is
-        // unknown and growing, which is as bad as a lag over the threshold.
-        treatMissingData: lagWindow.missingIsBreaching
-          ? TreatMissingData.BREACHING
-          : TreatMissingData.NOT_BREACHING,
-      });
-      this.add(`RateLimited-${account.id}`, {
-        alarmDescription: `Cliniko answered 429 to account ${account.id} ${config.alarms.rateLimited429PerHour}+ times in an hour: lower rateLimitPerMinute or check what else uses this API key.`,
-        metric: new Metric({
-          namespace: METRIC_NAMESPACE,
-          metricName: POLLER_METRICS.rateLimited,
-          dimensionsMap: { [METRIC_DIMENSIONS.account]: account.id },
-          statistic: 'Sum',
-          period: hour,
-        }),
-        threshold: config.alarms.rateLimited429PerHour,
-        // Counted by runs that finished; no count says nothing about 429s (NotPolled and Lag cover silence).
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      const notPolled = notPolledWindow(config.pollRateMinutes);
-      this.add(`NotPolled-${account.id}`, {
-        alarmDescription: `No poll of Cliniko account ${account.id} finished for ${notPolled.evaluationPeriods} poll intervals (${Duration.minutes(notPolled.evaluationPeriods * config.pollRateMinutes).toHumanString()}) while the poller may still run for other accounts: check that schedule Poll-${account.id} exists, is enabled and targets the poller, the schedules' dead-letter queue, and poller timeouts.`,
-        // Every invocation for a configured account stores PollsFailed (0 or 1, also when skipped or
-        // failed), so its sample count is the number of finished polls of this account.
-        metric: new Metric({
-          namespace: METRIC_NAMESPACE,
-          metricName: POLLER_METRICS.pollsFailed,
-          dimensionsMap: { [METRIC_DIMENSIONS.account]: account.id },
-          statistic: 'SampleCount',
-          period: Duration.minutes(config.pollRateMinutes),
-        }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: notPolled.evaluationPeriods,
-        datapointsToAlarm: notPolled.evaluationPeriods,
-        // An interval without the metric is an interval without a poll of this account.
-        treatMissingData: TreatMissingData.BREACHING,
-      });
-    }
+    this.add('DispatcherErrors', {
+      alarmDescription:
+        'The dispatcher failed 3 ticks in a row: its "dispatch failed" log lines say why (DynamoDB, SQS or the configuration object).',
+      metric: dispatcher.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) });
-    const fiveMinutes = Duration.minutes(5);
-    const byGroup = (metric: string, stat: string, group: string) =>
-      insights(`SELECT ${stat}(${metric}) FROM ${from} GROUP BY ${group}`, '', fiveMinutes);
-    const { account, stream, action } = METRIC_DIMENSIONS;
     this.dashboard.addWidgets(
-      graph('Events published by action', [byGroup(POLLER_METRICS.events, 'SUM', action)]),
-      graph('Events published by stream', [byGroup(POLLER_METRICS.events, 'SUM', stream)]),
-      graph('Records read by stream', [byGroup(POLLER_METRICS.recordsRead, 'SUM', stream)]),
-    );
-    this.dashboard.addWidgets(
+      graph('Accounts', [
+        dispatcherMetric(DISPATCHER_METRICS.registered, 'Maximum', fiveMinutes),
+        dispatcherMetric(DISPATCHER_METRICS.paused, 'Maximum', fiveMinutes),
+        dispatcherMetric(DISPATCHER_METRICS.overdue, 'Maximum', fiveMinutes),
+        dispatcherMetric(DISPATCHER_METRICS.failing, 'Maximum', fiveMinutes),
+      ]),
       new GraphWidget({
-        title: 'Lag behind Cliniko (s), per account and stream',
-        left: [byGroup(POLLER_METRICS.lagSeconds, 'MAX', `${account}, ${stream}`)],
+        title: 'Worst lag behind Cliniko (s)',
+        left: [dispatcherMetric(DISPATCHER_METRICS.worstLagSeconds, 'Maximum', fiveMinutes)],
         leftAnnotations: [{ value: config.alarms.lagSeconds, label: 'alarm' }],
         width: 8,
       }),
-      graph('Cliniko API requests by account', [byGroup(POLLER_METRICS.apiRequests, 'SUM', account)]),
-      graph('Cliniko 429s and retries by account', [
-        byGroup(POLLER_METRICS.rateLimited, 'SUM', account),
-        byGroup(POLLER_METRICS.retries, 'SUM', account),
-      ]),
+      graph(
+        'Events published by action',
+        ACTIONS.map((action) => pollerMetric(eventMetric(action), 'Sum', fiveMinutes)),
+      ),
     );
     this.dashboard.addWidgets(
-      graph('Poller invocations, errors, throttles', [
+      graph('Polls, failures, skips', [
+        pollerMetric(POLLER_METRICS.polls, 'Sum', fiveMinutes),
+        pollerMetric(POLLER_METRICS.pollsFailed, 'Sum', fiveMinutes),
+        pollerMetric(POLLER_METRICS.pollsSkipped, 'Sum', fiveMinutes),
+      ]),
+      graph('Cliniko requests, 429s and retries', [
+        pollerMetric(POLLER_METRICS.apiRequests, 'Sum', fiveMinutes),
+        pollerMetric(POLLER_METRICS.rateLimited, 'Sum', fiveMinutes),
+        pollerMetric(POLLER_METRICS.retries, 'Sum', fiveMinutes),
+      ]),
+      graph('Poller invocations, errors, throttles, duration p99 (ms)', [
         poller.metricInvocations({ period: fiveMinutes, statistic: 'Sum' }),
         poller.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
         poller.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
-        byGroup(POLLER_METRICS.pollsFailed, 'SUM', account),
-        byGroup(POLLER_METRICS.pollsSkipped, 'SUM', account),
-      ]),
-      graph('Poller duration (ms)', [
-        poller.metricDuration({ period: fiveMinutes, statistic: 'p50' }),
         poller.metricDuration({ period: fiveMinutes, statistic: 'p99' }),
-        poller.metricDuration({ period: fiveMinutes, statistic: 'Maximum' }),
       ]),
+    );
+    const logs = [props.pollerLogGroup.logGroupName];
+    this.dashboard.addWidgets(
+      logWidget('Worst accounts by lag (last 6 h)', logs, [
+        'filter message = "poll finished" or message = "poll finished with failed streams"',
+        'stats max(maxLagSeconds) as worstLagSeconds, count(*) as polls by account',
+        'sort worstLagSeconds desc',
+        'limit 20',
+      ]),
+      logWidget('Failing accounts', logs, [
+        'filter message = "poll failed" or message = "poll finished with failed streams"',
+        'stats count(*) as failures, latest(errorType) as lastError by account',
+        'sort failures desc',
+        'limit 20',
+      ]),
+      logWidget('Most 429s and slowest polls', logs, [
+        'filter message = "poll finished"',
+        'stats sum(rateLimited) as status429, max(durationMs) as slowestMs, sum(requests) as requests by account',
+        'sort status429 desc, slowestMs desc',
+        'limit 20',
+      ]),
+    );
+    this.dashboard.addWidgets(
       graph(
         'Dead-letter queue depth',
         Object.entries(props.deadLetterQueues).map(([label, queue]) =>
@@ -224,12 +242,10 @@ export class BridgeMonitoring extends Construct {
           }),
         ),
       ),
-    );
-    this.dashboard.addWidgets(
       new AlarmStatusWidget({
         title: 'Alarms',
         alarms: [...this.alarms, ...(props.otherAlarms ?? [])],
-        width: 24,
+        width: 16,
       }),
     );
   }
@@ -259,43 +275,21 @@ export class BridgeMonitoring extends Construct {
   }
 }
 
-// The whole namespace: each metric has its own dimension set (Account; Account+Stream; +Action).
-const from = `"${METRIC_NAMESPACE}"`;
-
-/**
- * How many consecutive poll intervals without a poll make an account "not polled": 3, and at least
- * 15 minutes (like PollerNotRunning), so a late tick or a slow metric delivery never alarms. One
- * interval per period keeps the alarm exact: N empty intervals in a row, not N minutes of a window.
- */
-export function notPolledWindow(pollRateMinutes: number): { evaluationPeriods: number } {
-  return { evaluationPeriods: Math.max(3, Math.ceil(15 / pollRateMinutes)) };
-}
-
-/** CloudWatch evaluates alarms on Metrics Insights queries over the latest 3 hours of data only. */
-const METRICS_INSIGHTS_ALARM_WINDOW_MINUTES = 180;
-
-/**
- * The lag alarm's period: long enough that a healthy account always reports its lag within it. The
- * longest gap between two reports is one poll interval plus one run (a run may last until the
- * poller's timeout; the ticks during it are skipped), plus 2 minutes for delivery and ingestion.
- * Where that exceeds what a Metrics Insights alarm can see, missing data cannot be told from a
- * healthy pause, so it is not treated as breaching there.
- */
-export function lagAlarmWindow(
-  pollRateMinutes: number,
-  pollerTimeout: Duration,
-): { period: Duration; missingIsBreaching: boolean } {
-  const longestGap = pollRateMinutes + Math.ceil(pollerTimeout.toSeconds() / 60) + 2;
-  const minutes = Math.max(10, longestGap);
-  return minutes <= METRICS_INSIGHTS_ALARM_WINDOW_MINUTES
-    ? { period: Duration.minutes(minutes), missingIsBreaching: true }
-    : { period: Duration.minutes(METRICS_INSIGHTS_ALARM_WINDOW_MINUTES), missingIsBreaching: false };
-}
-
-function insights(expression: string, label: string, period: Duration): MathExpression {
-  return new MathExpression({ expression, label, period, usingMetrics: {} });
+/** A fleet metric of one function (its only dimension is the service). */
+function fleetMetric(service: string, metricName: string, statistic: string, period: Duration): Metric {
+  return new Metric({
+    namespace: METRIC_NAMESPACE,
+    metricName,
+    dimensionsMap: { [METRIC_DIMENSIONS.service]: service },
+    statistic,
+    period,
+  });
 }
 
 function graph(title: string, left: IMetric[]): GraphWidget {
   return new GraphWidget({ title, left, width: 8 });
+}
+
+function logWidget(title: string, logGroupNames: string[], queryLines: string[]): LogQueryWidget {
+  return new LogQueryWidget({ title, logGroupNames, queryLines, width: 8 });
 }

@@ -1,40 +1,36 @@
 /**
- * `BridgePoller`: the poller Lambda (functions/poller/handler.ts) with its own role, log group and
- * dead-letter queue.
+ * `BridgePoller`: the poller Lambda (functions/poller/handler.ts), the fleet's worker: it takes the
+ * accounts the dispatcher hands out from the work queue, a batch at a time, and polls them side by
+ * side, each under its own lease. Its own role and log group.
  *
  * Defaults: the newest Node.js runtime this CDK version offers, arm64, 512 MB, 5-minute timeout
  * (the handler checkpoints and stops before its deadline), ESM bundle built by the local esbuild
  * with the AWS SDK left to the runtime, active X-Ray tracing, a KMS-encrypted log group with the
  * configured retention (retained on stack deletion), and a role with no managed policies — only
- * what the construct grants (log writes here; bus, table and secrets in `ChangeBridge`).
+ * what the construct grants (log writes and the queue here; bus, table and keys in `ChangeBridge`).
  *
- * Asynchronous invocations are not retried by Lambda: a failed poll is retried by the next tick
- * of the schedule (the cursor only moves after a successful publish), and retrying sooner would
- * only spend the account's Cliniko rate budget. Invocations that fail or expire land in the
- * dead-letter queue, which is alarmed.
- *
- * Reserved concurrency defaults to two per account (one poll and one reconciliation can overlap;
- * the DynamoDB lease already makes any further invocation exit at once). It caps cost and Cliniko
- * load if something invokes the function in a loop. AWS accounts with a low concurrency quota (new
- * accounts can have 10) cannot reserve any: pass `reservedConcurrency: 'none'` there.
+ * Its size does not depend on the number of accounts: the queue's event source runs at most
+ * `fleet.workerConcurrency` invocations at once, each with up to `fleet.accountsPerInvocation`
+ * accounts, and the same number is reserved (so other functions cannot starve it and a loop cannot
+ * run away). AWS accounts whose quota cannot reserve any pass `reservedConcurrency: 'none'`.
  *
  * @example
- * const poller = new BridgePoller(this, 'Poller', { config, encryptionKey: key, alarmAction,
+ * const poller = new BridgePoller(this, 'Poller', { config, encryptionKey: key, workQueue: queue.queue,
  *   environment: { STATE_TABLE_NAME: table.tableName, EVENT_BUS_NAME: bus.eventBusName } });
  */
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE } from '../functions/poller/poll-metrics.js';
+import { METRIC_NAMESPACE, SERVICES } from '../functions/poller/poll-metrics.js';
 import type { BridgeConfig } from '../shared/config/index.js';
 import { ConfigError } from '../shared/errors.js';
-import { EncryptedQueue } from './encrypted-queue.js';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -43,15 +39,29 @@ export const POLLER_RUNTIME = Runtime.NODEJS_24_X;
 
 /** Lambda allows 4 KB for all environment variables together. */
 const ENVIRONMENT_LIMIT_BYTES = 4096;
+/** The bridge's own limit per variable. */
+const VARIABLE_LIMIT_BYTES = 1024;
+
+/** How both functions are bundled: ESM for Node.js, the runtime's AWS SDK, source maps. */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  externalModules: ['@aws-sdk/*'],
+  // ESM output still meets CommonJS dependencies that call require().
+  banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+  minify: true,
+  sourceMap: true,
+  forceDockerBundling: false,
+};
 
 export interface BridgePollerProps {
-  /** The validated configuration; passed to the function as `BRIDGE_CONFIG`. */
+  /** The validated configuration (its `fleet` settings size the worker). */
   readonly config: BridgeConfig;
-  /** Encrypts the log group and the dead-letter queue. */
+  /** Encrypts the log group. */
   readonly encryptionKey: IKey;
-  /** Notified by the dead-letter queue's alarm. */
-  readonly alarmAction: IAlarmAction;
-  /** Extra environment (`STATE_TABLE_NAME`, `EVENT_BUS_NAME`, `CONTENT_KEY_SECRET`). */
+  /** The queue the dispatcher fills with account runs. */
+  readonly workQueue: IQueue;
+  /** The environment (`BRIDGE_CONFIG_URI`, `STATE_TABLE_NAME`, `EVENT_BUS_NAME`, `CONTENT_KEY_SECRET`). */
   readonly environment: Readonly<Record<string, string>>;
   /** @default 512 */
   readonly memorySize?: number;
@@ -59,7 +69,7 @@ export interface BridgePollerProps {
   readonly timeout?: Duration;
   /**
    * Reserved concurrent executions, or `'none'` to draw from the account's unreserved pool.
-   * @default 2 × the number of accounts
+   * @default config.fleet.workerConcurrency
    */
   readonly reservedConcurrency?: number | 'none';
   /**
@@ -73,7 +83,6 @@ export class BridgePoller extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
-  readonly deadLetterQueue: EncryptedQueue;
 
   constructor(scope: Construct, id: string, props: BridgePollerProps) {
     super(scope, id);
@@ -99,18 +108,8 @@ export class BridgePoller extends Construct {
       },
     ]);
 
-    this.deadLetterQueue = new EncryptedQueue(this, 'DeadLetterQueue', {
-      encryptionKey: props.encryptionKey,
-      purpose: 'poller invocations that failed or expired (the message is the schedule input)',
-      alarmAction: props.alarmAction,
-    });
-    // Lambda sends a failed asynchronous invocation to the dead-letter queue with this role, so the
-    // role is a producer of the encrypted queue (Lambda's own grant is sqs:SendMessage only).
-    this.deadLetterQueue.grantSend(this.role);
-
     const environment = {
-      BRIDGE_CONFIG: JSON.stringify(config),
-      POWERTOOLS_SERVICE_NAME: 'cliniko-bridge-poller',
+      POWERTOOLS_SERVICE_NAME: SERVICES.poller,
       POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -118,9 +117,10 @@ export class BridgePoller extends Construct {
     };
     assertEnvironmentFits(environment);
 
-    const reserved = props.reservedConcurrency ?? 2 * config.accounts.length;
+    const reserved = props.reservedConcurrency ?? config.fleet.workerConcurrency;
     this.function = new NodejsFunction(this, 'Function', {
-      description: 'Cliniko Change Bridge poller: polls one Cliniko account and publishes change events',
+      description:
+        'Cliniko Change Bridge poller: polls the Cliniko accounts the dispatcher hands out and publishes change events',
       entry: props.entry ?? `${repositoryRoot}functions/poller/handler.ts`,
       handler: 'handler',
       projectRoot: repositoryRoot,
@@ -134,29 +134,30 @@ export class BridgePoller extends Construct {
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
       environment,
-      deadLetterQueue: this.deadLetterQueue.queue,
-      retryAttempts: 0,
-      maxEventAge: Duration.hours(1),
       ...(reserved === 'none' ? {} : { reservedConcurrentExecutions: reserved }),
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        externalModules: ['@aws-sdk/*'],
-        // ESM output still meets CommonJS dependencies that call require().
-        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        forceDockerBundling: false,
-      },
+      bundling: BUNDLING,
     });
+    this.function.addEventSource(
+      new SqsEventSource(props.workQueue, {
+        batchSize: config.fleet.accountsPerInvocation,
+        maxConcurrency: config.fleet.workerConcurrency,
+        // The handler reports none: a failed poll is retried by the next slot, not by SQS.
+        reportBatchItemFailures: true,
+      }),
+    );
 
     if (reserved === 'none') {
       Validations.of(this.function).acknowledge({
         id: 'HIPAA.Security-LambdaConcurrency',
         reason:
-          'Reserved concurrency was turned off for an AWS account whose quota cannot reserve any; the DynamoDB lease still allows one poller per Cliniko account.',
+          'Reserved concurrency was turned off for an AWS account whose quota cannot reserve any; the work queue still caps the poller at fleet.workerConcurrency and the DynamoDB lease allows one poll per Cliniko account.',
       });
     }
+    Validations.of(this.function).acknowledge({
+      id: 'HIPAA.Security-LambdaDLQ',
+      reason:
+        "Invoked by its SQS work queue only (no asynchronous invocations): a batch whose invocation dies three times goes to the work queue's dead-letter queue, which is alarmed.",
+    });
     Validations.of(this.function).acknowledge({
       id: 'HIPAA.Security-LambdaInsideVPC',
       reason:
@@ -183,15 +184,21 @@ export function acknowledgeRolePolicy(
   );
 }
 
-function assertEnvironmentFits(environment: Readonly<Record<string, string>>): void {
+/** No variable over 1 KB (no account data travels there), and all of them within Lambda's 4 KB. */
+export function assertEnvironmentFits(environment: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(environment)) {
+    if (Buffer.byteLength(value) > VARIABLE_LIMIT_BYTES) {
+      throw new ConfigError(
+        name,
+        `is ${Buffer.byteLength(value)} bytes; environment variables carry names and locations only (at most 1 KB)`,
+      );
+    }
+  }
   const bytes = Object.entries(environment).reduce(
     (total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value),
     0,
   );
   if (bytes > ENVIRONMENT_LIMIT_BYTES) {
-    throw new ConfigError(
-      'config',
-      `is ${bytes} bytes in the poller's environment, over Lambda's 4 KB limit; shorten field lists, or deploy the accounts in several stacks with one config each`,
-    );
+    throw new ConfigError('environment', `is ${bytes} bytes, over Lambda's 4 KB limit`);
   }
 }

@@ -8,10 +8,17 @@
  * that failed inside an accepted call, webhook deliveries.
  */
 
-/** Waits `ms` milliseconds. */
-export const sleep = (ms: number): Promise<void> =>
+/** Waits `ms` milliseconds, or less when `signal` aborts. */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    setTimeout(resolve, ms);
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 export interface BackoffOptions {

@@ -1,20 +1,25 @@
 /**
- * The poller's production adapters: Secrets Manager, the Cliniko client, DynamoDB and EventBridge.
+ * The poller's production adapters: S3 (the deployed configuration), Secrets Manager and SSM (API
+ * keys and the content key), the Cliniko client, DynamoDB (state and registry) and EventBridge.
  * Each factory runs on first use inside an invocation, so importing the handler creates no client.
  */
 import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { awsApiKeyReader } from '../../shared/aws/api-key-reader.js';
 import { awsClientDefaults } from '../../shared/aws/client-defaults.js';
+import { readBridgeConfigObject } from '../../shared/aws/config-object.js';
 import { readContentKeys, secretsManagerReader } from '../../shared/aws/secrets.js';
 import { ClinikoClient } from '../../shared/cliniko/index.js';
+import { DynamoDbAccountRegistry } from '../../shared/fleet/dynamodb-registry.js';
 import { EventBridgePublisher } from '../../shared/publish/eventbridge-publisher.js';
 import { DynamoDbStateStore } from '../../shared/state/dynamodb-state-store.js';
-import { CachedApiKeySource } from './api-key-source.js';
 import type { PollerDeps } from './poller-container.js';
-import { parsePollerEnvironment } from './poller-environment.js';
+import { CONFIG_URI_ENV, parsePollerEnvironment } from './poller-environment.js';
 
 export interface AwsPollerDepsOptions {
   readonly logger: PowertoolsLogger;
@@ -22,19 +27,45 @@ export interface AwsPollerDepsOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-export function awsPollerDeps({ logger, metrics, env }: AwsPollerDepsOptions): PollerDeps {
+/** One client of each kind per container, built on first use. */
+export function lazyClients() {
+  let dynamo: DynamoDBClient | undefined;
   let secrets: SecretsManagerClient | undefined;
-  const reader = (field: string) => (id: string) => {
-    secrets ??= new SecretsManagerClient(awsClientDefaults());
-    return secretsManagerReader(secrets, field)(id);
+  let ssm: SSMClient | undefined;
+  let s3: S3Client | undefined;
+  return {
+    dynamo: () => {
+      dynamo ??= new DynamoDBClient(awsClientDefaults());
+      return dynamo;
+    },
+    secrets: () => {
+      secrets ??= new SecretsManagerClient(awsClientDefaults());
+      return secrets;
+    },
+    ssm: () => {
+      ssm ??= new SSMClient(awsClientDefaults());
+      return ssm;
+    },
+    s3: () => {
+      s3 ??= new S3Client(awsClientDefaults());
+      return s3;
+    },
   };
+}
+
+export function awsPollerDeps({ logger, metrics, env }: AwsPollerDepsOptions): PollerDeps {
+  const clients = lazyClients();
   return {
     environment: () => parsePollerEnvironment(env),
-    apiKeys: () => new CachedApiKeySource(reader('apiKeySecret')),
-    contentKeys: ({ contentKeySecret }) => readContentKeys(reader('CONTENT_KEY_SECRET'), contentKeySecret),
+    loadConfig: ({ configUri }) => readBridgeConfigObject(clients.s3(), configUri, CONFIG_URI_ENV),
+    readApiKey: awsApiKeyReader(clients),
+    contentKeys: ({ contentKeySecret }) =>
+      readContentKeys(secretsManagerReader(clients.secrets(), 'CONTENT_KEY_SECRET'), contentKeySecret),
     createCliniko: (options) => new ClinikoClient(options),
     createStateStore: ({ stateTableName }) =>
-      new DynamoDbStateStore({ client: new DynamoDBClient(awsClientDefaults()), tableName: stateTableName }),
+      new DynamoDbStateStore({ client: clients.dynamo(), tableName: stateTableName }),
+    createRegistry: ({ stateTableName }) =>
+      new DynamoDbAccountRegistry({ client: clients.dynamo(), tableName: stateTableName }),
     createPublisher: ({ eventBusName }) =>
       new EventBridgePublisher({ client: new EventBridgeClient(awsClientDefaults()), busName: eventBusName }),
     logger,

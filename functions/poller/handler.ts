@@ -1,113 +1,161 @@
 /**
- * The poller Lambda: EventBridge Scheduler invokes it per account with `{"account": "<id>"}` (or
- * `{"account": "<id>", "task": "reconcile"}`); it runs the sync engine for that account until caught
- * up or close to its deadline, then reports counts as metrics and one log line.
+ * The poller Lambda: a fleet worker. The dispatcher hands it accounts through the SQS work queue
+ * (`{"account": "<id>"}` per message, a batch of them per invocation); it polls them concurrently,
+ * each under its own lease, until caught up or close to the invocation's deadline. It can also be
+ * invoked directly with `{"account": "<id>"}` (or `"task": "reconcile"`) to poll one account now.
  *
- * Wiring only: configuration is parsed once per container, adapters are built lazily once per
- * container (never at import), and `syncAccount` holds the logic. Failures are rethrown so the
- * schedule's retry policy and dead-letter queue see them; a poll skipped because another poller
- * holds the account's lease is a normal return.
+ * A failed poll is logged and counted, never retried by SQS: the dispatcher hands the account out
+ * again in its next slot, and retrying sooner would only spend the account's Cliniko rate budget.
+ * A message that is not work at all is logged and dropped. Messages come back only when the whole
+ * invocation dies (a timeout, a crash), and go to the dead-letter queue after a few such tries.
+ * A direct invocation throws when its poll fails, so the caller sees it.
  */
 
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
-import type { Context } from 'aws-lambda';
-import { syncOptionsFor } from '../../shared/config/index.js';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SyncReport } from '../../shared/engine/report.js';
-import { BridgeError, ClinikoAuthError, safeErrorFields } from '../../shared/errors.js';
+import { AccountNotFoundError, BridgeError, ClinikoAuthError, safeErrorFields } from '../../shared/errors.js';
+import type { AccountPoll } from '../../shared/fleet/account-worker.js';
+import { parseWork, type Work, type WorkTask } from '../../shared/fleet/work-queue.js';
 import { awsPollerDeps } from './aws-deps.js';
 import {
-  emitReportMetrics,
   METRIC_NAMESPACE,
   POLLER_METRICS,
   reportSummary,
-  storeAccountMetrics,
+  SERVICES,
+  storePollMetrics,
 } from './poll-metrics.js';
-import { type AccountRun, PollerContainer, type PollerDeps } from './poller-container.js';
-import { type PollerTask, parsePollerInput } from './poller-input.js';
+import { PollerContainer, type PollerDeps } from './poller-container.js';
 
 export type { PollerDeps } from './poller-container.js';
 
-/** What an invocation returns: the run's counts (never record data). */
+/** What a direct invocation returns: the run's counts (never record data). */
 export interface PollResult {
   readonly account: string;
-  readonly task: PollerTask;
-  readonly skipped?: 'lease-held';
-  readonly stopped: SyncReport['stopped'];
+  readonly task: WorkTask;
+  readonly skipped?: 'lease-held' | 'paused';
+  readonly stopped: SyncReport['stopped'] | 'not-run';
   readonly summary: Record<string, unknown>;
 }
 
-export type PollerHandler = MiddyfiedHandler<unknown, PollResult, Error, Context>;
+export type PollerHandler = MiddyfiedHandler<unknown, PollResult | SQSBatchResponse, Error, Context>;
+
+type Outcome = { readonly poll: AccountPoll } | { readonly error: unknown };
 
 export function makeHandler(deps: PollerDeps): PollerHandler {
   const container = new PollerContainer(deps);
   const { logger, metrics } = deps;
   const now = deps.now ?? Date.now;
 
-  const poll = async (event: unknown, context: Context): Promise<PollResult> => {
-    let run: AccountRun;
-    let task: PollerTask;
-    let accountId: string | undefined;
-    const started = now();
+  const pollOne = async (work: Work, context: Context, started: number): Promise<Outcome> => {
+    const { environment, worker } = await container.start();
+    const pollStarted = now();
     try {
-      const environment = container.environment();
-      const request = parsePollerInput(event, environment.config);
-      task = request.task;
-      accountId = request.account.id;
-      logger.appendKeys({ account: request.account.id, task });
-      const options = syncOptionsFor(environment.config, request.account.id, {
+      const poll = await worker.poll(work.account, {
+        owner: context.awsRequestId,
         awsAccount: awsAccountOf(context),
         region: environment.region,
         deadline: started + context.getRemainingTimeInMillis(),
-        forceReconcile: task === 'reconcile',
+        forceReconcile: work.task === 'reconcile',
       });
-      run = await container.runWithAuthRefresh(request.account, context.awsRequestId, options);
+      record(work, poll, now() - pollStarted);
+      return { poll };
     } catch (error) {
-      // Only configured accounts become metric dimensions; a malformed input has no account to blame.
-      if (accountId) storeAccountMetrics(metrics, accountId, { [POLLER_METRICS.pollsFailed]: 1 });
+      metrics.addMetric(POLLER_METRICS.polls, MetricUnit.Count, 1);
+      metrics.addMetric(POLLER_METRICS.pollsFailed, MetricUnit.Count, 1);
       logger.error('poll failed', {
+        account: work.account,
+        task: work.task,
         ...safeErrorFields(error),
         ...(error instanceof ClinikoAuthError
-          ? { hint: 'check the API key in the account secret and its shard' }
+          ? { hint: "check the account's API key (cliniko-bridge accounts) and its shard" }
           : {}),
       });
-      throw publicError(error);
+      return { error };
     }
-    return finish(run, task, now() - started);
   };
 
-  const finish = (run: AccountRun, task: PollerTask, durationMs: number): PollResult => {
-    const { report } = run;
-    emitReportMetrics(metrics, report, run.counters, durationMs);
-    const summary = reportSummary(report, run.counters);
-    if (report.skipped) {
-      logger.info('poll skipped: another poller holds the account lease', { skipped: report.skipped });
-    } else if (report.ok) {
-      logger.info('poll finished', summary);
-    } else {
-      logger.error('poll finished with failed streams', summary);
-      const failed = report.streams.filter((s) => s.stopped === 'failed');
-      throw new BridgeError(
-        `poll of account ${report.account} failed on ${failed
-          .map((s) => `${s.stream} (${s.error?.name ?? 'unknown error'})`)
-          .join(', ')}; the other streams completed and the next poll retries the failed ones`,
+  const record = (work: Work, poll: AccountPoll, durationMs: number): void => {
+    if (poll.kind !== 'ran') {
+      logger.info(
+        poll.kind === 'paused'
+          ? 'poll skipped: the account is paused'
+          : 'poll skipped: the account is not registered',
+        { account: work.account },
       );
+      return;
     }
-    return {
-      account: report.account,
-      task,
-      ...(report.skipped ? { skipped: report.skipped } : {}),
-      stopped: report.stopped,
-      summary,
-    };
+    const { report, counters } = poll;
+    storePollMetrics(metrics, report, counters, durationMs);
+    const summary = { task: work.task, ...reportSummary(report, counters) };
+    if (report.skipped) logger.info('poll skipped: another poller holds the account lease', summary);
+    else if (report.ok) logger.info('poll finished', summary);
+    else logger.error('poll finished with failed streams', summary);
   };
 
-  return middy(poll)
+  const handle = async (event: unknown, context: Context): Promise<PollResult | SQSBatchResponse> => {
+    const started = now();
+    if (isSqsEvent(event)) {
+      const works = new Map<string, Work>();
+      for (const message of event.Records) {
+        try {
+          const work = parseWork(message.body);
+          // One run per account: two messages for it in one batch would share the lease owner.
+          const seen = works.get(work.account);
+          if (seen === undefined || work.task === 'reconcile') works.set(work.account, work);
+        } catch (error) {
+          logger.error('work message dropped: it is not work', {
+            messageId: message.messageId,
+            ...safeErrorFields(error),
+          });
+        }
+      }
+      await Promise.all([...works.values()].map((work) => pollOne(work, context, started)));
+      return { batchItemFailures: [] };
+    }
+    const work = parseWork(event, 'event');
+    const outcome = await pollOne(work, context, started);
+    if ('error' in outcome) throw publicError(outcome.error);
+    return resultOf(work, outcome.poll);
+  };
+
+  return middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));
+}
+
+function resultOf(work: Work, poll: AccountPoll): PollResult {
+  // Asked for by name: an account that is not registered is the caller's mistake.
+  if (poll.kind === 'not-registered') throw new AccountNotFoundError(work.account);
+  if (poll.kind === 'paused') {
+    return { account: work.account, task: work.task, skipped: 'paused', stopped: 'not-run', summary: {} };
+  }
+  const { report } = poll;
+  if (!report.skipped && !report.ok) {
+    const failed = report.streams.filter((s) => s.stopped === 'failed');
+    throw new BridgeError(
+      `poll of account ${report.account} failed on ${failed
+        .map((s) => `${s.stream} (${s.error?.name ?? 'unknown error'})`)
+        .join(', ')}; the other streams completed and the next poll retries the failed ones`,
+    );
+  }
+  return {
+    account: report.account,
+    task: work.task,
+    ...(report.skipped ? { skipped: report.skipped } : {}),
+    stopped: report.stopped,
+    summary: reportSummary(report, poll.counters),
+  };
+}
+
+function isSqsEvent(event: unknown): event is SQSEvent {
+  return (
+    typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records)
+  );
 }
 
 /** The AWS account id from the function ARN (`arn:aws:lambda:<region>:<account>:function:<name>`). */
@@ -122,9 +170,8 @@ function publicError(error: unknown): Error {
   return new BridgeError(`poll failed with ${type}; see the "poll failed" log line for where`);
 }
 
-const logger = new PowertoolsLogger({ serviceName: 'cliniko-bridge-poller' });
-const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'cliniko-bridge-poller' });
-// Dimensions are exactly Account/Stream/Action, which the alarms and dashboard address.
-metrics.clearDefaultDimensions();
+const logger = new PowertoolsLogger({ serviceName: SERVICES.poller });
+// The service dimension stays on every metric (see poll-metrics.ts).
+const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICES.poller });
 
 export const handler: PollerHandler = makeHandler(awsPollerDeps({ logger, metrics, env: process.env }));

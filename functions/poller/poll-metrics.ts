@@ -1,118 +1,110 @@
 /**
- * Turns a sync report into CloudWatch metrics (EMF, through Powertools Metrics) and a log summary.
- * Both carry counts, durations and ids only. Names and dimensions are a contract with the alarms
- * and the dashboard of the CDK app, which import them from here.
+ * Turns a poll's report into CloudWatch metrics (EMF, through Powertools Metrics) and a log summary.
+ * Metrics are per fleet, not per account: one custom metric costs the same whether it covers one
+ * clinic or five hundred, so per-account figures go to the structured log line (`poll finished`,
+ * with `account`), where the dashboard's Logs Insights queries rank the worst accounts. Names and
+ * dimensions are a contract with the alarms and the dashboard, which import them from here.
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SyncReport } from '../../shared/engine/report.js';
+import type { RequestCounters } from '../../shared/fleet/account-worker.js';
 
 export const METRIC_NAMESPACE = 'ClinikoChangeBridge';
 
-export const METRIC_DIMENSIONS = { account: 'Account', stream: 'Stream', action: 'Action' } as const;
+/** The one dimension every metric has: Powertools' service dimension. */
+export const METRIC_DIMENSIONS = { service: 'service' } as const;
+
+/** Service names: the value of the `service` dimension of each function's metrics. */
+export const SERVICES = { poller: 'cliniko-bridge-poller', dispatcher: 'cliniko-bridge-dispatcher' } as const;
 
 export const POLLER_METRICS = {
-  /** Per Account+Stream: records read (re-reads of the overlap window included). */
-  recordsRead: 'RecordsRead',
-  /** Per Account+Stream+Action: events published. */
-  events: 'Events',
-  /** Per Account+Stream: Cliniko requests. */
-  apiRequests: 'ApiRequests',
-  /** Per Account: 429 answers from Cliniko. */
-  rateLimited: 'RateLimited429',
-  /** Per Account: repeated Cliniko requests (after 429, 5xx, timeouts, resets). */
-  retries: 'Retries',
-  /** Per Account+Stream: seconds between the stream's cursor and Cliniko's clock. */
-  lagSeconds: 'LagSeconds',
-  /** Per Account: the run's duration (the streams of an account run in one invocation). */
-  durationMs: 'DurationMs',
-  /** Per Account: polls skipped because another poller held the lease. */
-  pollsSkipped: 'PollsSkipped',
-  /** Per Account: polls that failed (stream errors or a thrown error). */
+  /** Polls that ran (a lease held elsewhere is `PollsSkipped` instead). */
+  polls: 'Polls',
+  /** Polls that failed: a stream or the whole run (0 or 1 per poll, so the sum counts them). */
   pollsFailed: 'PollsFailed',
-  /** Per Account: Cliniko responses refused because their Date header was too far from the local clock. */
+  /** Polls skipped because another poller held the account's lease. */
+  pollsSkipped: 'PollsSkipped',
+  /** Events published (and per action, `eventMetric(action)`). */
+  events: 'Events',
+  /** Records read (re-reads of the overlap window included). */
+  recordsRead: 'RecordsRead',
+  /** Cliniko requests. */
+  apiRequests: 'ApiRequests',
+  /** 429 answers from Cliniko. */
+  rateLimited: 'RateLimited429',
+  /** Repeated Cliniko requests (after 429, 5xx, timeouts, resets). */
+  retries: 'Retries',
+  /** Cliniko responses refused because their Date header was too far from the local clock. */
   clockSkewRejected: 'ClockSkewRejected',
+  /** The poll's most-behind stream: seconds between its cursor and Cliniko's clock. */
+  lagSeconds: 'LagSeconds',
+  /** The poll's duration. */
+  durationMs: 'DurationMs',
 } as const;
 
-/** Client counters accumulated during one invocation. */
-export interface RequestCounters {
-  readonly rateLimited: number;
-  readonly retries: number;
-  readonly clockSkewRejected: number;
-}
+export const DISPATCHER_METRICS = {
+  registered: 'AccountsRegistered',
+  paused: 'AccountsPaused',
+  dispatched: 'AccountsDispatched',
+  /** Active accounts without a successful poll for three intervals (or since they were added). */
+  overdue: 'AccountsOverdue',
+  /** Active accounts whose last poll failed. */
+  failing: 'AccountsFailing',
+  /** The worst lag among active accounts' last polls. */
+  worstLagSeconds: 'WorstLagSeconds',
+} as const;
 
-/**
- * Publishes one EMF document per stream (and per stream and action), then stores the per-account
- * metrics for the `logMetrics` middleware to flush at the end of the invocation.
- */
-export function emitReportMetrics(
+/** Stores one poll's metrics; the `logMetrics` middleware flushes them at the end of the invocation. */
+export function storePollMetrics(
   metrics: Metrics,
   report: SyncReport,
   counters: RequestCounters,
   durationMs: number,
 ): void {
-  const account = report.account;
-  for (const stream of report.streams) {
-    // Powertools clears dimensions and metrics on each publish, so each dimension set is its own document.
-    metrics.addDimensions({
-      [METRIC_DIMENSIONS.account]: account,
-      [METRIC_DIMENSIONS.stream]: stream.stream,
-    });
-    metrics.addMetric(POLLER_METRICS.recordsRead, MetricUnit.Count, stream.records);
-    metrics.addMetric(POLLER_METRICS.apiRequests, MetricUnit.Count, stream.requests);
-    if (stream.lagSeconds !== null)
-      metrics.addMetric(POLLER_METRICS.lagSeconds, MetricUnit.Seconds, stream.lagSeconds);
-    metrics.publishStoredMetrics();
-    for (const [action, count] of Object.entries(stream.events)) {
-      if (!count) continue;
-      metrics.addDimensions({
-        [METRIC_DIMENSIONS.account]: account,
-        [METRIC_DIMENSIONS.stream]: stream.stream,
-        [METRIC_DIMENSIONS.action]: action,
-      });
-      metrics.addMetric(POLLER_METRICS.events, MetricUnit.Count, count);
-      metrics.publishStoredMetrics();
-    }
+  if (report.skipped) {
+    metrics.addMetric(POLLER_METRICS.pollsSkipped, MetricUnit.Count, 1);
+    return;
   }
-  storeAccountMetrics(metrics, account, {
-    [POLLER_METRICS.rateLimited]: counters.rateLimited,
-    [POLLER_METRICS.retries]: counters.retries,
-    [POLLER_METRICS.clockSkewRejected]: counters.clockSkewRejected,
-    [POLLER_METRICS.pollsSkipped]: report.skipped ? 1 : 0,
-    // Zeros too, so the failure alarm sees data points rather than missing data.
-    [POLLER_METRICS.pollsFailed]: report.ok ? 0 : 1,
-  });
-  // Once per run, not per stream: each metric and dimension set is billed as a custom metric.
+  metrics.addMetric(POLLER_METRICS.polls, MetricUnit.Count, 1);
+  // Zeros too, so a sum over any window counts failures among polls that ran.
+  metrics.addMetric(POLLER_METRICS.pollsFailed, MetricUnit.Count, report.ok ? 0 : 1);
+  metrics.addMetric(POLLER_METRICS.recordsRead, MetricUnit.Count, sum(report.streams.map((s) => s.records)));
+  metrics.addMetric(POLLER_METRICS.apiRequests, MetricUnit.Count, counters.requests);
+  metrics.addMetric(POLLER_METRICS.rateLimited, MetricUnit.Count, counters.rateLimited);
+  metrics.addMetric(POLLER_METRICS.retries, MetricUnit.Count, counters.retries);
+  metrics.addMetric(POLLER_METRICS.clockSkewRejected, MetricUnit.Count, counters.clockSkewRejected);
+  const lag = maxLag(report);
+  if (lag !== undefined) metrics.addMetric(POLLER_METRICS.lagSeconds, MetricUnit.Seconds, lag);
   metrics.addMetric(POLLER_METRICS.durationMs, MetricUnit.Milliseconds, durationMs);
+  const events = eventsByAction(report);
+  metrics.addMetric(POLLER_METRICS.events, MetricUnit.Count, sum(Object.values(events)));
+  for (const [action, count] of Object.entries(events))
+    metrics.addMetric(eventMetric(action), MetricUnit.Count, count);
 }
 
-/** Stores per-account counts (dimension Account) for the `logMetrics` middleware to flush. */
-export function storeAccountMetrics(
-  metrics: Metrics,
-  account: string,
-  values: Readonly<Record<string, number>>,
-): void {
-  metrics.addDimensions({ [METRIC_DIMENSIONS.account]: account });
-  for (const [name, value] of Object.entries(values)) metrics.addMetric(name, MetricUnit.Count, value);
+/**
+ * The metric counting one action's events, e.g. `EventsCreated`. A name per action rather than an
+ * `Action` dimension: every metric keeps the one dimension set, so the polls of a batch can store
+ * theirs side by side and the middleware flushes them together.
+ */
+export function eventMetric(action: string): string {
+  return `Events${action.charAt(0).toUpperCase()}${action.slice(1)}`;
 }
 
 /** The log line's fields: totals and statuses (the engine logs each stream), nothing from records. */
 export function reportSummary(report: SyncReport, counters?: RequestCounters): Record<string, unknown> {
-  const events: Record<string, number> = {};
-  for (const stream of report.streams) {
-    for (const [action, count] of Object.entries(stream.events))
-      events[action] = (events[action] ?? 0) + (count ?? 0);
-  }
-  const lags = report.streams.flatMap((s) => (s.lagSeconds === null ? [] : [s.lagSeconds]));
+  const lag = maxLag(report);
   const failed = report.streams.filter((s) => s.stopped === 'failed');
   return {
+    account: report.account,
     stopped: report.stopped,
     ok: report.ok,
     durationMs: report.durationMs,
     streams: report.streams.length,
     requests: sum(report.streams.map((s) => s.requests)),
     records: sum(report.streams.map((s) => s.records)),
-    events,
-    ...(lags.length ? { maxLagSeconds: Math.max(...lags) } : {}),
+    events: eventsByAction(report),
+    ...(lag === undefined ? {} : { maxLagSeconds: lag }),
     ...(counters
       ? {
           rateLimited: counters.rateLimited,
@@ -124,6 +116,21 @@ export function reportSummary(report: SyncReport, counters?: RequestCounters): R
       ? { failedStreams: failed.map((s) => ({ stream: s.stream, error: s.error?.name })) }
       : {}),
   };
+}
+
+function eventsByAction(report: SyncReport): Record<string, number> {
+  const events: Record<string, number> = {};
+  for (const stream of report.streams) {
+    for (const [action, count] of Object.entries(stream.events)) {
+      if (count) events[action] = (events[action] ?? 0) + count;
+    }
+  }
+  return events;
+}
+
+function maxLag(report: SyncReport): number | undefined {
+  const lags = report.streams.flatMap((s) => (s.lagSeconds === null ? [] : [s.lagSeconds]));
+  return lags.length === 0 ? undefined : Math.max(...lags);
 }
 
 function sum(values: readonly number[]): number {

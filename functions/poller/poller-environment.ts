@@ -1,13 +1,14 @@
 /**
- * The poller's environment, validated once per container: the bridge configuration (the same JSON
- * the CDK app validated, in `BRIDGE_CONFIG`), the state table, the event bus and the secret holding
- * the content key.
+ * The poller's environment, validated once per container: where the deployed configuration is
+ * (`BRIDGE_CONFIG_URI`, an S3 object the CDK app uploads: no account data in the environment), the
+ * state table, the event bus and the secret holding the content key.
  */
-import { type BridgeConfig, parseBridgeConfigJson } from '../../shared/config/index.js';
+import { parseS3Uri } from '../../shared/aws/config-object.js';
 import { ConfigError } from '../../shared/errors.js';
 
 export interface PollerEnvironment {
-  readonly config: BridgeConfig;
+  /** `s3://bucket/key` of the validated bridge configuration. */
+  readonly configUri: string;
   readonly stateTableName: string;
   /** Event bus name or ARN (PutEvents accepts either). */
   readonly eventBusName: string;
@@ -17,12 +18,13 @@ export interface PollerEnvironment {
   readonly contentKeySecret: string;
 }
 
+export const CONFIG_URI_ENV = 'BRIDGE_CONFIG_URI';
+
 export function parsePollerEnvironment(env: Readonly<Record<string, string | undefined>>): PollerEnvironment {
+  const configUri = required(env, CONFIG_URI_ENV, 'the S3 location of the bridge configuration');
+  parseS3Uri(configUri, CONFIG_URI_ENV);
   return {
-    config: parseBridgeConfigJson(
-      required(env, 'BRIDGE_CONFIG', 'the bridge configuration as JSON'),
-      'BRIDGE_CONFIG',
-    ),
+    configUri,
     stateTableName: required(env, 'STATE_TABLE_NAME', 'the DynamoDB state table name'),
     eventBusName: required(env, 'EVENT_BUS_NAME', 'the EventBridge bus name or ARN'),
     contentKeySecret: required(
@@ -34,7 +36,11 @@ export function parsePollerEnvironment(env: Readonly<Record<string, string | und
   };
 }
 
-function required(env: Readonly<Record<string, string | undefined>>, name: string, what: string): string {
+export function required(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  what: string,
+): string {
   const value = env[name]?.trim();
   if (!value) {
     throw new ConfigError(name, `is not set; the deployment must set it to ${what} (the CDK app does this)`);

@@ -10,7 +10,7 @@ const payloadHints = (prefix: string): Record<string, string> => ({
   [prefix]:
     'an object with any of "mode", "include", "exclude", "previous", e.g. {"mode": "changes", "exclude": ["notes"]}',
   [`${prefix}.mode`]:
-    'one of "full" (whole record), "changes" (id, lifecycle and changed fields) or "ids" (no data)',
+    'one of "full" (whole record), "changes" (id, lifecycle and changed fields) or "ids" (no data); leave it out for the default of the data class (changes for personal and clinical records, full for the others)',
   [`${prefix}.include`]:
     'a list of distinct top-level record field names (lowercase, digits, underscores), e.g. ["id", "email", "updated_at"]',
   [`${prefix}.exclude`]:
@@ -35,8 +35,11 @@ const HINTS: Record<string, string> = {
   userAgent:
     '"Name (email@domain)" so Cliniko can contact you, e.g. "Acme Clinic Sync (it@acme-clinic.example)"; Cliniko blocks clients without it',
   eventBus:
-    '{"mode": "create"} (optionally with "name"), or import an existing bus with {"mode": "import", "name": "clinic-events"} or {"mode": "import", "arn": "arn:aws:events:ap-southeast-2:123456789012:event-bus/clinic-events"}',
+    '{"mode": "create"} (optionally with "name"), or import an existing bus with {"mode": "import", "name": "clinic-events"} or {"mode": "import", "arn": "arn:aws:events:ap-southeast-2:123456789012:event-bus/clinic-events"}; either may add "allowClasses", e.g. ["operational", "personal"]',
   'eventBus.mode': 'one of "create" or "import"',
+  'eventBus.allowClasses':
+    'a list of the data classes the bus may carry, with "operational" always in it, e.g. ["operational"] for a data warehouse or ["operational", "personal", "phi"] (the default); fields of the others are left out of its events',
+  'eventBus.allowClasses[]': 'one of "operational", "personal" or "phi"',
   'eventBus.name': 'an event bus name of letters, digits, ".", "_" or "-", e.g. "clinic-events"',
   'eventBus.arn':
     'an event bus ARN, e.g. "arn:aws:events:ap-southeast-2:123456789012:event-bus/clinic-events"',
@@ -72,6 +75,11 @@ const HINTS: Record<string, string> = {
   archiveRetentionDays: 'a whole number of days from 1 to 3650, e.g. 30 (the default)',
   maxEntryBytes:
     "a whole number of bytes from 1024 to 262144 (EventBridge's limit), e.g. 262144 (the default); larger events are sent without data",
+  fleet: 'an object with "workerConcurrency" and "accountsPerInvocation", e.g. {"workerConcurrency": 10}',
+  'fleet.workerConcurrency':
+    'a whole number from 2 to 1000: poller invocations at once, whatever the number of accounts (e.g. 10 for up to about 500 accounts polled every minute)',
+  'fleet.accountsPerInvocation':
+    'a whole number from 1 to 10: accounts one poller invocation polls side by side',
 };
 
 /** `['accounts', 1, 'apiKeySecret']` → `accounts[1].apiKeySecret`. */

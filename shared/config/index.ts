@@ -3,6 +3,7 @@ export { parseBridgeConfig, parseBridgeConfigJson } from './parse.js';
 export {
   ACCOUNT_ID_PATTERN,
   type AccountConfig,
+  AllowClassesSchema,
   type BridgeConfig,
   type BridgeConfigInput,
   BridgeConfigSchema,
@@ -18,6 +19,7 @@ export {
   DEFAULT_LEASE_TTL_MS,
   eventOptionsFor,
   payloadSettingsFor,
+  type ResolvedPayloadSettings,
   type SyncRuntime,
   streamsFor,
   syncOptionsFor,

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { validateUserAgent } from '../cliniko/user-agent.js';
+import { DATA_CLASSES, parseAllowedClasses } from '../data-classes.js';
 import { isStreamSelector, STREAM_NAMES, STREAM_SETS } from '../streams.js';
 import { looksLikeApiKey } from './api-key-shape.js';
 import { closest } from './suggestion.js';
@@ -36,6 +37,8 @@ export const CONFIG_DEFAULTS = {
   source: 'cliniko',
   startFrom: 'now',
   pollRateMinutes: 1,
+  workerConcurrency: 10,
+  accountsPerInvocation: 10,
   overlapSeconds: 60,
   settleSeconds: 10,
   deletedFeedIntervalSeconds: 300,
@@ -117,7 +120,11 @@ export const PayloadOverrideSchema = z.strictObject({
 });
 
 export const PayloadSettingsSchema = z.strictObject({
-  mode: payloadMode.default('full'),
+  /**
+   * The mode of every stream without its own. Left out: each stream's default by its data class
+   * (`changes` for personal and clinical records, `full` for the others; see data-classes.ts).
+   */
+  mode: payloadMode.optional(),
   include: fieldList.optional(),
   exclude: fieldList.optional(),
   /** Store full record snapshots so `updated` events carry `changes.previous` (stores PHI in DynamoDB). */
@@ -167,13 +174,37 @@ const IDS_WITHOUT_PREVIOUS =
 
 const eventBusName = z.string().regex(EVENT_BUS_NAME_PATTERN);
 
+/**
+ * The data classes a destination takes; fields of the others are left out of its events (marked
+ * `withheld`). Every class by default, as before classes existed.
+ */
+export const AllowClassesSchema = z
+  .array(z.string())
+  .transform((names, ctx) => {
+    const allowed = parseAllowedClasses(
+      names,
+      'e.g. ["operational"] for a data warehouse or ["operational", "personal"]',
+    );
+    if (typeof allowed === 'string') {
+      ctx.addIssue({ code: 'custom', message: allowed, params: COMPLETE });
+      return z.NEVER;
+    }
+    return allowed;
+  })
+  .default([...DATA_CLASSES]);
+
 export const EventBusSchema = z.discriminatedUnion('mode', [
-  z.strictObject({ mode: z.literal('create'), name: eventBusName.optional() }),
+  z.strictObject({
+    mode: z.literal('create'),
+    name: eventBusName.optional(),
+    allowClasses: AllowClassesSchema,
+  }),
   z
     .strictObject({
       mode: z.literal('import'),
       name: eventBusName.optional(),
       arn: z.string().regex(EVENT_BUS_ARN_PATTERN).optional(),
+      allowClasses: AllowClassesSchema,
     })
     .refine((bus) => (bus.name === undefined) !== (bus.arn === undefined), {
       error: 'an imported bus needs exactly one of "name" or "arn"',
@@ -246,6 +277,15 @@ export const BridgeConfigSchema = z
       .default(CONFIG_DEFAULTS.logRetentionDays),
     archiveRetentionDays: int(1, 3650).default(CONFIG_DEFAULTS.archiveRetentionDays),
     maxEntryBytes: int(1024, MAX_ENTRY_BYTES_LIMIT).default(CONFIG_DEFAULTS.maxEntryBytes),
+    /** The runtime's size, independent of how many accounts it polls. */
+    fleet: z
+      .strictObject({
+        /** Poller invocations at once: the work queue's maximum concurrency and the reserved concurrency. */
+        workerConcurrency: int(2, 1000).default(CONFIG_DEFAULTS.workerConcurrency),
+        /** Accounts one invocation polls at once (the work queue's batch size). */
+        accountsPerInvocation: int(1, 10).default(CONFIG_DEFAULTS.accountsPerInvocation),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

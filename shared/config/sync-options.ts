@@ -2,11 +2,12 @@
  * Derives the engine's options from the validated configuration, so the Lambda and the CLI run
  * `syncAccount` with identical settings for the same config.
  */
+import { defaultPayloadModeFor } from '../data-classes.js';
 import { DEFAULT_SYNC_TIMING, type StreamEventSettings, type SyncOptions } from '../engine/sync.js';
 import { ConfigError } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
+import type { PayloadMode } from '../events/contract.js';
 import { expandStreamSelection, findStream, type StreamDefinition } from '../streams.js';
-/** A `payload.streams` entry: the keys it sets replace those of `payload.default`. */
 import type { AccountConfig, BridgeConfig, PayloadOverride, PayloadSettings } from './schema.js';
 
 /** What only the running process knows: where it runs and how long it may take. */
@@ -63,14 +64,25 @@ export function streamsFor(account: Pick<AccountSettings, 'streams'>): StreamDef
   });
 }
 
-/** `payload.default` with the stream's overrides applied key by key, then the account's. */
+/** Payload settings with the mode decided. */
+export type ResolvedPayloadSettings = PayloadSettings & { readonly mode: PayloadMode };
+
+/**
+ * `payload.default` with the stream's overrides applied key by key, then the account's. The mode is
+ * the first one stated (the account's for the stream, the config's for the stream, `payload.default`),
+ * else the default of the stream's data class (`changes` for personal and clinical records, `full`
+ * for the others): a mode the configuration states always wins.
+ */
 export function payloadSettingsFor(
   config: BridgeConfig,
   stream: string,
   account?: Pick<AccountSettings, 'payload'>,
-): PayloadSettings {
+): ResolvedPayloadSettings {
   const configured = mergedSettings(config.payload.default, config.payload.streams[stream] ?? {});
-  return mergedSettings(configured, account?.payload?.[stream] ?? {});
+  return withMode(
+    mergedSettings(configured, account?.payload?.[stream] ?? {}),
+    defaultPayloadModeFor(stream),
+  );
 }
 
 /** The envelope and payload options of a stream's events. */
@@ -93,7 +105,16 @@ function mergedSettings(base: PayloadSettings, override: PayloadOverride): Paylo
   };
 }
 
-function eventOptionsOf(config: BridgeConfig, payload: PayloadSettings, runtime: SyncRuntime): EventOptions {
+/** The settings with a mode: the one they state, else `fallback` (`mode` stays the first key). */
+function withMode(settings: PayloadSettings, fallback: PayloadMode): ResolvedPayloadSettings {
+  return { ...settings, mode: settings.mode ?? fallback };
+}
+
+function eventOptionsOf(
+  config: BridgeConfig,
+  payload: ResolvedPayloadSettings,
+  runtime: SyncRuntime,
+): EventOptions {
   return {
     source: config.source,
     awsAccount: runtime.awsAccount ?? 'local',
@@ -107,8 +128,8 @@ function eventOptionsOf(config: BridgeConfig, payload: PayloadSettings, runtime:
 
 /**
  * The `syncAccount` options for one account: one run over all its streams, with `event` and
- * `storeSnapshots` from `payload.default` and a `perStream` entry for each stream whose
- * `payload.streams` override changes its resolved settings.
+ * `storeSnapshots` from `payload.default` and a `perStream` entry for each stream whose resolved
+ * settings differ from those (a `payload.streams` override, or the default mode of its data class).
  */
 export function syncOptionsFor(
   config: BridgeConfig,
@@ -125,7 +146,9 @@ export function syncOptionsForAccount(
   runtime: SyncRuntime = {},
 ): SyncOptions {
   const streams = streamsFor(account);
-  const defaults = mergedSettings(config.payload.default, {});
+  // The run-wide settings are those of an operational stream; every other stream whose resolved
+  // settings differ (its own overrides, or its data class's default mode) gets a `perStream` entry.
+  const defaults = withMode(mergedSettings(config.payload.default, {}), 'full');
   const defaultKey = JSON.stringify(defaults);
   const perStream: Record<string, StreamEventSettings> = {};
   for (const stream of streams) {

@@ -4,6 +4,7 @@
  */
 import { STREAMS } from '../streams.js';
 import { buildEvent, DEFAULT_EVENT_OPTIONS } from './build.js';
+import { dataClassesSection } from './catalog-classes.js';
 import { exampleEvents, examplePatientUpdate } from './catalog-examples.js';
 import type { Action } from './contract.js';
 import { JSON_SCHEMA_TARGET } from './json-schema.js';
@@ -61,6 +62,7 @@ Schema Registry as \`<source>@<entity>\` (e.g. \`cliniko@patient\`).
 | \`changes\` | \`null\` when there is no earlier version (created, snapshot, a first sighting of a record that predates the origin, deletes from a feed or reconciliation); otherwise \`{ "fields": [...] }\`: changed top-level field names, sorted, never \`updated_at\`; plus \`previous\` (old values of those fields) only when the operator opted in to storing snapshots |
 | \`data\` | the record, shaped by the payload mode (below); absent in mode \`ids\` and when \`payloadOmitted\` is set |
 | \`payloadOmitted\` | \`"size"\` when \`data\` (and \`changes.previous\`) were left out to respect the size limit |
+| \`withheld\` | set when fields of a [data class](#patient-data-classes) the destination does not take were left out: \`{ "classes": ["personal", "phi"], "changedFields": 1 }\` (the classes left out of \`data\`, \`changes.previous\` and \`changes.fields\`, and how many changed fields were not named); absent otherwise |
 
 Unknown fields must be ignored: v1 may gain optional fields. The published JSON Schemas leave
 objects open for that reason.
@@ -80,7 +82,9 @@ ${(Object.entries(WHEN) as [Action, string][]).map(([action, when]) => `| \`${ac
 
 ## Payload modes
 
-Configured per stream (default \`full\`). \`include\` / \`exclude\` lists of top-level field names
+Configured per stream; by default \`changes\` for streams of class \`personal\` or \`phi\` and
+\`full\` for \`operational\` ones (see [Patient-data classes](#patient-data-classes)); a mode the
+configuration states wins. \`include\` / \`exclude\` lists of top-level field names
 apply in every mode, to \`data\` and \`changes.previous\` (\`id\` is always kept; \`changes.fields\`
 still names every changed field).
 
@@ -169,6 +173,8 @@ export function renderEventCatalog(): string {
     '## Detail-types',
     '',
     detailTypeTable(),
+    '',
+    dataClassesSection(),
     '',
     '## Examples',
     '',

@@ -37,6 +37,20 @@ export interface EventChanges {
   readonly previous?: Readonly<Record<string, unknown>>;
 }
 
+/** Data classes a destination may refuse; `operational` (ids, timestamps, links) always goes. */
+export type WithheldClass = 'personal' | 'phi';
+
+/**
+ * Set when fields were left out of this event because its destination does not take their data
+ * class (`allowClasses`). Absent when nothing was withheld.
+ */
+export interface EventWithheld {
+  /** The classes of the fields left out of `data`, `changes.previous` and `changes.fields`, sorted. */
+  readonly classes: readonly WithheldClass[];
+  /** Changed fields left out of `changes.fields` (their names say too much about a person, so they go too). */
+  readonly changedFields: number;
+}
+
 export interface EventDetail {
   readonly schemaVersion: 1;
   readonly eventId: string;
@@ -57,6 +71,8 @@ export interface EventDetail {
   readonly data?: EventData;
   /** Set when `data` was left out because the entry would exceed the size limit. */
   readonly payloadOmitted?: 'size';
+  /** Set when fields of a class the destination does not take were left out. */
+  readonly withheld?: EventWithheld;
 }
 
 /** The envelope EventBridge delivers to subscribers; every sink carries exactly this shape. */

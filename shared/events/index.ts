@@ -19,7 +19,9 @@ export type {
   EventChanges,
   EventData,
   EventDetail,
+  EventWithheld,
   PayloadMode,
+  WithheldClass,
 } from './contract.js';
 export { ACTIONS } from './contract.js';
 export { type EventIdInput, eventIdFor } from './event-id.js';

@@ -82,6 +82,23 @@ const changesSchema = z
   .nullable()
   .describe('null for snapshots, creations and first sightings of records that predate the origin.');
 
+const withheldSchema = z
+  .object({
+    classes: z
+      .array(z.enum(['personal', 'phi']))
+      .min(1)
+      .describe('Data classes whose fields were left out for this destination, sorted.'),
+    changedFields: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Changed fields left out of changes.fields (their names are withheld too).'),
+  })
+  .optional()
+  .describe(
+    'Set when fields of a data class the destination does not take were left out of data, changes.previous and changes.fields. Absent when nothing was withheld.',
+  );
+
 const lifecycleTimestamp = z.string().nullable().optional();
 const everyLifecycleShape = {
   archived_at: lifecycleTimestamp,
@@ -127,6 +144,7 @@ function detailSchemaOf(stream: StreamDefinition, type: TypeSchema) {
       .literal('size')
       .optional()
       .describe('Set when data was left out because the entry would exceed the size limit.'),
+    withheld: withheldSchema,
   });
 }
 

@@ -3,6 +3,8 @@
  * once when Cliniko answers 401, so a rotated key is picked up without a restart), keeps one Cliniko
  * client per account (its rate budget and connections), and runs the engine under the account's
  * lease. The Lambda worker and the local fleet runner both poll through it, so they cannot differ.
+ * Its events reach the publisher through the gate of the data classes the bus may carry
+ * (`eventBus.allowClasses`), whoever wires the publisher.
  */
 import type { ClinikoClientOptions, ClinikoStats } from '../cliniko/index.js';
 import type { BridgeConfig } from '../config/index.js';
@@ -12,6 +14,7 @@ import type { ClinikoReader, EventPublisher, Logger, StateStore } from '../engin
 import type { SyncReport } from '../engine/report.js';
 import { type SyncDeps, type SyncOptions, syncAccount } from '../engine/sync.js';
 import { ClinikoAuthError } from '../errors.js';
+import { DataClassGate } from '../publish/data-class-gate.js';
 import type { AccountRegistry, ApiKeyRef, RegisteredAccount } from './registry.js';
 
 /** The Cliniko client as a worker uses it: reads, counters, and a way to let go of its sockets. */
@@ -51,8 +54,11 @@ export type AccountPoll =
 export class AccountWorker {
   private readonly keys = new Map<string, { ref: string; key: Promise<string> }>();
   private readonly clients = new Map<string, { apiKey: string; client: WorkerCliniko }>();
+  private readonly publisher: EventPublisher;
 
-  constructor(private readonly deps: AccountWorkerDeps) {}
+  constructor(private readonly deps: AccountWorkerDeps) {
+    this.publisher = new DataClassGate(deps.publisher, deps.config.eventBus.allowClasses);
+  }
 
   /** Polls the account once, until caught up or the runtime's deadline; `owner` names the lease holder. */
   async poll(accountId: string, runtime: SyncRuntime & { readonly owner: string }): Promise<AccountPoll> {
@@ -94,7 +100,7 @@ export class AccountWorker {
         cliniko,
         keys: await this.deps.contentKeys(),
         state: this.deps.state,
-        publisher: this.deps.publisher,
+        publisher: this.publisher,
         logger: this.deps.logger,
         owner,
         ...(this.deps.now ? { now: this.deps.now } : {}),

@@ -7,6 +7,7 @@
  * | item    | pk         | sk                 | attributes |
  * |---------|------------|--------------------|------------|
  * | account | `REGISTRY` | `ACCOUNT#<id>`     | the `RegisteredAccount` fields |
+ * | seeding | `REGISTRY` | `SEEDED`           | `version` (the configuration last seeded from), `at` |
  *
  * One partition: a fleet of hundreds of accounts is read with one paginated Query per tick.
  */
@@ -50,7 +51,11 @@ export interface AccountRegistry {
   setPaused(id: string, paused: boolean, at: string): Promise<void>;
   /** Unregisters the account; its state stays until purged. `AccountNotFoundError` when absent. */
   remove(id: string): Promise<void>;
+  /** Which configuration the registry was last seeded from (see seed.ts), if any. */
+  seededFrom(): Promise<string | undefined>;
+  markSeeded(version: string, at: string): Promise<void>;
 }
 
 export const REGISTRY_PK = 'REGISTRY';
 export const registrySk = (id: string): string => `ACCOUNT#${id}`;
+export const SEEDED_SK = 'SEEDED';

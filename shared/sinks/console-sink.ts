@@ -6,7 +6,8 @@
  * The line carries the time (the record's `occurredAt` in local time, with the date in front —
  * `2026-12-01 14:48:43` — when it is not today, as in a backfill), the event type, resource/recordId and
  * the changed field NAMES or the action — never record values: a terminal is scrollback, screen
- * shares and CI logs, so patient data stays out of it.
+ * shares and CI logs, so patient data stays out of it. Behind a gate that withholds a data class
+ * (`--allow-classes`), the names of withheld changed fields are counted, not shown.
  */
 import { once } from 'node:events';
 import type { EventPublisher } from '../engine/ports.js';
@@ -91,12 +92,16 @@ function printable(text: string): string {
 }
 
 function summary(event: ChangeEvent, action: Action | undefined): string {
-  const { changes, payloadOmitted } = event.detail;
+  const { changes, payloadOmitted, withheld } = event.detail;
+  const hidden = withheld?.changedFields ?? 0;
   const parts: string[] = [];
-  if (changes !== null && changes.fields.length > 0) parts.push(`fields: ${changes.fields.join(', ')}`);
+  if (changes !== null && changes.fields.length > 0) {
+    parts.push(`fields: ${changes.fields.join(', ')}${hidden > 0 ? ` (+${hidden} withheld)` : ''}`);
+  } else if (changes !== null && hidden > 0) parts.push(`fields: ${hidden} withheld`);
   else if (action === 'updated') parts.push('first seen (predates the bridge; no previous version)');
   else if (action !== undefined && action !== 'snapshot') parts.push(action);
   if (payloadOmitted === 'size') parts.push('(data omitted: too large)');
+  if (withheld !== undefined) parts.push(`(${withheld.classes.join(' and ')} fields withheld)`);
   return parts.join('  ');
 }
 

@@ -33,6 +33,7 @@ const DETAIL_KEYS = [
   'changes',
   'data',
   'payloadOmitted',
+  'withheld',
 ] as const satisfies KeyList<EventDetail>;
 
 const CHANGES_KEYS = ['fields', 'previous'] as const satisfies KeyList<EventChanges>;

@@ -3,8 +3,8 @@
  * envelope. `publish` resolves only after the lines are fsync'ed, because the engine checkpoints
  * its cursor as soon as `publish` resolves: an event must be on disk before the bridge forgets it.
  *
- * The file holds whatever the payload mode puts in events — with the default `full` mode that is
- * patient data, so the file is created readable by its owner only.
+ * The file holds whatever the payload mode and the sink's allowed data classes put in events — by
+ * default that is patient data, so the file is created readable by its owner only.
  */
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';

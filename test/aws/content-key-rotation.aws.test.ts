@@ -17,12 +17,13 @@ import type { ChangeEvent } from '../../shared/events/contract.js';
 import { safeParseChangeEvent } from '../../shared/events/schema.js';
 import { createStateTable } from '../../shared/state/dynamodb-state-store.js';
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
-import { lambdaContext, USER_AGENT } from '../functions/poller/poller-harness.js';
+import { USER_AGENT } from '../functions/poller/poller-harness.js';
 import {
   createDeployedContentKeySecret,
   generatedKeyMaterial,
   putContentKeys,
 } from './content-key-secret.js';
+import { deployConfig, invokeDirect } from './deployed-config.js';
 import {
   busRoutedToQueue,
   drainQueue,
@@ -36,6 +37,7 @@ const busName = uniqueName('clinic-events');
 const tableName = uniqueName('bridge-state');
 const apiKeySecretName = uniqueName('cliniko/rotating-clinic');
 let sim: RunningSimulator;
+let configUri: string;
 let secrets: SecretsManagerClient;
 let dynamo: DynamoDBClient;
 let sqs: SQSClient;
@@ -57,6 +59,17 @@ beforeAll(async () => {
   contentKeySecret = await createDeployedContentKeySecret(secrets, uniqueName('cliniko-bridge/content-key'));
   dynamo = new DynamoDBClient({});
   await createStateTable(dynamo, tableName);
+  configUri = await deployConfig(
+    {
+      accounts: [
+        { id: account, apiKeySecret: apiKeySecretName, baseUrl: sim.baseUrl, streams: ['patients'] },
+      ],
+      userAgent: USER_AGENT,
+      startFrom: 'beginning',
+      eventBus: { mode: 'import', name: busName },
+    },
+    tableName,
+  );
   sqs = new SQSClient({});
   queueUrl = await busRoutedToQueue(sqs, busName, { 'detail-type': [{ prefix: 'patient.' }] });
 
@@ -89,14 +102,7 @@ function freshHandler() {
     STATE_TABLE_NAME: tableName,
     EVENT_BUS_NAME: busName,
     CONTENT_KEY_SECRET: contentKeySecret.arn,
-    BRIDGE_CONFIG: JSON.stringify({
-      accounts: [
-        { id: account, apiKeySecret: apiKeySecretName, baseUrl: sim.baseUrl, streams: ['patients'] },
-      ],
-      userAgent: USER_AGENT,
-      startFrom: 'beginning',
-      eventBus: { mode: 'import', name: busName },
-    }),
+    BRIDGE_CONFIG_URI: configUri,
   };
   const logger = new PowertoolsLogger({ serviceName: 'cliniko-bridge-poller' });
   const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'cliniko-bridge-poller' });
@@ -161,7 +167,7 @@ describe('the content key secret as CloudFormation generates it, rotated as the 
     const k1 = (JSON.parse(contentKeySecret.value) as Record<string, string>).k1 ?? '';
     const k2 = await generatedKeyMaterial(secrets);
 
-    const backfill = await freshHandler()({ account }, lambdaContext());
+    const backfill = await invokeDirect(freshHandler(), { account });
     const snapshots = await drainEvents();
     expect(backfill.stopped).toBe('caught-up');
     expect(snapshots.length).toBeGreaterThan(0);
@@ -169,12 +175,12 @@ describe('the content key secret as CloudFormation generates it, rotated as the 
 
     // Phase 1: every poller learns k2 while k1 still signs.
     await putContentKeys(secrets, contentKeySecret.arn, { current: 'k1', k1, k2 });
-    await freshHandler()({ account }, lambdaContext());
+    await invokeDirect(freshHandler(), { account });
     expect(await drainEvents()).toEqual([]);
 
     // Phase 2: k2 signs; a reconciliation re-reads every record and re-writes its state under k2.
     await putContentKeys(secrets, contentKeySecret.arn, { current: 'k2', k1, k2 });
-    const reconciled = await freshHandler()({ account, task: 'reconcile' }, lambdaContext());
+    const reconciled = await invokeDirect(freshHandler(), { account, task: 'reconcile' });
     expect(reconciled.stopped).toBe('caught-up');
     expect(await drainEvents()).toEqual([]);
     expect(await liveStatesUnder('k1')).toBe(0);
@@ -184,7 +190,7 @@ describe('the content key secret as CloudFormation generates it, rotated as the 
     await putContentKeys(secrets, contentKeySecret.arn, { current: 'k2', k2 });
     const edited = snapshots[0]?.detail.recordId ?? '';
     await changeEmail(edited, 'rotated@example.test');
-    await freshHandler()({ account }, lambdaContext());
+    await invokeDirect(freshHandler(), { account });
     const after = await drainEvents();
 
     expect(after.map((e) => [e['detail-type'], e.detail.recordId, e.detail.changes?.fields])).toEqual([

@@ -16,8 +16,9 @@ import type { ChangeEvent } from '../../shared/events/contract.js';
 import { safeParseChangeEvent } from '../../shared/events/schema.js';
 import { createStateTable } from '../../shared/state/dynamodb-state-store.js';
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
-import { createRecord, lambdaContext, USER_AGENT } from '../functions/poller/poller-harness.js';
+import { createRecord, USER_AGENT } from '../functions/poller/poller-harness.js';
 import { createDeployedContentKeySecret } from './content-key-secret.js';
+import { deployConfig, invokeDirect } from './deployed-config.js';
 import {
   busRoutedToQueue,
   drainQueue,
@@ -32,6 +33,7 @@ const tableName = uniqueName('bridge-state');
 const secretName = uniqueName('cliniko/moto-clinic');
 const contentKeySecretName = uniqueName('cliniko-bridge/content-key');
 let sim: RunningSimulator;
+let configUri: string;
 let sqs: SQSClient;
 let queueUrl: string;
 let output: string[];
@@ -49,6 +51,17 @@ beforeAll(async () => {
   secrets.destroy();
   const dynamo = new DynamoDBClient({});
   await createStateTable(dynamo, tableName);
+  configUri = await deployConfig(
+    {
+      accounts: [
+        { id: account, apiKeySecret: secretName, baseUrl: sim.baseUrl, streams: ['patients', 'contacts'] },
+      ],
+      userAgent: USER_AGENT,
+      startFrom: 'beginning',
+      eventBus: { mode: 'import', name: busName },
+    },
+    tableName,
+  );
   dynamo.destroy();
 
   sqs = new SQSClient({});
@@ -100,14 +113,7 @@ function handlerFor() {
     STATE_TABLE_NAME: tableName,
     EVENT_BUS_NAME: busName,
     CONTENT_KEY_SECRET: contentKeySecretName,
-    BRIDGE_CONFIG: JSON.stringify({
-      accounts: [
-        { id: account, apiKeySecret: secretName, baseUrl: sim.baseUrl, streams: ['patients', 'contacts'] },
-      ],
-      userAgent: USER_AGENT,
-      startFrom: 'beginning',
-      eventBus: { mode: 'import', name: busName },
-    }),
+    BRIDGE_CONFIG_URI: configUri,
   };
   const logger = new PowertoolsLogger({ serviceName: 'cliniko-bridge-poller' });
   const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'cliniko-bridge-poller' });
@@ -118,7 +124,7 @@ describe('poller handler against moto and the simulator', () => {
   it('backfills as snapshots, routes patient events through the rule, then publishes only the new change', async () => {
     const handler = handlerFor();
 
-    const first = await handler({ account }, lambdaContext());
+    const first = await invokeDirect(handler, { account });
     const snapshots = await drainEvents();
 
     expect(first.stopped).toBe('caught-up');
@@ -130,7 +136,7 @@ describe('poller handler against moto and the simulator', () => {
       first_name: 'Synthetic',
       last_name: 'Person',
     });
-    const second = await handler({ account }, lambdaContext());
+    const second = await invokeDirect(handler, { account });
     const delivered = await drainEvents();
 
     expect(second.stopped).toBe('caught-up');

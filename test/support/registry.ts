@@ -28,6 +28,16 @@ export class MapRegistry implements AccountRegistry {
   async remove(id: string): Promise<void> {
     if (!this.accounts.delete(id)) throw new AccountNotFoundError(id);
   }
+
+  seeded: string | undefined;
+
+  async seededFrom(): Promise<string | undefined> {
+    return this.seeded;
+  }
+
+  async markSeeded(version: string): Promise<void> {
+    this.seeded = version;
+  }
 }
 
 /** A registered account with a Secrets Manager key reference under `cliniko/`. */

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { POLLER_METRICS } from '../../../functions/poller/poll-metrics.js';
+import { eventMetric, POLLER_METRICS } from '../../../functions/poller/poll-metrics.js';
 import { ClinikoClient } from '../../../shared/cliniko/index.js';
 import type { BridgeConfigInput } from '../../../shared/config/index.js';
 import { emptyStreamReport } from '../../../shared/engine/report.js';
@@ -68,11 +68,12 @@ function start(
   accountId: string,
   overrides: Partial<BridgeConfigInput> = {},
   secret?: readonly string[],
+  otherSecrets: Record<string, readonly string[]> = {},
 ): Harness {
   harness = startHarness({
     config: configFor(accountId, overrides),
     table,
-    secrets: { [`cliniko/${accountId}`]: secret ?? [apiKey()] },
+    secrets: { [`cliniko/${accountId}`]: secret ?? [apiKey()], ...otherSecrets },
   });
   return harness;
 }
@@ -106,7 +107,7 @@ describe('poller handler', () => {
     const h = start(account, { startFrom: 'beginning' });
     const expected = (await visibleRecords('patients')) + (await visibleRecords('practitioners'));
 
-    const result = await h.handler({ account }, lambdaContext());
+    const result = await h.direct({ account });
 
     expect(result.stopped).toBe('caught-up');
     expect(h.publisher.events.length).toBe(expected);
@@ -125,7 +126,7 @@ describe('poller handler', () => {
       payload: { streams: { practitioners: { mode: 'ids' } } },
     });
 
-    const result = await h.handler({ account }, lambdaContext());
+    const result = await h.direct({ account });
 
     expect(result.stopped).toBe('caught-up');
     const byResource = (resource: string) => h.publisher.events.filter((e) => e.detail.resource === resource);
@@ -138,10 +139,10 @@ describe('poller handler', () => {
   it('publishes nothing on a second invocation when nothing changed', async () => {
     const account = freshAccountId();
     const h = start(account, { startFrom: 'beginning' });
-    await h.handler({ account }, lambdaContext());
+    await h.direct({ account });
     const afterFirst = h.publisher.events.length;
 
-    const result = await h.handler({ account }, lambdaContext());
+    const result = await h.direct({ account });
 
     expect(afterFirst).toBeGreaterThan(0);
     expect(h.publisher.events.length).toBe(afterFirst);
@@ -151,14 +152,14 @@ describe('poller handler', () => {
   it('publishes a created event for a record added between invocations', async () => {
     const account = freshAccountId();
     const h = start(account);
-    await h.handler({ account }, lambdaContext());
+    await h.direct({ account });
     const before = h.publisher.events.length;
     const created = await createRecord(sim.baseUrl, apiKey(), 'patients', {
       first_name: 'Ada',
       last_name: 'Testcase',
     });
 
-    await h.handler({ account }, lambdaContext());
+    await h.direct({ account });
 
     const fresh = h.publisher.events.slice(before);
     expect(fresh.map((e) => [e['detail-type'], e.detail.recordId])).toContainEqual([
@@ -172,7 +173,7 @@ describe('poller handler', () => {
     const h = start(account, { startFrom: 'beginning' });
     const lease = await h.store.acquireLease(account, 'another-poller', 60_000, Date.now());
 
-    const result = await h.handler({ account }, lambdaContext());
+    const result = await h.direct({ account });
 
     expect(lease).toBeDefined();
     expect(result.skipped).toBe('lease-held');
@@ -183,7 +184,7 @@ describe('poller handler', () => {
   it('rejects an input with a misspelt key, naming the key and the likely fix', async () => {
     const h = start(freshAccountId());
 
-    const invocation = h.handler({ acount: 'x' }, lambdaContext());
+    const invocation = h.direct({ acount: 'x' });
 
     await expect(invocation).rejects.toBeInstanceOf(ConfigError);
     await expect(invocation).rejects.toThrow(
@@ -194,28 +195,27 @@ describe('poller handler', () => {
   it('rejects an input without an account', async () => {
     const h = start(freshAccountId());
 
-    const invocation = h.handler({}, lambdaContext());
+    const invocation = h.direct({});
 
     await expect(invocation).rejects.toThrow(/^event\.account: is missing or invalid; /);
   });
 
-  it('rejects an account that is not configured, listing the configured ones', async () => {
-    const account = freshAccountId();
-    const h = start(account);
+  it('rejects an account that is not registered, saying how to list the registered ones', async () => {
+    const h = start(freshAccountId());
 
-    const invocation = h.handler({ account: 'no-such-clinic' }, lambdaContext());
+    const invocation = h.direct({ account: 'no-such-clinic' });
 
     await expect(invocation).rejects.toThrow(
-      `no account "no-such-clinic" is configured; use one of: ${account}`,
+      'account: no account "no-such-clinic" is registered; `cliniko-bridge accounts list` shows the registered ones',
     );
   });
 
   it('forces a reconciliation pass when the task is reconcile', async () => {
     const account = freshAccountId();
     const h = start(account, { reconciliation: { enabled: false } });
-    await h.handler({ account }, lambdaContext());
+    await h.direct({ account });
 
-    await h.handler({ account, task: 'reconcile' }, lambdaContext());
+    await h.direct({ account, task: 'reconcile' });
 
     const streamLines = h.json().filter((line) => line.message === 'stream synced');
     // Practitioners are reconciled over both their lists, active and inactive.
@@ -227,34 +227,65 @@ describe('poller handler', () => {
     ]);
   });
 
-  it('emits EMF metrics per account and stream with the documented names and dimensions', async () => {
+  it('emits fleet-level EMF metrics with the documented names and only the service dimension', async () => {
     const account = freshAccountId();
     const h = start(account, { startFrom: 'beginning' });
 
-    await h.handler({ account }, lambdaContext());
+    await h.direct({ account });
 
     const { names, dimensions } = emfMetrics(h.json());
-    for (const name of Object.values(POLLER_METRICS).filter((n) => n !== POLLER_METRICS.pollsSkipped)) {
-      if (name === POLLER_METRICS.pollsFailed) continue;
-      expect(names).toContain(name);
-    }
-    expect(dimensions).toContainEqual(['Account', 'Stream']);
-    expect(dimensions).toContainEqual(['Account', 'Stream', 'Action']);
-    expect(dimensions).toContainEqual(['Account']);
-    // The run's duration is one metric per account, not one per stream (each is billed).
-    const durationDimensions = h
-      .json()
-      .flatMap((document) => (document._aws as EmfMetadata | undefined)?.CloudWatchMetrics ?? [])
-      .filter((directive) => directive.Metrics.some((m) => m.Name === POLLER_METRICS.durationMs))
-      .flatMap((directive) => directive.Dimensions);
-    expect(durationDimensions).toEqual([['Account']]);
+    const expected = Object.values(POLLER_METRICS).filter((n) => n !== POLLER_METRICS.pollsSkipped);
+    for (const name of expected) expect(names).toContain(name);
+    expect(names).toContain(eventMetric('snapshot'));
+    // No account or stream dimension: each dimension value would be a custom metric of its own.
+    expect(new Set(dimensions.map((d) => JSON.stringify(d)))).toEqual(new Set([JSON.stringify(['service'])]));
+    const summary = h.json().find((line) => line.message === 'poll finished');
+    expect(summary).toMatchObject({ account, ok: true });
+  });
+
+  it('polls every account of an SQS batch side by side, and answers with no item failures', async () => {
+    const first = freshAccountId();
+    const second = freshAccountId();
+    const h = start(
+      first,
+      {
+        startFrom: 'beginning',
+        accounts: [first, second].map((id) => ({
+          id,
+          apiKeySecret: `cliniko/${id}`,
+          baseUrl: sim.baseUrl,
+          streams: ['practitioners'],
+        })),
+      },
+      undefined,
+      { [`cliniko/${second}`]: [apiKey()] },
+    );
+    const message = (body: string, n: number) => ({ messageId: `m-${n}`, body });
+
+    const result = await h.handler(
+      {
+        Records: [
+          message(JSON.stringify({ account: first }), 1),
+          message(JSON.stringify({ account: second }), 2),
+          message('not json', 3),
+          message(JSON.stringify({ account: first }), 4),
+        ],
+      },
+      lambdaContext(),
+    );
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    const finished = h.json().filter((line) => line.message === 'poll finished');
+    expect(finished.map((line) => line.account).sort()).toEqual([first, second].sort());
+    expect(new Set(h.publisher.events.map((e) => e.detail.account))).toEqual(new Set([first, second]));
+    expect(h.json().some((line) => line.message === 'work message dropped: it is not work')).toBe(true);
   });
 
   it('picks up a rotated API key after Cliniko answers 401', async () => {
     const account = freshAccountId();
     const h = start(account, {}, ['revoked-key-au1', apiKey()]);
 
-    const result = await h.handler({ account }, lambdaContext());
+    const result = await h.direct({ account });
 
     expect(result.stopped).toBe('caught-up');
     expect(h.secretReads.filter((id) => id !== CONTENT_KEY_SECRET)).toEqual([
@@ -267,7 +298,7 @@ describe('poller handler', () => {
     const account = freshAccountId();
     const h = start(account, {}, ['revoked-key-au1']);
 
-    const invocation = h.handler({ account }, lambdaContext());
+    const invocation = h.direct({ account });
 
     await expect(invocation).rejects.toBeInstanceOf(ClinikoAuthError);
     const failure = h.json().find((line) => line.message === 'poll failed');
@@ -297,7 +328,7 @@ describe('poller handler', () => {
       }),
     });
 
-    const invocation = harness.handler({ account }, lambdaContext());
+    const invocation = harness.direct({ account });
 
     await expect(invocation).rejects.toThrow(
       `poll of account ${account} failed on practitioners (ClinikoForbiddenError)`,
@@ -312,7 +343,7 @@ describe('poller handler', () => {
   it('never writes record contents to logs or metrics', async () => {
     const account = freshAccountId();
     const h = start(account);
-    await h.handler({ account }, lambdaContext());
+    await h.direct({ account });
     const sentinel = 'SENTINEL7Q3Z';
     await createRecord(sim.baseUrl, apiKey(), 'patients', {
       first_name: `${sentinel}First`,
@@ -321,14 +352,10 @@ describe('poller handler', () => {
       notes: `${sentinel} notes`,
     });
 
-    await h.handler({ account }, lambdaContext());
+    await h.direct({ account });
 
     expect(JSON.stringify(h.publisher.events)).toContain(sentinel);
     expect(h.output.length).toBeGreaterThan(0);
     expect(h.output.filter((chunk) => chunk.toLowerCase().includes(sentinel.toLowerCase()))).toEqual([]);
   });
 });
-
-interface EmfMetadata {
-  readonly CloudWatchMetrics: { Metrics: { Name: string }[]; Dimensions: string[][] }[];
-}

@@ -7,14 +7,17 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import { CachedApiKeySource } from '../../../functions/poller/api-key-source.js';
-import { makeHandler, type PollerHandler } from '../../../functions/poller/handler.js';
-import { METRIC_NAMESPACE } from '../../../functions/poller/poll-metrics.js';
-import type { PollerCliniko, PollerDeps } from '../../../functions/poller/poller-container.js';
+import { makeHandler, type PollerHandler, type PollResult } from '../../../functions/poller/handler.js';
+import { METRIC_NAMESPACE, SERVICES } from '../../../functions/poller/poll-metrics.js';
+import type { PollerDeps } from '../../../functions/poller/poller-container.js';
+import { parseApiKeySecret } from '../../../shared/aws/api-key-secret.js';
 import { readContentKeys } from '../../../shared/aws/secrets.js';
 import { ClinikoClient } from '../../../shared/cliniko/index.js';
 import { type BridgeConfigInput, parseBridgeConfig } from '../../../shared/config/index.js';
 import { generateContentKeySecret } from '../../../shared/engine/content-key.js';
+import type { WorkerCliniko } from '../../../shared/fleet/account-worker.js';
+import { DynamoDbAccountRegistry } from '../../../shared/fleet/dynamodb-registry.js';
+import { seedRegistry } from '../../../shared/fleet/seed.js';
 import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
 import { DynamoDbStateStore } from '../../../shared/state/dynamodb-state-store.js';
 import type { LocalStateTable } from '../../support/dynalite.js';
@@ -25,6 +28,8 @@ export const CONTENT_KEY_SECRET = 'cliniko-bridge/content-key';
 
 export interface Harness {
   readonly handler: PollerHandler;
+  /** Invokes the handler directly with `input`, as `aws lambda invoke` would. */
+  direct(input: unknown, context?: Context): Promise<PollResult>;
   readonly publisher: RecordingPublisher;
   readonly store: DynamoDbStateStore;
   /** Secret ids read from the fake Secrets Manager, in order. */
@@ -90,20 +95,32 @@ export function startHarness(options: HarnessOptions): Harness {
     secretReads.push(secretId);
     return value;
   };
-  const clients: PollerCliniko[] = [];
-  const logger = new PowertoolsLogger({ serviceName: 'cliniko-bridge-poller' });
-  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'cliniko-bridge-poller' });
-  metrics.clearDefaultDimensions();
+  const clients: WorkerCliniko[] = [];
+  const logger = new PowertoolsLogger({ serviceName: SERVICES.poller });
+  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICES.poller });
+  const registry = new DynamoDbAccountRegistry({
+    client: options.table.client,
+    tableName: options.table.tableName,
+  });
+  // What the dispatcher does after a deploy: the configuration's accounts become registered ones.
+  const seeded = seedRegistry(registry, config.accounts, new Date().toISOString());
 
   const handler = makeHandler({
     environment: () => ({
-      config,
+      configUri: 's3://bridge-assets/bridge-config.json',
       stateTableName: options.table.tableName,
       eventBusName: 'clinic-events',
       region: 'ap-southeast-2',
       contentKeySecret: CONTENT_KEY_SECRET,
     }),
-    apiKeys: () => new CachedApiKeySource(readSecret),
+    loadConfig: async () => {
+      await seeded;
+      return config;
+    },
+    readApiKey: async (ref) => {
+      if (ref.store !== 'secretsmanager') throw new Error(`unexpected key store ${ref.store}`);
+      return parseApiKeySecret(await readSecret(ref.secretId));
+    },
     contentKeys: ({ contentKeySecret }) => readContentKeys(readSecret, contentKeySecret),
     createCliniko: (clientOptions) => {
       const client = new ClinikoClient(clientOptions);
@@ -111,6 +128,7 @@ export function startHarness(options: HarnessOptions): Harness {
       return client;
     },
     createStateStore: () => store,
+    createRegistry: () => registry,
     createPublisher: () => publisher,
     logger,
     metrics,
@@ -119,6 +137,11 @@ export function startHarness(options: HarnessOptions): Harness {
 
   return {
     handler,
+    direct: async (input, context = lambdaContext()) => {
+      const result = await handler(input, context);
+      if (!('stopped' in result)) throw new Error('a direct invocation answered like an SQS batch');
+      return result;
+    },
     publisher,
     store,
     secretReads,

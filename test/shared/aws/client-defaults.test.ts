@@ -49,7 +49,7 @@ describe('AWS client defaults', () => {
     });
     try {
       const store = deps.createStateStore({
-        config: {} as never,
+        configUri: 's3://bridge-assets/bridge-config.json',
         stateTableName: 'state',
         eventBusName: 'bus',
         region: 'us-east-1',

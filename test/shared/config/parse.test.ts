@@ -25,9 +25,9 @@ describe('parseBridgeConfig', () => {
     const config = parseBridgeConfig(minimal);
 
     expect(config).toMatchObject({
-      eventBus: { mode: 'create' },
+      eventBus: { mode: 'create', allowClasses: ['operational', 'personal', 'phi'] },
       source: 'cliniko',
-      payload: { default: { mode: 'full', previous: false }, streams: {} },
+      payload: { default: { previous: false }, streams: {} },
       startFrom: 'now',
       pollRateMinutes: 1,
       overlapSeconds: 60,
@@ -40,6 +40,8 @@ describe('parseBridgeConfig', () => {
       archiveRetentionDays: 30,
       maxEntryBytes: 262144,
     });
+    // No mode: each stream's data class decides (see sync-options).
+    expect(config.payload.default).not.toHaveProperty('mode');
   });
 
   it('rejects a misspelt key, suggesting the right one and listing the allowed keys', () => {
@@ -196,5 +198,76 @@ describe('parseBridgeConfig', () => {
     expect(() => parseBridgeConfigJson('{"accounts": [', 'BRIDGE_CONFIG')).toThrow(
       /^BRIDGE_CONFIG: is not valid JSON/,
     );
+  });
+});
+
+describe('eventBus.allowClasses', () => {
+  it('lets the bus carry every class by default', () => {
+    expect(parseBridgeConfig(minimal).eventBus.allowClasses).toEqual(['operational', 'personal', 'phi']);
+  });
+
+  it('accepts a subset with operational on a created or an imported bus, in class order', () => {
+    const created = parseBridgeConfig({
+      ...minimal,
+      eventBus: { mode: 'create', allowClasses: ['operational'] },
+    });
+    const imported = parseBridgeConfig({
+      ...minimal,
+      eventBus: { mode: 'import', name: 'warehouse', allowClasses: ['phi', 'operational'] },
+    });
+
+    expect(created.eventBus.allowClasses).toEqual(['operational']);
+    expect(imported.eventBus.allowClasses).toEqual(['operational', 'phi']);
+  });
+
+  it('rejects a name that is not a class, naming the field, the classes and an example', () => {
+    const error = configRejection({
+      ...minimal,
+      eventBus: { mode: 'create', allowClasses: ['operational', 'pii'] },
+    });
+
+    expect(error.field).toBe('eventBus.allowClasses');
+    expect(error.message).toBe(
+      'eventBus.allowClasses: "pii" is not a data class: the classes are operational, personal, phi; ' +
+        'e.g. ["operational"] for a data warehouse or ["operational", "personal"]',
+    );
+  });
+
+  it('rejects a list without operational, saying why it is needed', () => {
+    const error = configRejection({ ...minimal, eventBus: { mode: 'create', allowClasses: ['personal'] } });
+
+    expect(error.field).toBe('eventBus.allowClasses');
+    expect(error.message).toContain(
+      'must include operational (ids, timestamps and links go with every event)',
+    );
+  });
+
+  it('rejects an empty list and a class given twice', () => {
+    expect(configRejection({ ...minimal, eventBus: { mode: 'create', allowClasses: [] } }).message).toContain(
+      'must include operational',
+    );
+    expect(
+      configRejection({
+        ...minimal,
+        eventBus: { mode: 'create', allowClasses: ['operational', 'operational'] },
+      }).message,
+    ).toContain('names the same class twice');
+  });
+
+  it('rejects a value that is not a list, with the accepted form', () => {
+    const error = configRejection({ ...minimal, eventBus: { mode: 'create', allowClasses: 'operational' } });
+
+    expect(error.field).toBe('eventBus.allowClasses');
+    expect(error.message).toContain('must be an array; use a list of the data classes the bus may carry');
+  });
+
+  it('suggests allowClasses for a misspelt key', () => {
+    const error = configRejection({
+      ...minimal,
+      eventBus: { mode: 'create', allowedClasses: ['operational'] },
+    });
+
+    expect(error.field).toBe('eventBus.allowedClasses');
+    expect(error.message).toContain('did you mean "allowClasses"?');
   });
 });

@@ -48,7 +48,10 @@ describe('syncOptionsFor', () => {
       },
     });
     expect(run.streams.map((s) => s.name)).toEqual(CORE_NAMES);
-    expect(run.perStream).toBeUndefined();
+    // Without a configured mode, streams of personal and clinical records default to `changes`.
+    expect(Object.keys(run.perStream ?? {})).toEqual(
+      CORE_NAMES.filter((name) => !['businesses', 'appointment_types'].includes(name)),
+    );
   });
 
   it('expands the sets core and all, in the order given, each stream once', () => {
@@ -133,7 +136,7 @@ describe('syncOptionsFor', () => {
   it('leaves out overrides of streams the account does not poll', () => {
     const config = parseBridgeConfig({
       ...base,
-      payload: { streams: { contacts: { previous: true } } },
+      payload: { default: { mode: 'full' }, streams: { contacts: { previous: true } } },
     });
 
     expect(syncOptionsFor(config, 'annex').perStream).toBeUndefined();
@@ -145,6 +148,52 @@ describe('syncOptionsFor', () => {
 
     expect(run).toThrow(ConfigError);
     expect(run).toThrow('use one of: main-clinic, annex');
+  });
+});
+
+describe('payload modes by data class', () => {
+  it('gives streams of personal and clinical records mode changes, and operational ones full, when no mode is configured', () => {
+    const config = parseBridgeConfig({
+      ...base,
+      accounts: [{ id: 'main-clinic', apiKeySecret: 's', streams: ['patients', 'contacts', 'taxes'] }],
+    });
+
+    const run = syncOptionsFor(config, 'main-clinic');
+
+    expect(run.event.payload).toBe('full');
+    expect(run.perStream?.patients?.event.payload).toBe('changes');
+    expect(run.perStream?.contacts?.event.payload).toBe('changes');
+    expect(run.perStream).not.toHaveProperty('taxes');
+  });
+
+  it('keeps a default mode the configuration states for every stream, as before classes existed', () => {
+    const config = parseBridgeConfig({ ...base, payload: { default: { mode: 'full' } } });
+
+    const run = syncOptionsFor(config, 'main-clinic');
+
+    expect(run.event.payload).toBe('full');
+    expect(run.perStream).toBeUndefined();
+  });
+
+  it("lets a stream's own mode win over its class default", () => {
+    const config = parseBridgeConfig({ ...base, payload: { streams: { patients: { mode: 'full' } } } });
+
+    expect(payloadSettingsFor(config, 'patients').mode).toBe('full');
+    expect(payloadSettingsFor(config, 'treatment_notes').mode).toBe('changes');
+    expect(payloadSettingsFor(config, 'appointment_types').mode).toBe('full');
+  });
+
+  it('applies the other default settings to a stream whose mode its class decides', () => {
+    const config = parseBridgeConfig({
+      ...base,
+      payload: { default: { exclude: ['notes'], previous: true } },
+    });
+
+    expect(payloadSettingsFor(config, 'medical_alerts')).toEqual({
+      mode: 'changes',
+      previous: true,
+      exclude: ['notes'],
+    });
   });
 });
 
