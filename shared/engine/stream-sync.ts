@@ -79,8 +79,12 @@ const FEED_REPROBE_SECONDS = 86_400;
 /** How many recently archived ids are kept for the probe (one request reads them all). */
 const RECENTLY_ARCHIVED_KEPT = 40;
 const MAIN = 'main';
-/** An idle cursor (only its clock fields moved) is written at most this often. */
-const IDLE_CURSOR_WRITE_SECONDS = 60;
+/**
+ * An idle cursor (only its clock fields moved) is written at most this often. Skipping is safe: a
+ * run that starts from an older idle cursor re-reads a window in which nothing changed (one request,
+ * as it would make anyway), and any poll that reports an event writes its cursor at once.
+ */
+export const IDLE_CURSOR_WRITE_SECONDS = 600;
 
 /** One window pass of the stream: which list, over which timestamp, and where its cursor lives. */
 interface Scan {
@@ -256,7 +260,7 @@ export class StreamSync {
 
   /**
    * Writes the cursor if it changed since it was last written: always when `force`, else unless
-   * only its clock moved (the watermark of an idle poll) and it was written less than a minute ago,
+   * only its clock moved (the watermark of an idle poll) and it was written less than ten minutes ago,
    * so idle polls cost no writes.
    */
   async flush(force = false): Promise<void> {

@@ -5,6 +5,7 @@
  * simulator, DynamoDB state on dynalite).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { IDLE_CURSOR_WRITE_SECONDS } from '../../../shared/engine/stream-sync.js';
 import type { Quirk } from '../../../simulator/index.js';
 import { type LocalStateTable, startLocalStateTable } from '../../support/dynalite.js';
 import { ComponentWorld } from './sync-component-world.js';
@@ -111,8 +112,9 @@ describe('a Cliniko whose lifecycle changes leave updated_at alone', () => {
     await w.write('POST', `/patients/${id}/archive`);
     w.clock.advance(5);
     await w.poll();
-    // A poll past the overlap, so no window re-reads the record by its unmoved updated_at.
-    w.clock.advance(120);
+    // A poll past the overlap and the idle cursor's write interval, so the saved window starts after
+    // the record's unmoved updated_at and no window re-reads it.
+    w.clock.advance(IDLE_CURSOR_WRITE_SECONDS + 120);
     await w.poll();
 
     await w.write('POST', `/patients/${id}/unarchive`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IDLE_CURSOR_WRITE_SECONDS } from '../../../shared/engine/stream-sync.js';
 import {
   ClinikoForbiddenError,
   ClinikoRateLimitedError,
@@ -35,8 +36,8 @@ describe('invariant 7 — one poller per account', () => {
   it('writes cursors with the lease fencing token', async () => {
     const h = new Harness();
     await h.poll();
-    // An idle cursor is written at most once a minute: the second run is later than that.
-    h.cliniko.advance(61);
+    // An idle cursor is written at most every IDLE_CURSOR_WRITE_SECONDS: the second run is later.
+    h.cliniko.advance(IDLE_CURSOR_WRITE_SECONDS + 1);
     await h.poll();
 
     expect(h.state.cursorFence(ACCOUNT, 'patients')).toBe(2);
@@ -139,20 +140,21 @@ describe('invariant 10 — idle is nearly free', () => {
     expect(report.streams.map((s) => s.requests)).toEqual(STREAMS.map(idleRequests));
   });
 
-  it('writes no cursor at all for idle polls less than a minute apart', async () => {
-    const h = new Harness({ streams: STREAMS, deletedFeedIntervalSeconds: 300 });
+  it('writes no cursor at all for idle polls until ten minutes after the last write', async () => {
+    const h = new Harness({ streams: STREAMS, deletedFeedIntervalSeconds: 3600 });
     await h.poll();
-    h.cliniko.advance(61);
+    h.cliniko.advance(IDLE_CURSOR_WRITE_SECONDS + 1);
     await h.poll();
     const writes = h.state.writes.cursor;
 
-    for (let run = 0; run < 5; run += 1) {
-      h.cliniko.advance(10);
+    // Polled every minute: nine idle polls write nothing, the tenth (600 s later) writes each cursor.
+    for (let run = 0; run < 9; run += 1) {
+      h.cliniko.advance(60);
       await h.poll();
     }
 
     expect(h.state.writes.cursor).toBe(writes);
-    h.cliniko.advance(10);
+    h.cliniko.advance(60);
     await h.poll();
     expect(h.state.writes.cursor).toBe(writes + STREAMS.length);
   });
