@@ -13,6 +13,9 @@ export interface StateTraffic {
   rru: number;
   /** Write request units. */
   wru: number;
+  /** The part of `rru` / `wru` spent on record states: reads of listed records and writes of changes. */
+  recordRru: number;
+  recordWru: number;
   /** Write operations (items), whatever their size. */
   writes: { cursor: number; records: number; lease: number };
   /** Read operations (items). */
@@ -23,6 +26,8 @@ export function emptyTraffic(): StateTraffic {
   return {
     rru: 0,
     wru: 0,
+    recordRru: 0,
+    recordWru: 0,
     writes: { cursor: 0, records: 0, lease: 0 },
     reads: { cursor: 0, records: 0, lease: 0, listed: 0 },
   };
@@ -123,10 +128,10 @@ export class CountingStateStore implements StateStore {
     const found = await this.inner.getRecordStates(account, stream, ids);
     this.traffic.reads.records += ids.length;
     // A key that is not found still costs the minimum read.
-    this.traffic.rru += ids.length - found.size;
-    for (const state of found.values()) {
-      this.traffic.rru += units(itemBytes(recordItem(account, stream, state)), 4096);
-    }
+    let rru = ids.length - found.size;
+    for (const state of found.values()) rru += units(itemBytes(recordItem(account, stream, state)), 4096);
+    this.traffic.rru += rru;
+    this.traffic.recordRru += rru;
     return found;
   }
 
@@ -137,8 +142,12 @@ export class CountingStateStore implements StateStore {
     fence: number,
   ): Promise<void> {
     this.traffic.writes.records += states.length;
-    for (const state of states)
-      this.traffic.wru += units(itemBytes(recordItem(account, stream, state)), 1024);
+    const wru = states.reduce(
+      (sum, state) => sum + units(itemBytes(recordItem(account, stream, state)), 1024),
+      0,
+    );
+    this.traffic.wru += wru;
+    this.traffic.recordWru += wru;
     return this.inner.putRecordStates(account, stream, states, fence);
   }
 

@@ -42,6 +42,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 function addTraffic(total: StateTraffic, part: StateTraffic): void {
   total.rru += part.rru;
   total.wru += part.wru;
+  total.recordRru += part.recordRru;
+  total.recordWru += part.recordWru;
   for (const key of ['cursor', 'records', 'lease'] as const) total.writes[key] += part.writes[key];
   for (const key of ['cursor', 'records', 'lease', 'listed'] as const) total.reads[key] += part.reads[key];
 }

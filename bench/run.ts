@@ -4,20 +4,31 @@
  * a table of targets vs measurements. `--quick` uses small sizes and short windows (under two
  * minutes) to check the harness end to end; its numbers are indicative only. See bench/README.md.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { measureBackfill } from './backfill-ceiling.js';
 import { costModel } from './cost-model.js';
 import { measureEngineCost } from './engine-cost.js';
+import { measureFleet } from './fleet.js';
+import { exampleStackConfig, fleetCost, stackCounts } from './fleet-cost.js';
 import { measureIdle } from './idle-cost.js';
 import { measureLatency } from './latency.js';
 import { measureMemory } from './memory.js';
 import { measureNaive } from './naive-peer.js';
-import { rows, table } from './targets.js';
+import { fleetRows, rows, table } from './targets.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
 const quick = values.quick ?? false;
+if (values.only !== undefined && values.only !== 'fleet') {
+  process.stderr.write(
+    `--only takes "fleet" (the one benchmark of absolute figures), not "${values.only}".\n`,
+  );
+  process.exit(2);
+}
 
 const PROFILES = {
   quick: {
@@ -27,6 +38,15 @@ const PROFILES = {
     latency: { intervalSeconds: 5, durationSeconds: 20, churnPerMinute: 120 },
     memory: { small: 2_000, large: 10_000 },
     naive: { intervals: 3, intervalSeconds: 60, churnPerInterval: 600 },
+    fleet: {
+      accounts: 50,
+      intervalSeconds: 60,
+      durationSeconds: 120,
+      churnPerMinute: 50,
+      concurrency: 100,
+      patientsPerAccount: 10,
+      appointmentsPerAccount: 20,
+    },
   },
   full: {
     engine: { pagesPerStream: 10, minCpuMs: 1000, rounds: 3 },
@@ -35,6 +55,15 @@ const PROFILES = {
     latency: { intervalSeconds: 30, durationSeconds: 180, churnPerMinute: 120 },
     memory: { small: 10_000, large: 100_000 },
     naive: { intervals: 10, intervalSeconds: 60, churnPerInterval: 600 },
+    fleet: {
+      accounts: 500,
+      intervalSeconds: 60,
+      durationSeconds: 300,
+      churnPerMinute: 250,
+      concurrency: 100,
+      patientsPerAccount: 20,
+      appointmentsPerAccount: 40,
+    },
   },
 } as const;
 const profile = quick ? PROFILES.quick : PROFILES.full;
@@ -71,6 +100,36 @@ async function keep<T>(name: string, value: T): Promise<T> {
   return value;
 }
 
+async function measureFleetWithCost() {
+  const fleet = await phase('8 fleet', () => measureFleet(profile.fleet, log));
+  return { fleet, fleetCost: fleetCost(fleet, stackCounts(exampleStackConfig())) };
+}
+
+if (values.only === 'fleet') {
+  // Absolute figures, not ratios: safe to record beside an earlier full run's numbers.
+  const earlier = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+  const { fleet, fleetCost: costOfFleet } = await measureFleetWithCost();
+  const merged = {
+    ...earlier,
+    fleet: {
+      ...fleet,
+      profile: quick ? 'quick' : 'full',
+      timestamp: new Date(runStarted).toISOString(),
+      machine,
+    },
+    cost: {
+      ...((earlier.cost as object | undefined) ?? {}),
+      fleet: costOfFleet,
+      usdPerAccountMonth: costOfFleet.usdPerAccountMonth,
+    },
+  };
+  await writeFile(path, `${JSON.stringify(merged, null, 2)}\n`);
+  process.stdout.write(
+    `\n${table(fleetRows(fleet, costOfFleet))}\n\nResults: bench/results/latest.json (fleet only)\n`,
+  );
+  process.exit(0);
+}
+
 const engine = await keep(
   'engine',
   await phase('1 engine CPU cost', () => measureEngineCost(profile.engine)),
@@ -89,7 +148,12 @@ const memory = await keep(
   await phase('5 memory', () => measureMemory(profile.memory.small, profile.memory.large)),
 );
 const naive = await keep('naive', await phase('6 naive peer', () => measureNaive(profile.naive)));
-const cost = costModel(latency.usage, idle);
+const { fleet, fleetCost: costOfFleet } = await keep('fleet', await measureFleetWithCost());
+const cost = {
+  ...costModel(latency.usage, idle),
+  fleet: costOfFleet,
+  usdPerAccountMonth: costOfFleet.usdPerAccountMonth,
+};
 
 const results = {
   profile: quick ? 'quick' : 'full',
@@ -110,9 +174,10 @@ const results = {
     large: memory.large,
   },
   naive,
+  fleet,
   cost,
 };
-const list = rows(results);
+const list = [...rows(results), ...fleetRows(fleet, costOfFleet)];
 const output = { ...results, targets: list };
 await writeFile(path, `${JSON.stringify(output, null, 2)}\n`);
 

@@ -5,6 +5,7 @@
  *
  *   tsx bench/services-process.ts --patients 10000 --appointments 0 --rate-limit 200 [--dynalite]
  *   tsx bench/services-process.ts --patients 100 --fixture-patients 100000   (fast /patients fixture)
+ *   tsx bench/services-process.ts --accounts 500 --patients 20 --appointments 40 --churn 250 --dynalite
  */
 import { parseArgs } from 'node:util';
 import { startDynalite } from '../shared/state/dynalite-server.js';
@@ -18,6 +19,10 @@ const { values } = parseArgs({
     appointments: { type: 'string', default: '200' },
     'rate-limit': { type: 'string', default: '200' },
     seed: { type: 'string', default: '1' },
+    /** Isolated simulator accounts, each with its own key, data and rate limit. */
+    accounts: { type: 'string', default: '1' },
+    /** Background changes per minute across all accounts (0: none). */
+    churn: { type: 'string', default: '0' },
     dynalite: { type: 'boolean', default: false },
     'fixture-patients': { type: 'string' },
   },
@@ -29,6 +34,8 @@ const sim = await startSimulator({
   patients: Number(values.patients),
   appointments: Number(values.appointments),
   rateLimitPerMinute: Number(values['rate-limit']),
+  accounts: Number(values.accounts),
+  churnPerMinute: Number(values.churn),
 });
 const seedMs = Date.now() - seedStarted;
 const dynamo = values.dynalite ? await startDynalite() : undefined;
@@ -50,6 +57,7 @@ process.stdout.write(
     baseUrl: fixture?.baseUrl ?? sim.baseUrl,
     origin: sim.origin,
     apiKey: sim.apiKeys[0],
+    accounts: sim.accounts,
     dynamoEndpoint: dynamo?.endpoint ?? null,
     seedMs,
   })}\n`,

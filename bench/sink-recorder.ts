@@ -11,6 +11,7 @@ import { entrySize, packEntries } from '../shared/publish/eventbridge-publisher.
 const CHUNK_BYTES = 64 * 1024;
 
 export interface Arrival {
+  readonly account: string;
   readonly resource: string;
   readonly recordId: string;
   readonly type: string;
@@ -70,6 +71,7 @@ export class SinkRecorder implements EventPublisher {
     if (!this.keepArrivals) return;
     for (const event of events) {
       this.arrivals.push({
+        account: event.detail.account,
         resource: event.detail.resource,
         recordId: event.detail.recordId,
         type: event.detail.type,

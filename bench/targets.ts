@@ -1,3 +1,5 @@
+import type { FleetResult } from './fleet.js';
+import type { FleetCost } from './fleet-cost.js';
 /**
  * The targets users can count on, checked against a results document, and the table printed at
  * the end of a run (target vs measured, PASS / MISS, or INFO where there is no target).
@@ -119,9 +121,40 @@ export function rows(s: Summary): Row[] {
     },
     {
       measure: 'AWS cost per million events',
-      target: '—',
+      target: '≤ $3.00',
       measured: `$${fixed(s.cost.usdPerMillionEvents)} (idle $${fixed(s.cost.idleUsdPerAccountMonth)}/account/month)`,
+      verdict: verdict(s.cost.usdPerMillionEvents <= 3),
+    },
+  ];
+}
+
+/** The fleet benchmark's rows (benchmark 8). */
+export function fleetRows(fleet: FleetResult, cost: FleetCost): Row[] {
+  const target = fleet.intervalSeconds + 15;
+  return [
+    {
+      measure: `fleet: lag p95, ${fleet.accounts} accounts every ${fleet.intervalSeconds} s`,
+      target: `≤ ${target} s`,
+      measured: `${fixed(fleet.lagP95Seconds, 1)} s (p50 ${fixed(fleet.lagP50Seconds, 1)} s, ${fleet.measured} changes, ${fleet.undetected} undetected)`,
+      verdict: verdict(fleet.lagP95Seconds <= target && fleet.undetected === 0),
+    },
+    {
+      measure: 'fleet: accounts polled in every interval',
+      target: `all ${fleet.accounts}`,
+      measured: `${fleet.accountsPolledEveryInterval} (fewest of ${fleet.intervals} intervals)`,
+      verdict: verdict(fleet.accountsPolledEveryInterval === fleet.accounts),
+    },
+    {
+      measure: 'fleet: CPU per account poll / peak RSS',
+      target: '—',
+      measured: `${fixed(fleet.cpuSecondsPerAccountPoll * 1000, 1)} ms / ${fleet.peakRssMb} MB`,
       verdict: 'INFO',
+    },
+    {
+      measure: `cost per account-month at ${cost.accounts} accounts (no per-event costs)`,
+      target: '≤ $1.00',
+      measured: `$${fixed(cost.usdPerAccountMonth)} ($${fixed(cost.usdPerAccountMonthWithSsmKeys)} with SSM keys)`,
+      verdict: verdict(cost.usdPerAccountMonth <= 1),
     },
   ];
 }

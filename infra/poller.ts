@@ -141,6 +141,9 @@ export class BridgePoller extends Construct {
       new SqsEventSource(props.workQueue, {
         batchSize: config.fleet.accountsPerInvocation,
         maxConcurrency: config.fleet.workerConcurrency,
+        // Accounts fall due spread over the minute; waiting up to 5 s gathers a batch, which the
+        // handler polls concurrently, so an invocation's billed time is shared by its accounts.
+        maxBatchingWindow: Duration.seconds(5),
         // The handler reports none: a failed poll is retried by the next slot, not by SQS.
         reportBatchItemFailures: true,
       }),

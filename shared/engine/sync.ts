@@ -235,8 +235,24 @@ function runStatus(
   };
 }
 
+/** A stream whose run reported nothing, ran no periodic work and stopped caught up. */
+const QUIET_PERIODIC = new Set(['off', 'not-due']);
+function isQuiet(report: StreamReport): boolean {
+  return (
+    report.stopped === 'caught-up' &&
+    eventTotal(report) === 0 &&
+    QUIET_PERIODIC.has(report.deletedFeed) &&
+    QUIET_PERIODIC.has(report.reconciliation)
+  );
+}
+
+/**
+ * One line per stream: at info when it did something worth reading (events, a failure, periodic
+ * work), at debug when quiet, so an idle fleet's logs cost one summary line per account poll.
+ */
 function logStream(logger: Logger, account: string, report: StreamReport): void {
-  logger.info('stream synced', {
+  const level = isQuiet(report) ? 'debug' : 'info';
+  logger[level]('stream synced', {
     account,
     stream: report.stream,
     stopped: report.stopped,
