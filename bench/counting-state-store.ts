@@ -5,7 +5,14 @@
  * (missing items included), writes 1 WRU per 1 KB item, sized as DynamoDB sizes the item the
  * DynamoDB adapter would write (`itemBytes`).
  */
-import type { IdRange, Lease, RecordState, StateStore, StreamCursor } from '../shared/engine/ports.js';
+import type {
+  AccountRunStatus,
+  IdRange,
+  Lease,
+  RecordState,
+  StateStore,
+  StreamCursor,
+} from '../shared/engine/ports.js';
 import { encodeCursorItem, encodeRecordState, streamPk } from '../shared/state/state-table.js';
 
 export interface StateTraffic {
@@ -114,10 +121,10 @@ export class CountingStateStore implements StateStore {
     return this.inner.renewLease(lease, ttlMs, nowMs);
   }
 
-  async releaseLease(lease: Lease): Promise<void> {
+  async releaseLease(lease: Lease, status?: AccountRunStatus): Promise<void> {
     this.traffic.writes.lease += 1;
     this.traffic.wru += 1;
-    return this.inner.releaseLease(lease);
+    return this.inner.releaseLease(lease, status);
   }
 
   async getRecordStates(
