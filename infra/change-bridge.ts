@@ -49,6 +49,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { BridgeConfig } from '../shared/config/index.js';
+import { ConfigError } from '../shared/errors.js';
 import { STATE_TABLE_KEYS } from '../shared/state/dynamodb-state-store.js';
 import { BridgeConfigAsset } from './config-asset.js';
 import { BridgeContentKey } from './content-key.js';
@@ -123,6 +124,7 @@ export class ChangeBridge extends Construct {
   constructor(scope: Construct, id: string, props: ChangeBridgeProps) {
     super(scope, id);
     const { config } = props;
+    assertKeysUnderPrefix(config);
 
     this.key = new BridgeDataKey(this, 'DataKey').key;
     const contentKey = new BridgeContentKey(this, 'ContentKey', { encryptionKey: this.key });
@@ -276,6 +278,25 @@ export const POLLER_TABLE_ACTIONS = [
  * parameter's own customer managed key is its owner's to open to the poller (infra/README.md); the
  * AWS managed keys need no grant.
  */
+/**
+ * The poller reads API keys by name prefix only, so a configured account's secret must live under
+ * it: refused at synth, not discovered as an AccessDenied on the first poll.
+ */
+export function assertKeysUnderPrefix(config: BridgeConfig): void {
+  config.accounts.forEach((account, index) => {
+    // A name, or an ARN whose resource part is `secret:<name>-<6 random characters>` (or partial).
+    const name = account.apiKeySecret.startsWith('arn:')
+      ? account.apiKeySecret.split(':').slice(6).join(':')
+      : account.apiKeySecret;
+    if (!name.startsWith(API_KEY_PREFIX)) {
+      throw new ConfigError(
+        `accounts[${index}].apiKeySecret`,
+        `"${name}" is outside the "${API_KEY_PREFIX}" prefix the poller may read; name the secret ${API_KEY_PREFIX}${account.id} (or store the key with: cliniko-bridge accounts add ${account.id} --table <state table> --api-key-stdin)`,
+      );
+    }
+  });
+}
+
 function grantApiKeys(scope: Construct, grantee: IGrantable, prefix: string): void {
   const stack = Stack.of(scope);
   Grant.addToPrincipal({

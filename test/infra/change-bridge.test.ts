@@ -122,63 +122,75 @@ describe('ChangeBridge event bus', () => {
   });
 });
 
-describe('ChangeBridge schedules', () => {
-  const polls = resourcesOf(template, 'AWS::Scheduler::Schedule').filter(([id]) => id.includes('Poll'));
+describe('ChangeBridge dispatcher schedule', () => {
+  const schedules = resourcesOf(template, 'AWS::Scheduler::Schedule');
 
-  it('polls each configured account once a minute by default', () => {
-    expect(
-      polls.map(([, s]) => (s.Properties?.Target as { Input?: string } | undefined)?.Input).sort(),
-    ).toEqual(config.accounts.map((account) => JSON.stringify({ account: account.id })).sort());
-    for (const [, schedule] of polls) expect(schedule.Properties?.ScheduleExpression).toBe('rate(1 minute)');
+  it('ticks the dispatcher once a minute from one schedule, however many accounts', () => {
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]?.[1].Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      Target: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^BridgeDispatcherFunction/), 'Arn'] } },
+    });
+    const hundreds = exampleConfig({
+      accounts: Array.from({ length: 200 }, (_, i) => ({
+        id: `clinic-${i}`,
+        apiKeySecret: `cliniko/clinic-${i}`,
+      })),
+      pollRateMinutes: 5,
+    });
+    expect(resourcesOf(synthBridge(hundreds).template, 'AWS::Scheduler::Schedule')).toHaveLength(1);
   });
 
-  it('keeps the flexible time window off and gives every schedule a retry policy and a dead-letter queue', () => {
-    const schedules = resourcesOf(template, 'AWS::Scheduler::Schedule');
-    expect(schedules).toHaveLength(2 * config.accounts.length);
-    for (const [, schedule] of schedules) {
-      expect(schedule.Properties).toMatchObject({
-        FlexibleTimeWindow: { Mode: 'OFF' },
-        Target: {
-          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
-          DeadLetterConfig: {
-            Arn: { 'Fn::GetAtt': [expect.stringMatching(/^BridgeSchedulesDeadLetterQueue/), 'Arn'] },
-          },
+  it('keeps the flexible time window off and gives the schedule a retry policy and a dead-letter queue', () => {
+    expect(schedules[0]?.[1].Properties).toMatchObject({
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        // A tick older than two minutes is stale: the next one plans afresh.
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 },
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [expect.stringMatching(/^BridgeDispatcherScheduleDeadLetterQueue/), 'Arn'] },
         },
-      });
-    }
-  });
-
-  it('reconciles each account at the configured interval', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'rate(1 day)',
-      Target: Match.objectLike({
-        Input: JSON.stringify({ account: 'harbourside-physio', task: 'reconcile' }),
-      }),
+      },
     });
   });
 
-  it('follows the configured poll rate and creates no reconciliation schedule when it is disabled', () => {
-    const custom = exampleConfig({ pollRateMinutes: 5, reconciliation: { enabled: false } });
-    const { template: other } = synthBridge(custom);
+  it('runs one dispatcher at a time, with the configuration by location and the work queue by URL', () => {
+    const [, dispatcher] =
+      resourcesOf(template, 'AWS::Lambda::Function').find(([id]) =>
+        id.startsWith('BridgeDispatcherFunction'),
+      ) ?? [];
+    const environment = dispatcher?.Properties?.Environment as
+      | { Variables?: Record<string, unknown> }
+      | undefined;
+    const variables = environment?.Variables ?? {};
 
-    const schedules = resourcesOf(other, 'AWS::Scheduler::Schedule');
-    expect(schedules.map(([, s]) => s.Properties?.ScheduleExpression)).toEqual([
-      'rate(5 minutes)',
-      'rate(5 minutes)',
-    ]);
+    expect(dispatcher?.Properties).toMatchObject({
+      ReservedConcurrentExecutions: 1,
+      Timeout: 60,
+      MemorySize: 256,
+    });
+    expect(variables).toMatchObject({
+      WORK_QUEUE_URL: { Ref: expect.stringMatching(/^BridgeDispatcherWorkQueue[0-9A-F]{8}$/) },
+      STATE_TABLE_NAME: { Ref: expect.stringMatching(/^BridgeStateTable/) },
+    });
+    expect(JSON.stringify(variables.BRIDGE_CONFIG_URI)).toContain('s3://');
   });
 });
 
 describe('ChangeBridge queues, alarms and dashboard', () => {
-  it('encrypts every queue with a customer-managed key and alarms on each dead-letter queue', () => {
+  it('encrypts every queue with the customer-managed key and alarms on each dead-letter queue', () => {
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(2);
+    expect(queues.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'BridgeDispatcherScheduleDeadLetterQueue',
+      'BridgeDispatcherWorkDeadLetterQueue',
+      'BridgeDispatcherWorkQueue',
+    ]);
     for (const [, queue] of queues) {
       expect(queue.Properties?.KmsMasterKeyId).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/^BridgeDataKey/), 'Arn'],
       });
     }
-    for (const [id] of queues) {
+    for (const [id] of queues.filter(([id]) => id.includes('DeadLetter'))) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Threshold: 1,
@@ -187,37 +199,31 @@ describe('ChangeBridge queues, alarms and dashboard', () => {
     }
   });
 
-  it('alarms on poller errors, throttles and silence, and on lag and 429s per account, notifying the topic', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Errors',
-      Namespace: 'AWS/Lambda',
+  it("sends work that fails three times to the work queue's dead-letter queue, and alarms on stuck work", () => {
+    const [, work] =
+      resourcesOf(template, 'AWS::SQS::Queue').find(([id]) =>
+        /^BridgeDispatcherWorkQueue[0-9A-F]{8}$/.test(id),
+      ) ?? [];
+
+    expect(work?.Properties?.RedrivePolicy).toEqual({
+      deadLetterTargetArn: {
+        'Fn::GetAtt': [expect.stringMatching(/^BridgeDispatcherWorkDeadLetterQueue/), 'Arn'],
+      },
+      maxReceiveCount: 3,
     });
+    // Six poller timeouts: a message is never handed to a second worker while the first still runs.
+    expect(work?.Properties?.VisibilityTimeout).toBe(6 * 300);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Throttles',
-      Namespace: 'AWS/Lambda',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      // A run waits at most its delay within the interval; longer means no worker takes it.
+      Threshold: (config.pollRateMinutes + 5) * 60,
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BridgeDispatcherWorkQueue'), 'QueueName'] },
+        },
+      ],
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Invocations',
-      TreatMissingData: 'breaching',
-    });
-    for (const account of config.accounts) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Threshold: config.alarms.lagSeconds,
-        Metrics: [
-          Match.objectLike({ Expression: Match.stringLikeRegexp(`MAX\\(LagSeconds\\).*'${account.id}'`) }),
-        ],
-      });
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'RateLimited429',
-        Namespace: 'ClinikoChangeBridge',
-        Threshold: config.alarms.rateLimited429PerHour,
-        Dimensions: [{ Name: 'Account', Value: account.id }],
-      });
-    }
-    for (const [, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
-      const topic = [{ Ref: expect.stringMatching(/^BridgeNotificationsTopic/) }];
-      expect([alarm.Properties?.AlarmActions, alarm.Properties?.OKActions]).toEqual([topic, topic]);
-    }
   });
 
   it('notifies through a KMS-encrypted topic with the configured email subscribed', () => {
@@ -228,20 +234,25 @@ describe('ChangeBridge queues, alarms and dashboard', () => {
     });
   });
 
-  it('has a dashboard with events by action, lag, API requests, 429s, errors and duration', () => {
-    const [[, dashboard] = ['', { Type: '' }]] = resourcesOf(template, 'AWS::CloudWatch::Dashboard');
-    const body = JSON.stringify(dashboard.Properties?.DashboardBody);
+  it('has a fleet dashboard: accounts, events, lag, requests, 429s, errors, duration and the worst accounts from the logs', () => {
+    const dashboards = resourcesOf(template, 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]?.[1].Properties?.DashboardBody);
 
     for (const expected of [
-      'SUM(Events)',
-      'GROUP BY Action',
-      'MAX(LagSeconds)',
-      'SUM(ApiRequests)',
-      'SUM(RateLimited429)',
+      'AccountsRegistered',
+      'AccountsOverdue',
+      'WorstLagSeconds',
+      'Events',
+      'ApiRequests',
+      'RateLimited429',
       'Errors',
       'Duration',
+      // Logs Insights over the poller's log group: per-account detail without per-account metrics.
+      'stats',
+      'by account',
     ]) {
-      expect(body).toContain(expected);
+      expect([expected, body.includes(expected)]).toEqual([expected, true]);
     }
   });
 });
@@ -262,7 +273,8 @@ describe('ChangeBridge example consumer', () => {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BridgeExampleConsumerKey'), 'Arn'] },
     });
-    withConsumer.resourceCountIs('AWS::SQS::Queue', 4);
+    // The bridge's three queues, and the consumer's queue and dead-letter queue.
+    withConsumer.resourceCountIs('AWS::SQS::Queue', 5);
   });
 });
 
@@ -287,15 +299,36 @@ describe('ChangeBridge secrets and names', () => {
     }
   });
 
-  it('outputs the bus, the table, the content key secret and a command per account that stores its API key', () => {
-    template.hasOutput('EventBusName', {});
-    template.hasOutput('EventBusArn', {});
-    template.hasOutput('StateTableName', {});
-    template.hasOutput('ContentKeySecretArn', {});
-    template.hasOutput('PutApiKeyharboursidephysio', {
-      Value: Match.stringLikeRegexp(
-        "aws secretsmanager put-secret-value --secret-id 'cliniko-bridge/harbourside-physio' --secret-string file:///dev/stdin",
-      ),
+  it('outputs the bus, the table, the content key secret, the work queue and the one command that onboards a clinic', () => {
+    for (const output of [
+      'EventBusName',
+      'EventBusArn',
+      'StateTableName',
+      'ContentKeySecretArn',
+      'WorkQueueUrl',
+    ]) {
+      template.hasOutput(output, {});
+    }
+    template.hasOutput('AddAccount', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'cliniko-bridge accounts add <account-id> --table ',
+            { Ref: Match.stringLikeRegexp('^BridgeStateTable') },
+            ' --api-key-stdin',
+          ],
+        ],
+      },
     });
+    // Nothing per account: the outputs are the same for one clinic or hundreds.
+    const outputs = Object.keys(template.toJSON().Outputs ?? {}).sort();
+    const many = exampleConfig({
+      accounts: Array.from({ length: 50 }, (_, i) => ({
+        id: `clinic-${i}`,
+        apiKeySecret: `cliniko/clinic-${i}`,
+      })),
+    });
+    expect(Object.keys(synthBridge(many).template.toJSON().Outputs ?? {}).sort()).toEqual(outputs);
   });
 });

@@ -82,44 +82,54 @@ describe('least privilege of the bridge', () => {
     expect(wildcardGrants(template)).toEqual([]);
   });
 
-  it('lets the poller read exactly the content key secret and the configured API key secrets', () => {
-    const secretResources = identityStatements(template)
-      .filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'))
-      .flatMap((s) => list(s.Resource));
+  it('lets the poller read exactly the content key secret and the API keys under the cliniko/ prefix', () => {
+    const readers = (action: string) =>
+      identityStatements(template)
+        .filter((s) => list(s.Action).includes(action))
+        .flatMap((s) => list(s.Resource));
+    const underPrefix = (service: string, resource: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          `:${service}:`,
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:${resource}cliniko/*`,
+        ],
+      ],
+    });
 
-    expect(secretResources).toHaveLength(config.accounts.length + 1);
-    expect(secretResources).toEqual(
+    expect(readers('secretsmanager:GetSecretValue')).toEqual(
       expect.arrayContaining([
         { Ref: expect.stringMatching(/^BridgeContentKeySecret/) },
-        {
-          'Fn::Join': [
-            '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':secretsmanager:',
-              { Ref: 'AWS::Region' },
-              ':',
-              { Ref: 'AWS::AccountId' },
-              ':secret:cliniko-bridge/harbourside-physio-??????',
-            ],
-          ],
-        },
-        config.accounts[1]?.apiKeySecret,
+        underPrefix('secretsmanager', 'secret:'),
       ]),
     );
+    expect(readers('secretsmanager:GetSecretValue')).toHaveLength(2);
+    expect(readers('ssm:GetParameter')).toEqual([underPrefix('ssm', 'parameter/')]);
+    // The same key grants whatever the accounts: the registry, not the template, lists them.
+    const other = exampleConfig({ accounts: [{ id: 'solo-clinic', apiKeySecret: 'cliniko/solo-clinic' }] });
+    const keyGrants = (from: Template) =>
+      identityStatements(from).filter((s) => list(s.Action).some((a) => /^(secretsmanager|ssm):/.test(a)));
+    expect(keyGrants(synthBridge(other).template)).toEqual(keyGrants(template));
   });
 
-  it('scopes a secret given as a partial ARN to that secret', () => {
-    const partial = 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:cliniko/solo';
-    const solo = exampleConfig({ accounts: [{ id: 'solo-clinic', apiKeySecret: partial }] });
-    const statements = identityStatements(synthBridge(solo).template);
+  it('refuses at synth a configured key outside the prefix, naming the field and the fix', () => {
+    const outside = (apiKeySecret: string) =>
+      exampleConfig({ accounts: [{ id: 'solo-clinic', apiKeySecret }] });
 
-    const resources = statements
-      .filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'))
-      .flatMap((s) => list(s.Resource))
-      .filter((resource) => typeof resource === 'string');
-    expect(resources).toEqual([`${partial}-??????`]);
+    expect(() => synthBridge(outside('other/solo'))).toThrow(
+      /accounts\[0\]\.apiKeySecret: "other\/solo" is outside the "cliniko\/" prefix .* name the secret cliniko\/solo-clinic/,
+    );
+    expect(() =>
+      synthBridge(outside('arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:other/solo-Ab12Cd')),
+    ).toThrow(/"other\/solo-Ab12Cd" is outside/);
+    expect(() =>
+      synthBridge(outside('arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:cliniko/solo')),
+    ).not.toThrow();
   });
 
   it('lets the poller put events on the bridge bus only', () => {
@@ -147,8 +157,17 @@ describe('least privilege of the bridge', () => {
   });
 });
 
-/** Code the poller never runs: table creation and inspection for the local runner and the CLI. */
-const LOCAL_TOOLS = new Set(['shared/state/state-table.ts', 'shared/state/dynalite-server.ts']);
+/**
+ * Code the poller never runs: table creation and inspection for the local runner and the CLI, and
+ * the registry adapter, whose commands are split by caller (checked per role below): the poller only
+ * reads an account (GetItem), the dispatcher lists and seeds (Query, GetItem, PutItem), and only
+ * the accounts command pauses and removes (UpdateItem, DeleteItem).
+ */
+const LOCAL_TOOLS = new Set([
+  'shared/state/state-table.ts',
+  'shared/state/dynalite-server.ts',
+  'shared/fleet/dynamodb-registry.ts',
+]);
 
 /** The text of each source file in shared/ and functions/ (tests and local tools aside) importing one of `packages`. */
 function pollerSources(...packages: string[]): string[] {
@@ -187,11 +206,14 @@ function dynamoDbAction(command: string): string {
   return `dynamodb:${documentClient[command] ?? command}`;
 }
 
-/** The IAM action of each Secrets Manager command constructed in shared/ and functions/ (what the poller can send). */
-function secretsManagerCommandsSentByThePoller(): string[] {
+/** The IAM actions of the commands imported from `pkg` in shared/ and functions/ (what the poller can send). */
+function commandsImportedFrom(pkg: string, service: string): string[] {
   const actions = new Set<string>();
-  for (const text of pollerSources('@aws-sdk/client-secrets-manager')) {
-    for (const [, name = ''] of text.matchAll(/new (\w+)Command\(/g)) actions.add(`secretsmanager:${name}`);
+  const importOf = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*'${pkg}'`, 'g');
+  for (const text of pollerSources(pkg)) {
+    for (const [, names = ''] of text.matchAll(importOf)) {
+      for (const [, name = ''] of names.matchAll(/(\w+)Command\b/g)) actions.add(`${service}:${name}`);
+    }
   }
   return [...actions].sort();
 }
@@ -201,10 +223,17 @@ describe("the poller's access to secrets", () => {
   const poller = roleStatements(template, 'BridgePollerRole');
 
   it('allows exactly the Secrets Manager calls its code sends: GetSecretValue, no DescribeSecret', () => {
-    const sent = secretsManagerCommandsSentByThePoller();
+    const sent = commandsImportedFrom('@aws-sdk/client-secrets-manager', 'secretsmanager');
 
     expect(sent).toEqual(['secretsmanager:GetSecretValue']);
     expect(allowedActions(poller, 'secretsmanager:')).toEqual(sent);
+  });
+
+  it('allows exactly the SSM call its code sends for keys kept as SecureString parameters: GetParameter', () => {
+    const sent = commandsImportedFrom('@aws-sdk/client-ssm', 'ssm');
+
+    expect(sent).toEqual(['ssm:GetParameter']);
+    expect(allowedActions(poller, 'ssm:')).toEqual(sent);
   });
 
   it('decrypts the content key secret only through Secrets Manager, for that secret only', () => {
@@ -269,11 +298,26 @@ describe("the poller's access to the state table", () => {
     for (const action of sent) expect(allowedActions(poller, 'dynamodb:')).toContain(action);
   });
 
+  it('lets the dispatcher list and seed the registry and read the leases, on the table only', () => {
+    const dispatcher = roleStatements(template, 'BridgeDispatcherRole');
+
+    expect(allowedActions(dispatcher, 'dynamodb:')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+    const resources = dispatcher
+      .filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')))
+      .flatMap((s) => list(s.Resource));
+    expect(resources).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^BridgeStateTable/), 'Arn'] }]);
+  });
+
   it('gives no other role any DynamoDB action', () => {
     const { template: withConsumer } = synthBridge(exampleConfig(), { exampleConsumer: true });
     const others = resourcesOf(withConsumer, 'AWS::IAM::Role')
       .map(([id]) => id)
-      .filter((id) => !id.startsWith('BridgePollerRole'));
+      .filter((id) => !id.startsWith('BridgePollerRole') && !/^BridgeDispatcherRole[0-9A-F]{8}$/.test(id));
 
     expect(others.length).toBeGreaterThan(0);
     for (const id of others)
@@ -289,21 +333,42 @@ describe("the roles' use of the data key", () => {
       .filter((s) => list(s.Action).some((a) => a.startsWith('kms:')))
       .flatMap((s) => list(s.Resource));
 
-  it('lets the poller decrypt the state table key and send to its encrypted dead-letter queue, nothing more', () => {
-    // DynamoDB decrypts the table key on the caller's behalf (kms:Decrypt); a producer to an SQS
-    // queue under a customer managed key needs kms:GenerateDataKey and kms:Decrypt.
+  it('lets the poller decrypt the state table key and receive from the encrypted work queue, nothing more', () => {
+    // DynamoDB decrypts the table key on the caller's behalf (kms:Decrypt), and so does SQS for a
+    // consumer of a queue under a customer managed key; the poller sends to no queue.
     const poller = roleStatements(template, 'BridgePollerRole');
 
-    expect(allowedActions(poller, 'kms:')).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']);
+    expect(allowedActions(poller, 'kms:')).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+    expect(allowedActions(poller, 'sqs:')).not.toContain('sqs:SendMessage');
     expect(keyResources(poller)).toEqual(keyResources(poller).map(() => dataKey));
   });
 
-  it('lets the schedules send to their encrypted dead-letter queue, nothing more', () => {
-    const schedules = roleStatements(template, 'BridgeSchedulesRole');
+  it('lets the dispatcher send to the encrypted work queue, nothing more', () => {
+    const dispatcher = roleStatements(template, 'BridgeDispatcherRole');
+    const queues = dispatcher
+      .filter((s) => list(s.Action).some((a) => a.startsWith('sqs:')))
+      .flatMap((s) => list(s.Resource));
 
-    expect(allowedActions(schedules, 'kms:')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
-    expect(allowedActions(schedules, 'sqs:')).toEqual(['sqs:SendMessage']);
-    expect(keyResources(schedules)).toEqual(keyResources(schedules).map(() => dataKey));
+    expect(allowedActions(dispatcher, 'kms:')).toEqual([
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:GenerateDataKey',
+    ]);
+    // SendMessageBatch is authorised by sqs:SendMessage.
+    expect(allowedActions(dispatcher, 'sqs:')).toEqual(['sqs:SendMessage']);
+    expect(queues).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^BridgeDispatcherWorkQueue[0-9A-F]{8}$/), 'Arn'] },
+    ]);
+    expect(keyResources(dispatcher)).toEqual(keyResources(dispatcher).map(() => dataKey));
+  });
+
+  it('lets the schedule invoke the dispatcher and send to its encrypted dead-letter queue, nothing more', () => {
+    const schedule = roleStatements(template, 'BridgeDispatcherScheduleRole');
+
+    expect(allowedActions(schedule, 'kms:')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(allowedActions(schedule, 'sqs:')).toEqual(['sqs:SendMessage']);
+    expect(allowedActions(schedule, 'lambda:')).toEqual(['lambda:InvokeFunction']);
+    expect(keyResources(schedule)).toEqual(keyResources(schedule).map(() => dataKey));
   });
 
   it('lets no role encrypt or re-encrypt directly, or use a KMS action wildcard, in any variant', () => {

@@ -1,4 +1,4 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { exampleConfig, resourcesOf, synthBridge } from './bridge-fixture.js';
 
@@ -20,27 +20,36 @@ function alarm(from: Template, prefix: string): AlarmProperties {
   return (matches[0]?.[1].Properties ?? {}) as AlarmProperties;
 }
 
-const lagAlarm = (from: Template, account: string) =>
-  alarm(from, `BridgeMonitoringLag${account.replaceAll('-', '')}`);
+interface MetricAlarmProperties extends AlarmProperties {
+  readonly Namespace?: string;
+  readonly MetricName?: string;
+  readonly Dimensions?: readonly { Name: string; Value: string }[];
+  readonly Statistic?: string;
+  readonly Threshold?: number;
+  readonly ComparisonOperator?: string;
+}
+
+const fleetAlarm = (prefix: string) => alarm(template, `BridgeMonitoring${prefix}`) as MetricAlarmProperties;
 
 describe('what each alarm makes of missing data', () => {
   it('treats missing data as breaching where data must keep coming, and as fine where it only reports trouble', () => {
-    const account = 'harboursidephysio';
     const expected: Record<string, string> = {
-      // Lambda reports errors and throttles only for invocations; silence is PollerNotRunning's job.
+      // Counted by polls that ran; no polls at all is DispatcherNotRunning's and AccountsOverdue's job.
+      BridgeMonitoringPollsFailed: 'notBreaching',
+      // The dispatcher reports every tick; its silence is DispatcherNotRunning's.
+      BridgeMonitoringAccountsOverdue: 'notBreaching',
+      BridgeMonitoringWorstLag: 'notBreaching',
+      // No 429 count: nothing was said about 429s.
+      BridgeMonitoringRateLimited: 'notBreaching',
+      // Lambda reports errors and throttles only for invocations.
       BridgeMonitoringPollerErrors: 'notBreaching',
       BridgeMonitoringPollerThrottles: 'notBreaching',
-      // No invocation at all: schedules gone or disabled.
-      BridgeMonitoringPollerNotRunning: 'breaching',
-      // No lag reported: every run failed before reaching Cliniko, or none ran; the lag is unknown and growing.
-      [`BridgeMonitoringLag${account}`]: 'breaching',
-      // No 429 count: nothing was said about 429s; absence is covered by NotPolled and Lag.
-      [`BridgeMonitoringRateLimited${account}`]: 'notBreaching',
-      // No poll of this account finished: its schedule is deleted, disabled or broken.
-      [`BridgeMonitoringNotPolled${account}`]: 'breaching',
+      BridgeMonitoringDispatcherErrors: 'notBreaching',
+      // No invocation at all: the schedule is gone or disabled, and no account is polled.
+      BridgeMonitoringDispatcherNotRunning: 'breaching',
       // SQS publishes no data for idle queues: an empty dead-letter queue.
-      BridgePollerDeadLetterQueueDepthAlarm: 'notBreaching',
-      BridgeSchedulesDeadLetterQueueDepthAlarm: 'notBreaching',
+      BridgeDispatcherWorkDeadLetterQueueDepthAlarm: 'notBreaching',
+      BridgeDispatcherScheduleDeadLetterQueueDepthAlarm: 'notBreaching',
     };
 
     for (const [prefix, treatment] of Object.entries(expected)) {
@@ -58,70 +67,98 @@ describe('what each alarm makes of missing data', () => {
   });
 });
 
-describe('the lag alarm of each account', () => {
-  it('alarms when an account whose runs all fail reports no lag for a period', () => {
-    for (const account of config.accounts) {
-      const lag = lagAlarm(template, account.id);
+describe('alarms per fleet, not per account', () => {
+  it('has the same alarms for one account as for several hundred', () => {
+    const ids = (from: Template) =>
+      resourcesOf(from, 'AWS::CloudWatch::Alarm')
+        .map(([id]) => id)
+        .sort();
+    const many = synthBridge(
+      exampleConfig({
+        accounts: Array.from({ length: 300 }, (_, i) => ({
+          id: `clinic-${i}`,
+          apiKeySecret: `cliniko/clinic-${i}`,
+        })),
+      }),
+    ).template;
 
-      expect(lag.TreatMissingData).toBe('breaching');
-      expect(lag.EvaluationPeriods).toBe(1);
-      expect(lag.Metrics?.[0]?.Expression).toMatch(new RegExp(`MAX\\(LagSeconds\\).*'${account.id}'`));
+    expect(ids(many)).toEqual(ids(template));
+    expect(ids(template)).toHaveLength(11);
+  });
+
+  it('keeps every custom metric on the service dimension alone: no per-account metric is billed', () => {
+    for (const [id, resource] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
+      const properties = resource.Properties as MetricAlarmProperties;
+      if (properties.Namespace !== 'ClinikoChangeBridge') continue;
+      expect([id, properties.Dimensions?.map((d) => d.Name)]).toEqual([id, ['service']]);
     }
-  });
-
-  it('uses a period no healthy account can leave without a lag report: poll interval plus poller timeout, at least 10 minutes', () => {
-    // A run may last until the 5-minute timeout, and the next report comes from the next tick's run.
-    expect(lagAlarm(template, 'harbourside-physio').Metrics?.[0]?.Period).toBe(600);
-
-    const hourly = synthBridge(exampleConfig({ pollRateMinutes: 60 })).template;
-    expect(lagAlarm(hourly, 'harbourside-physio').Metrics?.[0]?.Period).toBe((60 + 5 + 2) * 60);
-  });
-
-  it('falls back to not breaching when polls are too rare for the 3 hours Metrics Insights alarms can see', () => {
-    const rare = synthBridge(exampleConfig({ pollRateMinutes: 240 })).template;
-    const lag = lagAlarm(rare, 'harbourside-physio');
-
-    expect(lag.Metrics?.[0]?.Period).toBe(3 * 3600);
-    expect(lag.TreatMissingData).toBe('notBreaching');
   });
 });
 
-describe('the not-polled alarm of each account', () => {
-  it("alarms when the account's own poll metric is absent for 3 intervals and at least 15 minutes", () => {
-    for (const account of config.accounts) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'ClinikoChangeBridge',
-        MetricName: 'PollsFailed',
-        Dimensions: [{ Name: 'Account', Value: account.id }],
-        Statistic: 'SampleCount',
-        Period: 60,
-        EvaluationPeriods: 15,
-        DatapointsToAlarm: 15,
-        Threshold: 1,
-        ComparisonOperator: 'LessThanThreshold',
-        TreatMissingData: 'breaching',
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('^BridgeNotificationsTopic') }],
-        OKActions: [{ Ref: Match.stringLikeRegexp('^BridgeNotificationsTopic') }],
-      });
-    }
+describe('a broken account still alarms', () => {
+  it('alarms as soon as the dispatcher counts one account without a success for 3 intervals', () => {
+    const overdue = fleetAlarm('AccountsOverdue');
+
+    expect(overdue).toMatchObject({
+      Namespace: 'ClinikoChangeBridge',
+      MetricName: 'AccountsOverdue',
+      Dimensions: [{ Name: 'service', Value: 'cliniko-bridge-dispatcher' }],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+    });
   });
 
-  it('counts intervals of the configured poll rate', () => {
-    for (const [pollRateMinutes, periods] of [
-      [5, 3],
-      [4, 4],
-      [60, 3],
-      [1440, 3],
-    ] as const) {
-      const other = synthBridge(exampleConfig({ pollRateMinutes })).template;
-      const notPolled = alarm(other, 'BridgeMonitoringNotPolledharboursidephysio');
+  it('alarms on failed polls, the worst lag and 429s across the fleet at the configured thresholds', () => {
+    expect(fleetAlarm('PollsFailed')).toMatchObject({
+      MetricName: 'PollsFailed',
+      Dimensions: [{ Name: 'service', Value: 'cliniko-bridge-poller' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: config.alarms.failedPollsPerHour,
+    });
+    expect(fleetAlarm('WorstLag')).toMatchObject({
+      MetricName: 'WorstLagSeconds',
+      Dimensions: [{ Name: 'service', Value: 'cliniko-bridge-dispatcher' }],
+      Statistic: 'Maximum',
+      Threshold: config.alarms.lagSeconds,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 2,
+    });
+    expect(fleetAlarm('RateLimited')).toMatchObject({
+      MetricName: 'RateLimited429',
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: config.alarms.rateLimited429PerHour,
+    });
+  });
 
-      expect([
-        pollRateMinutes,
-        notPolled.Period,
-        notPolled.EvaluationPeriods,
-        notPolled.DatapointsToAlarm,
-      ]).toEqual([pollRateMinutes, pollRateMinutes * 60, periods, periods]);
+  it('alarms when the dispatcher stops ticking for 5 minutes, and on 3 failed ticks in a row', () => {
+    expect(fleetAlarm('DispatcherNotRunning')).toMatchObject({
+      MetricName: 'Invocations',
+      Namespace: 'AWS/Lambda',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+    });
+    expect(fleetAlarm('DispatcherErrors')).toMatchObject({
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Period: 60,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+    });
+  });
+
+  it('notifies the topic on alarm and on recovery', () => {
+    for (const [id, resource] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
+      expect([id, resource.Properties?.AlarmActions, resource.Properties?.OKActions]).toEqual([
+        id,
+        [{ Ref: expect.stringMatching(/^BridgeNotificationsTopic/) }],
+        [{ Ref: expect.stringMatching(/^BridgeNotificationsTopic/) }],
+      ]);
     }
   });
 });

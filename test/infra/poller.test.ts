@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { parseBridgeConfigJson } from '../../shared/config/index.js';
+import { assertEnvironmentFits } from '../../infra/poller.js';
 import { ConfigError } from '../../shared/errors.js';
 import { exampleConfig, resourcesOf, synthBridge } from './bridge-fixture.js';
 
@@ -8,29 +8,63 @@ const config = exampleConfig();
 const { template } = synthBridge(config);
 const dataKey = { 'Fn::GetAtt': [Match.stringLikeRegexp('^BridgeDataKey'), 'Arn'] };
 
+/** A function of the stack by the start of its description. */
+function functionNamed(prefix: string) {
+  const found = resourcesOf(template, 'AWS::Lambda::Function').find(([, fn]) =>
+    String(fn.Properties?.Description ?? '').startsWith(prefix),
+  );
+  if (found === undefined) throw new Error(`no function described as "${prefix}…"`);
+  return found;
+}
+
 describe('BridgePoller', () => {
-  it('runs Node.js 24 on arm64 with active tracing, 512 MB, 5 minutes and reserved concurrency 2 × accounts', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
+  it('runs Node.js 24 on arm64 with active tracing, 512 MB, 5 minutes and reserved concurrency fleet.workerConcurrency', () => {
+    const [, poller] = functionNamed('Cliniko Change Bridge poller');
+
+    expect(poller.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
       MemorySize: 512,
       Timeout: 300,
-      ReservedConcurrentExecutions: 2 * config.accounts.length,
-      DeadLetterConfig: {
-        TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BridgePollerDeadLetterQueue'), 'Arn'] },
-      },
+      ReservedConcurrentExecutions: config.fleet.workerConcurrency,
+    });
+    // The same whatever the number of accounts: the runtime's size is the fleet settings'.
+    const { template: bigger } = synthBridge(
+      exampleConfig({
+        accounts: Array.from({ length: 40 }, (_, i) => ({
+          id: `clinic-${i}`,
+          apiKeySecret: `cliniko/clinic-${i}`,
+        })),
+      }),
+    );
+    bigger.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Cliniko Change Bridge poller'),
+      ReservedConcurrentExecutions: config.fleet.workerConcurrency,
     });
   });
 
-  it('is not retried by Lambda: the next schedule tick retries from the cursor', () => {
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+  it('is fed by the work queue: batches of fleet.accountsPerInvocation, at most fleet.workerConcurrency at once', () => {
+    const [pollerId] = functionNamed('Cliniko Change Bridge poller');
+
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: pollerId },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BridgeDispatcherWorkQueue'), 'Arn'] },
+      BatchSize: config.fleet.accountsPerInvocation,
+      MaximumBatchingWindowInSeconds: 5,
+      ScalingConfig: { MaximumConcurrency: config.fleet.workerConcurrency },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    // Nothing invokes it asynchronously, so there is no async retry or DLQ to configure.
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
   });
 
   it('leaves reserved concurrency out when asked to', () => {
     const { template: unreserved } = synthBridge(config, { reservedConcurrency: 'none' });
 
     unreserved.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Cliniko Change Bridge poller'),
       ReservedConcurrentExecutions: Match.absent(),
     });
   });
@@ -48,12 +82,21 @@ describe('BridgePoller', () => {
     });
   });
 
-  it('receives the validated configuration, the table, the bus and the Powertools settings', () => {
-    const [[, fn] = ['', { Type: '' }]] = resourcesOf(template, 'AWS::Lambda::Function');
+  it('receives where the configuration, the table, the bus and the content key are, and the Powertools settings; no account data', () => {
+    const [, fn] = functionNamed('Cliniko Change Bridge poller');
     const environment = fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
     const variables = environment?.Variables ?? {};
 
-    expect(parseBridgeConfigJson(String(variables.BRIDGE_CONFIG))).toEqual(config);
+    expect(Object.keys(variables).sort()).toEqual([
+      'BRIDGE_CONFIG_URI',
+      'CONTENT_KEY_SECRET',
+      'EVENT_BUS_NAME',
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'STATE_TABLE_NAME',
+    ]);
     expect(variables).toMatchObject({
       STATE_TABLE_NAME: { Ref: expect.stringMatching(/^BridgeStateTable/) },
       EVENT_BUS_NAME: { Ref: expect.stringMatching(/^BridgeEventsBus/) },
@@ -61,17 +104,15 @@ describe('BridgePoller', () => {
       POWERTOOLS_METRICS_NAMESPACE: 'ClinikoChangeBridge',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     });
+    expect(JSON.stringify(variables.BRIDGE_CONFIG_URI)).toMatch(/^\{"Fn::Join":\["",\["s3:\/\/"/);
+    for (const account of config.accounts) expect(JSON.stringify(variables)).not.toContain(account.id);
   });
 
-  it('refuses a configuration too large for the Lambda environment, saying what to do', () => {
-    const accounts = Array.from({ length: 60 }, (_, i) => ({
-      id: `clinic-number-${i}`,
-      apiKeySecret: `cliniko-bridge/clinic-number-${i}`,
-    }));
-
-    expect(() => synthBridge(exampleConfig({ accounts }))).toThrow(ConfigError);
-    expect(() => synthBridge(exampleConfig({ accounts }))).toThrow(
-      /over Lambda's 4 KB limit; .* several stacks/,
+  it('refuses an environment variable over 1 KB, naming it and saying what belongs there', () => {
+    expect(() => assertEnvironmentFits({ SMALL: 'x', BRIDGE_CONFIG: 'x'.repeat(1025) })).toThrow(ConfigError);
+    expect(() => assertEnvironmentFits({ BRIDGE_CONFIG: 'x'.repeat(1025) })).toThrow(
+      /BRIDGE_CONFIG.*1025 bytes; environment variables carry names and locations only/,
     );
+    expect(() => assertEnvironmentFits({ BRIDGE_CONFIG: 'x'.repeat(1024) })).not.toThrow();
   });
 });
