@@ -141,7 +141,7 @@ export function fleetRows(fleet: FleetResult, cost: FleetCost): Row[] {
     {
       measure: 'fleet: accounts polled in every interval',
       target: `all ${fleet.accounts}`,
-      measured: `${fleet.accountsPolledEveryInterval} (fewest of ${fleet.intervals} intervals)`,
+      measured: `${fleet.accountsPolledEveryInterval} over ${fleet.intervals} intervals (longest gap ${fixed(fleet.worstGapSeconds, 1)} s)`,
       verdict: verdict(fleet.accountsPolledEveryInterval === fleet.accounts),
     },
     {

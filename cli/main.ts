@@ -22,6 +22,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'Poll a Cliniko account (or --simulate) and publish change events until Ctrl-C, or --once',
     load: async () => (await import('./run-command.js')).runCommand,
   },
+  accounts: {
+    summary: 'Add, list, pause, resume, remove or purge the accounts a fleet polls (no redeploy)',
+    load: async () => (await import('./accounts-command.js')).accountsCommand,
+  },
   doctor: {
     summary: 'Check an API key: shard and base URL, auth, permission per stream, rate-limit headroom',
     load: async () => (await import('./doctor-command.js')).doctorCommand,
@@ -56,6 +60,8 @@ function usage(): string {
 }
 
 export async function main(argv: string[], io: CommandIo = process): Promise<number> {
+  // Node 20 is supported by this project; the AWS SDK's notice about future versions is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${usage()}\n`);

@@ -7,7 +7,12 @@ import { ClinikoClient } from '../shared/cliniko/client.js';
 import { baseUrlForKey } from '../shared/cliniko/shard.js';
 import { parseBridgeConfig, syncOptionsFor } from '../shared/config/index.js';
 import type { SyncOptions } from '../shared/engine/sync.js';
+import { describeError } from '../shared/error-description.js';
+import { ConfigError } from '../shared/errors.js';
+import { AccountWorker } from '../shared/fleet/account-worker.js';
+import { FleetRunner } from '../shared/fleet/fleet-runner.js';
 import { type RunningSimulator, startSimulator } from '../simulator/index.js';
+import { apiKeyReaderFor, LocalKeyFile } from './api-key-store.js';
 import { type Closer, closeAll } from './closers.js';
 import { formatDuration } from './duration.js';
 import { wantsHelp } from './flags.js';
@@ -49,6 +54,7 @@ async function run(
   closers: Closer[],
 ): Promise<number> {
   await checkSinks(options.sinks);
+  if (options.source.kind === 'registry') return runFleet(options, io, shutdown, closers);
   let simulator: RunningSimulator | undefined;
   if (options.source.kind === 'simulate') {
     simulator = await startSimulator({
@@ -58,6 +64,7 @@ async function run(
     closers.push(() => simulator?.close());
   }
   const apiKey = options.source.kind === 'cliniko' ? options.source.apiKey : (simulator?.apiKeys[0] ?? '');
+  // Runs without a key of their own (registry) took the fleet path above.
   const baseUrl = options.source.kind === 'cliniko' ? options.source.baseUrl : simulator?.baseUrl;
   const cliniko = new ClinikoClient({
     apiKey,
@@ -103,6 +110,104 @@ async function run(
   });
   shutdown.pollingStarted();
   return options.once ? runner.once() : runner.loop();
+}
+
+/**
+ * `run --state-dir DIR` / `--table NAME` without a key: every account of that store's registry,
+ * polled concurrently by the fleet runner with the same `AccountWorker` the Lambda poller uses —
+ * each account under its own Cliniko client (rate budget) and lease, its events tagged with its id.
+ */
+async function runFleet(
+  options: RunOptions,
+  io: CommandIo,
+  shutdown: Shutdown,
+  closers: Closer[],
+): Promise<number> {
+  const state = await openState(options.state, io.env);
+  closers.push(() => state.close());
+  const accounts = (await state.registry.list()).filter((account) => !account.paused);
+  if (accounts.length === 0) {
+    throw new ConfigError(
+      '--api-key',
+      `${state.description} has no active account registered: add one with \`cliniko-bridge accounts add ID --api-key-stdin\`, or pass --api-key KEY`,
+    );
+  }
+  const config = parseBridgeConfig({
+    accounts: accounts.map((account) => ({ id: account.id, apiKeySecret: `cliniko/${account.id}` })),
+    userAgent: options.userAgent,
+    payload: { default: options.payload === undefined ? {} : { mode: options.payload } },
+    startFrom: options.startFrom,
+  });
+  // Each sink takes only the data classes it is allowed (`--allow-classes`), as in a single-account run.
+  const sinks = buildSinks(options.sinks, io, {
+    wrapConsole: (publisher) => publisher,
+    format: options.format,
+    allowClasses: options.allowClasses,
+  });
+  closers.push(() => sinks.close());
+  const clients: ClinikoClient[] = [];
+  closers.push(() => Promise.all(clients.map((client) => client.close())).then(() => undefined));
+  const worker = new AccountWorker({
+    config,
+    registry: state.registry,
+    readApiKey: apiKeyReaderFor(
+      options.state.kind === 'dir' ? new LocalKeyFile(options.state.path) : undefined,
+    ),
+    contentKeys: async () => state.keys,
+    state: state.store,
+    publisher: sinks.publisher,
+    logger: new StderrLogger(io.stderr, io.env[LOG_LEVEL_ENV]),
+    createCliniko: (clientOptions) => {
+      const client = new ClinikoClient(clientOptions);
+      clients.push(client);
+      return client;
+    },
+  });
+  io.stderr.write(
+    `Polling ${accounts.length} registered account${accounts.length === 1 ? '' : 's'} (${accounts.map((a) => a.id).join(', ')}) ` +
+      `${options.once ? 'until each is caught up' : `every ${formatDuration(options.intervalMs)}; press Ctrl-C to stop`}.\n` +
+      `State: ${state.description}. Sinks: ${sinks.descriptions.join(', ')}.\n`,
+  );
+  let failures = 0;
+  const runner = new FleetRunner({
+    registry: state.registry,
+    statuses: state.store,
+    worker,
+    intervalMs: options.intervalMs,
+    concurrency: config.fleet.workerConcurrency * config.fleet.accountsPerInvocation,
+    owner: state.leaseOwner ?? `cli-${process.pid}`,
+    signal: shutdown.signal,
+    runtime: {
+      ...(options.reconcileEverySeconds === undefined
+        ? {}
+        : { reconcileIntervalSeconds: options.reconcileEverySeconds }),
+      pollIntervalMs: options.once ? null : options.intervalMs,
+    },
+    onPoll: (account, outcome) => {
+      if ('error' in outcome) {
+        failures += 1;
+        io.stderr.write(`${account}: poll failed: ${describeError(outcome.error)}\n`);
+        return;
+      }
+      const { poll } = outcome;
+      if (poll.kind !== 'ran') {
+        io.stderr.write(`${account}: skipped (${poll.kind})\n`);
+        return;
+      }
+      if (!poll.report.ok) failures += 1;
+      const events = poll.report.streams.reduce(
+        (sum, stream) => sum + Object.values(stream.events).reduce((a, b) => a + (b ?? 0), 0),
+        0,
+      );
+      io.stderr.write(
+        `${account}: ${events} event${events === 1 ? '' : 's'}, ${poll.counters.requests} requests, ${poll.report.stopped}${poll.report.ok ? '' : ' (some streams failed; see above)'}\n`,
+      );
+    },
+  });
+  shutdown.pollingStarted();
+  if (options.once) await runner.once(accounts.map((account) => account.id));
+  else await runner.loop();
+  return failures > 0 ? 1 : 0;
 }
 
 /**

@@ -38,7 +38,9 @@ export const RUN_DEFAULTS = {
 
 export type ClinikoSource =
   | { readonly kind: 'simulate'; readonly quirks: readonly Quirk[] }
-  | { readonly kind: 'cliniko'; readonly apiKey: string; readonly baseUrl: string | undefined };
+  | { readonly kind: 'cliniko'; readonly apiKey: string; readonly baseUrl: string | undefined }
+  /** Every account registered in the --state-dir / --table (`cliniko-bridge accounts`). */
+  | { readonly kind: 'registry' };
 
 export type StateLocation =
   | { readonly kind: 'dir'; readonly path: string }
@@ -66,9 +68,11 @@ export interface RunOptions {
   readonly reconcileEverySeconds: number | undefined;
 }
 
-export const RUN_USAGE = `Usage: cliniko-bridge run [--simulate | --api-key KEY] [options]
+export const RUN_USAGE = `Usage: cliniko-bridge run [--simulate | --api-key KEY | --state-dir DIR | --table NAME] [options]
 
 Polls a Cliniko account for changes and publishes change events until Ctrl-C (or once, with --once).
+Without --api-key, --state-dir or --table polls every account registered there
+(\`cliniko-bridge accounts add\`), concurrently, each under its own rate budget and lease.
 
 Options:
   --simulate               start a built-in Cliniko simulator with background changes and poll it
@@ -188,11 +192,21 @@ function clinikoSource(values: Values, env: NodeJS.ProcessEnv, simulate: boolean
     );
   }
   const apiKey = (values['api-key'] ?? env[API_KEY_ENV] ?? '').trim();
+  if (apiKey === '' && (values['state-dir'] !== undefined || values.table !== undefined)) {
+    if (values['base-url'] !== undefined) {
+      throw new ConfigError(
+        '--base-url',
+        'applies to --api-key; each registered account keeps its own (cliniko-bridge accounts add … --base-url)',
+      );
+    }
+    return { kind: 'registry' };
+  }
   if (apiKey === '') {
     throw new ConfigError(
       '--api-key',
       `no Cliniko account given: pass --api-key KEY (or set ${API_KEY_ENV}) for a real account, ` +
-        'or --simulate to try the bridge against the built-in simulator',
+        'or --simulate to try the bridge against the built-in simulator, ' +
+        'or --state-dir / --table to poll the accounts registered there (cliniko-bridge accounts add)',
     );
   }
   const baseUrl = values['base-url'];
@@ -260,7 +274,10 @@ function startFromOf(text: string): string {
   return text;
 }
 
-function stateOf(values: Values, simulate: boolean): StateLocation {
+export function stateOf(
+  values: { readonly 'state-dir'?: string; readonly table?: string },
+  simulate: boolean,
+): StateLocation {
   const dir = values['state-dir'];
   const table = values.table;
   if (dir !== undefined && table !== undefined) {

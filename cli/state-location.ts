@@ -10,8 +10,10 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { awsClientDefaults } from '../shared/aws/client-defaults.js';
 import { readContentKeys, secretsManagerReader } from '../shared/aws/secrets.js';
 import { type ContentKeyRing, ephemeralContentKeyRing } from '../shared/engine/content-key.js';
-import type { StateStore } from '../shared/engine/ports.js';
+import type { AccountStatusReader, StateStore } from '../shared/engine/ports.js';
 import { ConfigError } from '../shared/errors.js';
+import { DynamoDbAccountRegistry } from '../shared/fleet/dynamodb-registry.js';
+import type { AccountRegistry } from '../shared/fleet/registry.js';
 import { localDynamoDbClient, startDynalite } from '../shared/state/dynalite-server.js';
 import { createStateTable, DynamoDbStateStore } from '../shared/state/dynamodb-state-store.js';
 import { contentKeysIn } from './content-key-file.js';
@@ -22,9 +24,13 @@ import { prepareWritableDirectory } from './writable-location.js';
 export const LOCAL_TABLE_NAME = 'cliniko-bridge-state';
 
 export interface OpenedState {
-  readonly store: StateStore;
+  readonly store: StateStore & AccountStatusReader;
   /** The content key ring the store's fingerprints and field hashes are keyed with. */
   readonly keys: ContentKeyRing;
+  /** The accounts a fleet run polls (`cliniko-bridge accounts`), in the same table. */
+  readonly registry: AccountRegistry;
+  /** The table itself, for what only the CLI does (purging an account's state). */
+  readonly table: { readonly client: DynamoDBClient; readonly tableName: string };
   /** For the start-up message, e.g. `.cliniko-bridge/ (local)`. */
   readonly description: string;
   /**
@@ -53,6 +59,8 @@ export async function openState(
     await createStateTable(client, LOCAL_TABLE_NAME);
     return {
       store: new DynamoDbStateStore({ client, tableName: LOCAL_TABLE_NAME }),
+      registry: new DynamoDbAccountRegistry({ client, tableName: LOCAL_TABLE_NAME }),
+      table: { client, tableName: LOCAL_TABLE_NAME },
       keys,
       description:
         location.kind === 'dir' ? `${location.path} (embedded store)` : 'in memory (embedded store)',
@@ -97,6 +105,8 @@ async function openTable(
     : await contentKeysIn(await ensureDir(resolve(DEFAULT_STATE_DIR)));
   return {
     store: new DynamoDbStateStore({ client, tableName }),
+    registry: new DynamoDbAccountRegistry({ client, tableName }),
+    table: { client, tableName },
     keys,
     description: `DynamoDB table ${tableName}`,
     leaseOwner: undefined,

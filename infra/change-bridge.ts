@@ -50,6 +50,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { BridgeConfig } from '../shared/config/index.js';
 import { ConfigError } from '../shared/errors.js';
+import { API_KEY_PREFIX } from '../shared/fleet/registry.js';
 import { STATE_TABLE_KEYS } from '../shared/state/dynamodb-state-store.js';
 import { BridgeConfigAsset } from './config-asset.js';
 import { BridgeContentKey } from './content-key.js';
@@ -258,8 +259,7 @@ export const DISPATCHER_TABLE_ACTIONS = [
   'dynamodb:PutItem',
 ] as const;
 
-/** Where API keys live: the names `cliniko-bridge accounts add` stores them under. */
-export const API_KEY_PREFIX = 'cliniko/';
+export { API_KEY_PREFIX };
 
 export const POLLER_TABLE_ACTIONS = [
   'dynamodb:GetItem',

@@ -56,6 +56,13 @@ export interface AccountRegistry {
   markSeeded(version: string, at: string): Promise<void>;
 }
 
+/**
+ * Where API keys live: the Secrets Manager names (`cliniko/<id>`) and SSM parameter paths
+ * (`/cliniko/<id>`) `cliniko-bridge accounts add` stores them under, and the only ones the
+ * deployed poller may read.
+ */
+export const API_KEY_PREFIX = 'cliniko/';
+
 export const REGISTRY_PK = 'REGISTRY';
 export const registrySk = (id: string): string => `ACCOUNT#${id}`;
 export const SEEDED_SK = 'SEEDED';

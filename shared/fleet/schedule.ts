@@ -2,8 +2,9 @@
  * When each account of a fleet is polled, pure. Every account has a fixed phase inside the poll
  * interval, from a hash of its id, so hundreds of accounts spread over the interval instead of
  * starting in the same second, and each keeps a regular cadence: its slots are `k × interval +
- * phase`. An account runs in its first slot at least half an interval after its last run ended
- * (a run longer than that skips slots instead of running back to back); while a poller holds its
+ * phase`. An account runs in its first slot at least a tenth of an interval after its last run
+ * ended (a run that overruns its interval skips slots instead of running back to back, while a run
+ * that merely started late — a busy worker pool — keeps its next slot); while a poller holds its
  * lease (a run under way), in its next slot: a run still going then makes that one skip on the
  * lease. The Lambda dispatcher takes the slots of the coming tick and hands them to
  * workers with the slot as delivery delay; the local fleet runner sleeps until the next slot.
@@ -25,9 +26,12 @@ export function slotAtOrAfter(accountId: string, fromMs: number, intervalMs: num
   return k * intervalMs + phase;
 }
 
+/** The least rest between an account's runs, as a share of the interval. */
+export const MIN_REST_FRACTION = 0.1;
+
 /**
  * When the account should run next: its first slot at or after `nowMs` and, unless a run is under
- * way (its lease held), half an interval after its last run ended.
+ * way (its lease held), `MIN_REST_FRACTION` of an interval after its last run ended.
  */
 export function nextRunMs(
   accountId: string,
@@ -37,7 +41,8 @@ export function nextRunMs(
 ): number {
   const running = (status?.leaseExpiresAt ?? 0) > nowMs;
   const lastEnd = status?.lastRun === undefined ? Number.NaN : Date.parse(status.lastRun.at);
-  const earliest = running || Number.isNaN(lastEnd) ? nowMs : Math.max(nowMs, lastEnd + intervalMs / 2);
+  const earliest =
+    running || Number.isNaN(lastEnd) ? nowMs : Math.max(nowMs, lastEnd + intervalMs * MIN_REST_FRACTION);
   return slotAtOrAfter(accountId, earliest, intervalMs);
 }
 

@@ -12,7 +12,11 @@ export interface CliRun {
   readonly exited: Promise<number>;
 }
 
-export function startCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): CliRun {
+export function startCli(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  input?: string,
+): CliRun {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const child = spawn(process.execPath, [BIN, ...args], {
@@ -22,8 +26,9 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (input !== undefined) child.stdin?.end(input);
   child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
   const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
@@ -42,9 +47,9 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
 export async function runCli(
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
-  options: { readonly timeoutMs?: number } = {},
+  options: { readonly timeoutMs?: number; readonly input?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const run = startCli(args, env);
+  const run = startCli(args, env, options.input);
   const timer =
     options.timeoutMs === undefined
       ? undefined
