@@ -9,14 +9,19 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { awsDispatcherDeps } from '../../functions/dispatcher/aws-deps.js';
@@ -30,6 +35,7 @@ import { DynamoDbAccountRegistry } from '../../shared/fleet/dynamodb-registry.js
 import { phaseMs } from '../../shared/fleet/schedule.js';
 import { createStateTable } from '../../shared/state/dynamodb-state-store.js';
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
+import { runCli } from '../cli/cli-process.js';
 import { lambdaContext, USER_AGENT } from '../functions/poller/poller-harness.js';
 import { createDeployedContentKeySecret } from './content-key-secret.js';
 import { deployConfig } from './deployed-config.js';
@@ -70,16 +76,9 @@ beforeAll(async () => {
   sim = await startSimulator({ seed: 61, accounts: 2, patients: 8, appointments: 0 });
   const secrets = new SecretsManagerClient({});
   const ssm = new SSMClient({});
-  // One key in Secrets Manager, one in SSM Parameter Store: both under the cliniko/ prefix.
+  // The configured clinic's key in Secrets Manager; the second's goes to SSM through `accounts add`.
   await secrets.send(
     new CreateSecretCommand({ Name: `cliniko/${first}`, SecretString: sim.apiKeys[0] ?? '' }),
-  );
-  await ssm.send(
-    new PutParameterCommand({
-      Name: `/cliniko/${second}`,
-      Type: 'SecureString',
-      Value: sim.apiKeys[1] ?? '',
-    }),
   );
   contentKeySecretArn = (
     await createDeployedContentKeySecret(secrets, uniqueName('cliniko-bridge/content-key'))
@@ -102,17 +101,23 @@ beforeAll(async () => {
     },
     tableName,
   );
-  // The second clinic is onboarded at runtime, as `cliniko-bridge accounts add` does.
-  await new DynamoDbAccountRegistry({ client: dynamo, tableName }).put({
-    id: second,
-    apiKey: { store: 'ssm', parameter: `/cliniko/${second}` },
-    baseUrl: sim.baseUrl,
-    streams: ['patients'],
-    paused: false,
-    origin: 'cli',
-    addedAt: new Date().toISOString(),
-    updatedAt: new Date().toISOString(),
-  });
+  // The second clinic is onboarded at runtime with the CLI: its key into SSM, its entry into the registry.
+  const added = await accountsCli(
+    [
+      'add',
+      second,
+      '--key-store',
+      'ssm',
+      '--api-key-stdin',
+      '--base-url',
+      sim.baseUrl,
+      '--streams',
+      'patients',
+    ],
+    sim.apiKeys[1] ?? '',
+  );
+  expect([added.code, added.stderr]).toEqual([0, '']);
+  expect(added.stdout).toContain(`SSM SecureString parameter /cliniko/${second}`);
   const capture = (chunk: unknown): boolean => {
     output.push(String(chunk));
     return true;
@@ -131,6 +136,21 @@ afterAll(async () => {
   dynamo?.destroy();
   await sim?.close();
 });
+
+/** `cliniko-bridge accounts … --table` as an operator runs it, against moto. */
+function accountsCli(args: readonly string[], input?: string) {
+  return runCli(
+    ['accounts', ...args, '--table', tableName],
+    {
+      AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      CLINIKO_BRIDGE_CONTENT_KEY_SECRET: contentKeySecretArn,
+    },
+    { timeoutMs: 60_000, ...(input === undefined ? {} : { input }) },
+  );
+}
 
 const env = () => ({
   ...process.env,
@@ -248,5 +268,36 @@ describe('the fleet on moto: dispatcher → SQS → poller', () => {
     expect(messages.filter((m) => m === 'poll skipped: another poller holds the account lease')).toHaveLength(
       1,
     );
+  });
+
+  it('stores a key added with the default store in Secrets Manager under the prefix, lists it, and purges it', async () => {
+    const third = uniqueName('fleet-third').toLowerCase();
+    const key = sim.apiKeys[0] ?? '';
+    const added = await accountsCli(['add', third, '--api-key-stdin', '--base-url', sim.baseUrl], key);
+    const listed = await accountsCli(['list', '--json']);
+    const secrets = new SecretsManagerClient({});
+    const stored = await secrets.send(new GetSecretValueCommand({ SecretId: `cliniko/${third}` }));
+    const ssm = new SSMClient({});
+    const parameter = await ssm.send(
+      new GetParameterCommand({ Name: `/cliniko/${second}`, WithDecryption: true }),
+    );
+
+    expect(added.code).toBe(0);
+    expect(added.stdout + added.stderr).not.toContain(key);
+    expect(stored.SecretString).toBe(key);
+    expect(parameter.Parameter?.Value).toBe(sim.apiKeys[1]);
+    expect(JSON.parse(listed.stdout)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ account: third, keyStore: 'secretsmanager', paused: false }),
+      ]),
+    );
+
+    const purged = await accountsCli(['purge', third, '--yes']);
+    expect(purged.code).toBe(0);
+    const described = await secrets.send(new DescribeSecretCommand({ SecretId: `cliniko/${third}` }));
+    expect(described.DeletedDate).toBeInstanceOf(Date);
+    expect(await new DynamoDbAccountRegistry({ client: dynamo, tableName }).get(third)).toBeUndefined();
+    secrets.destroy();
+    ssm.destroy();
   });
 });
