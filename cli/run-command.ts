@@ -3,14 +3,23 @@
  * simulator), the state store, the sinks and the progress display around the same engine the Lambda
  * poller runs, then polls once (`--once`) or every interval until SIGINT/SIGTERM.
  */
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { ClinikoClient } from '../shared/cliniko/client.js';
 import { baseUrlForKey } from '../shared/cliniko/shard.js';
-import { parseBridgeConfig, syncOptionsFor } from '../shared/config/index.js';
+import {
+  type BridgeConfig,
+  parseBridgeConfig,
+  parseBridgeConfigJson,
+  syncOptionsFor,
+} from '../shared/config/index.js';
 import type { SyncOptions } from '../shared/engine/sync.js';
 import { describeError } from '../shared/error-description.js';
 import { ConfigError } from '../shared/errors.js';
 import { AccountWorker } from '../shared/fleet/account-worker.js';
 import { FleetRunner } from '../shared/fleet/fleet-runner.js';
+import { seedRegistry } from '../shared/fleet/seed.js';
 import { type RunningSimulator, startSimulator } from '../simulator/index.js';
 import { apiKeyReaderFor, LocalKeyFile } from './api-key-store.js';
 import { type Closer, closeAll } from './closers.js';
@@ -23,7 +32,7 @@ import { parseRunOptions, RUN_USAGE, type RunOptions } from './run-options.js';
 import { Shutdown } from './shutdown.js';
 import { simulatorBanner } from './simulator-banner.js';
 import { buildSinks, checkSinks } from './sink-publishers.js';
-import { openState } from './state-location.js';
+import { type OpenedState, openState } from './state-location.js';
 import { LOG_LEVEL_ENV, StderrLogger } from './stderr-logger.js';
 
 /** Background changes per minute of `--simulate`: enough to see events within a few polls. */
@@ -125,6 +134,11 @@ async function runFleet(
 ): Promise<number> {
   const state = await openState(options.state, io.env);
   closers.push(() => state.close());
+  const source = options.source.kind === 'registry' ? options.source : { intervalGiven: true };
+  const fileConfig =
+    'configFile' in source && source.configFile !== undefined
+      ? await registerConfiguredAccounts(source.configFile, options, state, io)
+      : undefined;
   const accounts = (await state.registry.list()).filter((account) => !account.paused);
   if (accounts.length === 0) {
     throw new ConfigError(
@@ -132,12 +146,17 @@ async function runFleet(
       `${state.description} has no active account registered: add one with \`cliniko-bridge accounts add ID --api-key-stdin\`, or pass --api-key KEY`,
     );
   }
-  const config = parseBridgeConfig({
-    accounts: accounts.map((account) => ({ id: account.id, apiKeySecret: `cliniko/${account.id}` })),
-    userAgent: options.userAgent,
-    payload: { default: options.payload === undefined ? {} : { mode: options.payload } },
-    startFrom: options.startFrom,
-  });
+  const config =
+    fileConfig === undefined
+      ? parseBridgeConfig({
+          accounts: accounts.map((account) => ({ id: account.id, apiKeySecret: `cliniko/${account.id}` })),
+          userAgent: options.userAgent,
+          payload: { default: options.payload === undefined ? {} : { mode: options.payload } },
+          startFrom: options.startFrom,
+        })
+      : { ...fileConfig, ...(options.userAgent === '' ? {} : { userAgent: options.userAgent }) };
+  const intervalMs =
+    fileConfig === undefined || source.intervalGiven ? options.intervalMs : config.pollRateMinutes * 60_000;
   // Each sink takes only the data classes it is allowed (`--allow-classes`), as in a single-account run.
   const sinks = buildSinks(options.sinks, io, {
     wrapConsole: (publisher) => publisher,
@@ -165,7 +184,7 @@ async function runFleet(
   });
   io.stderr.write(
     `Polling ${accounts.length} registered account${accounts.length === 1 ? '' : 's'} (${accounts.map((a) => a.id).join(', ')}) ` +
-      `${options.once ? 'until each is caught up' : `every ${formatDuration(options.intervalMs)}; press Ctrl-C to stop`}.\n` +
+      `${options.once ? 'until each is caught up' : `every ${formatDuration(intervalMs)}; press Ctrl-C to stop`}.\n` +
       `State: ${state.description}. Sinks: ${sinks.descriptions.join(', ')}.\n`,
   );
   let failures = 0;
@@ -173,7 +192,7 @@ async function runFleet(
     registry: state.registry,
     statuses: state.store,
     worker,
-    intervalMs: options.intervalMs,
+    intervalMs,
     concurrency: config.fleet.workerConcurrency * config.fleet.accountsPerInvocation,
     owner: state.leaseOwner ?? `cli-${process.pid}`,
     signal: shutdown.signal,
@@ -181,7 +200,7 @@ async function runFleet(
       ...(options.reconcileEverySeconds === undefined
         ? {}
         : { reconcileIntervalSeconds: options.reconcileEverySeconds }),
-      pollIntervalMs: options.once ? null : options.intervalMs,
+      pollIntervalMs: options.once ? null : intervalMs,
     },
     onPoll: (account, outcome) => {
       if ('error' in outcome) {
@@ -208,6 +227,51 @@ async function runFleet(
   if (options.once) await runner.once(accounts.map((account) => account.id));
   else await runner.loop();
   return failures > 0 ? 1 : 0;
+}
+
+/**
+ * `run --config FILE`: the CDK app's configuration file registers its accounts in the store (once per
+ * version of the file, like the dispatcher after a deploy, so an `accounts remove` sticks); an inline
+ * key (`{"apiKey": "…"}`, local use only) goes to the state directory's key file.
+ */
+async function registerConfiguredAccounts(
+  file: string,
+  options: RunOptions,
+  state: OpenedState,
+  io: CommandIo,
+): Promise<BridgeConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError('--config', `cannot read ${file} (${describeError(error)})`);
+  }
+  const config = parseBridgeConfigJson(text, file);
+  const local = options.state.kind === 'dir' ? new LocalKeyFile(options.state.path) : undefined;
+  for (const [index, account] of config.accounts.entries()) {
+    if (typeof account.apiKeySecret === 'string') continue;
+    if (local === undefined) {
+      throw new ConfigError(
+        `accounts[${index}].apiKeySecret`,
+        'an inline key needs a local --state-dir to keep it in; with --table, name a secret (cliniko/<id>)',
+      );
+    }
+    await local.put(account.id, account.apiKeySecret.apiKey);
+  }
+  const version = `file:${createHash('sha256').update(text).digest('hex')}`;
+  if ((await state.registry.seededFrom()) !== version) {
+    const seeded = await seedRegistry(state.registry, config.accounts, new Date().toISOString(), (account) =>
+      typeof account.apiKeySecret === 'string'
+        ? { store: 'secretsmanager', secretId: account.apiKeySecret }
+        : { store: 'local' },
+    );
+    await state.registry.markSeeded(version, new Date().toISOString());
+    io.stderr.write(
+      `Registered the accounts of ${file}: ${seeded.added} added, ${seeded.updated} updated, ${seeded.unchanged} unchanged` +
+        `${seeded.conflicts > 0 ? `, ${seeded.conflicts} left as the accounts command set them` : ''}.\n`,
+    );
+  }
+  return config;
 }
 
 /**

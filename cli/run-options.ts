@@ -39,8 +39,11 @@ export const RUN_DEFAULTS = {
 export type ClinikoSource =
   | { readonly kind: 'simulate'; readonly quirks: readonly Quirk[] }
   | { readonly kind: 'cliniko'; readonly apiKey: string; readonly baseUrl: string | undefined }
-  /** Every account registered in the --state-dir / --table (`cliniko-bridge accounts`). */
-  | { readonly kind: 'registry' };
+  /**
+   * Every account registered in the --state-dir / --table (`cliniko-bridge accounts`), after seeding
+   * it from `configFile` (`--config`, the CDK app's file) when given.
+   */
+  | { readonly kind: 'registry'; readonly configFile?: string; readonly intervalGiven: boolean };
 
 export type StateLocation =
   | { readonly kind: 'dir'; readonly path: string }
@@ -72,7 +75,8 @@ export const RUN_USAGE = `Usage: cliniko-bridge run [--simulate | --api-key KEY 
 
 Polls a Cliniko account for changes and publishes change events until Ctrl-C (or once, with --once).
 Without --api-key, --state-dir or --table polls every account registered there
-(\`cliniko-bridge accounts add\`), concurrently, each under its own rate budget and lease.
+(\`cliniko-bridge accounts add\`), concurrently, each under its own rate budget and lease;
+--config FILE (the CDK app's configuration) registers its accounts there first.
 
 Options:
   --simulate               start a built-in Cliniko simulator with background changes and poll it
@@ -90,6 +94,9 @@ Options:
   --table NAME             a real DynamoDB table instead (credentials and region from the standard AWS environment)
 ${SINK_USAGE}${ALLOW_CLASSES_USAGE}  --payload MODE           full | changes | ids for every stream (default: changes for streams of personal or
                            clinical records, full for the others)
+  --config FILE            the deployment's configuration file: registers its accounts in the state store (a
+                           key may sit inline as {"apiKey": "…"} for local use) and polls them all with its
+                           settings (userAgent, payload, startFrom, pollRateMinutes unless --interval)
   --once                   poll every stream until caught up, then exit
   --reconcile-every DURATION  how often each stream's full id listing is compared with the state, to find
                            deletes and restores no list shows: 0s = every run (default: 24h)
@@ -116,6 +123,7 @@ const OPTIONS = {
   once: { type: 'boolean' },
   quirks: { type: 'string' },
   'reconcile-every': { type: 'string' },
+  config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -131,7 +139,9 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv)
   const values = parseFlags(args, 'run', OPTIONS);
   const simulate = values.simulate === true;
   const source = clinikoSource(values, env, simulate);
-  const userAgent = userAgentFor(values['user-agent'] ?? env[USER_AGENT_ENV], simulate);
+  const given = values['user-agent'] ?? env[USER_AGENT_ENV];
+  // With --config the file's userAgent applies (the schema requires and checks it) unless one is given.
+  const userAgent = values.config !== undefined && given === undefined ? '' : userAgentFor(given, simulate);
   const account = values.account ?? (simulate ? RUN_DEFAULTS.simulateAccount : RUN_DEFAULTS.account);
   if (!ACCOUNT_ID_PATTERN.test(account)) {
     throw new ConfigError(
@@ -177,6 +187,9 @@ function clinikoSource(values: Values, env: NodeJS.ProcessEnv, simulate: boolean
         'use either --simulate (built-in simulator) or --api-key (a real account), not both',
       );
     }
+    if (values.config !== undefined) {
+      throw new ConfigError('--config', 'polls real accounts; use either --simulate or --config, not both');
+    }
     if (values['base-url'] !== undefined) {
       throw new ConfigError(
         '--base-url',
@@ -192,6 +205,21 @@ function clinikoSource(values: Values, env: NodeJS.ProcessEnv, simulate: boolean
     );
   }
   const apiKey = (values['api-key'] ?? env[API_KEY_ENV] ?? '').trim();
+  if (values.config !== undefined) {
+    if (values['api-key'] !== undefined || values['base-url'] !== undefined) {
+      throw new ConfigError(
+        '--config',
+        'polls the accounts of the configuration file; leave out --api-key and --base-url (each account has its own)',
+      );
+    }
+    if (values.config.trim() === '')
+      throw new ConfigError('--config', 'must name a file, e.g. --config config/bridge.json');
+    return {
+      kind: 'registry',
+      configFile: resolve(values.config),
+      intervalGiven: values.interval !== undefined,
+    };
+  }
   if (apiKey === '' && (values['state-dir'] !== undefined || values.table !== undefined)) {
     if (values['base-url'] !== undefined) {
       throw new ConfigError(
@@ -199,7 +227,7 @@ function clinikoSource(values: Values, env: NodeJS.ProcessEnv, simulate: boolean
         'applies to --api-key; each registered account keeps its own (cliniko-bridge accounts add … --base-url)',
       );
     }
-    return { kind: 'registry' };
+    return { kind: 'registry', intervalGiven: values.interval !== undefined };
   }
   if (apiKey === '') {
     throw new ConfigError(

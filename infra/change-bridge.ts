@@ -284,6 +284,12 @@ export const POLLER_TABLE_ACTIONS = [
  */
 export function assertKeysUnderPrefix(config: BridgeConfig): void {
   config.accounts.forEach((account, index) => {
+    if (typeof account.apiKeySecret !== 'string') {
+      throw new ConfigError(
+        `accounts[${index}].apiKeySecret`,
+        `is an inline key, which is for a local \`cliniko-bridge run --config\` only (a deployment would upload it in its configuration asset); store it as the secret ${API_KEY_PREFIX}${account.id} and name that instead, or leave the account out and add it after deploying with \`cliniko-bridge accounts add ${account.id} --table <state table> --api-key-stdin\``,
+      );
+    }
     // A name, or an ARN whose resource part is `secret:<name>-<6 random characters>` (or partial).
     const name = account.apiKeySecret.startsWith('arn:')
       ? account.apiKeySecret.split(':').slice(6).join(':')

@@ -27,7 +27,7 @@ const HINTS: Record<string, string> = {
   'accounts[].id':
     '1–63 lowercase letters, digits or hyphens, starting with a letter or digit, e.g. "main-clinic"; it appears in keys and metrics, so never use a person\'s name',
   'accounts[].apiKeySecret':
-    'the name or ARN of the Secrets Manager secret holding the Cliniko API key (not the key itself), e.g. "cliniko/main-clinic" or "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:cliniko/main-clinic-AbCdEf"',
+    'the name or ARN of the Secrets Manager secret holding the Cliniko API key (not the key itself), e.g. "cliniko/main-clinic" or "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:cliniko/main-clinic-AbCdEf"; for a local `run --config` only, the key inline as {"apiKey": "…"}',
   'accounts[].baseUrl':
     'an https URL without credentials, query or fragment, e.g. "https://api.au1.cliniko.com/v1" (plain http only for 127.0.0.1 or localhost); leave it out to derive the shard from the API key',
   'accounts[].streams': `a non-empty list of distinct entries: "core" (the eleven first streams, the default when left out), "all", or stream names from: ${STREAM_NAMES.join(', ')}`,

@@ -100,9 +100,15 @@ function isAllowedBaseUrl(value: string): boolean {
 const uniqueList = <T extends z.ZodType<string>>(item: T) =>
   z.array(item).refine((list) => new Set(list).size === list.length, { error: 'lists the same entry twice' });
 
+/**
+ * For local development only (`cliniko-bridge run --config FILE`): the key itself, in the JSON shape
+ * a secret holds. A deployment refuses it at synth: a key in a file ends up in the CDK asset.
+ */
+const inlineApiKey = z.strictObject({ apiKey: z.string().regex(/^\S{1,512}$/) });
+
 export const AccountSchema = z.strictObject({
   id: z.string().regex(ACCOUNT_ID_PATTERN),
-  apiKeySecret: secretId,
+  apiKeySecret: z.union([secretId, inlineApiKey]),
   baseUrl: baseUrl.optional(),
   streams: uniqueList(streamSelector).min(1).optional(),
 });

@@ -8,6 +8,7 @@
  * an account removed from the config stays registered until `accounts remove`, and one removed with
  * `accounts remove` comes back only when a changed configuration that still lists it is deployed.
  */
+import { ConfigError } from '../errors.js';
 import type { AccountConfig } from '../config/index.js';
 import type { AccountRegistry, ApiKeyRef, RegisteredAccount } from './registry.js';
 
@@ -21,6 +22,10 @@ export interface SeedResult {
 
 /** The key reference a configured account names. */
 export function apiKeyRefOf(account: AccountConfig): ApiKeyRef {
+  if (typeof account.apiKeySecret !== 'string') {
+    // Refused at synth; a local run stores it in its key file and seeds with a local reference.
+    throw new ConfigError('accounts[].apiKeySecret', `account ${account.id}: an inline key is for local runs only`);
+  }
   return { store: 'secretsmanager', secretId: account.apiKeySecret };
 }
 

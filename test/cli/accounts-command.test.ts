@@ -3,7 +3,7 @@
  * account is polled by the next run, a paused or removed one is not, removal keeps the state until a
  * purge deletes it, keys sit in a 0600 file and are never printed, and bad input changes nothing.
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -220,5 +220,102 @@ describe('accounts and a fleet run over a local state directory', () => {
       expect(result.stdout + result.stderr).not.toContain(keyOf(0));
     }
     expect((await accounts(['list', '--json'])).stdout).toBe(before);
+  });
+});
+
+describe('run --config: the CDK configuration file, polled locally as a fleet', () => {
+  let sim: RunningSimulator;
+  let dir = '';
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 22, accounts: 2, patients: 4, appointments: 2 });
+    dir = await mkdtemp(join(tmpdir(), 'run-config-'));
+  });
+  afterAll(async () => {
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('registers the accounts with their inline keys kept in the 0600 key file, and polls each under its own id', async () => {
+    const config = {
+      accounts: [
+        {
+          id: 'config-a',
+          apiKeySecret: { apiKey: sim.apiKeys[0] },
+          baseUrl: sim.baseUrl,
+          streams: ['patients'],
+        },
+        {
+          id: 'config-b',
+          apiKeySecret: { apiKey: sim.apiKeys[1] },
+          baseUrl: sim.baseUrl,
+          streams: ['patients'],
+        },
+      ],
+      userAgent: TEST_USER_AGENT,
+      startFrom: 'beginning',
+    };
+    const file = join(dir, 'bridge.json');
+    await writeFile(file, JSON.stringify(config));
+    const stateDir = join(dir, 'state');
+    const run = async (n: number) => {
+      const out = join(dir, `events-${n}.ndjson`);
+      const result = await runCli(
+        ['run', '--config', file, '--state-dir', stateDir, '--once', '--sink', `ndjson:${out}`],
+        {},
+        { timeoutMs: 120_000 },
+      );
+      const text = await readFile(out, 'utf8').catch(() => '');
+      const events = text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => (JSON.parse(line) as { detail: Detail }).detail);
+      return { ...result, events };
+    };
+
+    const first = await run(1);
+    expect([first.code, first.stderr]).toEqual([0, expect.stringContaining('Registered the accounts of')]);
+    const idsOf = (account: string) =>
+      new Set(first.events.filter((e) => e.account === account).map((e) => e.recordId));
+    const [a, b] = [idsOf('config-a'), idsOf('config-b')];
+    expect(a.size).toBe(4);
+    expect(b.size).toBe(4);
+    // The two simulated clinics share no record id: nothing of one appears under the other.
+    expect([...a].filter((id) => b.has(id))).toEqual([]);
+    expect(first.stdout + first.stderr).not.toContain(sim.apiKeys[0] ?? '-');
+    expect((await stat(join(stateDir, 'api-keys.json'))).mode & 0o777).toBe(0o600);
+
+    const second = await run(2);
+    expect(second.code).toBe(0);
+    expect(second.events).toEqual([]);
+    expect(second.stderr).not.toContain('Registered the accounts of');
+  });
+
+  it('refuses a file it cannot read or parse, naming it', async () => {
+    const missing = await runCli([
+      'run',
+      '--config',
+      join(dir, 'nope.json'),
+      '--state-dir',
+      join(dir, 's2'),
+      '--once',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--config: cannot read .*nope\.json/);
+
+    await writeFile(
+      join(dir, 'bad.json'),
+      JSON.stringify({ accounts: [{ id: 'X', apiKeySecret: 'cliniko/x' }] }),
+    );
+    const bad = await runCli([
+      'run',
+      '--config',
+      join(dir, 'bad.json'),
+      '--state-dir',
+      join(dir, 's3'),
+      '--once',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/accounts\[0\]\.id/);
   });
 });

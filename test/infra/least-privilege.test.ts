@@ -130,6 +130,13 @@ describe('least privilege of the bridge', () => {
     expect(() =>
       synthBridge(outside('arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:cliniko/solo')),
     ).not.toThrow();
+    // An inline key (for a local `run --config`) would travel in the configuration asset.
+    const inline = exampleConfig({
+      accounts: [{ id: 'solo-clinic', apiKeySecret: { apiKey: 'synthetic-key-au1' } }],
+    });
+    expect(() => synthBridge(inline)).toThrow(
+      /accounts\[0\]\.apiKeySecret: is an inline key, which is for a local/,
+    );
   });
 
   it('lets the poller put events on the bridge bus only', () => {
