@@ -58,10 +58,10 @@ export class FleetRunner {
       ...(this.props.now ? { now: this.props.now } : {}),
     });
     while (!signal.aborted) {
-      const started = Date.now();
       const plan = await dispatcher.tick();
       this.props.onTick?.(plan);
-      await sleep(Math.max(0, tickMs - (Date.now() - started)), signal);
+      // On the tick grid, so each window gets its tick however long the last one took.
+      await sleep(Math.max(0, tickMs - (Date.now() % tickMs)), signal);
     }
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();

@@ -30,19 +30,20 @@ export function slotAtOrAfter(accountId: string, fromMs: number, intervalMs: num
 export const MIN_REST_FRACTION = 0.1;
 
 /**
- * When the account should run next: its first slot at or after `nowMs` and, unless a run is under
- * way (its lease held), `MIN_REST_FRACTION` of an interval after its last run ended.
+ * When the account should run next: its first slot at or after `fromMs` (default `nowMs`) and,
+ * unless a run is under way at `nowMs` (its lease held; then its first slot from `nowMs`),
+ * `MIN_REST_FRACTION` of an interval after its last run ended.
  */
 export function nextRunMs(
   accountId: string,
   status: AccountStatus | undefined,
   nowMs: number,
   intervalMs: number,
+  fromMs: number = nowMs,
 ): number {
-  const running = (status?.leaseExpiresAt ?? 0) > nowMs;
+  if ((status?.leaseExpiresAt ?? 0) > nowMs) return slotAtOrAfter(accountId, nowMs, intervalMs);
   const lastEnd = status?.lastRun === undefined ? Number.NaN : Date.parse(status.lastRun.at);
-  const earliest =
-    running || Number.isNaN(lastEnd) ? nowMs : Math.max(nowMs, lastEnd + intervalMs * MIN_REST_FRACTION);
+  const earliest = Number.isNaN(lastEnd) ? fromMs : Math.max(fromMs, lastEnd + intervalMs * MIN_REST_FRACTION);
   return slotAtOrAfter(accountId, earliest, intervalMs);
 }
 
@@ -65,8 +66,11 @@ export interface TickPlan {
 export const OVERDUE_INTERVALS = 3;
 
 /**
- * The runs of the tick `[nowMs, nowMs + tickMs)` and the fleet's health, from the registry and the
- * statuses kept with the leases.
+ * The runs of the tick and the fleet's health, from the registry and the statuses kept with the
+ * leases. A tick plans the whole grid window it falls in, `[⌊now / tick⌋ × tick, + tick)`, not the
+ * next `tick` ms from `now`: a tick that comes late (the Scheduler's few seconds, a busy host) runs
+ * the slots it is late for at once instead of losing them to the gap between two windows, and two
+ * ticks in one window plan the same slots (a run of a slot already run is never planned again).
  */
 export function planTick(
   accounts: readonly RegisteredAccount[],
@@ -81,6 +85,8 @@ export function planTick(
   let paused = 0;
   let held = 0;
   let worstLagSeconds: number | null = null;
+  const windowStart = Math.floor(nowMs / tickMs) * tickMs;
+  const windowEnd = windowStart + tickMs;
   for (const account of accounts) {
     if (account.paused) {
       paused += 1;
@@ -93,8 +99,8 @@ export function planTick(
     const lag = status?.lastRun?.lagSeconds;
     if (typeof lag === 'number') worstLagSeconds = Math.max(worstLagSeconds ?? lag, lag);
     if ((status?.leaseExpiresAt ?? 0) > nowMs) held += 1;
-    const next = nextRunMs(account.id, status, nowMs, intervalMs);
-    if (next < nowMs + tickMs) runs.push({ account: account.id, delayMs: next - nowMs });
+    const next = nextRunMs(account.id, status, nowMs, intervalMs, windowStart);
+    if (next < windowEnd) runs.push({ account: account.id, delayMs: Math.max(0, next - nowMs) });
   }
   runs.sort((a, b) => a.delayMs - b.delayMs || a.account.localeCompare(b.account));
   return { runs, registered: accounts.length, paused, held, overdue, failing, worstLagSeconds };

@@ -110,13 +110,58 @@ describe('fleet schedule', () => {
 
   it('keeps the cadence of an account whose run is under way at the tick: its next slot, not one later', () => {
     const slot = slotAtOrAfter('busy', T0, MINUTE);
-    // The run of `slot` is still going at the next tick; the status is the run before it.
+    // The run of `slot` is still going at the next ticks; the status is the run before it.
     const status: AccountStatus = { ...ran(slot - MINUTE + 3000), leaseExpiresAt: slot + 2 * MINUTE };
+    const statuses = new Map([['busy', status]]);
 
-    const plan = planTick([account('busy')], new Map([['busy', status]]), slot + 1000, MINUTE, MINUTE);
+    // The tick of the window holding `slot` (just after it) plans nothing more for that window.
+    const same = planTick([account('busy')], statuses, slot + 1000, MINUTE, MINUTE);
+    // The next window's tick plans the next slot, although the run is still under way.
+    const nextWindow = Math.floor((slot + MINUTE) / MINUTE) * MINUTE;
+    const next = planTick([account('busy')], statuses, nextWindow + 200, MINUTE, MINUTE);
 
-    expect(plan.runs).toEqual([{ account: 'busy', delayMs: MINUTE - 1000 }]);
-    expect(plan.held).toBe(1);
+    expect(same.runs).toEqual([]);
+    expect(same.held).toBe(1);
+    expect(next.runs).toEqual([
+      { account: 'busy', delayMs: Math.max(0, slot + MINUTE - (nextWindow + 200)) },
+    ]);
+  });
+
+  it('loses no slot and runs none twice when ticks come up to 10 s late or twice in a window', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 12, maxLength: 12 }),
+        fc.integer({ min: 0, max: 11 }),
+        (lateness, doubled) => {
+          const fleet = ids(120).map((id) => account(id));
+          const statuses = new Map<string, AccountStatus>();
+          const starts = new Map<string, number[]>();
+          const tickAt = (window: number, late: number) => {
+            const now = T0 + window * MINUTE + late;
+            for (const run of planTick(fleet, statuses, now, MINUTE, MINUTE).runs) {
+              const start = now + run.delayMs;
+              starts.set(run.account, [...(starts.get(run.account) ?? []), start]);
+              // Runs take 2 s; their status lands before the next tick.
+              statuses.set(run.account, ran(start + 2000));
+            }
+          };
+          lateness.forEach((late, window) => {
+            tickAt(window, late);
+            if (window === doubled) tickAt(window, late + 500);
+          });
+          for (const id of ids(120)) {
+            const list = starts.get(id) ?? [];
+            // One run per window from the first (an account's slot in window 0 may precede T0).
+            expect([id, list.length >= 11, list.length <= 12]).toEqual([id, true, true]);
+            for (let i = 1; i < list.length; i += 1) {
+              const gap = (list[i] ?? 0) - (list[i - 1] ?? 0);
+              expect([id, gap > MINUTE * MIN_REST_FRACTION, gap < 2 * MINUTE]).toEqual([id, true, true]);
+            }
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 
   it('leaves out paused accounts, and reports the fleet’s health', () => {
