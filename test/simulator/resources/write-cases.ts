@@ -1,11 +1,12 @@
 /**
  * Test helper: for each resource added in issue #13, the API writes it offers (a create request
  * and the fields it must set, an update and its effect) and its lifecycle actions, with the ids of
- * existing records those requests link to.
+ * existing records those requests link to; and, for the bridge's tests, one way to create, change
+ * and delete a record of each (the API where Cliniko has the write, the backdoor otherwise).
  */
 import type { RunningSimulator } from '../../../simulator/index.js';
 import { T0 } from '../quirks/quirk-sim.js';
-import { api, items, linkId, type Rec } from '../sim-client.js';
+import { api, control, items, linkId, type Rec } from '../sim-client.js';
 
 export interface Related {
   readonly practitioner: string;
@@ -234,3 +235,88 @@ export const LIFECYCLE: Readonly<
   practitioner_reference_numbers: { archive: false, delete: 'nothing' },
   users: { archive: false, delete: false },
 };
+
+/**
+ * Changes to the resources whose records the API creates or reads but never updates, made through
+ * the backdoor as Cliniko's own screens would make them. The values are ones no seed or churn
+ * produces, so each is a real change: the simulator logs a write that changes nothing as `updated`
+ * too, and no bridge can report that.
+ */
+export const BACKDOOR_UPDATES: Readonly<Record<string, Rec>> = {
+  availability_blocks: { ends_at: '2026-12-01T03:00:00Z' },
+  stock_adjustments: { comment: 'Recounted on Friday' },
+  users: { email: 'renamed.user@clinic.example.com' },
+  daily_availabilities: { availabilities: [{ starts_at: '07:15', ends_at: '11:45' }] },
+  concession_types: { name: 'Student (renamed)' },
+  referral_source_types: { name: 'Word of mouth (renamed)' },
+};
+
+/** Whether the simulator can create and update a resource's records, and how; undefined if it cannot. */
+export function writePaths(
+  resource: string,
+): { readonly create: 'api' | 'backdoor'; readonly update: 'api' | 'backdoor' } | undefined {
+  const writes = WRITES[resource];
+  const create = writes ? 'api' : READ_ONLY.includes(resource) ? 'backdoor' : undefined;
+  const update = writes?.update ? 'api' : resource in BACKDOOR_UPDATES ? 'backdoor' : undefined;
+  return create && update ? { create, update } : undefined;
+}
+
+function noWritePath(resource: string): never {
+  throw new Error(
+    `${resource}: the simulator has no create or update path for it; add one to WRITES, READ_ONLY or BACKDOOR_UPDATES (test/simulator/resources/write-cases.ts)`,
+  );
+}
+
+async function accepted(reply: Promise<{ status: number; body: Rec }>, what: string): Promise<Rec> {
+  const { status, body } = await reply;
+  if (status >= 300) throw new Error(`${what} answered ${status}`);
+  return body;
+}
+
+/** Creates a record of `resource` (its API's create, or the backdoor's); its id. */
+export async function createRecord(sim: RunningSimulator, resource: string, r: Related): Promise<string> {
+  const path = writePaths(resource)?.create ?? noWritePath(resource);
+  if (path === 'backdoor') {
+    const planted = await accepted(
+      control(sim, 'POST', `records/${resource}`, {}),
+      `backdoor POST ${resource}`,
+    );
+    return String(planted.id);
+  }
+  const { body } = await (WRITES[resource] ?? noWritePath(resource)).create(r);
+  return String((await accepted(api(sim, 'POST', `/${resource}`, body), `POST /${resource}`)).id);
+}
+
+/** Changes a record of `resource` (its API's update, or a backdoor change that moves `updated_at`). */
+export async function updateRecord(sim: RunningSimulator, resource: string, id: string): Promise<void> {
+  const path = writePaths(resource)?.update ?? noWritePath(resource);
+  if (path === 'api') {
+    const update = WRITES[resource]?.update ?? noWritePath(resource);
+    await accepted(api(sim, 'PATCH', `/${resource}/${id}`, update.body), `PATCH /${resource}/${id}`);
+  } else {
+    const set = BACKDOOR_UPDATES[resource] ?? noWritePath(resource);
+    const change = { set, touchUpdatedAt: true };
+    await accepted(control(sim, 'PATCH', `records/${resource}/${id}`, change), `backdoor PATCH ${resource}`);
+  }
+}
+
+/**
+ * Deletes a record of `resource`: with the API's DELETE where it has one, through the backdoor
+ * otherwise, leaving `deleted_at` where the record has it (`hasDeletedAt`) and no trace elsewhere.
+ */
+export async function deleteRecord(
+  sim: RunningSimulator,
+  resource: string,
+  id: string,
+  hasDeletedAt: boolean,
+): Promise<void> {
+  if (LIFECYCLE[resource]?.delete) {
+    await accepted(api(sim, 'DELETE', `/${resource}/${id}`), `DELETE /${resource}/${id}`);
+  } else {
+    const trace = hasDeletedAt ? 'deleted_at' : 'none';
+    await accepted(
+      control(sim, 'DELETE', `records/${resource}/${id}?trace=${trace}`),
+      `backdoor DELETE ${resource}`,
+    );
+  }
+}
