@@ -49,19 +49,23 @@ export class FleetRunner {
   async loop(): Promise<void> {
     const { signal, intervalMs } = this.props;
     const tickMs = Math.min(intervalMs, 60_000);
+    const clock = this.props.now ?? Date.now;
+    // Every window of the tick grid gets exactly one tick, in order: a tick that ends in the next
+    // window, or a timer that fires a hair early, can neither skip a window nor repeat one.
+    let window = Math.floor(clock() / tickMs) * tickMs;
     const dispatcher = new Dispatcher({
       registry: this.props.registry,
       statuses: this.props.statuses,
       queue: this.queue(),
       intervalMs,
       tickMs,
-      ...(this.props.now ? { now: this.props.now } : {}),
+      now: () => Math.max(clock(), window),
     });
     while (!signal.aborted) {
       const plan = await dispatcher.tick();
       this.props.onTick?.(plan);
-      // On the tick grid, so each window gets its tick however long the last one took.
-      await sleep(Math.max(0, tickMs - (Date.now() % tickMs)), signal);
+      window += tickMs;
+      await sleep(Math.max(0, window - clock()), signal);
     }
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();

@@ -13,7 +13,7 @@ const passing: Summary = {
   latency: { p50Seconds: 15, p95Seconds: 29, intervalSeconds: 30 },
   memory: { rss10kMb: 170, rss100kMb: 180, ratio: 1.06, smallRecords: 10_000, largeRecords: 100_000 },
   naive: { churnPerInterval: 600, naiveLost: 800, bridgeLost: 0, changes: 6000 },
-  cost: { usdPerMillionEvents: 4, idleUsdPerAccountMonth: 0.5 },
+  cost: { usdPerMillionEvents: 2.9, idleUsdPerAccountMonth: 0.5 },
 };
 
 describe('benchmark targets', () => {

@@ -75,6 +75,40 @@ describe('FleetRunner', () => {
     expect(accounts).toEqual(new Set(['clinic-a', 'clinic-b', 'clinic-c']));
   });
 
+  it('ticks every window of the grid exactly once, even when a tick ends in the next window', async () => {
+    const tickMs = 200;
+    // The clock starts 5 ms before a window ends, and each tick's registry read takes 30 ms: the
+    // first tick ends inside the next window, which must still get a tick of its own.
+    const offset = tickMs - 5 - (Date.now() % tickMs);
+    const now = () => Date.now() + offset;
+    const windows: number[] = [];
+    const controller = new AbortController();
+    const runner = new FleetRunner({
+      registry: {
+        list: async () => {
+          windows.push(Math.floor(now() / tickMs));
+          await sleep(30);
+          return [];
+        },
+      },
+      statuses: { getAccountStatuses: async () => new Map() },
+      worker: { poll: async () => ({ kind: 'paused', account: 'none' }) },
+      intervalMs: tickMs,
+      concurrency: 1,
+      owner: 'test',
+      signal: controller.signal,
+      now,
+    });
+
+    const loop = runner.loop();
+    await sleep(12 * tickMs);
+    controller.abort();
+    await loop;
+
+    expect(windows.length).toBeGreaterThanOrEqual(8);
+    expect(windows.map((w) => w - (windows[0] ?? 0))).toEqual(windows.map((_, i) => i));
+  });
+
   it('once: polls each given account until caught up, reporting each outcome', async () => {
     const f = fleet({ now: Date.now });
     for (const id of ['clinic-a', 'clinic-b', 'clinic-c']) {
