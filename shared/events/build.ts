@@ -107,6 +107,11 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
   return envelope(withoutPayload(detail), options);
 }
 
+/**
+ * `time` is when the bridge detected the change (`observedAt` to the second), not `occurredAt`:
+ * EventBridge archives replay by `time`, so a backfilled or late-detected change must fall inside a
+ * replay of the hours in which it was published. `detail.occurredAt` keeps the record's change time.
+ */
 function envelope(detail: EventDetail, options: EventOptions): ChangeEvent {
   return {
     version: '0',
@@ -114,7 +119,7 @@ function envelope(detail: EventDetail, options: EventOptions): ChangeEvent {
     'detail-type': detail.type,
     source: options.source,
     account: options.awsAccount,
-    time: detail.occurredAt,
+    time: toSecondPrecision(detail.observedAt),
     region: options.region,
     resources: [],
     detail,
