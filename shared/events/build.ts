@@ -51,6 +51,8 @@ export interface BuildEventInput {
   readonly changedFields: readonly string[] | null;
   /** The previously published version; given only when the operator opted in to snapshots. */
   readonly previous?: Readonly<Record<string, unknown>>;
+  /** The id of an event already published, sent again by `resync`; absent: derived from the inputs. */
+  readonly eventId?: string;
 }
 
 /**
@@ -82,14 +84,16 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
 
   const detail: EventDetail = {
     schemaVersion: 1,
-    eventId: eventIdFor({
-      account: input.account,
-      resource: stream.name,
-      recordId,
-      action,
-      fingerprint: input.fingerprint,
-      updatedAt: input.updatedAt,
-    }),
+    eventId:
+      input.eventId ??
+      eventIdFor({
+        account: input.account,
+        resource: stream.name,
+        recordId,
+        action,
+        fingerprint: input.fingerprint,
+        updatedAt: input.updatedAt,
+      }),
     type,
     account: input.account,
     resource: stream.name,
