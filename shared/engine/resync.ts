@@ -242,9 +242,9 @@ async function resyncPage(
       changed.push(record);
       continue;
     }
-    const resent = resentEvent(run, record, stored);
-    if (resent.detail.type.endsWith('.snapshot')) report.snapshots += 1;
-    else report.resent += 1;
+    const { event: resent, original } = resentEvent(run, record, stored);
+    if (original) report.resent += 1;
+    else report.snapshots += 1;
     again.push(resent);
   }
   // Changes first, through the poll's own path: staged, published, confirmed.
@@ -260,7 +260,11 @@ async function resyncPage(
  * `snapshot` when the state keeps no event (written before they were kept) or has one in flight
  * (whether it went out is unknown, so neither id is certain).
  */
-function resentEvent(run: StreamRun, record: ClinikoRecord, stored: RecordState): ChangeEvent {
+function resentEvent(
+  run: StreamRun,
+  record: ClinikoRecord,
+  stored: RecordState,
+): { readonly event: ChangeEvent; readonly original: boolean } {
   const reported = stored.pending === undefined ? stored.reported : undefined;
   const currentUpdatedAt = typeof record.updated_at === 'string' ? record.updated_at : undefined;
   const common = {
@@ -273,16 +277,14 @@ function resentEvent(run: StreamRun, record: ClinikoRecord, stored: RecordState)
     changedFields: null,
   };
   if (reported !== undefined) {
-    return buildEvent(
-      { ...common, action: reported.action, occurredAt: reported.occurredAt, eventId: reported.eventId },
-      run.event,
-    );
+    const input = { ...common, action: reported.action, occurredAt: reported.occurredAt };
+    return { event: buildEvent({ ...input, eventId: reported.eventId }, run.event), original: true };
   }
   const occurredAt = stored.updatedAt ?? currentUpdatedAt;
   if (occurredAt === undefined) {
     throw new BridgeError(`record ${record.id} of ${run.stream.name} has no updated_at to resync by`);
   }
-  return buildEvent({ ...common, action: 'snapshot', occurredAt }, run.event);
+  return { event: buildEvent({ ...common, action: 'snapshot', occurredAt }, run.event), original: false };
 }
 
 function emptyReport(stream: string): ResyncStreamReport {
