@@ -419,7 +419,11 @@ export function describeStateStoreConformance(name: string, options: Conformance
       await subject.putRecordStates(
         account,
         'patients',
-        [stateOf('1', { reported: { eventId: 'e-1', action: 'created', occurredAt: '2026-11-29T09:59:59Z' } })],
+        [
+          stateOf('1', {
+            reported: { eventId: 'e-1', action: 'created', occurredAt: '2026-11-29T09:59:59Z' },
+          }),
+        ],
         1,
       );
 
