@@ -4,6 +4,7 @@
  */
 import { describeError } from '../shared/error-description.js';
 import { BridgeError, exitCodeOf, safeErrorFields } from '../shared/errors.js';
+import { RESYNC_COMMAND } from './resync-entry.js';
 
 export interface CommandIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'Write the JSON Schema of every event detail-type (default into schemas/)',
     load: async () => (await import('./schemas-command.js')).schemasCommand,
   },
+  resync: RESYNC_COMMAND,
   replay: {
     summary:
       "Replay a deployed bus's archived events for a time window onto the bus (EventBridge StartReplay)",

@@ -12,7 +12,9 @@ export const REPLAY_USAGE = `Usage: cliniko-bridge replay --bus NAME|ARN --archi
 
 Replays the events an EventBridge archive holds for a time window back onto the bus they came from
 (EventBridge StartReplay), so the bus's rules deliver them again, e.g. to a consumer that lost
-them. Selects events by their envelope \`time\`. Consumers dedupe on detail.eventId, as always.
+them. Selects events by their envelope \`time\`: when the bridge detected each change (observedAt),
+so backfills and late-detected changes of older records are included. Consumers dedupe on
+detail.eventId, as always.
 
 Options:
   --bus NAME|ARN           the deployed event bus (the stack output EventBusName)

@@ -8,12 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ClinikoClient } from '../shared/cliniko/client.js';
 import { baseUrlForKey } from '../shared/cliniko/shard.js';
-import {
-  type BridgeConfig,
-  parseBridgeConfig,
-  parseBridgeConfigJson,
-  syncOptionsFor,
-} from '../shared/config/index.js';
+import { type BridgeConfig, parseBridgeConfig, parseBridgeConfigJson } from '../shared/config/index.js';
 import type { SyncOptions } from '../shared/engine/sync.js';
 import { describeError } from '../shared/error-description.js';
 import { ConfigError } from '../shared/errors.js';
@@ -25,6 +20,7 @@ import { apiKeyReaderFor, LocalKeyFile } from './api-key-store.js';
 import { type Closer, closeAll } from './closers.js';
 import { formatDuration } from './duration.js';
 import { wantsHelp } from './flags.js';
+import { localSyncOptions } from './local-sync-options.js';
 import type { Command, CommandIo } from './main.js';
 import { PollRunner } from './poll-runner.js';
 import { Progress } from './progress.js';
@@ -279,17 +275,8 @@ async function registerConfiguredAccounts(
  * also reads every `/deleted` feed, so "caught up" includes deletions whatever the feed interval.
  */
 function syncOptionsOf(options: RunOptions, signal: AbortSignal): SyncOptions {
-  const config = parseBridgeConfig({
-    accounts: [
-      { id: options.account, apiKeySecret: 'local-run', streams: options.streams.map((s) => s.name) },
-    ],
-    userAgent: options.userAgent,
-    // Without --payload the mode is left to each stream's data class, as in a config without one.
-    payload: { default: options.payload === undefined ? {} : { mode: options.payload } },
-    startFrom: options.startFrom,
-  });
   // `--once` finishes everything it starts, id listings included; a loop gives them their share.
-  const sync = syncOptionsFor(config, options.account, {
+  const sync = localSyncOptions(options, {
     signal,
     pollIntervalMs: options.once ? null : options.intervalMs,
   });

@@ -50,14 +50,12 @@ export type StateLocation =
   | { readonly kind: 'memory' }
   | { readonly kind: 'table'; readonly tableName: string };
 
-export interface RunOptions {
+/** What `run` shares with `resync`: where Cliniko is, which account and streams, where state lives, where events go. */
+export interface EngineOptions {
   readonly source: ClinikoSource;
   readonly userAgent: string;
   readonly account: string;
   readonly streams: readonly StreamDefinition[];
-  readonly intervalMs: number;
-  /** `now`, `beginning` or an ISO UTC instant. */
-  readonly startFrom: string;
   readonly state: StateLocation;
   readonly sinks: readonly SinkSpec[];
   /** What the ndjson and webhook sinks write (`--format`). */
@@ -66,10 +64,33 @@ export interface RunOptions {
   readonly allowClasses: readonly (readonly DataClass[])[];
   /** `--payload`: one mode for every stream; absent: each stream's data-class default. */
   readonly payload: PayloadMode | undefined;
+}
+
+export interface RunOptions extends EngineOptions {
+  readonly intervalMs: number;
+  /** `now`, `beginning` or an ISO UTC instant. */
+  readonly startFrom: string;
   readonly once: boolean;
   /** `--reconcile-every`: seconds between id listings (0: every run); absent: the config default. */
   readonly reconcileEverySeconds: number | undefined;
 }
+
+/** The `--help` lines of the Cliniko source flags (shared with `resync`). */
+export const SOURCE_USAGE = `  --api-key KEY            a real Cliniko API key (or env ${API_KEY_ENV})
+  --base-url URL           Cliniko API base URL (default: from the key's shard, e.g. https://api.au2.cliniko.com/v1)
+  --user-agent "Name (email)"  required for a real account (or env ${USER_AGENT_ENV}), e.g. "${USER_AGENT_EXAMPLE}"
+  --account ID             account id used in events and state keys (default: ${RUN_DEFAULTS.account}; ${RUN_DEFAULTS.simulateAccount} with --simulate)
+`;
+
+/** The `--help` lines of the state flags (shared with `resync`). */
+export const STATE_USAGE = `  --state-dir DIR          local state store on disk, resumed on restart (default: ${DEFAULT_STATE_DIR}/; in memory with --simulate)
+  --table NAME             a real DynamoDB table instead (credentials and region from the standard AWS environment)
+`;
+
+/** The `--help` lines of the event flags after `--sink` and `--format` (shared with `resync`). */
+export const EVENT_USAGE = `${ALLOW_CLASSES_USAGE}  --payload MODE           full | changes | ids for every stream (default: changes for streams of personal or
+                           clinical records, full for the others)
+`;
 
 export const RUN_USAGE = `Usage: cliniko-bridge run [--simulate | --api-key KEY | --state-dir DIR | --table NAME] [options]
 
@@ -82,19 +103,11 @@ Options:
   --simulate               start a built-in Cliniko simulator with background changes and poll it
   --quirks LIST            with --simulate: Cliniko quirks to simulate, all | none | names (default: ${RUN_DEFAULTS.simulateQuirks});
                            see \`cliniko-bridge simulator --help\`
-  --api-key KEY            a real Cliniko API key (or env ${API_KEY_ENV})
-  --base-url URL           Cliniko API base URL (default: from the key's shard, e.g. https://api.au2.cliniko.com/v1)
-  --user-agent "Name (email)"  required for a real account (or env ${USER_AGENT_ENV}), e.g. "${USER_AGENT_EXAMPLE}"
-  --account ID             account id used in events and state keys (default: ${RUN_DEFAULTS.account}; ${RUN_DEFAULTS.simulateAccount} with --simulate)
-  --streams a,b,c          streams to poll: core (default; the first eleven), all, or names:
+${SOURCE_USAGE}  --streams a,b,c          streams to poll: core (default; the first eleven), all, or names:
                            ${streamNamesForHelp()}
   --interval DURATION      time between polls, e.g. 30s, 1m, 5m (default: 30s; 5s with --simulate)
   --start-from WHEN        now | beginning | an ISO UTC instant; only for streams without saved state (default: now)
-  --state-dir DIR          local state store on disk, resumed on restart (default: ${DEFAULT_STATE_DIR}/; in memory with --simulate)
-  --table NAME             a real DynamoDB table instead (credentials and region from the standard AWS environment)
-${SINK_USAGE}${ALLOW_CLASSES_USAGE}  --payload MODE           full | changes | ids for every stream (default: changes for streams of personal or
-                           clinical records, full for the others)
-  --config FILE            the deployment's configuration file: registers its accounts in the state store (a
+${STATE_USAGE}${SINK_USAGE}${EVENT_USAGE}  --config FILE            the deployment's configuration file: registers its accounts in the state store (a
                            key may sit inline as {"apiKey": "…"} for local use) and polls them all with its
                            settings (userAgent, payload, startFrom, pollRateMinutes unless --interval)
   --once                   poll every stream until caught up, then exit
@@ -105,29 +118,38 @@ ${SINK_USAGE}${ALLOW_CLASSES_USAGE}  --payload MODE           full | changes | i
 Exit codes: 0 ok, 2 bad arguments or configuration, 3 Cliniko refused the key or a permission, 1 anything else.
 `;
 
-const OPTIONS = {
+/** The flags of `EngineOptions`, for every command that runs the engine (`run`, `resync`). */
+export const ENGINE_FLAGS = {
   simulate: { type: 'boolean' },
+  quirks: { type: 'string' },
   'api-key': { type: 'string' },
   'base-url': { type: 'string' },
   'user-agent': { type: 'string' },
   account: { type: 'string' },
   streams: { type: 'string' },
-  interval: { type: 'string' },
-  'start-from': { type: 'string' },
   'state-dir': { type: 'string' },
   table: { type: 'string' },
   sink: { type: 'string', multiple: true },
   format: { type: 'string' },
   'allow-classes': { type: 'string', multiple: true },
   payload: { type: 'string' },
+} as const;
+
+const OPTIONS = {
+  ...ENGINE_FLAGS,
+  interval: { type: 'string' },
+  'start-from': { type: 'string' },
   once: { type: 'boolean' },
-  quirks: { type: 'string' },
   'reconcile-every': { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = ReturnType<typeof parseFlags<typeof OPTIONS>>;
+/** The engine flags, and the `run` flags the Cliniko source depends on (absent for other commands). */
+type Values = ReturnType<typeof parseFlags<typeof ENGINE_FLAGS>> & {
+  readonly config?: string | undefined;
+  readonly interval?: string | undefined;
+};
 
 const PAYLOAD_MODES: readonly PayloadMode[] = ['full', 'changes', 'ids'];
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
@@ -137,6 +159,29 @@ const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 /** Validates every flag; `env` supplies the documented environment variables. */
 export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv): RunOptions {
   const values = parseFlags(args, 'run', OPTIONS);
+  const simulate = values.simulate === true;
+  return {
+    ...parseEngineOptions(values, env),
+    intervalMs:
+      values.interval === undefined
+        ? simulate
+          ? RUN_DEFAULTS.simulateIntervalMs
+          : RUN_DEFAULTS.intervalMs
+        : parseDuration('--interval', values.interval, { minMs: 1000, maxMs: 86_400_000 }),
+    startFrom: startFromOf(values['start-from'] ?? RUN_DEFAULTS.startFrom),
+    once: values.once === true,
+    reconcileEverySeconds:
+      values['reconcile-every'] === undefined
+        ? undefined
+        : parseDuration('--reconcile-every', values['reconcile-every'], {
+            minMs: 0,
+            maxMs: MAX_RECONCILE_EVERY_MS,
+          }) / 1000,
+  };
+}
+
+/** Validates the `ENGINE_FLAGS` of a command's parsed flags; `env` supplies the documented environment variables. */
+export function parseEngineOptions(values: Values, env: NodeJS.ProcessEnv): EngineOptions {
   const simulate = values.simulate === true;
   const source = clinikoSource(values, env, simulate);
   const given = values['user-agent'] ?? env[USER_AGENT_ENV];
@@ -154,25 +199,10 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv)
     userAgent,
     account,
     streams: values.streams === undefined ? CORE_STREAMS : parseStreamList('--streams', values.streams),
-    intervalMs:
-      values.interval === undefined
-        ? simulate
-          ? RUN_DEFAULTS.simulateIntervalMs
-          : RUN_DEFAULTS.intervalMs
-        : parseDuration('--interval', values.interval, { minMs: 1000, maxMs: 86_400_000 }),
-    startFrom: startFromOf(values['start-from'] ?? RUN_DEFAULTS.startFrom),
     state: stateOf(values, simulate),
     ...sinkOptions(values.sink, values.format, env),
     allowClasses: parseAllowClassesOption(values['allow-classes'], values.sink),
     payload: values.payload === undefined ? undefined : payloadOf(values.payload),
-    once: values.once === true,
-    reconcileEverySeconds:
-      values['reconcile-every'] === undefined
-        ? undefined
-        : parseDuration('--reconcile-every', values['reconcile-every'], {
-            minMs: 0,
-            maxMs: MAX_RECONCILE_EVERY_MS,
-          }) / 1000,
   };
 }
 

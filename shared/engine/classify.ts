@@ -133,7 +133,8 @@ export function classify(
       record,
       state: unchanged,
       staged: undefined,
-      ...(rekey ? { rekeyed: state } : {}),
+      // The re-keyed state still stands for the event last published (resync sends it again).
+      ...(rekey ? { rekeyed: unchanged.reported ? { ...state, reported: unchanged.reported } : state } : {}),
     };
   }
   const event: Observation = {

@@ -30,6 +30,7 @@ import type { ContentKeyRing } from './content-key.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import type { ClinikoRecord, EventPublisher, RecordState, StateStore } from './ports.js';
 import { countEvent, type StreamReport } from './report.js';
+import { reportedEventOf } from './reported-event.js';
 import { isoSecond } from './timestamp.js';
 
 /** Everything one stream's work in a run needs besides the page itself. */
@@ -63,7 +64,8 @@ function add(batch: Batch, event: ChangeEvent, staged: RecordState, confirmed: R
   batch.events.push(event);
   // A duplicate id on a page: the last version wins in both writes, as its event comes last.
   batch.staged.set(staged.id, staged);
-  batch.confirmed.set(confirmed.id, confirmed);
+  // The confirmed version remembers its event, so a resync can send it again under the same id.
+  batch.confirmed.set(confirmed.id, { ...confirmed, reported: reportedEventOf(event) });
 }
 
 function eventFor(

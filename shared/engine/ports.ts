@@ -3,7 +3,7 @@
  * delivery and from logging. Adapters live at the edges (`shared/cliniko`, `shared/state`,
  * `shared/publish`) and tests use in-memory fakes of the same interfaces.
  */
-import type { ChangeEvent } from '../events/contract.js';
+import type { Action, ChangeEvent } from '../events/contract.js';
 
 /** A record exactly as Cliniko returned it, ids as strings. */
 export type ClinikoRecord = Readonly<Record<string, unknown>> & { readonly id: string };
@@ -82,6 +82,19 @@ export interface RecordState extends RecordVersion {
   readonly id: string;
   /** Present between the pre-publish and the post-publish state write of one event. */
   readonly pending?: PendingVersion;
+  /**
+   * The event last published for the confirmed version, so `resync` can send it again under the same
+   * id while the record is unchanged. Absent in states written before it was kept.
+   */
+  readonly reported?: ReportedEvent;
+}
+
+/** What identifies a published event well enough to send it again (see `shared/engine/resync.ts`). */
+export interface ReportedEvent {
+  readonly eventId: string;
+  readonly action: Action;
+  /** Its `detail.occurredAt`. */
+  readonly occurredAt: string;
 }
 
 /**

@@ -87,7 +87,7 @@ const MAIN = 'main';
 export const IDLE_CURSOR_WRITE_SECONDS = 600;
 
 /** One window pass of the stream: which list, over which timestamp, and where its cursor lives. */
-interface Scan {
+export interface Scan {
   /** `main`, `list:<path>` or `lifecycle:<timestamp>`. */
   readonly key: string;
   readonly spec: ScanSpec;
@@ -586,7 +586,7 @@ export class StreamSync {
 }
 
 /** The window passes of a stream: its list by `updated_at`, its further lists, its lifecycle timestamps. */
-function scansOf(stream: StreamDefinition, perPage: number): Scan[] {
+export function scansOf(stream: StreamDefinition, perPage: number): Scan[] {
   const scans: Scan[] = [
     {
       key: MAIN,

@@ -51,6 +51,8 @@ export interface BuildEventInput {
   readonly changedFields: readonly string[] | null;
   /** The previously published version; given only when the operator opted in to snapshots. */
   readonly previous?: Readonly<Record<string, unknown>>;
+  /** The id of an event already published, sent again by `resync`; absent: derived from the inputs. */
+  readonly eventId?: string;
 }
 
 /**
@@ -82,14 +84,16 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
 
   const detail: EventDetail = {
     schemaVersion: 1,
-    eventId: eventIdFor({
-      account: input.account,
-      resource: stream.name,
-      recordId,
-      action,
-      fingerprint: input.fingerprint,
-      updatedAt: input.updatedAt,
-    }),
+    eventId:
+      input.eventId ??
+      eventIdFor({
+        account: input.account,
+        resource: stream.name,
+        recordId,
+        action,
+        fingerprint: input.fingerprint,
+        updatedAt: input.updatedAt,
+      }),
     type,
     account: input.account,
     resource: stream.name,
@@ -107,6 +111,11 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
   return envelope(withoutPayload(detail), options);
 }
 
+/**
+ * `time` is when the bridge detected the change (`observedAt` to the second), not `occurredAt`:
+ * EventBridge archives replay by `time`, so a backfilled or late-detected change must fall inside a
+ * replay of the hours in which it was published. `detail.occurredAt` keeps the record's change time.
+ */
 function envelope(detail: EventDetail, options: EventOptions): ChangeEvent {
   return {
     version: '0',
@@ -114,7 +123,7 @@ function envelope(detail: EventDetail, options: EventOptions): ChangeEvent {
     'detail-type': detail.type,
     source: options.source,
     account: options.awsAccount,
-    time: detail.occurredAt,
+    time: toSecondPrecision(detail.observedAt),
     region: options.region,
     resources: [],
     detail,

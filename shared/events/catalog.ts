@@ -44,7 +44,7 @@ Schema Registry as \`<source>@<entity>\` (e.g. \`cliniko@patient\`).
 | \`detail-type\` | \`<entity>.<action>\`, e.g. \`patient.updated\`; equal to \`detail.type\` |
 | \`source\` | configurable, default \`cliniko\` |
 | \`account\`, \`region\` | the AWS account and region, or \`local\` outside AWS |
-| \`time\` | same instant as \`detail.occurredAt\`, \`YYYY-MM-DDTHH:MM:SSZ\` |
+| \`time\` | when the bridge detected the change: \`detail.observedAt\` to the second, \`YYYY-MM-DDTHH:MM:SSZ\`. EventBridge archives replay by it, so a replay of the last hours includes a backfilled or late-detected change; the record's change time is \`detail.occurredAt\` |
 | \`resources\` | always \`[]\`: EventBridge does not encrypt envelope metadata with a customer key, so nothing identifying goes outside \`detail\` |
 
 ## Detail

@@ -155,7 +155,9 @@ function envelopeSchemaOf(stream: StreamDefinition, type: TypeSchema) {
     'detail-type': type,
     source: z.string().min(1).max(256),
     account: z.string().min(1).describe("AWS account id, or 'local' outside AWS."),
-    time: secondTimestamp.describe('Same instant as detail.occurredAt.'),
+    time: secondTimestamp.describe(
+      'When the bridge detected the change: detail.observedAt to the second (EventBridge archives replay by it). The change itself happened at detail.occurredAt.',
+    ),
     region: z.string().min(1).describe("AWS region, or 'local' outside AWS."),
     resources: z.tuple([]).describe('Always empty: envelope metadata is not encrypted with a customer key.'),
     detail: detailSchemaOf(stream, type),

@@ -12,7 +12,7 @@
  *   | `source`          | `<envelope source>/<detail.account>`, e.g. `cliniko/main-clinic`       |
  *   | `type`            | the detail-type, e.g. `patient.updated`                                |
  *   | `subject`         | `<resource>/<recordId>`, e.g. `patients/1390726237298631770`           |
- *   | `time`            | the envelope `time`                                                    |
+ *   | `time`            | `detail.occurredAt` (the envelope `time` is when the change was detected) |
  *   | `datacontenttype` | `"application/json"`                                                   |
  *   | `data`            | the `detail` object, unchanged                                         |
  *
@@ -54,7 +54,8 @@ export function toCloudEvent(event: ChangeEvent): Record<string, unknown> {
     source: `${event.source}/${encodeURIComponent(detail.account)}`,
     type: event['detail-type'],
     subject: `${detail.resource}/${detail.recordId}`,
-    time: event.time,
+    // When the occurrence happened, as CloudEvents defines `time`; the envelope's is when it was detected.
+    time: event.detail.occurredAt,
     datacontenttype: 'application/json',
     data: envelope.detail,
   };

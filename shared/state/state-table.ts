@@ -15,8 +15,10 @@ import type {
   AccountStatus,
   RecordState,
   RecordVersion,
+  ReportedEvent,
   StreamCursor,
 } from '../engine/ports.js';
+import { ACTIONS } from '../events/contract.js';
 import { StateCorruptError } from './state-errors.js';
 
 /** Key schema of the state table (both keys strings), for the CDK construct and `createStateTable`. */
@@ -68,6 +70,7 @@ export type StateItem = Record<string, unknown>;
 export function encodeRecordState(pk: string, state: RecordState, fence: number): StateItem {
   const item: StateItem = { pk, sk: recordSk(state.id), fence, ...encodeVersion(state) };
   item.fields = { ...state.fieldHashes };
+  if (state.reported !== undefined) item.reported = { ...state.reported };
   const next = state.pending;
   if (next !== undefined) {
     const pending = encodeVersion(next);
@@ -100,9 +103,11 @@ function encodeVersion(version: RecordVersion): StateItem {
 
 export function decodeRecordState(item: StateItem): RecordState {
   const sk = stringAttribute(item, 'sk');
+  const reported = decodeReported(item.reported);
   const state: RecordState = {
     id: idOfRecordSk(sk),
     ...decodeVersion(item, stringMap(item.fields)),
+    ...(reported === undefined ? {} : { reported }),
   };
   const stored = item.pending;
   if (typeof stored !== 'object' || stored === null) return state;
@@ -114,6 +119,15 @@ export function decodeRecordState(item: StateItem): RecordState {
   Object.assign(fieldHashes, stringMap(pendingItem.changed));
   const pending = decodeVersion(pendingItem, fieldHashes);
   return { ...state, pending: pendingItem.first === true ? { ...pending, first: true } : pending };
+}
+
+/** The event last reported; one of an unexpected shape is left out (resync then sends a snapshot). */
+function decodeReported(value: unknown): ReportedEvent | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { eventId, action, occurredAt } = value as Record<string, unknown>;
+  const known = ACTIONS.find((candidate) => candidate === action);
+  if (typeof eventId !== 'string' || typeof occurredAt !== 'string' || known === undefined) return undefined;
+  return { eventId, action: known, occurredAt };
 }
 
 function decodeVersion(item: StateItem, fieldHashes: Record<string, string>): RecordVersion {

@@ -82,7 +82,7 @@ export interface ChangeEventOf<T extends DetailType> {
   readonly source: string;
   /** The AWS account id, or `'local'` outside AWS. */
   readonly account: string;
-  /** `YYYY-MM-DDTHH:MM:SSZ`, the same instant as `detail.occurredAt`. */
+  /** `YYYY-MM-DDTHH:MM:SSZ`: when the change was detected (`detail.observedAt` to the second); archives replay by it. */
   readonly time: string;
   /** The AWS region, or `'local'` outside AWS. */
   readonly region: string;

@@ -31,9 +31,9 @@ async function world(): Promise<ComponentWorld> {
 
 const patient = (n: number) => ({ first_name: 'Test', last_name: `Patient ${n}` });
 
-/** An event as consumers compare it: everything but the moment the bridge observed it. */
+/** An event as consumers compare it: everything but the moment the bridge observed it (and `time`, the same to the second). */
 function payload(event: ChangeEvent): unknown {
-  return { ...event, detail: { ...event.detail, observedAt: undefined } };
+  return { ...event, time: undefined, detail: { ...event.detail, observedAt: undefined } };
 }
 
 /** A backfilled clinic, then one known patient updated and three created: the changes under test. */

@@ -186,14 +186,18 @@ async function runHistory(ops: readonly Op[]): Promise<World> {
 
 const actionOf = (event: ChangeEvent): string => event.detail.type.split('.')[1] ?? '';
 const isSet = (value: unknown): boolean => typeof value === 'string' && value !== '';
-const withoutObservedAt = (event: ChangeEvent) => ({ ...event, detail: { ...event.detail, observedAt: '' } });
+const withoutObservedAt = (event: ChangeEvent) => ({
+  ...event,
+  time: '',
+  detail: { ...event.detail, observedAt: '' },
+});
 
 /** First delivery of each event id, grouped by record, in delivery order. */
 function distinctByRecord(world: World): Map<string, ChangeEvent[]> {
   const seen = new Map<string, ChangeEvent>();
   for (const event of world.publisher.delivered) {
     const first = seen.get(event.id);
-    // Re-delivery after a failure: same id, same content (only observedAt may differ).
+    // Re-delivery after a failure: same id, same content (only observedAt, and time with it, may differ).
     if (first !== undefined) expect(withoutObservedAt(event)).toEqual(withoutObservedAt(first));
     else seen.set(event.id, event);
   }

@@ -28,7 +28,7 @@ describe('buildEvent envelope', () => {
       'detail-type': 'patient.updated',
       source: 'cliniko',
       account: '123456789012',
-      time: '2026-11-29T10:15:00Z',
+      time: '2026-11-29T10:15:31Z',
       region: 'ap-southeast-2',
       resources: [],
       detail: {
@@ -67,11 +67,51 @@ describe('buildEvent envelope', () => {
     expect(event.source).toBe('clinic.cliniko');
   });
 
-  it('sets time and occurredAt to whole seconds in UTC whatever precision and offset came in', () => {
+  it('sets occurredAt to whole seconds in UTC whatever precision and offset came in', () => {
     const event = buildEvent(patientInput({ occurredAt: '2026-11-29T20:15:00.750+10:00' }), options());
 
-    expect(event.time).toBe('2026-11-29T10:15:00Z');
     expect(event.detail.occurredAt).toBe('2026-11-29T10:15:00Z');
+  });
+
+  it('sets time to when the change was detected (observedAt, to the second), which archives replay by', () => {
+    const event = buildEvent(
+      patientInput({
+        occurredAt: '2026-11-26T09:00:00Z',
+        observedAt: new Date('2026-11-29T10:15:31.999Z'),
+      }),
+      options(),
+    );
+
+    expect(event.time).toBe('2026-11-29T10:15:31Z');
+    expect(event.detail.observedAt).toBe('2026-11-29T10:15:31.999Z');
+    expect(event.detail.occurredAt).toBe('2026-11-26T09:00:00Z');
+    expect(parseChangeEvent(event)).toEqual(event);
+  });
+
+  it('gives a late-detected change a time inside a replay window of the last hours, its occurredAt outside', () => {
+    const detected = new Date('2026-11-29T10:00:00.500Z');
+    const window = { since: Date.parse('2026-11-29T04:00:00Z'), until: Date.parse('2026-11-29T10:00:01Z') };
+    const late = buildEvent(
+      patientInput({ occurredAt: '2026-11-28T23:59:59Z', observedAt: detected }),
+      options(),
+    );
+
+    const time = Date.parse(late.time);
+
+    expect(time >= window.since && time <= window.until).toBe(true);
+    expect(Date.parse(late.detail.occurredAt)).toBeLessThan(window.since);
+  });
+
+  it('keeps the same time for every sink and payload mode, including an entry sent without its payload', () => {
+    const input = patientInput({ observedAt: new Date('2026-11-29T10:15:31.204Z') });
+
+    const times = [
+      buildEvent(input, options({ payload: 'full' })).time,
+      buildEvent(input, options({ payload: 'ids' })).time,
+      buildEvent(input, options({ maxEntryBytes: 10 })).time,
+    ];
+
+    expect(times).toEqual(['2026-11-29T10:15:31Z', '2026-11-29T10:15:31Z', '2026-11-29T10:15:31Z']);
   });
 
   it('gives occurredAt exactly as Date reads it, impossible days rolled over as Date rolls them', () => {
@@ -90,9 +130,9 @@ describe('buildEvent envelope', () => {
         );
       }),
     );
-    expect(buildEvent(patientInput({ occurredAt: '2026-02-30T00:00:00Z' }), options()).time).toBe(
-      '2026-03-02T00:00:00Z',
-    );
+    expect(
+      buildEvent(patientInput({ occurredAt: '2026-02-30T00:00:00Z' }), options()).detail.occurredAt,
+    ).toBe('2026-03-02T00:00:00Z');
   });
 
   it('takes occurredAt from the caller, e.g. deleted_at for a delete seen in a feed', () => {
@@ -108,7 +148,7 @@ describe('buildEvent envelope', () => {
       options(),
     );
 
-    expect(event.time).toBe('2026-11-30T08:00:00Z');
+    expect(event.detail.occurredAt).toBe('2026-11-30T08:00:00Z');
     expect(event['detail-type']).toBe('patient.deleted');
     expect(event.detail.changes).toBeNull();
     expect(isChangeEvent(event)).toBe(true);

@@ -26,7 +26,8 @@ function expectAttributesOf(cloudEvent: CloudEventV1<unknown>, event: ReturnType
   expect(cloudEvent.source).toBe(`cliniko/${event.detail.account}`);
   expect(cloudEvent.type).toBe(event['detail-type']);
   expect(cloudEvent.subject).toBe(`${event.detail.resource}/${event.detail.recordId}`);
-  expect(Date.parse(cloudEvent.time ?? '')).toBe(Date.parse(event.time));
+  // When the occurrence happened (CloudEvents 1.0): the record's change, not when the bridge saw it.
+  expect(Date.parse(cloudEvent.time ?? '')).toBe(Date.parse(event.detail.occurredAt));
   expect(cloudEvent.datacontenttype).toBe('application/json');
   expect(cloudEvent.data).toEqual(toEnvelope(event).detail);
 }

@@ -26,7 +26,8 @@ export function sampleEvent(
     'detail-type': type,
     source: 'cliniko',
     account: 'local',
-    time: occurredAt,
+    // The envelope time is when the change was detected: observedAt to the second.
+    time: '2026-11-29T10:15:31Z',
     region: 'local',
     resources: [],
     detail: {

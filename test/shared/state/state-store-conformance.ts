@@ -391,6 +391,49 @@ export function describeStateStoreConformance(name: string, options: Conformance
       expect(listed).toEqual([pending]);
     });
 
+    it('round-trips the event last reported for a record, beside a pending version, and lists it', async () => {
+      const subject = store();
+      const account = freshAccount();
+      const reported = {
+        eventId: '0f6b1d2e-4c3a-8b5d-9e7f-112233445566',
+        action: 'archived' as const,
+        occurredAt: '2026-11-29T09:59:59Z',
+      };
+      const { id: _id, ...version } = stateOf('2', { fingerprint: 'fp-next' });
+      const confirmed = stateOf('1', { reported });
+      const inFlight = stateOf('2', { reported, pending: version });
+
+      await subject.putRecordStates(account, 'patients', [confirmed, inFlight], 1);
+      const found = await subject.getRecordStates(account, 'patients', ['1', '2']);
+      const listed = (await collect(subject.listRecordStates(account, 'patients'))).flat();
+
+      expect(found.get('1')).toEqual(confirmed);
+      expect(found.get('2')).toEqual(inFlight);
+      expect(found.get('2')?.pending).not.toHaveProperty('reported');
+      expect(listed).toEqual([confirmed, inFlight]);
+    });
+
+    it('stores no reported event when the state has none, clearing one written before', async () => {
+      const subject = store();
+      const account = freshAccount();
+      await subject.putRecordStates(
+        account,
+        'patients',
+        [
+          stateOf('1', {
+            reported: { eventId: 'e-1', action: 'created', occurredAt: '2026-11-29T09:59:59Z' },
+          }),
+        ],
+        1,
+      );
+
+      await subject.putRecordStates(account, 'patients', [stateOf('1')], 1);
+      const found = (await subject.getRecordStates(account, 'patients', ['1'])).get('1');
+
+      expect(found).toEqual(stateOf('1'));
+      expect(found && 'reported' in found).toBe(false);
+    });
+
     it('lists pending versions too', async () => {
       const subject = store();
       const account = freshAccount();

@@ -1,0 +1,23 @@
+/**
+ * The engine options of a local command's account (`run`, `resync`), from the same configuration
+ * schema and defaults as the Lambda poller: the flags stand in for a config of one account.
+ */
+import { parseBridgeConfig, type SyncRuntime, syncOptionsFor } from '../shared/config/index.js';
+import type { SyncOptions } from '../shared/engine/sync.js';
+import type { EngineOptions } from './run-options.js';
+
+export function localSyncOptions(
+  options: EngineOptions & { readonly startFrom: string },
+  runtime: SyncRuntime,
+): SyncOptions {
+  const config = parseBridgeConfig({
+    accounts: [
+      { id: options.account, apiKeySecret: 'local-run', streams: options.streams.map((s) => s.name) },
+    ],
+    userAgent: options.userAgent,
+    // Without --payload the mode is left to each stream's data class, as in a config without one.
+    payload: { default: options.payload === undefined ? {} : { mode: options.payload } },
+    startFrom: options.startFrom,
+  });
+  return syncOptionsFor(config, options.account, runtime);
+}
