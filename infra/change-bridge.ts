@@ -267,7 +267,6 @@ export const POLLER_TABLE_ACTIONS = [
   'dynamodb:Query',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
-  'dynamodb:BatchWriteItem',
 ] as const;
 
 /**

@@ -107,6 +107,11 @@ export class BridgeDispatcher extends Construct {
       tracing: Tracing.ACTIVE,
       // One tick at a time is all it ever needs; a second would only hand the same accounts out twice.
       reservedConcurrentExecutions: 1,
+      // The schedule invokes it asynchronously: a failed or throttled tick is not retried by Lambda
+      // (its default keeps events 6 hours), since a stale tick would hand a past minute out again;
+      // the next tick a minute later does the work.
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(1),
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICES.dispatcher,
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,

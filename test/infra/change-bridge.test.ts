@@ -169,6 +169,12 @@ describe('ChangeBridge dispatcher schedule', () => {
       Timeout: 60,
       MemorySize: 256,
     });
+    // A failed tick is not retried hours later by Lambda's asynchronous invocation: the next tick does it.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^BridgeDispatcherFunction') },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+    });
     expect(variables).toMatchObject({
       WORK_QUEUE_URL: { Ref: expect.stringMatching(/^BridgeDispatcherWorkQueue[0-9A-F]{8}$/) },
       STATE_TABLE_NAME: { Ref: expect.stringMatching(/^BridgeStateTable/) },

@@ -282,11 +282,10 @@ describe("the poller's access to the state table", () => {
   const poller = roleStatements(template, 'BridgePollerRole');
 
   it('allows exactly the item operations the DynamoDB state store uses, on the table only', () => {
-    // shared/state/dynamodb-state-store.ts: GetItem, PutItem, UpdateItem (conditional cursor and lease
-    // writes), Query, BatchGetItem, BatchWriteItem. DescribeTable is only used by local tools.
+    // shared/state/dynamodb-state-store.ts: GetItem, PutItem (record states, each conditional),
+    // UpdateItem (cursor and lease writes), Query, BatchGetItem. DescribeTable is only used by local tools.
     expect(allowedActions(poller, 'dynamodb:')).toEqual([
       'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
