@@ -43,7 +43,9 @@ export function nextRunMs(
 ): number {
   if ((status?.leaseExpiresAt ?? 0) > nowMs) return slotAtOrAfter(accountId, nowMs, intervalMs);
   const lastEnd = status?.lastRun === undefined ? Number.NaN : Date.parse(status.lastRun.at);
-  const earliest = Number.isNaN(lastEnd) ? fromMs : Math.max(fromMs, lastEnd + intervalMs * MIN_REST_FRACTION);
+  const earliest = Number.isNaN(lastEnd)
+    ? fromMs
+    : Math.max(fromMs, lastEnd + intervalMs * MIN_REST_FRACTION);
   return slotAtOrAfter(accountId, earliest, intervalMs);
 }
 

@@ -8,8 +8,9 @@
  * an account removed from the config stays registered until `accounts remove`, and one removed with
  * `accounts remove` comes back only when a changed configuration that still lists it is deployed.
  */
-import { ConfigError } from '../errors.js';
+
 import type { AccountConfig } from '../config/index.js';
+import { ConfigError } from '../errors.js';
 import type { AccountRegistry, ApiKeyRef, RegisteredAccount } from './registry.js';
 
 export interface SeedResult {
@@ -24,7 +25,10 @@ export interface SeedResult {
 export function apiKeyRefOf(account: AccountConfig): ApiKeyRef {
   if (typeof account.apiKeySecret !== 'string') {
     // Refused at synth; a local run stores it in its key file and seeds with a local reference.
-    throw new ConfigError('accounts[].apiKeySecret', `account ${account.id}: an inline key is for local runs only`);
+    throw new ConfigError(
+      'accounts[].apiKeySecret',
+      `account ${account.id}: an inline key is for local runs only`,
+    );
   }
   return { store: 'secretsmanager', secretId: account.apiKeySecret };
 }
