@@ -268,9 +268,14 @@ export function differingFields(
   return [...names].filter((n) => JSON.stringify(sortKeys(a[n])) !== JSON.stringify(sortKeys(b[n]))).sort();
 }
 
+/**
+ * What a repeated delivery must repeat: everything but the detection time (`detail.observedAt`, and
+ * the envelope `time` taken from it), which says when this delivery was sent.
+ */
 function detailText(event: ChangeEvent): string {
   const { observedAt: _ignored, ...rest } = event.detail;
-  return JSON.stringify(sortKeys({ ...event, detail: rest }));
+  const { time: _sentAt, ...envelope } = event;
+  return JSON.stringify(sortKeys({ ...envelope, detail: rest }));
 }
 
 /** Check 6: watermarks (change pass and `/deleted` feed) only move forward. */
