@@ -14,20 +14,20 @@
  *   pollerTimeout: Duration.minutes(5), environment: { STATE_TABLE_NAME, BRIDGE_CONFIG_URI } });
  */
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type CfnFunction, LoggingFormat, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE, SERVICES } from '../functions/poller/poll-metrics.js';
 import type { BridgeConfig } from '../shared/config/index.js';
 import { EncryptedQueue } from './encrypted-queue.js';
-import { acknowledgeRolePolicy, BUNDLING, POLLER_RUNTIME } from './poller.js';
+import { acknowledgeRolePolicy, BUNDLING, functionLogAndRole, POLLER_RUNTIME } from './poller.js';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -72,23 +72,11 @@ export class BridgeDispatcher extends Construct {
       maxMessageAge: Duration.minutes(config.pollRateMinutes + 5),
     });
 
-    this.logGroup = new LogGroup(this, 'LogGroup', {
-      retention: config.logRetentionDays as RetentionDays,
+    ({ logGroup: this.logGroup, role: this.role } = functionLogAndRole(this, {
+      config,
       encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'Cliniko Change Bridge dispatcher: only the grants the ChangeBridge construct adds',
-    });
-    this.logGroup.grantWrite(this.role);
-    acknowledgeRolePolicy(this.role, [
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing), which support no resource-level scoping.',
-      },
-    ]);
+    }));
     this.workQueue.grantSend(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {

@@ -88,25 +88,11 @@ export class BridgePoller extends Construct {
     super(scope, id);
     const { config } = props;
 
-    this.logGroup = new LogGroup(this, 'LogGroup', {
-      retention: config.logRetentionDays as RetentionDays,
+    ({ logGroup: this.logGroup, role: this.role } = functionLogAndRole(this, {
+      config,
       encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    this.role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'Cliniko Change Bridge poller: only the grants the ChangeBridge construct adds',
-    });
-    // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): this log group only.
-    this.logGroup.grantWrite(this.role);
-    acknowledgeRolePolicy(this.role, [
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing), which support no resource-level scoping.',
-      },
-    ]);
+    }));
 
     const environment = {
       POWERTOOLS_SERVICE_NAME: SERVICES.poller,
@@ -167,6 +153,35 @@ export class BridgePoller extends Construct {
         'The poller only calls Cliniko over HTTPS and AWS APIs over TLS; a VPC would add NAT gateways without protecting any data path.',
     });
   }
+}
+
+/**
+ * A function's own KMS-encrypted, retained log group and its role (ids `LogGroup` and `Role` in
+ * `scope`): the role may write that log group only, instead of AWSLambdaBasicExecutionRole's logs:*
+ * on every log group, and gets nothing else until the construct grants it.
+ */
+export function functionLogAndRole(
+  scope: Construct,
+  props: { readonly config: BridgeConfig; readonly encryptionKey: IKey; readonly description: string },
+): { logGroup: LogGroup; role: Role } {
+  const logGroup = new LogGroup(scope, 'LogGroup', {
+    retention: props.config.logRetentionDays as RetentionDays,
+    encryptionKey: props.encryptionKey,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const role = new Role(scope, 'Role', {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: props.description,
+  });
+  logGroup.grantWrite(role);
+  acknowledgeRolePolicy(role, [
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing), which support no resource-level scoping.',
+    },
+  ]);
+  return { logGroup, role };
 }
 
 /**
