@@ -58,6 +58,17 @@ export interface RecordVersion {
   readonly deleted: boolean;
   /** The version itself; stored only in `previous` mode. */
   readonly snapshot?: Readonly<Record<string, unknown>>;
+  /**
+   * The version's values of the stream's tracked fields (`shared/tracked-fields.ts`): operational
+   * values only, kept so the next event can say what they were. Absent in states written before
+   * the stream tracked fields, and for streams that track none.
+   */
+  readonly tracked?: Readonly<Record<string, unknown>>;
+  /**
+   * The record's sequence number of the event that reported this version (`detail.sequence`).
+   * Absent in states written before events carried one (counted as 0).
+   */
+  readonly sequence?: number;
 }
 
 /**

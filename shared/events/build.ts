@@ -6,8 +6,10 @@ import type { StreamDefinition } from '../streams.js';
 import type { Action, ChangeEvent, EventChanges, EventDetail, PayloadMode } from './contract.js';
 import { eventIdFor } from './event-id.js';
 import { InvalidEventError } from './invalid-event-error.js';
-import { dataFor, normalizeChangedFields, previousFor } from './payload.js';
+import { dataFor, type FieldFilter, filterFields, normalizeChangedFields, previousFor } from './payload.js';
+import { recordKeyOf } from './record-key.js';
 import { hasAction } from './schema.js';
+import { signalsFor } from './signals.js';
 
 export interface EventOptions {
   /** Envelope `source`. @default 'cliniko' */
@@ -51,6 +53,13 @@ export interface BuildEventInput {
   readonly changedFields: readonly string[] | null;
   /** The previously published version; given only when the operator opted in to snapshots. */
   readonly previous?: Readonly<Record<string, unknown>>;
+  /**
+   * The stream's tracked fields (`tracked-fields.ts`) as the record state last held them: their old
+   * values, where known. Feeds `detail.previous` and the signals that look at an old value.
+   */
+  readonly trackedPrevious?: Readonly<Record<string, unknown>>;
+  /** The record's sequence number for this version (see `EventDetail.sequence`). @default 1 */
+  readonly sequence?: number;
 }
 
 /**
@@ -79,6 +88,15 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
   // `id` is a string by type; the copy only guards a caller that passed another type.
   const eventRecord = record.id === recordId ? record : { ...record, id: recordId };
   const data = dataFor(options.payload, action, eventRecord, fields, filter);
+  const { signals, related } = signalsFor({
+    stream: stream.name,
+    action,
+    record: eventRecord,
+    changedFields: fields,
+    trackedPrevious: input.trackedPrevious,
+  });
+  const trackedPrevious =
+    options.payload === 'ids' ? undefined : trackedPreviousFor(input.trackedPrevious, fields, filter);
 
   const detail: EventDetail = {
     schemaVersion: 1,
@@ -94,9 +112,13 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
     account: input.account,
     resource: stream.name,
     recordId,
+    sequence: input.sequence ?? 1,
     occurredAt,
     observedAt: input.observedAt.toISOString(),
+    signals,
     changes,
+    ...(trackedPrevious === undefined ? {} : { previous: trackedPrevious }),
+    ...(related === undefined ? {} : { related }),
     ...(data === undefined ? {} : { data }),
   };
   const event = envelope(detail, options);
@@ -116,9 +138,25 @@ function envelope(detail: EventDetail, options: EventOptions): ChangeEvent {
     account: options.awsAccount,
     time: detail.occurredAt,
     region: options.region,
-    resources: [],
+    resources: [recordKeyOf(detail.account, detail.resource, detail.recordId)],
     detail,
   };
+}
+
+/**
+ * `detail.previous`: the old values of the tracked fields this change changed, where the state knew
+ * them, after the same include/exclude lists as `data`; `undefined` when there are none.
+ */
+function trackedPreviousFor(
+  tracked: Readonly<Record<string, unknown>> | undefined,
+  changedFields: readonly string[] | null,
+  filter: FieldFilter,
+): Record<string, unknown> | undefined {
+  if (tracked === undefined || changedFields === null) return undefined;
+  const changed: Record<string, unknown> = {};
+  for (const field of changedFields) if (Object.hasOwn(tracked, field)) changed[field] = tracked[field];
+  const kept = filterFields(changed, filter);
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
 function withoutPayload(detail: EventDetail): EventDetail {

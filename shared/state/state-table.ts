@@ -95,6 +95,8 @@ function encodeVersion(version: RecordVersion): StateItem {
   };
   if (version.keyId !== undefined) item.kid = version.keyId;
   if (version.snapshot !== undefined) item.snapshot = JSON.stringify(version.snapshot);
+  if (version.tracked !== undefined) item.tracked = JSON.stringify(version.tracked);
+  if (version.sequence !== undefined) item.seq = version.sequence;
   return item;
 }
 
@@ -125,6 +127,11 @@ function decodeVersion(item: StateItem, fieldHashes: Record<string, string>): Re
     cancelled: item.cancelled === true,
     deleted: item.deleted === true,
     ...(typeof item.kid === 'string' ? { keyId: item.kid } : {}),
+    // Items written before fields were tracked and events numbered have neither: both stay absent.
+    ...(typeof item.tracked === 'string'
+      ? { tracked: JSON.parse(item.tracked) as Record<string, unknown> }
+      : {}),
+    ...(typeof item.seq === 'number' && Number.isSafeInteger(item.seq) ? { sequence: item.seq } : {}),
   };
   if (typeof item.snapshot !== 'string') return version;
   return { ...version, snapshot: JSON.parse(item.snapshot) as Record<string, unknown> };
