@@ -147,9 +147,15 @@ export function classify(
     action: action ?? 'updated',
     changedFields: seen.fieldsChangedFrom(against),
     ...(context.storeSnapshots && against.snapshot !== undefined ? { previous: against.snapshot } : {}),
-    ...(against.tracked === undefined ? {} : { trackedPrevious: against.tracked }),
+    ...trackedPreviousOf(against),
   };
   return { event, record, state, staged: stagedState(against, state) };
+}
+
+/** The tracked values of the version an event is compared with, when it kept any. */
+function trackedPreviousOf(against: RecordState | undefined): Pick<Observation, 'trackedPrevious'> {
+  const tracked = against?.tracked;
+  return tracked === undefined || Object.keys(tracked).length === 0 ? {} : { trackedPrevious: tracked };
 }
 
 /** `state` with the sequence number of `source` (a state written again without an event keeps its number). */
@@ -237,7 +243,7 @@ export function classifyFeedDeletion(
     event: {
       action: 'deleted',
       changedFields: against ? ['deleted_at'] : null,
-      ...(against?.tracked === undefined ? {} : { trackedPrevious: against.tracked }),
+      ...trackedPreviousOf(against),
     },
     record: { ...(against?.snapshot ?? {}), ...item },
     fingerprint,

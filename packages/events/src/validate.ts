@@ -113,13 +113,15 @@ function checkSignals(signals: unknown, row: EntityRow | undefined, issues: Issu
     return;
   }
   const allowed = row?.signals ?? [];
-  signals.forEach((signal, i) => {
+  // By index, not forEach: a hole in a sparse array is a missing signal, not one to skip.
+  for (let i = 0; i < signals.length; i++) {
+    const signal: unknown = signals[i];
     issues.check(
       typeof signal === 'string' && allowed.includes(signal),
       `detail.signals.${i}`,
       "must be a signal of the detail-type's entity",
     );
-  });
+  }
   issues.check(new Set(signals).size === signals.length, 'detail.signals', 'must not repeat a signal');
 }
 
@@ -233,7 +235,7 @@ export function eventIssues(input: unknown): EventIssue[] {
   issues.check(
     Array.isArray(input.resources) &&
       input.resources.length <= 1 &&
-      input.resources.every((key) => typeof key === 'string' && RECORD_KEY.test(key)),
+      Array.from(input.resources as unknown[]).every((key) => typeof key === 'string' && RECORD_KEY.test(key)),
     'resources',
     'must be empty or hold the record key',
   );
