@@ -118,6 +118,8 @@ export class EventBridgePublisher implements EventPublisher {
       DetailType: event['detail-type'],
       Detail: JSON.stringify(event.detail),
       Time: new Date(event.time),
+      // The record key: delivered in the envelope's `resources`, for routes that group by record.
+      ...(event.resources.length > 0 ? { Resources: [...event.resources] } : {}),
       EventBusName: this.busName,
     };
   }
