@@ -7,6 +7,7 @@ import { ClinikoClient } from '../shared/cliniko/client.js';
 import { baseUrlForKey } from '../shared/cliniko/shard.js';
 import { parseBridgeConfig, syncOptionsFor } from '../shared/config/index.js';
 import type { SyncOptions } from '../shared/engine/sync.js';
+import { maxEntryBytesFor } from '../shared/sinks/sink-spec.js';
 import { type RunningSimulator, startSimulator } from '../simulator/index.js';
 import { type Closer, closeAll } from './closers.js';
 import { formatDuration } from './duration.js';
@@ -118,6 +119,8 @@ function syncOptionsOf(options: RunOptions, signal: AbortSignal): SyncOptions {
     // Without --payload the mode is left to each stream's data class, as in a config without one.
     payload: { default: options.payload === undefined ? {} : { mode: options.payload } },
     startFrom: options.startFrom,
+    // Events are built once for every sink: a webhook among them keeps its own, smaller limit.
+    maxEntryBytes: maxEntryBytesFor(options.sinks),
   });
   // `--once` finishes everything it starts, id listings included; a loop gives them their share.
   const sync = syncOptionsFor(config, options.account, {

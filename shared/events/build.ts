@@ -10,6 +10,7 @@ import { dataFor, type FieldFilter, filterFields, normalizeChangedFields, previo
 import { recordKeyOf } from './record-key.js';
 import { hasAction } from './schema.js';
 import { signalsFor } from './signals.js';
+import { EVENTBRIDGE_MAX_ENTRY_BYTES } from './size-limits.js';
 
 export interface EventOptions {
   /** Envelope `source`. @default 'cliniko' */
@@ -24,7 +25,10 @@ export interface EventOptions {
   readonly include?: readonly string[];
   /** Drop these top-level fields from `data` and `previous` (never `id`). */
   readonly exclude?: readonly string[];
-  /** Largest PutEvents entry to send with its payload. @default 262144 (256 KB, the EventBridge limit) */
+  /**
+   * Largest entry to send with its payload. @default 1048576 (1 MB, the EventBridge entry limit; see
+   * `size-limits.ts`)
+   */
   readonly maxEntryBytes: number;
 }
 
@@ -33,7 +37,7 @@ export const DEFAULT_EVENT_OPTIONS: EventOptions = Object.freeze({
   awsAccount: 'local',
   region: 'local',
   payload: 'full',
-  maxEntryBytes: 256 * 1024,
+  maxEntryBytes: EVENTBRIDGE_MAX_ENTRY_BYTES,
 });
 
 export interface BuildEventInput {

@@ -235,7 +235,9 @@ export function eventIssues(input: unknown): EventIssue[] {
   issues.check(
     Array.isArray(input.resources) &&
       input.resources.length <= 1 &&
-      Array.from(input.resources as unknown[]).every((key) => typeof key === 'string' && RECORD_KEY.test(key)),
+      Array.from(input.resources as unknown[]).every(
+        (key) => typeof key === 'string' && RECORD_KEY.test(key),
+      ),
     'resources',
     'must be empty or hold the record key',
   );

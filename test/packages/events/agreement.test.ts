@@ -66,8 +66,10 @@ describe('the package and the zod schemas agree', () => {
     'no eventId': (e) => delete e.detail.eventId,
     'an uppercase eventId': (e) => (e.detail.eventId = String(e.detail.eventId).toUpperCase()),
     'a numeric recordId': (e) => (e.detail.recordId = 1390726237),
-    'resources holding an ARN instead of the record key': (e) => (e.resources = ['arn:aws:events:::record/1']),
-    'resources holding two keys': (e) => (e.resources = [...(e.resources as string[]), ...(e.resources as string[])]),
+    'resources holding an ARN instead of the record key': (e) =>
+      (e.resources = ['arn:aws:events:::record/1']),
+    'resources holding two keys': (e) =>
+      (e.resources = [...(e.resources as string[]), ...(e.resources as string[])]),
     'no sequence': (e) => delete e.detail.sequence,
     'a sequence of 0': (e) => (e.detail.sequence = 0),
     'a fractional sequence': (e) => (e.detail.sequence = 1.5),

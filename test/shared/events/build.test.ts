@@ -258,7 +258,8 @@ describe('payload modes', () => {
 });
 
 describe('size guard', () => {
-  const bigNotes = 'x'.repeat(300 * 1024);
+  // Over the default limit (EventBridge's 1 MB) on its own.
+  const bigNotes = 'x'.repeat(1100 * 1024);
   const bigRecord = { ...PATIENT, notes: bigNotes };
 
   it('sends an oversized event without data and marks it payloadOmitted size', () => {
@@ -278,7 +279,7 @@ describe('size guard', () => {
     const input = patientInput({ record: bigRecord, changedFields: ['notes'] });
 
     const omitted = buildEvent(input, options());
-    const whole = buildEvent(input, options({ maxEntryBytes: 1024 * 1024 }));
+    const whole = buildEvent(input, options({ maxEntryBytes: 2 * 1024 * 1024 }));
 
     expect(omitted.detail.eventId).toBe(whole.detail.eventId);
     expect(whole.detail.data).toEqual(bigRecord);
@@ -401,5 +402,15 @@ describe('signals, tracked previous values, sequence and record key', () => {
     expect(big.detail.signals).toEqual(['rescheduled']);
     expect(big.detail.sequence).toBe(4);
     expect(big.detail.previous).toEqual(event.detail.previous);
+  });
+});
+
+describe('the default size guard', () => {
+  it('follows EventBridge’s 1 MB entry limit: a 500 KB record keeps its data, a 1.1 MB one is sent without', () => {
+    const big = (bytes: number) => patientInput({ record: { ...PATIENT, notes: 'x'.repeat(bytes) } });
+
+    expect(DEFAULT_EVENT_OPTIONS.maxEntryBytes).toBe(1024 * 1024);
+    expect(buildEvent(big(500_000), DEFAULT_EVENT_OPTIONS).detail).not.toHaveProperty('payloadOmitted');
+    expect(buildEvent(big(1_100_000), DEFAULT_EVENT_OPTIONS).detail.payloadOmitted).toBe('size');
   });
 });
