@@ -116,7 +116,9 @@ describe('hasSignal', () => {
   const events = [...exampleEvents().values()];
 
   it('is true exactly for the events whose detail.signals hold the signal', () => {
-    const rescheduled = events.filter((event) => hasSignal(event, 'rescheduled')).map((e) => e['detail-type']);
+    const rescheduled = events
+      .filter((event) => hasSignal(event, 'rescheduled'))
+      .map((e) => e['detail-type']);
     const paid = events.filter((event) => hasSignal(event, 'paid')).map((e) => e['detail-type']);
 
     expect(rescheduled).toEqual(['individual_appointment.updated']);
