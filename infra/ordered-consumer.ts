@@ -125,7 +125,10 @@ export class OrderedConsumer extends Construct {
         },
       },
     });
-    this.pipe.node.addDependency(this.pipeRole);
+    // The pipe checks its role's permissions when it is created: wait for the grants (the role itself
+    // is already a dependency through RoleArn).
+    const grants = this.pipeRole.node.tryFindChild('DefaultPolicy');
+    if (grants !== undefined) this.pipe.node.addDependency(grants);
     Validations.of(this.pipeRole).acknowledge({
       id: 'HIPAA.Security-IAMNoInlinePolicy',
       reason:
