@@ -4,6 +4,7 @@
  */
 import { parseBridgeConfig, type SyncRuntime, syncOptionsFor } from '../shared/config/index.js';
 import type { SyncOptions } from '../shared/engine/sync.js';
+import { maxEntryBytesFor } from '../shared/sinks/sink-spec.js';
 import type { EngineOptions } from './run-options.js';
 
 export function localSyncOptions(
@@ -18,6 +19,8 @@ export function localSyncOptions(
     // Without --payload the mode is left to each stream's data class, as in a config without one.
     payload: { default: options.payload === undefined ? {} : { mode: options.payload } },
     startFrom: options.startFrom,
+    // Events are built once for every sink: a webhook among them keeps its own, smaller limit.
+    maxEntryBytes: maxEntryBytesFor(options.sinks),
   });
   return syncOptionsFor(config, options.account, runtime);
 }

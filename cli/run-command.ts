@@ -15,6 +15,7 @@ import { ConfigError } from '../shared/errors.js';
 import { AccountWorker } from '../shared/fleet/account-worker.js';
 import { FleetRunner } from '../shared/fleet/fleet-runner.js';
 import { seedRegistry } from '../shared/fleet/seed.js';
+import { maxEntryBytesFor } from '../shared/sinks/sink-spec.js';
 import { type RunningSimulator, startSimulator } from '../simulator/index.js';
 import { apiKeyReaderFor, LocalKeyFile } from './api-key-store.js';
 import { type Closer, closeAll } from './closers.js';
@@ -149,8 +150,13 @@ async function runFleet(
           userAgent: options.userAgent,
           payload: { default: options.payload === undefined ? {} : { mode: options.payload } },
           startFrom: options.startFrom,
+          maxEntryBytes: maxEntryBytesFor(options.sinks),
         })
-      : { ...fileConfig, ...(options.userAgent === '' ? {} : { userAgent: options.userAgent }) };
+      : {
+          ...fileConfig,
+          ...(options.userAgent === '' ? {} : { userAgent: options.userAgent }),
+          maxEntryBytes: maxEntryBytesFor(options.sinks, fileConfig.maxEntryBytes),
+        };
   const intervalMs =
     fileConfig === undefined || source.intervalGiven ? options.intervalMs : config.pollRateMinutes * 60_000;
   // Each sink takes only the data classes it is allowed (`--allow-classes`), as in a single-account run.

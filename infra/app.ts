@@ -4,7 +4,7 @@
  * stack. An invalid configuration stops synth with the field, the problem and the fix, exit code 2.
  *
  * Context: `-c config=PATH` picks the configuration file; `-c exampleConsumer=true` adds the
- * example consumer.
+ * example consumer; `-c orderedConsumer=true` the ordered route (every event, FIFO by record key).
  */
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../shared/errors.js';
@@ -17,7 +17,10 @@ const source = { cwd: process.cwd(), contextPath, env: process.env };
 
 try {
   const { config } = loadBridgeConfig(source);
-  buildBridgeApp(app, config, { exampleConsumer: isTrue(app.node.tryGetContext('exampleConsumer')) });
+  buildBridgeApp(app, config, {
+    exampleConsumer: isTrue(app.node.tryGetContext('exampleConsumer')),
+    ...(isTrue(app.node.tryGetContext('orderedConsumer')) ? { orderedConsumer: {} } : {}),
+  });
   app.synth();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

@@ -29,6 +29,8 @@
  * - [Schemas] an EventBridge Schema Registry with one schema per entity, covering its detail-types
  *   (`schemaRegistry`; 32 schemas, see event-schemas.ts for why not one per detail-type).
  * - [ExampleConsumer] only with `exampleConsumer: true`: a rule → SQS queue pattern to copy.
+ * - [OrderedConsumer] only with `orderedConsumer`: rule → SQS → Pipes → SQS FIFO grouped by record key
+ *   (see ordered-consumer.ts).
  *
  * Access is granted with `grant*` only: the poller may put events on this bus, use exactly the item
  * operations of its state store on the state table, read the content key secret, and read API keys
@@ -60,6 +62,7 @@ import { BridgeEventBus } from './event-bus.js';
 import { EventSchemas } from './event-schemas.js';
 import { ExampleConsumer } from './example-consumer.js';
 import { AlarmNotifications, BridgeMonitoring } from './observability.js';
+import { OrderedConsumer, type OrderedConsumerOptions } from './ordered-consumer.js';
 import { BridgePoller } from './poller.js';
 
 export interface ChangeBridgeProps {
@@ -70,6 +73,12 @@ export interface ChangeBridgeProps {
    * @default false
    */
   readonly exampleConsumer?: boolean;
+  /**
+   * Deploy an ordered route: the bridge's events (or those matching `pattern`) in an SQS FIFO queue
+   * grouped by record key (`bridge.orderedConsumer.queue`), through EventBridge Pipes.
+   * @default - none
+   */
+  readonly orderedConsumer?: OrderedConsumerOptions;
   /**
    * Register the events' JSON Schemas in an EventBridge Schema Registry: one schema per entity
    * (`<source>@patient` covers every `patient.*` detail-type), 33 resources for the 32 streams.
@@ -121,6 +130,7 @@ export class ChangeBridge extends Construct {
   readonly contentKeySecret: ISecret;
   readonly schemas: EventSchemas | undefined;
   readonly exampleConsumer: ExampleConsumer | undefined;
+  readonly orderedConsumer: OrderedConsumer | undefined;
 
   constructor(scope: Construct, id: string, props: ChangeBridgeProps) {
     super(scope, id);
@@ -221,6 +231,16 @@ export class ChangeBridge extends Construct {
       ? new ExampleConsumer(this, 'ExampleConsumer', {
           bus: this.eventBus,
           source: config.source,
+          alarmAction,
+        })
+      : undefined;
+
+    this.orderedConsumer = props.orderedConsumer
+      ? new OrderedConsumer(this, 'OrderedConsumer', {
+          ...props.orderedConsumer,
+          bus: this.eventBus,
+          source: config.source,
+          encryptionKey: this.key,
           alarmAction,
         })
       : undefined;

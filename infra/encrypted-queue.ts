@@ -43,6 +43,12 @@ export interface EncryptedQueueProps {
   readonly maxMessageAge?: Duration;
   /** @default Duration.seconds(30) */
   readonly visibilityTimeout?: Duration;
+  /**
+   * A FIFO queue (its dead-letter queue must be one too). Deduplication ids come from the sender, not
+   * from the content.
+   * @default false
+   */
+  readonly fifo?: boolean;
 }
 
 export class EncryptedQueue extends Construct {
@@ -62,6 +68,7 @@ export class EncryptedQueue extends Construct {
       retentionPeriod: Duration.days(14),
       ...(props.visibilityTimeout ? { visibilityTimeout: props.visibilityTimeout } : {}),
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+      ...(props.fifo ? { fifo: true, contentBasedDeduplication: false } : {}),
     });
 
     if (props.deadLetterQueue) {

@@ -65,14 +65,21 @@ npx vitest run --config vitest.aws.config.ts "$@"
 # 1 crash/usage, 2 errors, 4 warnings, 8 informational.
 cdk_out="$(mktemp -d -t cdk-out.XXXXXX)"
 trap 'stop_moto; rm -rf "$cdk_out"' EXIT
-echo "Synthesizing the CDK app for cfn-lint…" >&2
-CDK_DISABLE_CLI_TELEMETRY=true npx cdk synth --quiet --no-notices -o "$cdk_out" >/dev/null
-set +e
-"$venv/bin/cfn-lint" "$cdk_out"/*.template.json
-lint_status=$?
-set -e
-if (( lint_status & 3 )); then
-  echo "cfn-lint found errors in the synthesized templates (exit status $lint_status)." >&2
-  exit 1
-fi
-echo "cfn-lint: no errors in $(ls "$cdk_out"/*.template.json | wc -l) template(s) (exit status $lint_status)." >&2
+# The app as deployed by default, and with both opt-in consumers (the ordered route's pipe and FIFO
+# queues, the example consumer's rule and queues).
+for variant in default consumers; do
+  echo "Synthesizing the CDK app ($variant) for cfn-lint…" >&2
+  context=()
+  [[ "$variant" == consumers ]] && context=(-c exampleConsumer=true -c orderedConsumer=true)
+  rm -rf "${cdk_out:?}"/*
+  CDK_DISABLE_CLI_TELEMETRY=true npx cdk synth --quiet --no-notices "${context[@]}" -o "$cdk_out" >/dev/null
+  set +e
+  "$venv/bin/cfn-lint" "$cdk_out"/*.template.json
+  lint_status=$?
+  set -e
+  if (( lint_status & 3 )); then
+    echo "cfn-lint found errors in the synthesized templates ($variant, exit status $lint_status)." >&2
+    exit 1
+  fi
+  echo "cfn-lint: no errors in $(ls "$cdk_out"/*.template.json | wc -l) template(s) ($variant, exit status $lint_status)." >&2
+done

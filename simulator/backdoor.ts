@@ -8,8 +8,10 @@
  *   POST   /__sim/records/<resource>[?account=ID]          {field: value, …}        → 201 the record
  *   PATCH  /__sim/records/<resource>/<id>[?account=ID]     {"set":{…},"touchUpdatedAt":bool} → 200 the record
  *   DELETE /__sim/records/<resource>/<id>?trace=deleted_at|none[&account=ID]        → 204
+ *   POST   /__sim/records/patients/<id>/merge[?account=ID]  {"into":"<id>"}        → 200 the merged-away patient
  */
 import type { ControlResponse } from './control.js';
+import { mergePatients, mergeRefusal } from './merges.js';
 import { keyedRandom } from './random.js';
 import { type GenerateContext, link, type ResourceModel } from './resources/model.js';
 import { findModel, findView, MODELS } from './resources/registry.js';
@@ -61,7 +63,20 @@ export function handleBackdoor(
     if (method === 'PATCH') return backdoor.set(id, body);
     if (method === 'DELETE') return backdoor.erase(id, url.searchParams.get('trace') ?? 'deleted_at');
   }
+  if (model.name === 'patients' && id !== undefined && rest.join('/') === 'merge' && method === 'POST') {
+    return merge(deps.writer, account, id, body);
+  }
   return missing(`No simulator control route ${method} ${path}.`);
+}
+
+/** `{"into":"<id>"}`: merges the patient into another one, as Cliniko's merge leaves it. */
+function merge(writer: Writer, account: Account, from: string, body: unknown): ControlResponse {
+  const into = isObject(body) ? body.into : undefined;
+  if (typeof into !== 'string' || !ID.test(into)) return bad('Send {"into":"<id of the patient to keep>"}.');
+  const refusal = mergeRefusal(account, from, into);
+  if (refusal !== undefined) return bad(refusal);
+  const result = mergePatients(writer, account, from, into);
+  return result.kind === 'ok' ? { status: 200, json: result.body } : bad('The patient could not be merged.');
 }
 
 class Backdoor {

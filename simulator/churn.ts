@@ -8,10 +8,10 @@
 
 import { type Mutation, PracticeChurn } from './churn-practice.js';
 import { formatTimestamp, type SimClock } from './clock.js';
+import { mergePatients, mergeRefusal } from './merges.js';
 import type { Quirk, QuirkSet } from './quirks.js';
 import { Random } from './random.js';
 import type { GenerateContext } from './resources/model.js';
-import { link } from './resources/model.js';
 import { findModel, MODELS } from './resources/registry.js';
 import { noteContent } from './resources/treatment-notes.js';
 import type { Account, Store } from './store.js';
@@ -238,14 +238,10 @@ export class Churn {
 
   /** A merge leaves the merged-away patient archived, pointing at the one it was merged into. */
   private merge(account: Account, ctx: GenerateContext): boolean {
-    const model = findModel('patients');
     const from = ctx.pick('patients');
     const into = ctx.pick('patients');
-    if (!model || !from || !into || from === into) return false;
-    if (account.current('patients', from)?.archived_at || account.current('patients', into)?.archived_at)
-      return false;
-    const extra = { merged_at: ctx.now, merged_with_patient: link('patients', into) };
-    return this.writer.archive(account, model, from, extra).kind === 'ok';
+    if (!from || !into || mergeRefusal(account, from, into) !== undefined) return false;
+    return mergePatients(this.writer, account, from, into).kind === 'ok';
   }
 
   /** A background job bumps `updated_at` of any record, its content unchanged. */

@@ -74,7 +74,7 @@ const HINTS: Record<string, string> = {
   logRetentionDays: `one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention periods), e.g. 30 (the default)`,
   archiveRetentionDays: 'a whole number of days from 1 to 3650, e.g. 30 (the default)',
   maxEntryBytes:
-    "a whole number of bytes from 1024 to 262144 (EventBridge's limit), e.g. 262144 (the default); larger events are sent without data",
+    "a whole number of bytes from 1024 to 1048576 (EventBridge's 1 MB limit), e.g. 1048576 (the default); larger events are sent without data",
   fleet: 'an object with "workerConcurrency" and "accountsPerInvocation", e.g. {"workerConcurrency": 10}',
   'fleet.workerConcurrency':
     'a whole number from 2 to 1000: poller invocations at once, whatever the number of accounts (e.g. 10 for up to about 500 accounts polled every minute)',

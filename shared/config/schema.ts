@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { validateUserAgent } from '../cliniko/user-agent.js';
 import { DATA_CLASSES, parseAllowedClasses } from '../data-classes.js';
+import { EVENTBRIDGE_MAX_ENTRY_BYTES } from '../events/size-limits.js';
 import { isStreamSelector, STREAM_NAMES, STREAM_SETS } from '../streams.js';
 import { looksLikeApiKey } from './api-key-shape.js';
 import { closest } from './suggestion.js';
@@ -30,8 +31,8 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** EventBridge rejects PutEvents entries above 256 KB. */
-export const MAX_ENTRY_BYTES_LIMIT = 256 * 1024;
+/** EventBridge rejects PutEvents entries above 1 MB (256 KB before January 2026; `size-limits.ts`). */
+export const MAX_ENTRY_BYTES_LIMIT = EVENTBRIDGE_MAX_ENTRY_BYTES;
 
 export const CONFIG_DEFAULTS = {
   source: 'cliniko',

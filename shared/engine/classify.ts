@@ -6,9 +6,10 @@
  */
 import type { Action } from '../events/contract.js';
 import type { LifecycleField, StreamDefinition } from '../streams.js';
+import { trackedValuesOf } from '../tracked-fields.js';
 import type { ContentKeyRing } from './content-key.js';
 import { recordContent, UPDATED_AT } from './fingerprint.js';
-import { basisOf, Seen, stagedState } from './pending-version.js';
+import { basisOf, nextSequence, Seen, stagedState } from './pending-version.js';
 import type { ClinikoRecord, RecordState } from './ports.js';
 import { isSet, parseTimestamp } from './timestamp.js';
 
@@ -30,6 +31,8 @@ export interface Observation {
   readonly changedFields: readonly string[] | null;
   /** The previously published version (snapshots mode only). */
   readonly previous?: Readonly<Record<string, unknown>>;
+  /** The tracked fields' values of the version compared with, where the state kept them. */
+  readonly trackedPrevious?: Readonly<Record<string, unknown>>;
 }
 
 export interface Classification {
@@ -106,6 +109,7 @@ export function classify(
     replay === undefined || replay.updatedAt === null || replay.updatedAt === observed.updated_at
       ? observed
       : { ...observed, updated_at: replay.updatedAt };
+  const tracked = trackedValuesOf(context.stream.name, record);
   const state: RecordState = {
     id: record.id,
     fingerprint: content.fingerprint,
@@ -116,6 +120,9 @@ export function classify(
     cancelled: flags.cancelled,
     deleted: flags.deleted,
     ...(context.storeSnapshots ? { snapshot: record } : {}),
+    ...(tracked === undefined ? {} : { tracked }),
+    // A replay repeats the number the failed run gave the same event.
+    sequence: replay?.sequence ?? nextSequence(stored),
   };
 
   if (against === undefined) {
@@ -133,16 +140,33 @@ export function classify(
       record,
       state: unchanged,
       staged: undefined,
-      // The re-keyed state still stands for the event last published (resync sends it again).
-      ...(rekey ? { rekeyed: unchanged.reported ? { ...state, reported: unchanged.reported } : state } : {}),
+      // The re-keyed state still stands for the event last published: its sequence, and what `resync` sends again.
+      ...(rekey ? { rekeyed: withPublicationOf(state, unchanged) } : {}),
     };
   }
   const event: Observation = {
     action: action ?? 'updated',
     changedFields: seen.fieldsChangedFrom(against),
     ...(context.storeSnapshots && against.snapshot !== undefined ? { previous: against.snapshot } : {}),
+    ...trackedPreviousOf(against),
   };
   return { event, record, state, staged: stagedState(against, state) };
+}
+
+/** The tracked values of the version an event is compared with, when it kept any. */
+function trackedPreviousOf(against: RecordState | undefined): Pick<Observation, 'trackedPrevious'> {
+  const tracked = against?.tracked;
+  return tracked === undefined || Object.keys(tracked).length === 0 ? {} : { trackedPrevious: tracked };
+}
+
+/** `state` with the sequence number of `source` (a state written again without an event keeps its number). */
+function withPublicationOf(state: RecordState, source: RecordState): RecordState {
+  const { sequence: _sequence, reported: _reported, ...rest } = state;
+  return {
+    ...rest,
+    ...(source.sequence === undefined ? {} : { sequence: source.sequence }),
+    ...(source.reported === undefined ? {} : { reported: source.reported }),
+  };
 }
 
 function timestampOf(record: Readonly<Record<string, unknown>>): string | null {
@@ -209,18 +233,23 @@ export function classifyFeedDeletion(
   deletedAt: string,
   stored: RecordState | undefined,
 ): Deletion | undefined {
-  const { against } = basisOf(stored, 'deleted');
+  const { against, replay } = basisOf(stored, 'deleted');
   if (against?.deleted) return undefined;
   // Deleted before the bridge started watching and never seen: history, not news.
   if (against === undefined && (parseTimestamp(deletedAt) ?? 0) < (parseTimestamp(context.origin) ?? 0)) {
     return undefined;
   }
+  const sequence = replay?.sequence ?? nextSequence(stored);
   const state: RecordState = against
-    ? { ...against, deleted: true }
-    : firstSeenDeleted(context, item, deletedAt);
+    ? { ...against, deleted: true, sequence }
+    : { ...firstSeenDeleted(context, item, deletedAt), sequence };
   const fingerprint = state.fingerprint;
   return {
-    event: { action: 'deleted', changedFields: against ? ['deleted_at'] : null },
+    event: {
+      action: 'deleted',
+      changedFields: against ? ['deleted_at'] : null,
+      ...trackedPreviousOf(against),
+    },
     record: { ...(against?.snapshot ?? {}), ...item },
     fingerprint,
     state,
@@ -253,9 +282,9 @@ function firstSeenDeleted(context: ClassifyContext, item: ClinikoRecord, deleted
 export function classifyVanished(
   stored: RecordState,
 ): (Omit<Deletion, 'record'> & { readonly basis: RecordState }) | undefined {
-  const { against: basis } = basisOf(stored, 'deleted');
+  const { against: basis, replay } = basisOf(stored, 'deleted');
   if (basis === undefined || basis.deleted) return undefined;
-  const state: RecordState = { ...basis, deleted: true };
+  const state: RecordState = { ...basis, deleted: true, sequence: replay?.sequence ?? nextSequence(stored) };
   return {
     event: { action: 'deleted', changedFields: null },
     fingerprint: basis.fingerprint,

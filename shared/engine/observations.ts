@@ -72,7 +72,7 @@ function eventFor(
   run: StreamRun,
   observation: Observation,
   record: ClinikoRecord,
-  version: { fingerprint: string; updatedAt: string | null; occurredAt: string },
+  version: { fingerprint: string; updatedAt: string | null; occurredAt: string; sequence?: number },
 ): ChangeEvent {
   countEvent(run.report, observation.action);
   return buildEvent(
@@ -87,9 +87,16 @@ function eventFor(
       observedAt: new Date(run.now()),
       changedFields: observation.changedFields,
       ...(observation.previous === undefined ? {} : { previous: observation.previous }),
+      ...(observation.trackedPrevious === undefined ? {} : { trackedPrevious: observation.trackedPrevious }),
+      ...(version.sequence === undefined ? {} : { sequence: version.sequence }),
     },
     run.event,
   );
+}
+
+/** The sequence number the event of a state's version carries. */
+function sequenceOf(state: RecordState): { sequence?: number } {
+  return state.sequence === undefined ? {} : { sequence: state.sequence };
 }
 
 async function storedStates(run: StreamRun, ids: readonly string[]): Promise<Map<string, RecordState>> {
@@ -172,6 +179,7 @@ export async function commitListed(
       fingerprint: result.state.fingerprint,
       updatedAt,
       occurredAt: updatedAt,
+      ...sequenceOf(result.state),
     });
     add(batch, event, result.staged, result.state);
   }
@@ -203,6 +211,7 @@ export async function commitFeedDeletions(
       fingerprint: result.fingerprint,
       updatedAt: deletedAt,
       occurredAt: deletedAt,
+      ...sequenceOf(result.state),
     });
     add(batch, event, result.staged, result.state);
   }
@@ -231,6 +240,7 @@ export async function commitVanished(
       fingerprint: result.fingerprint,
       updatedAt: basis.updatedAt,
       occurredAt: basis.updatedAt ?? detectedAt,
+      ...sequenceOf(result.state),
     });
     add(batch, event, result.staged, result.state);
   }

@@ -155,18 +155,52 @@ function eitherOf(confirmed: RecordState, pending: RecordState, seen: Seen): Rec
   }
   const seenHashes = inKey.fieldHashes();
   const fieldHashes: Record<string, string> = {};
-  const snapshot: Record<string, unknown> | undefined =
-    pending.snapshot === undefined || confirmed.snapshot === undefined ? undefined : { ...pending.snapshot };
+  const snapshot = blendable(pending.snapshot, confirmed.snapshot);
+  const tracked = blendable(pending.tracked, confirmed.tracked);
   for (const name of new Set([...Object.keys(confirmed.fieldHashes), ...Object.keys(pending.fieldHashes)])) {
     const pendingDiffers = pending.fieldHashes[name] !== seenHashes[name];
     const hash = pendingDiffers ? pending.fieldHashes[name] : confirmed.fieldHashes[name];
     if (hash !== undefined) fieldHashes[name] = hash;
-    if (snapshot === undefined || pendingDiffers) continue;
-    if (confirmed.snapshot !== undefined && name in confirmed.snapshot)
-      snapshot[name] = confirmed.snapshot[name];
-    else delete snapshot[name];
+    if (pendingDiffers) continue;
+    takeConfirmed(snapshot, confirmed.snapshot, name);
+    takeConfirmed(tracked, confirmed.tracked, name);
   }
-  return { ...pending, ...flags, fieldHashes, ...(snapshot === undefined ? {} : { snapshot }) };
+  // Without both versions' tracked values the blend's are unknown: none, rather than wrong ones.
+  const { tracked: _tracked, ...rest } = pending;
+  return {
+    ...rest,
+    ...flags,
+    fieldHashes,
+    ...(snapshot === undefined ? {} : { snapshot }),
+    ...(tracked === undefined ? {} : { tracked }),
+  };
+}
+
+/** A copy of the pending version's values to blend, when the confirmed version has them too. */
+function blendable(
+  pending: Readonly<Record<string, unknown>> | undefined,
+  confirmed: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> | undefined {
+  return pending === undefined || confirmed === undefined ? undefined : { ...pending };
+}
+
+/** Sets `name` in `blend` to the confirmed version's value (or removes it, where it had none). */
+function takeConfirmed(
+  blend: Record<string, unknown> | undefined,
+  confirmed: Readonly<Record<string, unknown>> | undefined,
+  name: string,
+): void {
+  if (blend === undefined) return;
+  if (confirmed !== undefined && Object.hasOwn(confirmed, name)) blend[name] = confirmed[name];
+  else delete blend[name];
+}
+
+/**
+ * The sequence number of a new event for a record: above every number its state holds, the in-flight
+ * version's included (that event may have gone out). States without numbers count as 0.
+ */
+export function nextSequence(stored: RecordState | undefined): number {
+  return Math.max(stored?.sequence ?? 0, stored?.pending?.sequence ?? 0) + 1;
 }
 
 /**
@@ -193,6 +227,8 @@ function versionOf(state: RecordState, first: boolean): PendingVersion {
   };
   if (state.keyId !== undefined) version.keyId = state.keyId;
   if (state.snapshot !== undefined) version.snapshot = state.snapshot;
+  if (state.tracked !== undefined) version.tracked = state.tracked;
+  if (state.sequence !== undefined) version.sequence = state.sequence;
   if (first) version.first = true;
   return version;
 }

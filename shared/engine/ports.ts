@@ -4,6 +4,7 @@
  * `shared/publish`) and tests use in-memory fakes of the same interfaces.
  */
 import type { Action, ChangeEvent } from '../events/contract.js';
+import type { Signal } from '../signals.js';
 
 /** A record exactly as Cliniko returned it, ids as strings. */
 export type ClinikoRecord = Readonly<Record<string, unknown>> & { readonly id: string };
@@ -58,6 +59,17 @@ export interface RecordVersion {
   readonly deleted: boolean;
   /** The version itself; stored only in `previous` mode. */
   readonly snapshot?: Readonly<Record<string, unknown>>;
+  /**
+   * The version's values of the stream's tracked fields (`shared/tracked-fields.ts`): operational
+   * values only, kept so the next event can say what they were. Absent in states written before
+   * the stream tracked fields, and for streams that track none.
+   */
+  readonly tracked?: Readonly<Record<string, unknown>>;
+  /**
+   * The record's sequence number of the event that reported this version (`detail.sequence`).
+   * Absent in states written before events carried one (counted as 0).
+   */
+  readonly sequence?: number;
 }
 
 /**
@@ -95,6 +107,8 @@ export interface ReportedEvent {
   readonly action: Action;
   /** Its `detail.occurredAt`. */
   readonly occurredAt: string;
+  /** Its `detail.signals`, when it had any: they depend on the change, which a resync cannot see. */
+  readonly signals?: readonly Signal[];
 }
 
 /**

@@ -275,10 +275,18 @@ function resentEvent(
     updatedAt: stored.updatedAt,
     observedAt: new Date(run.now()),
     changedFields: null,
+    // The version the state stands for, so a consumer that applied it drops the copy.
+    ...(stored.sequence === undefined ? {} : { sequence: stored.sequence }),
   };
   if (reported !== undefined) {
-    const input = { ...common, action: reported.action, occurredAt: reported.occurredAt };
-    return { event: buildEvent({ ...input, eventId: reported.eventId }, run.event), original: true };
+    const input = {
+      ...common,
+      action: reported.action,
+      occurredAt: reported.occurredAt,
+      eventId: reported.eventId,
+      signals: reported.signals ?? [],
+    };
+    return { event: buildEvent(input, run.event), original: true };
   }
   const occurredAt = stored.updatedAt ?? currentUpdatedAt;
   if (occurredAt === undefined) {

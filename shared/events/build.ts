@@ -2,12 +2,16 @@
  * Builds the one event a classified change produces, in the exact shape EventBridge delivers
  * (contract v1), applying the payload mode, field filters and the size guard.
  */
+import type { Signal } from '../signals.js';
 import type { StreamDefinition } from '../streams.js';
 import type { Action, ChangeEvent, EventChanges, EventDetail, PayloadMode } from './contract.js';
 import { eventIdFor } from './event-id.js';
 import { InvalidEventError } from './invalid-event-error.js';
-import { dataFor, normalizeChangedFields, previousFor } from './payload.js';
+import { dataFor, type FieldFilter, filterFields, normalizeChangedFields, previousFor } from './payload.js';
+import { recordKeyOf } from './record-key.js';
 import { hasAction } from './schema.js';
+import { signalsFor } from './signals.js';
+import { EVENTBRIDGE_MAX_ENTRY_BYTES } from './size-limits.js';
 
 export interface EventOptions {
   /** Envelope `source`. @default 'cliniko' */
@@ -22,7 +26,10 @@ export interface EventOptions {
   readonly include?: readonly string[];
   /** Drop these top-level fields from `data` and `previous` (never `id`). */
   readonly exclude?: readonly string[];
-  /** Largest PutEvents entry to send with its payload. @default 262144 (256 KB, the EventBridge limit) */
+  /**
+   * Largest entry to send with its payload. @default 1048576 (1 MB, the EventBridge entry limit; see
+   * `size-limits.ts`)
+   */
   readonly maxEntryBytes: number;
 }
 
@@ -31,7 +38,7 @@ export const DEFAULT_EVENT_OPTIONS: EventOptions = Object.freeze({
   awsAccount: 'local',
   region: 'local',
   payload: 'full',
-  maxEntryBytes: 256 * 1024,
+  maxEntryBytes: EVENTBRIDGE_MAX_ENTRY_BYTES,
 });
 
 export interface BuildEventInput {
@@ -53,6 +60,15 @@ export interface BuildEventInput {
   readonly previous?: Readonly<Record<string, unknown>>;
   /** The id of an event already published, sent again by `resync`; absent: derived from the inputs. */
   readonly eventId?: string;
+  /**
+   * The stream's tracked fields (`tracked-fields.ts`) as the record state last held them: their old
+   * values, where known. Feeds `detail.previous` and the signals that look at an old value.
+   */
+  readonly trackedPrevious?: Readonly<Record<string, unknown>>;
+  /** The record's sequence number for this version (see `EventDetail.sequence`). @default 1 */
+  readonly sequence?: number;
+  /** The signals of an event already published, sent again by `resync`; absent: derived here. */
+  readonly signals?: readonly Signal[];
 }
 
 /**
@@ -81,6 +97,18 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
   // `id` is a string by type; the copy only guards a caller that passed another type.
   const eventRecord = record.id === recordId ? record : { ...record, id: recordId };
   const data = dataFor(options.payload, action, eventRecord, fields, filter);
+  const derived = signalsFor({
+    stream: stream.name,
+    action,
+    record: eventRecord,
+    changedFields: fields,
+    trackedPrevious: input.trackedPrevious,
+  });
+  const signals = input.signals ?? derived.signals;
+  // The linked ids belong to the signals that name them: none when a resent event had no signals.
+  const related = signals.length > 0 ? derived.related : undefined;
+  const trackedPrevious =
+    options.payload === 'ids' ? undefined : trackedPreviousFor(input.trackedPrevious, fields, filter);
 
   const detail: EventDetail = {
     schemaVersion: 1,
@@ -98,9 +126,13 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
     account: input.account,
     resource: stream.name,
     recordId,
+    sequence: input.sequence ?? 1,
     occurredAt,
     observedAt: input.observedAt.toISOString(),
+    signals,
     changes,
+    ...(trackedPrevious === undefined ? {} : { previous: trackedPrevious }),
+    ...(related === undefined ? {} : { related }),
     ...(data === undefined ? {} : { data }),
   };
   const event = envelope(detail, options);
@@ -125,9 +157,25 @@ function envelope(detail: EventDetail, options: EventOptions): ChangeEvent {
     account: options.awsAccount,
     time: toSecondPrecision(detail.observedAt),
     region: options.region,
-    resources: [],
+    resources: [recordKeyOf(detail.account, detail.resource, detail.recordId)],
     detail,
   };
+}
+
+/**
+ * `detail.previous`: the old values of the tracked fields this change changed, where the state knew
+ * them, after the same include/exclude lists as `data`; `undefined` when there are none.
+ */
+function trackedPreviousFor(
+  tracked: Readonly<Record<string, unknown>> | undefined,
+  changedFields: readonly string[] | null,
+  filter: FieldFilter,
+): Record<string, unknown> | undefined {
+  if (tracked === undefined || changedFields === null) return undefined;
+  const changed: Record<string, unknown> = {};
+  for (const field of changedFields) if (Object.hasOwn(tracked, field)) changed[field] = tracked[field];
+  const kept = filterFields(changed, filter);
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
 function withoutPayload(detail: EventDetail): EventDetail {

@@ -102,10 +102,11 @@ export const EXAMPLE_SEEDS: Readonly<Record<string, ExampleSeed>> = {
       number: 1042,
       issue_date: '2026-11-29',
       total_amount: '120.0',
-      status_description: 'Awaiting payment',
+      status: 10,
+      status_description: 'Open',
       patient: link(PATIENT),
     },
-    update: { status_description: 'Paid' },
+    update: { status: 20, status_description: 'Paid' },
   },
   treatment_notes: {
     fields: {

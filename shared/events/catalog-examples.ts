@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { STREAMS, type StreamDefinition } from '../streams.js';
+import { trackedValuesOf } from '../tracked-fields.js';
 import { type BuildEventInput, buildEvent, DEFAULT_EVENT_OPTIONS, type EventOptions } from './build.js';
 import { EXAMPLE_API, EXAMPLE_SEEDS, type ExampleSeed } from './catalog-example-records.js';
 import type { Action, ChangeEvent } from './contract.js';
@@ -71,6 +72,7 @@ function exampleInput(stream: StreamDefinition, action: Action, account: string)
       : { record: base, changedFields: null },
   };
   const variant = variants[action];
+  const tracked = trackedValuesOf(stream.name, base);
   const updatedAt = typeof variant.record.updated_at === 'string' ? variant.record.updated_at : null;
   const occurredAt = variant.occurredAt ?? updatedAt ?? UPDATED_AT;
   return {
@@ -85,6 +87,9 @@ function exampleInput(stream: StreamDefinition, action: Action, account: string)
     occurredAt,
     observedAt: new Date(Date.parse(occurredAt) + 31_204),
     changedFields: variant.changedFields,
+    // The record as first published: its tracked values are the old ones, and this is its second event.
+    ...(tracked === undefined || variant.changedFields === null ? {} : { trackedPrevious: tracked }),
+    sequence: variant.changedFields === null && action !== 'deleted' ? 1 : 2,
   };
 }
 

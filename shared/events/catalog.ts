@@ -2,7 +2,9 @@
  * Renders `docs/events.md`, the event catalog, from the schemas and from events built by the real
  * `buildEvent`, so the documentation cannot describe a different contract than the code emits.
  */
+import { signalRulesOf } from '../signals.js';
 import { STREAMS } from '../streams.js';
+import { trackedFieldsOf } from '../tracked-fields.js';
 import { buildEvent, DEFAULT_EVENT_OPTIONS } from './build.js';
 import { dataClassesSection } from './catalog-classes.js';
 import { exampleEvents, examplePatientUpdate } from './catalog-examples.js';
@@ -45,7 +47,7 @@ Schema Registry as \`<source>@<entity>\` (e.g. \`cliniko@patient\`).
 | \`source\` | configurable, default \`cliniko\` |
 | \`account\`, \`region\` | the AWS account and region, or \`local\` outside AWS |
 | \`time\` | when the bridge detected the change: \`detail.observedAt\` to the second, \`YYYY-MM-DDTHH:MM:SSZ\`. EventBridge archives replay by it, so a replay of the last hours includes a backfilled or late-detected change; the record's change time is \`detail.occurredAt\` |
-| \`resources\` | always \`[]\`: EventBridge does not encrypt envelope metadata with a customer key, so nothing identifying goes outside \`detail\` |
+| \`resources\` | the record key \`cliniko:<account>:<resource>:<recordId>\` (ids and names only, no patient data), for routes that group by record (an SQS FIFO message group); empty in events published before it was added |
 
 ## Detail
 
@@ -57,9 +59,13 @@ Schema Registry as \`<source>@<entity>\` (e.g. \`cliniko@patient\`).
 | \`account\` | the configured Cliniko account id, e.g. \`main-clinic\` |
 | \`resource\` | the stream, e.g. \`patients\` |
 | \`recordId\` | the Cliniko id as a decimal string (64-bit: never parse it into a JS number) |
+| \`sequence\` | per record, increases by at least one with every version the bridge reports; a re-delivery of the same observation repeats it with the same \`eventId\`. Drop an event whose sequence is not above the last one applied for its record |
 | \`occurredAt\` | the record's \`updated_at\` (for a delete from a \`/deleted\` feed: its \`deleted_at\`), second precision |
 | \`observedAt\` | when the bridge observed the change, ISO with milliseconds |
+| \`signals\` | named meanings of the change ([Signals](#signals)), in catalog order; \`[]\` when none |
 | \`changes\` | \`null\` when there is no earlier version (created, snapshot, a first sighting of a record that predates the origin, deletes from a feed or reconciliation); otherwise \`{ "fields": [...] }\`: changed top-level field names, sorted, never \`updated_at\`; plus \`previous\` (old values of those fields) only when the operator opted in to storing snapshots |
+| \`previous\` | old values of the stream's [tracked fields](#signals) this change changed, where known; absent when none and in mode \`ids\`. Independent of \`changes.previous\` |
+| \`related\` | ids of records a signal names (\`mergedIntoPatientId\`); absent when none |
 | \`data\` | the record, shaped by the payload mode (below); absent in mode \`ids\` and when \`payloadOmitted\` is set |
 | \`payloadOmitted\` | \`"size"\` when \`data\` (and \`changes.previous\`) were left out to respect the size limit |
 | \`withheld\` | set when fields of a [data class](#patient-data-classes) the destination does not take were left out: \`{ "classes": ["personal", "phi"], "changedFields": 1 }\` (the classes left out of \`data\`, \`changes.previous\` and \`changes.fields\`, and how many changed fields were not named); absent otherwise |
@@ -100,8 +106,10 @@ ${payloadModeExamples()}
 ## Size guard
 
 An entry is measured as EventBridge measures it (UTF-8 bytes of source, detail-type and the
-serialized detail, plus 14 for the time). An event over the limit (default 256 KB) is never
-dropped: it is sent without \`data\` and \`changes.previous\`, with \`"payloadOmitted": "size"\`.
+serialized detail, plus 14 for the time and the bytes of the record key). An event over the limit
+(default 1 MB, EventBridge's entry limit since January 2026; 256 KB when the CLI also feeds a
+webhook) is never dropped: it is sent without \`data\` and \`changes.previous\`, with
+\`"payloadOmitted": "size"\` (\`signals\`, \`sequence\` and \`previous\` stay).
 
 ## Event ids and deduplication
 
@@ -160,6 +168,41 @@ function detailTypeTable(): string {
   return ['| detail-type | resource | emitted when | schema |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+/** Every signal: which entities carry it and when (from the rules beside the stream registry). */
+function signalsSection(): string {
+  const code = (text: string) => `\`${text}\``;
+  const rows = STREAMS.flatMap((stream) =>
+    signalRulesOf(stream.name).map(
+      (rule) => `| ${code(rule.signal)} | [${code(stream.entity)}](#${stream.entity}) | ${rule.meaning} |`,
+    ),
+  );
+  const tracked = STREAMS.filter((stream) => trackedFieldsOf(stream.name).length > 0).map(
+    (stream) => `| ${code(stream.entity)} | ${trackedFieldsOf(stream.name).map(code).join(', ')} |`,
+  );
+  return [
+    '## Signals',
+    '',
+    'Every event carries `detail.signals`: the named meanings of its change, derived from the change and the',
+    "record's current values by rules kept beside the stream registry; `[]` when there are none. A signal",
+    'never replaces the action (one change is one event). Change signals need an earlier version: creations,',
+    'snapshots and first sightings carry none of them, and `deleted` and `snapshot` events no signal at all.',
+    'Match one with `{"detail":{"signals":["rescheduled"]}}`; test one with `hasSignal(event, "rescheduled")`.',
+    '',
+    '| signal | entity | when |',
+    '|---|---|---|',
+    ...rows,
+    '',
+    '**Tracked fields.** Their old values are kept in the record state (they are all operational data) and',
+    'sent in `detail.previous` when a change includes them, so a `rescheduled` event says from when to when.',
+    'A record state written before a field was tracked has no old value for it: the first change after such',
+    'an upgrade has no `previous` for it.',
+    '',
+    '| entity | tracked fields |',
+    '|---|---|',
+    ...tracked,
+  ].join('\n');
+}
+
 /** The whole of `docs/events.md`. */
 export function renderEventCatalog(): string {
   const examples = [...exampleEvents()].map(([type, event]) => [`### ${type}`, '', json(event)].join('\n'));
@@ -173,6 +216,8 @@ export function renderEventCatalog(): string {
     '## Detail-types',
     '',
     detailTypeTable(),
+    '',
+    signalsSection(),
     '',
     dataClassesSection(),
     '',

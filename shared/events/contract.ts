@@ -2,6 +2,9 @@
  * The event contract (v1), as TypeScript types. The zod schemas in this folder are the runtime
  * source of truth and are checked against these types at compile time.
  */
+import type { Signal } from '../signals.js';
+
+export type { Signal } from '../signals.js';
 
 export const ACTIONS = [
   'created',
@@ -65,8 +68,23 @@ export interface EventDetail {
   readonly occurredAt: string;
   /** When the bridge observed the change (ISO with milliseconds). */
   readonly observedAt: string;
+  /**
+   * Per record, increases by at least one with every version the bridge reports; a re-publish of the
+   * same observation repeats it with the same `eventId`. A consumer drops a version whose sequence is
+   * not above the last one it applied for the record.
+   */
+  readonly sequence: number;
+  /** Named meanings of the change (`rescheduled`, `paid` …), in catalog order; empty when none. */
+  readonly signals: readonly Signal[];
   /** `null` for snapshots and for first sightings of records that predate the origin. */
   readonly changes: EventChanges | null;
+  /**
+   * Old values of the stream's tracked fields that this change changed, as far as they are known;
+   * absent when none (and always in mode `ids`). Independent of `changes.previous`.
+   */
+  readonly previous?: Readonly<Record<string, unknown>>;
+  /** Ids of records the signals name, e.g. `mergedIntoPatientId`; absent when none. */
+  readonly related?: Readonly<Record<string, string>>;
   /** The record (mode `full`), or its id, lifecycle timestamps and changed fields (mode `changes`). Absent in mode `ids`. */
   readonly data?: EventData;
   /** Set when `data` was left out because the entry would exceed the size limit. */
@@ -84,6 +102,10 @@ export interface ChangeEvent {
   readonly account: string;
   readonly time: string;
   readonly region: string;
-  readonly resources: readonly [];
+  /**
+   * The record key, `cliniko:<account>:<resource>:<recordId>` (see `recordKeyOf`): what an ordered
+   * route groups by. Empty in events published before the key was added.
+   */
+  readonly resources: readonly string[];
   readonly detail: EventDetail;
 }

@@ -5,6 +5,7 @@
  * time against the generated literal types (`known-types.ts`); strings known only at run time are
  * checked at run time.
  */
+import type { Signal } from '../signals.js';
 import { STREAMS } from '../streams.js';
 import type { ChangeEvent, DetailType, EventDetail } from './contract.js';
 import type { DetailTypeOfEntity, KnownDetailType, KnownEntity, ResourceOfEntity } from './known-types.js';
@@ -75,4 +76,13 @@ export function isEventOfEntity<E extends string>(
   const type = (input as { readonly 'detail-type'?: unknown } | null)?.['detail-type'];
   if (typeof type !== 'string' || !detailTypesByEntity.get(entity)?.includes(type)) return false;
   return eventSchemaFor(type)?.safeParse(input).success ?? false;
+}
+
+/**
+ * True when the event's change means `signal` (`detail.signals` holds it), e.g.
+ * `hasSignal(event, 'rescheduled')`. A misspelt signal does not compile.
+ */
+export function hasSignal(event: ChangeEvent, signal: Signal): boolean {
+  const signals: readonly string[] | undefined = event.detail.signals;
+  return Array.isArray(signals) && signals.includes(signal);
 }

@@ -7,6 +7,7 @@
  * import { isEventOfEntity, isEventOfType, parseChangeEvent } from '../shared/events/index.js';
  * if (isEventOfType(event, 'patient.updated')) console.info(event.detail.changes?.fields);
  * if (isEventOfEntity(event, 'invoice_item')) console.info(event.detail.type); // invoice_item.created | …
+ * if (hasSignal(event, 'rescheduled')) console.info(event.detail.previous?.starts_at);
  * ```
  *
  * Detail-types and entities given as literals are checked at compile time against the registry
@@ -21,6 +22,7 @@ export type {
   EventDetail,
   EventWithheld,
   PayloadMode,
+  Signal,
   WithheldClass,
 } from './contract.js';
 export { ACTIONS } from './contract.js';
@@ -30,6 +32,7 @@ export {
   type CheckedDetailType,
   type CheckedEntity,
   type EntityEventOf,
+  hasSignal,
   isEventOfEntity,
   isEventOfType,
 } from './guards.js';
@@ -42,6 +45,7 @@ export {
   type KnownEntity,
   type ResourceOfEntity,
 } from './known-types.js';
+export { RECORD_KEY_PREFIX, recordKeyOf } from './record-key.js';
 export {
   actionsOf,
   changeEventSchema,

@@ -5,10 +5,13 @@
  * stream registry so a new stream gets its event types without code here.
  */
 import { z } from 'zod';
+import { signalRulesOf, signalsOf } from '../signals.js';
 import { type LifecycleField, STREAMS, type StreamDefinition } from '../streams.js';
+import { trackedFieldsOf } from '../tracked-fields.js';
 import type { Action, ChangeEvent, DetailType, EventDetail } from './contract.js';
 import { InvalidEventError } from './invalid-event-error.js';
 import { dataFieldsShapeOf } from './record-fields.js';
+import { RECORD_KEY_PREFIX } from './record-key.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -99,6 +102,59 @@ const withheldSchema = z
     'Set when fields of a data class the destination does not take were left out of data, changes.previous and changes.fields. Absent when nothing was withheld.',
   );
 
+/** `cliniko:<account>:<resource>:<recordId>`. */
+export const recordKeySchema = z
+  .string()
+  .regex(new RegExp(`^${RECORD_KEY_PREFIX}[^:]+:[a-z_]+:[0-9]{1,20}$`), 'must be a record key')
+  .describe('The record key cliniko:<account>:<resource>:<recordId>: group by it to order per record.');
+
+const sequenceSchema = z
+  .number()
+  .int()
+  .min(1)
+  .describe(
+    'Per record, increases by at least one with every version the bridge reports; a re-publish repeats it with the same eventId. Drop a version whose sequence is not above the last one applied for the record.',
+  );
+
+/** The signals a stream's events can carry; an always-empty array for a stream without any. */
+function signalsSchemaOf(stream: StreamDefinition) {
+  const [first, ...others] = signalsOf(stream.name);
+  const description =
+    'Named meanings of the change, in catalog order; empty when none. Match with {"detail":{"signals":["<signal>"]}}.';
+  if (first === undefined) return z.array(z.never()).max(0).describe(description);
+  return z
+    .array(z.enum([first, ...others]))
+    .refine((signals) => signals.every((s, i) => i === 0 || (signals[i - 1] ?? '') !== s), {
+      message: 'must not repeat a signal',
+    })
+    .describe(description);
+}
+
+/** `detail.previous`: old values of the stream's tracked fields (none for most streams). */
+function previousSchemaOf(stream: StreamDefinition) {
+  const tracked = trackedFieldsOf(stream.name);
+  const description =
+    tracked.length === 0
+      ? 'Old values of tracked fields; this stream tracks none, so it is absent.'
+      : `Old values of the tracked fields this change changed (${tracked.join(', ')}), where known; absent when none and in payload mode ids.`;
+  const shape: Record<string, z.ZodOptional<z.ZodUnknown>> = {};
+  for (const field of tracked) shape[field] = z.unknown().optional();
+  return z.looseObject(shape).optional().describe(description);
+}
+
+/** `detail.related`: ids of the records the stream's signals name. */
+function relatedSchemaOf(stream: StreamDefinition) {
+  const keys = signalRulesOf(stream.name).flatMap((rule) => (rule.names ? [rule.names.key] : []));
+  return z
+    .record(z.string(), recordIdSchema)
+    .optional()
+    .describe(
+      keys.length === 0
+        ? 'Ids of records a signal names; this stream has none, so it is absent.'
+        : `Ids of records a signal names (${keys.join(', ')}); absent when none.`,
+    );
+}
+
 const lifecycleTimestamp = z.string().nullable().optional();
 const everyLifecycleShape = {
   archived_at: lifecycleTimestamp,
@@ -134,11 +190,15 @@ function detailSchemaOf(stream: StreamDefinition, type: TypeSchema) {
     account: z.string().min(1).describe('The configured Cliniko account id, e.g. main-clinic.'),
     resource: z.literal(stream.name),
     recordId: recordIdSchema,
+    sequence: sequenceSchema,
     occurredAt: secondTimestamp.describe(
       "The record's updated_at (for a delete seen in a /deleted feed: its deleted_at).",
     ),
     observedAt: z.iso.datetime().describe('When the bridge observed the change (ISO, UTC, milliseconds).'),
+    signals: signalsSchemaOf(stream),
     changes: changesSchema,
+    previous: previousSchemaOf(stream),
+    related: relatedSchemaOf(stream),
     data: dataSchemaOf(stream).optional(),
     payloadOmitted: z
       .literal('size')
@@ -159,7 +219,12 @@ function envelopeSchemaOf(stream: StreamDefinition, type: TypeSchema) {
       'When the bridge detected the change: detail.observedAt to the second (EventBridge archives replay by it). The change itself happened at detail.occurredAt.',
     ),
     region: z.string().min(1).describe("AWS region, or 'local' outside AWS."),
-    resources: z.tuple([]).describe('Always empty: envelope metadata is not encrypted with a customer key.'),
+    resources: z
+      .array(recordKeySchema)
+      .max(1)
+      .describe(
+        'The record key (cliniko:<account>:<resource>:<recordId>), for routes that group by record; empty in events published before it was added.',
+      ),
     detail: detailSchemaOf(stream, type),
   });
 }

@@ -35,13 +35,23 @@ export function withholdFields(event: ChangeEvent, allowed: ReadonlySet<DataClas
     const previous = changes.previous === undefined ? undefined : keptFields(changes.previous, keeps);
     changes = { fields, ...(previous === undefined ? {} : { previous }) };
   }
+  // Tracked fields are operational by rule (`tracked-fields.ts`); filtered all the same, so a
+  // misclassified one could never slip past a gate.
+  const tracked = detail.previous === undefined ? undefined : keptFields(detail.previous, keeps);
   if (removed.size === 0) return event;
 
   const withheld = mergedMarker(detail.withheld, removed, hiddenChanges);
   // Spreading `detail` first keeps its key order; `data` is absent here only when it was absent there.
+  const { previous: _previous, ...rest } = detail;
   return {
     ...event,
-    detail: { ...detail, changes, ...(data === undefined ? {} : { data }), withheld },
+    detail: {
+      ...rest,
+      changes,
+      ...(tracked === undefined || Object.keys(tracked).length === 0 ? {} : { previous: tracked }),
+      ...(data === undefined ? {} : { data }),
+      withheld,
+    },
   };
 }
 

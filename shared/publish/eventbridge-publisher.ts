@@ -1,7 +1,7 @@
 /**
  * `EventPublisher` on Amazon EventBridge PutEvents.
  *
- * Entries are packed in order into requests of at most 10 entries and 256 KB (sizes computed as
+ * Entries are packed in order into requests of at most 10 entries and 1 MB (sizes computed as
  * AWS does). A failed call (throttling, 5xx, network) is retried by the SDK itself (the client is
  * built with `shared/aws/client-defaults.ts`); what the SDK cannot retry is a partial failure, and
  * there only the entries that failed are sent again, with capped exponential backoff and full
@@ -19,6 +19,7 @@ import { fullJitterDelay, sleep as realSleep } from '../backoff.js';
 import type { EventPublisher } from '../engine/ports.js';
 import { PublishError } from '../errors.js';
 import type { ChangeEvent } from '../events/contract.js';
+import { EVENTBRIDGE_MAX_ENTRY_BYTES } from '../events/size-limits.js';
 
 export interface EventBridgePublisherOptions {
   readonly client: EventBridgeClient;
@@ -45,7 +46,8 @@ export interface PublisherStats {
 
 /** PutEvents limits. */
 export const MAX_ENTRIES_PER_REQUEST = 10;
-export const MAX_REQUEST_BYTES = 256 * 1024;
+/** 1 MB since January 2026 (256 KB before): see `shared/events/size-limits.ts`. */
+export const MAX_REQUEST_BYTES = EVENTBRIDGE_MAX_ENTRY_BYTES;
 /** AWS counts a `Time` field as 14 bytes. */
 const TIME_BYTES = 14;
 
@@ -118,6 +120,8 @@ export class EventBridgePublisher implements EventPublisher {
       DetailType: event['detail-type'],
       Detail: JSON.stringify(event.detail),
       Time: new Date(event.time),
+      // The record key: delivered in the envelope's `resources`, for routes that group by record.
+      ...(event.resources.length > 0 ? { Resources: [...event.resources] } : {}),
       EventBusName: this.busName,
     };
   }

@@ -3,6 +3,7 @@
  * `ConfigError` that names the flag (or environment variable) and says how to fix it.
  */
 import { ConfigError } from '../errors.js';
+import { EVENTBRIDGE_MAX_ENTRY_BYTES, WEBHOOK_MAX_ENTRY_BYTES } from '../events/size-limits.js';
 import { parseWebhookUrl } from './webhook-destination.js';
 import { parseWebhookSecret, WEBHOOK_SECRET_ENV } from './webhook-signature.js';
 
@@ -68,4 +69,21 @@ export function parseSinkSpec(spec: string, env: Readonly<Record<string, string 
       // Only the kind is echoed: the rest may be a URL carrying a token.
       throw new ConfigError('--sink', `unknown sink "${kind.slice(0, 40)}": ${EXPECTED}`);
   }
+}
+
+export { EVENTBRIDGE_MAX_ENTRY_BYTES, WEBHOOK_MAX_ENTRY_BYTES };
+
+/**
+ * The size guard for a run's destinations: events are built once for all of them, so the smallest
+ * limit wins — EventBridge's 1 MB, or a webhook's 256 KB when one is among them — and never more than
+ * `configured`.
+ */
+export function maxEntryBytesFor(
+  sinks: readonly SinkSpec[],
+  configured: number = EVENTBRIDGE_MAX_ENTRY_BYTES,
+): number {
+  const limits = sinks.map((sink) =>
+    sink.kind === 'webhook' ? WEBHOOK_MAX_ENTRY_BYTES : EVENTBRIDGE_MAX_ENTRY_BYTES,
+  );
+  return Math.min(configured, ...limits);
 }

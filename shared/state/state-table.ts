@@ -19,6 +19,7 @@ import type {
   StreamCursor,
 } from '../engine/ports.js';
 import { ACTIONS } from '../events/contract.js';
+import { SIGNALS } from '../signals.js';
 import { StateCorruptError } from './state-errors.js';
 
 /** Key schema of the state table (both keys strings), for the CDK construct and `createStateTable`. */
@@ -98,6 +99,8 @@ function encodeVersion(version: RecordVersion): StateItem {
   };
   if (version.keyId !== undefined) item.kid = version.keyId;
   if (version.snapshot !== undefined) item.snapshot = JSON.stringify(version.snapshot);
+  if (version.tracked !== undefined) item.tracked = JSON.stringify(version.tracked);
+  if (version.sequence !== undefined) item.seq = version.sequence;
   return item;
 }
 
@@ -124,10 +127,13 @@ export function decodeRecordState(item: StateItem): RecordState {
 /** The event last reported; one of an unexpected shape is left out (resync then sends a snapshot). */
 function decodeReported(value: unknown): ReportedEvent | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { eventId, action, occurredAt } = value as Record<string, unknown>;
+  const { eventId, action, occurredAt, signals } = value as Record<string, unknown>;
   const known = ACTIONS.find((candidate) => candidate === action);
   if (typeof eventId !== 'string' || typeof occurredAt !== 'string' || known === undefined) return undefined;
-  return { eventId, action: known, occurredAt };
+  const held = Array.isArray(signals) ? SIGNALS.filter((signal) => signals.includes(signal)) : [];
+  return held.length > 0
+    ? { eventId, action: known, occurredAt, signals: held }
+    : { eventId, action: known, occurredAt };
 }
 
 function decodeVersion(item: StateItem, fieldHashes: Record<string, string>): RecordVersion {
@@ -139,6 +145,11 @@ function decodeVersion(item: StateItem, fieldHashes: Record<string, string>): Re
     cancelled: item.cancelled === true,
     deleted: item.deleted === true,
     ...(typeof item.kid === 'string' ? { keyId: item.kid } : {}),
+    // Items written before fields were tracked and events numbered have neither: both stay absent.
+    ...(typeof item.tracked === 'string'
+      ? { tracked: JSON.parse(item.tracked) as Record<string, unknown> }
+      : {}),
+    ...(typeof item.seq === 'number' && Number.isSafeInteger(item.seq) ? { sequence: item.seq } : {}),
   };
   if (typeof item.snapshot !== 'string') return version;
   return { ...version, snapshot: JSON.parse(item.snapshot) as Record<string, unknown> };

@@ -17,7 +17,7 @@ describe('the bridge config given bad values', () => {
     ["a rate limit above Cliniko's 200/min", { rateLimitPerMinute: 500 }, 'rateLimitPerMinute'],
     ['a fractional poll rate', { pollRateMinutes: 1.5 }, 'pollRateMinutes'],
     ['a source reserved by AWS', { source: 'aws.cliniko' }, 'source'],
-    ['an entry size above the EventBridge limit', { maxEntryBytes: 300_000 }, 'maxEntryBytes'],
+    ['an entry size above the EventBridge limit', { maxEntryBytes: 1_048_577 }, 'maxEntryBytes'],
     ['an impossible start date', { startFrom: '2026-02-30T00:00:00Z' }, 'startFrom'],
     ['a start instant with an offset instead of Z', { startFrom: '2026-02-03T00:00:00+10:00' }, 'startFrom'],
     ['an unknown payload mode', { payload: { default: { mode: 'everything' } } }, 'payload'],

@@ -239,7 +239,7 @@ describe('the engine given bad Cliniko answers', () => {
   it('publishes a record larger than the event size limit without its data, marked payloadOmitted', async () => {
     cliniko.on(
       '/contacts',
-      list('contacts', [contact('21', '2026-01-03T00:00:00Z', { notes: 'x'.repeat(300_000) })]),
+      list('contacts', [contact('21', '2026-01-03T00:00:00Z', { notes: 'x'.repeat(1_100_000) })]),
     );
 
     await engine.poll();

@@ -82,4 +82,30 @@ describe('the chaos oracle', () => {
 
     expect(outcome.violations.join('\n')).toMatch(/repeats the content/);
   });
+
+  it('reports a record’s later version numbered no higher than an earlier one', async () => {
+    const outcome = await run(
+      new TamperingPublisher((e) =>
+        (e.detail.sequence ?? 0) > 1 ? [{ ...e, detail: { ...e.detail, sequence: 1 } }] : [e],
+      ),
+    );
+
+    expect(outcome.violations.join('\n')).toMatch(/has sequence 1, not above/);
+  });
+
+  it('reports a re-delivery of an event under another sequence number', async () => {
+    const outcome = await run(
+      new TamperingPublisher((e, i) =>
+        i === 0 ? [e, { ...e, detail: { ...e.detail, sequence: e.detail.sequence + 5 } }] : [e],
+      ),
+    );
+
+    expect(outcome.violations.join('\n')).toMatch(/delivered again with sequence/);
+  });
+
+  it('reports an event without the record key in resources', async () => {
+    const outcome = await run(new TamperingPublisher((e, i) => (i === 0 ? [{ ...e, resources: [] }] : [e])));
+
+    expect(outcome.violations.join('\n')).toMatch(/record key/);
+  });
 });

@@ -37,6 +37,11 @@
  *    exactly what a failed run can explain: a `restored` whose `archived` a failed run attempted to
  *    publish, or staged (wrote as pending before publishing), so it may have reached consumers, and
  *    a second lifecycle event of the same kind after one from a failed run.
+ * 8. Sequence numbers order each record's events (`checkSequences`): in delivery order, every event
+ *    with an eventId not delivered before carries a `detail.sequence` above every sequence delivered
+ *    before for the record, and a repeated delivery carries the number its eventId had; so no two
+ *    different eventIds of a record share a number. Every event carries the record key in
+ *    `resources`.
  */
 import type { StreamCursor } from '../../shared/engine/ports.js';
 import type { ChangeEvent } from '../../shared/events/contract.js';
@@ -257,6 +262,36 @@ export function checkDeliveries(
     }
   }
   return { problems, duplicates, reemitted };
+}
+
+/** Check 8: per record, sequences increase with every new eventId and repeat with a repeated one. */
+export function checkSequences(delivered: readonly ChangeEvent[]): string[] {
+  const problems: string[] = [];
+  const numberOf = new Map<string, number>();
+  const highest = new Map<string, { sequence: number; id: string }>();
+  for (const event of delivered) {
+    const { resource, recordId, sequence, account } = event.detail;
+    const key = keyOf(resource, recordId);
+    const label = `${key}: ${event.detail.type} (event ${event.id})`;
+    if (!event.resources.includes(`cliniko:${account}:${resource}:${recordId}`)) {
+      problems.push(`${label} does not carry the record key in resources`);
+    }
+    const earlier = numberOf.get(event.id);
+    if (earlier !== undefined) {
+      if (earlier !== sequence)
+        problems.push(`${label} was delivered again with sequence ${sequence}, first ${earlier}`);
+      continue;
+    }
+    numberOf.set(event.id, sequence);
+    const top = highest.get(key);
+    if (top !== undefined && sequence <= top.sequence) {
+      problems.push(
+        `${label} has sequence ${sequence}, not above ${top.sequence} of the earlier event ${top.id} of the record`,
+      );
+    }
+    if (top === undefined || sequence > top.sequence) highest.set(key, { sequence, id: event.id });
+  }
+  return problems;
 }
 
 /** Names (never values) of the top-level fields two versions of a record disagree on. */

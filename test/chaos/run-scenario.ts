@@ -13,6 +13,7 @@ import {
   checkDeliveries,
   checkHistories,
   checkObservation,
+  checkSequences,
   checkTransitions,
 } from './oracle.js';
 import { extraStreamsArb, type Op, quirksArb, scenarioArb } from './scenario.js';
@@ -118,6 +119,7 @@ async function judge(
     ...deliveries.problems,
     ...histories.problems,
     ...checkCursors(world.state.cursorWrites),
+    ...checkSequences(delivered),
   );
   return {
     violations: [...new Set(violations)],

@@ -213,3 +213,32 @@ describe('accounts', () => {
     }
   });
 });
+
+describe('POST /__sim/records/patients/<id>/merge', () => {
+  it('archives the merged-away patient with merged_at and a link to the patient kept, logged as archived', async () => {
+    const from = await createPatient(sim);
+    const into = await createPatient(sim);
+    const now = await advance(sim, 10);
+
+    const reply = await records(`patients/${from}/merge`, 'POST', { into });
+
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ id: from, archived_at: now, merged_at: now });
+    expect(linkId(reply.body.merged_with_patient)).toBe(into);
+    expect(lastChange()).toMatchObject({ id: from, action: 'archived', resource: 'patients' });
+    const listed = await api(sim, 'GET', `/patients?${q(`id:=${from}`, 'archived_at:*')}`);
+    expect(items(listed, 'patients')[0]).toMatchObject({ merged_at: now });
+  });
+
+  it('refuses to merge a patient into itself or into an archived patient, changing nothing', async () => {
+    const from = await createPatient(sim);
+    const archived = await createPatient(sim);
+    await records(`patients/${archived}`, 'PATCH', { set: { archived_at: await advance(sim, 1) } });
+    const before = lastChange();
+
+    expect((await records(`patients/${from}/merge`, 'POST', { into: from })).status).toBe(400);
+    expect((await records(`patients/${from}/merge`, 'POST', { into: archived })).status).toBe(400);
+    expect((await records(`patients/${from}/merge`, 'POST', {})).status).toBe(400);
+    expect(lastChange()).toEqual(before);
+  });
+});

@@ -13,9 +13,12 @@
  * ```
  */
 import type { EntityData } from './generated/data.js';
-import type { ACTIONS, ENTITIES } from './generated/entities.js';
+import type { ACTIONS, ENTITIES, SIGNALS } from './generated/entities.js';
 
 export type Action = (typeof ACTIONS)[number];
+
+/** A named meaning of a change, e.g. `'rescheduled'` (see the catalog's Signals section). */
+export type Signal = (typeof SIGNALS)[number];
 
 /** An entity the bridge produces events for, e.g. `'patient'`. */
 export type Entity = keyof typeof ENTITIES;
@@ -33,6 +36,12 @@ export type EntityOf<T extends DetailType> = {
 
 /** The stream of an entity (`detail.resource`), e.g. `'patients'`. */
 export type ResourceOf<E extends Entity> = (typeof ENTITIES)[E]['resource'];
+
+/** The signals an entity's events can carry, e.g. `SignalOf<'invoice'>` is `'paid' | 'closed' | 'reopened'`. */
+export type SignalOf<E extends Entity> = (typeof ENTITIES)[E]['signals'][number];
+
+/** The tracked fields whose old values an entity's events carry in `detail.previous`. */
+export type TrackedFieldOf<E extends Entity> = (typeof ENTITIES)[E]['tracked'][number];
 
 /** The record an entity's events carry in `detail.data`, e.g. `DataOf<'patient'>` is `PatientData`. */
 export type DataOf<E extends Entity> = EntityData[E];
@@ -59,12 +68,26 @@ export interface EventDetailOf<T extends DetailType> {
   readonly resource: ResourceOf<EntityOf<T>>;
   /** The Cliniko record id: a 64-bit integer as a decimal string. */
   readonly recordId: string;
+  /**
+   * Per record, increases by at least one with every version the bridge reports; a re-publish repeats
+   * it with the same `eventId`. Drop a version whose sequence is not above the last one you applied.
+   */
+  readonly sequence: number;
   /** The record's `updated_at` (for a delete seen in a `/deleted` feed: its `deleted_at`). */
   readonly occurredAt: string;
   /** When the bridge observed the change (ISO, UTC, milliseconds). */
   readonly observedAt: string;
+  /** Named meanings of the change, in catalog order; empty when none. Test with `hasSignal`. */
+  readonly signals: readonly SignalOf<EntityOf<T>>[];
   /** `null` for snapshots, creations and first sightings of records that predate the origin. */
   readonly changes: EventChanges | null;
+  /**
+   * Old values of the entity's tracked fields this change changed (a rescheduled appointment's
+   * `starts_at`), where known; absent when none and in payload mode `ids`.
+   */
+  readonly previous?: { readonly [F in TrackedFieldOf<EntityOf<T>>]?: unknown };
+  /** Ids of records the signals name, e.g. `mergedIntoPatientId`; absent when none. */
+  readonly related?: Readonly<Record<string, string>>;
   /**
    * The record (payload mode `full`), or its id, lifecycle timestamps and changed fields (mode
    * `changes`). Absent in mode `ids` and when `payloadOmitted` is set.
@@ -86,8 +109,11 @@ export interface ChangeEventOf<T extends DetailType> {
   readonly time: string;
   /** The AWS region, or `'local'` outside AWS. */
   readonly region: string;
-  /** Always empty. */
-  readonly resources: readonly [];
+  /**
+   * The record key `cliniko:<account>:<resource>:<recordId>`, to group by record (an SQS FIFO
+   * message group); empty in events published before it was added.
+   */
+  readonly resources: readonly string[];
   readonly detail: EventDetailOf<T>;
 }
 

@@ -4,7 +4,7 @@
  * checked at compile time (`isEventOfType(event, 'patinet.updated')` does not compile); a string known
  * only at run time (from configuration, say) is checked at run time.
  */
-import type { ChangeEvent, DetailType, Entity, EntityEventOf } from './contract.js';
+import type { ChangeEvent, DetailType, Entity, EntityEventOf, Signal, SignalOf } from './contract.js';
 import { InvalidEventError } from './invalid-event-error.js';
 import { detailTypesOfEntity, type EventIssue, eventIssues } from './validate.js';
 
@@ -51,8 +51,23 @@ export function isEventOfEntity<E extends string>(
   return typeof type === 'string' && detailTypesOfEntity(entity).includes(type) && isChangeEvent(input);
 }
 
-// hasSignal(event, signal): the guard for the named meanings of `detail.signals` belongs here, beside
-// the others; the list of signals each entity can carry belongs in the generated entity table.
+/** The entities whose events can carry `S`, e.g. `'invoice'` for `'paid'`. */
+export type EntityWithSignal<S extends Signal> = {
+  [E in Entity]: S extends SignalOf<E> ? E : never;
+}[Entity];
+
+/**
+ * True when the event's change means `signal` (`detail.signals` holds it), e.g.
+ * `hasSignal(event, 'rescheduled')`; narrows the event to the entities that can carry it. A misspelt
+ * signal does not compile. Takes an event already validated (`isChangeEvent`, `parseChangeEvent`).
+ */
+export function hasSignal<S extends Signal>(
+  event: ChangeEvent,
+  signal: S,
+): event is EntityEventOf<EntityWithSignal<S>> {
+  const signals: readonly string[] | undefined = event.detail.signals;
+  return Array.isArray(signals) && signals.includes(signal);
+}
 
 /** The outcome of `validateChangeEvent`: the typed event, or every issue found (paths, never values). */
 export type ValidationResult =

@@ -7,6 +7,7 @@
  *
  * if (isEventOfType(event, 'patient.updated')) console.info(event.detail.data?.email); // string | null | undefined
  * if (isEventOfEntity(event, 'invoice')) console.info(event.detail.type); // 'invoice.created' | …
+ * if (hasSignal(event, 'rescheduled')) console.info(event.detail.previous?.starts_at); // from when
  * ```
  */
 export type {
@@ -24,13 +25,18 @@ export type {
   EventDetailOf,
   PayloadMode,
   ResourceOf,
+  Signal,
+  SignalOf,
+  TrackedFieldOf,
 } from './contract.js';
 export type { ClinikoLink, ClinikoObject, ClinikoSelfLinks, FieldKind } from './fields.js';
 export type * from './generated/data.js';
-export { ACTIONS, ENTITIES } from './generated/entities.js';
+export { ACTIONS, ENTITIES, SIGNALS } from './generated/entities.js';
 export {
   type CheckedDetailType,
   type CheckedEntity,
+  type EntityWithSignal,
+  hasSignal,
   isChangeEvent,
   isEventOfEntity,
   isEventOfType,

@@ -18,6 +18,9 @@ type Json = Readonly<Record<string, unknown>>;
 type EntityRow = {
   readonly resource: string;
   readonly detailTypes: readonly string[];
+  readonly signals: readonly string[];
+  readonly tracked: readonly string[];
+  readonly related: readonly string[];
   readonly fields: Readonly<Record<string, FieldKind>>;
 };
 
@@ -38,6 +41,7 @@ export function detailTypesOfEntity(entity: string): readonly string[] {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RECORD_ID = /^[0-9]{1,20}$/;
+const RECORD_KEY = /^cliniko:[^:]+:[a-z_]+:[0-9]{1,20}$/;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d+)?Z$/;
 
 const isObject = (value: unknown): value is Json =>
@@ -103,6 +107,39 @@ function checkChanges(changes: unknown, issues: Issues): void {
   issues.check(previous === undefined || isObject(previous), 'detail.changes.previous', 'must be an object');
 }
 
+function checkSignals(signals: unknown, row: EntityRow | undefined, issues: Issues): void {
+  if (!Array.isArray(signals)) {
+    issues.add('detail.signals', 'must be an array');
+    return;
+  }
+  const allowed = row?.signals ?? [];
+  // By index, not forEach: a hole in a sparse array is a missing signal, not one to skip.
+  for (let i = 0; i < signals.length; i++) {
+    const signal: unknown = signals[i];
+    issues.check(
+      typeof signal === 'string' && allowed.includes(signal),
+      `detail.signals.${i}`,
+      "must be a signal of the detail-type's entity",
+    );
+  }
+  issues.check(new Set(signals).size === signals.length, 'detail.signals', 'must not repeat a signal');
+}
+
+function checkRelated(related: unknown, issues: Issues): void {
+  if (related === undefined) return;
+  if (!isObject(related)) {
+    issues.add('detail.related', 'must be an object');
+    return;
+  }
+  for (const [key, id] of Object.entries(related)) {
+    issues.check(
+      typeof id === 'string' && RECORD_ID.test(id),
+      `detail.related.${key}`,
+      'must be a decimal string',
+    );
+  }
+}
+
 function checkData(data: unknown, row: EntityRow | undefined, issues: Issues): void {
   if (data === undefined) return;
   if (!isObject(data)) {
@@ -148,9 +185,21 @@ function checkDetail(detail: unknown, type: unknown, row: EntityRow | undefined,
     'detail.recordId',
     'must be a decimal string',
   );
+  issues.check(
+    Number.isSafeInteger(detail.sequence) && Number(detail.sequence) >= 1,
+    'detail.sequence',
+    'must be a whole number of at least 1',
+  );
   issues.check(isTimestamp(detail.occurredAt, false), 'detail.occurredAt', 'must be YYYY-MM-DDTHH:MM:SSZ');
   issues.check(isTimestamp(detail.observedAt, true), 'detail.observedAt', 'must be an ISO timestamp in UTC');
+  checkSignals(detail.signals, row, issues);
   checkChanges(detail.changes, issues);
+  issues.check(
+    detail.previous === undefined || isObject(detail.previous),
+    'detail.previous',
+    'must be an object',
+  );
+  checkRelated(detail.related, issues);
   checkData(detail.data, row, issues);
   issues.check(
     detail.payloadOmitted === undefined || detail.payloadOmitted === 'size',
@@ -183,7 +232,15 @@ export function eventIssues(input: unknown): EventIssue[] {
   issues.check(nonEmptyString(input.account), 'account', 'must be a non-empty string');
   issues.check(isTimestamp(input.time, false), 'time', 'must be YYYY-MM-DDTHH:MM:SSZ');
   issues.check(nonEmptyString(input.region), 'region', 'must be a non-empty string');
-  issues.check(Array.isArray(input.resources) && input.resources.length === 0, 'resources', 'must be empty');
+  issues.check(
+    Array.isArray(input.resources) &&
+      input.resources.length <= 1 &&
+      Array.from(input.resources as unknown[]).every(
+        (key) => typeof key === 'string' && RECORD_KEY.test(key),
+      ),
+    'resources',
+    'must be empty or hold the record key',
+  );
   checkDetail(input.detail, type, row, issues);
   return issues.list;
 }

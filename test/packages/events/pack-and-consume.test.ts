@@ -28,6 +28,7 @@ console.log(JSON.stringify({
   valid: events.filter((event) => isChangeEvent(event)).length,
   ofOwnType: events.filter((event) => isEventOfType(event, event['detail-type'])).length,
   patients: events.filter((event) => isEventOfEntity(event, 'patient')).length,
+  signalled: events.filter((event) => hasSignal(event, 'rescheduled') || hasSignal(event, 'paid')).length,
   brokenIsValid: isChangeEvent(broken),
   error,
 }));
@@ -36,12 +37,12 @@ console.log(JSON.stringify({
 const ESM = USE_FROM_JS(`import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENTITIES, InvalidEventError, isChangeEvent, isEventOfEntity, isEventOfType, parseChangeEvent } from '${PACKAGE}';
+import { ENTITIES, InvalidEventError, hasSignal, isChangeEvent, isEventOfEntity, isEventOfType, parseChangeEvent } from '${PACKAGE}';
 const __dirname_ = dirname(fileURLToPath(import.meta.url));`);
 
 const CJS = USE_FROM_JS(`const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { ENTITIES, InvalidEventError, isChangeEvent, isEventOfEntity, isEventOfType, parseChangeEvent } = require('${PACKAGE}');
+const { ENTITIES, InvalidEventError, hasSignal, isChangeEvent, isEventOfEntity, isEventOfType, parseChangeEvent } = require('${PACKAGE}');
 const __dirname_ = __dirname;`);
 
 /** TypeScript a consumer writes: narrowing on detail-type, typed data, guards with literals. */
@@ -49,6 +50,7 @@ const CONSUMER_TS = `import {
   type ChangeEvent,
   type DetailType,
   type PatientData,
+  hasSignal,
   isChangeEvent,
   isEventOfEntity,
   isEventOfType,
@@ -74,6 +76,12 @@ export function describeEvent(event: ChangeEvent): string {
 export function summarize(inputs: readonly unknown[]): string[] {
   const lines: string[] = [];
   for (const input of inputs) {
+    if (isChangeEvent(input) && hasSignal(input, 'rescheduled')) {
+      // Narrowed to the appointments: their tracked starts_at, their stream.
+      const from: unknown = input.detail.previous?.starts_at;
+      const resource: 'individual_appointments' | 'group_appointments' = input.detail.resource;
+      lines.push(\`rescheduled \${resource} from:\${typeof from} sequence:\${input.detail.sequence}\`);
+    }
     if (isEventOfType(input, 'patient.updated')) lines.push(describeEvent(input));
     else if (isEventOfEntity(input, 'individual_appointment')) lines.push(describeEvent(input));
     else if (isChangeEvent(input)) {
@@ -93,12 +101,13 @@ export function valid(inputs: readonly unknown[]): ChangeEvent[] {
 }
 `;
 
-/** Lines 4 and 6 misspell a detail-type; each must be a compile error. */
-const TYPO_TS = `import { type DetailType, isEventOfType } from '${PACKAGE}';
+/** Lines 4 and 7 misspell a detail-type, line 6 a signal; each must be a compile error. */
+const TYPO_TS = `import { type DetailType, hasSignal, isChangeEvent, isEventOfType } from '${PACKAGE}';
 
 export function typos(input: unknown): boolean {
   const type: DetailType = 'patient.udpated';
   void type;
+  if (isChangeEvent(input) && hasSignal(input, 'reschedlued')) return true;
   return isEventOfType(input, 'patinet.updated');
 }
 `;
@@ -185,6 +194,8 @@ describe('the packed events package', () => {
     valid: DETAIL_TYPES.length,
     ofOwnType: DETAIL_TYPES.length,
     patients: DETAIL_TYPES.filter((type) => type.startsWith('patient.')).length,
+    // The catalog's individual_appointment.updated (a reschedule) and invoice.updated (a payment).
+    signalled: 2,
     brokenIsValid: false,
     error: 'detail.recordId',
   };
@@ -221,6 +232,7 @@ describe('the packed events package', () => {
       lines: expect.arrayContaining([
         'patients email+patient_phone_numbers email:string',
         'individual_appointments cancelled reason:50',
+        'rescheduled individual_appointments from:string sequence:2',
         'individual_appointment.created',
         'invoice.created',
       ]),
@@ -237,7 +249,7 @@ describe('the packed events package', () => {
     }
   });
 
-  it('does not compile a misspelt detail-type, neither as a DetailType nor given to a guard', async () => {
+  it('does not compile a misspelt detail-type or signal, neither as a DetailType nor given to a guard', async () => {
     const compiled = await tsc('tsconfig.typo.json');
 
     expect(compiled.code).not.toBe(0);
@@ -246,7 +258,8 @@ describe('the packed events package', () => {
       expect.stringMatching(
         /^typo\.ts\(4,9\): error TS2820: Type '"patient\.udpated"' is not assignable.*Did you mean '"patient\.updated"'/,
       ),
-      expect.stringMatching(/^typo\.ts\(6,31\): error TS2345: Argument of type '"patinet\.updated"'/),
+      expect.stringMatching(/^typo\.ts\(6,\d+\): error TS2345: Argument of type '"reschedlued"'/),
+      expect.stringMatching(/^typo\.ts\(7,31\): error TS2345: Argument of type '"patinet\.updated"'/),
     ]);
   });
 });

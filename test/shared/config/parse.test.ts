@@ -38,7 +38,7 @@ describe('parseBridgeConfig', () => {
       alarms: { lagSeconds: 900, rateLimited429PerHour: 60, failedPollsPerHour: 3 },
       logRetentionDays: 30,
       archiveRetentionDays: 30,
-      maxEntryBytes: 262144,
+      maxEntryBytes: 1048576,
     });
     // No mode: each stream's data class decides (see sync-options).
     expect(config.payload.default).not.toHaveProperty('mode');
@@ -182,8 +182,10 @@ describe('parseBridgeConfig', () => {
     expect(error.message).toContain('30, 60, 90');
   });
 
-  it('rejects maxEntryBytes above the EventBridge entry limit', () => {
-    expect(configRejection({ ...minimal, maxEntryBytes: 300_000 }).field).toBe('maxEntryBytes');
+  it('rejects maxEntryBytes above the EventBridge entry limit of 1 MB, and takes one up to it', () => {
+    expect(configRejection({ ...minimal, maxEntryBytes: 1_048_577 }).field).toBe('maxEntryBytes');
+    expect(parseBridgeConfig({ ...minimal, maxEntryBytes: 300_000 }).maxEntryBytes).toBe(300_000);
+    expect(parseBridgeConfig({ ...minimal, maxEntryBytes: 1_048_576 }).maxEntryBytes).toBe(1_048_576);
   });
 
   it('reports a missing field as required and counts the other problems', () => {

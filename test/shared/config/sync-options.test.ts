@@ -44,7 +44,7 @@ describe('syncOptionsFor', () => {
         awsAccount: '123456789012',
         region: 'eu-west-2',
         payload: 'full',
-        maxEntryBytes: 262144,
+        maxEntryBytes: 1048576,
       },
     });
     expect(run.streams.map((s) => s.name)).toEqual(CORE_NAMES);

@@ -390,7 +390,12 @@ describe('deletions with a version pending', () => {
   it('reports a vanished record as of its last version, pending or not', () => {
     expect(classifyVanished(stored)?.basis).toEqual(stored);
     expect(classifyVanished(inFlight(edit))?.fingerprint).toBe(edit.state.fingerprint);
-    expect(classifyVanished(inFlight(edit))?.state).toEqual({ ...edit.state, deleted: true });
+    // A new event: numbered above the pending version's, whose event may have gone out.
+    expect(classifyVanished(inFlight(edit))?.state).toEqual({
+      ...edit.state,
+      deleted: true,
+      sequence: (edit.state.sequence ?? 0) + 1,
+    });
   });
 
   it('repeats a vanished deletion the failed run staged, and has nothing to say once it is confirmed', () => {
@@ -407,5 +412,103 @@ describe('deletions with a version pending', () => {
 
     expect(deletedOnSight.event?.action).toBe('deleted');
     expect(classifyVanished(inFlight(deletedOnSight))).toBeUndefined();
+  });
+});
+
+describe('classify: sequence numbers', () => {
+  const ctx = context();
+  const first = patient();
+  const created = classify(ctx, first, undefined);
+  const stored = created.state;
+  const edited = patient({ email: 'new@example.test', updated_at: '2026-03-02T09:06:00Z' });
+
+  it('numbers a record’s first event 1 and each later version one above the last', () => {
+    const edit = classify(ctx, edited, stored);
+
+    expect(created.state.sequence).toBe(1);
+    expect(edit.state.sequence).toBe(2);
+    expect(edit.staged?.pending?.sequence).toBe(2);
+  });
+
+  it('repeats the number of the pending version when the failed run’s event is published again', () => {
+    const edit = classify(ctx, edited, stored);
+
+    const again = classify(ctx, edited, inFlight(edit));
+
+    expect(again.state.sequence).toBe(2);
+  });
+
+  it('numbers a new version above a pending one whose event may have gone out', () => {
+    const edit = classify(ctx, edited, stored);
+    const other = patient({ first_name: 'Other', updated_at: '2026-03-02T09:07:00Z' });
+
+    expect(classify(ctx, other, inFlight(edit)).state.sequence).toBe(3);
+    expect(classifyVanished(inFlight(edit))?.state.sequence).toBe(3);
+  });
+
+  it('starts from 1 above nothing for a state written before events were numbered', () => {
+    const { sequence: _sequence, ...legacy } = stored;
+
+    expect(classify(ctx, edited, legacy).state.sequence).toBe(1);
+  });
+
+  it('keeps the number of a state re-keyed without an event', () => {
+    const { keyId: _keyId, ...opaque } = { ...stored, sequence: 5 };
+    const rekeyed = classify(ctx, first, { ...opaque, keyId: 'retired-key' }).rekeyed;
+
+    expect(rekeyed).toBeDefined();
+    expect(rekeyed?.sequence).toBe(5);
+  });
+});
+
+describe('classify: tracked fields', () => {
+  const ctx = context({ stream: appointments });
+  const booked = {
+    id: '1390726237298631801',
+    created_at: '2026-03-02T09:05:00Z',
+    updated_at: '2026-03-02T09:05:00Z',
+    starts_at: '2026-03-10T09:00:00Z',
+    ends_at: '2026-03-10T09:30:00Z',
+    notes: 'Synthetic note',
+    cancelled_at: null,
+    archived_at: null,
+    deleted_at: null,
+  };
+  const stored = seen(ctx, booked);
+
+  it('keeps the tracked values of the published version in the record state, and no other field', () => {
+    expect(stored.tracked).toEqual({ starts_at: booked.starts_at, ends_at: booked.ends_at });
+  });
+
+  it('hands the previous tracked values to the event of the next change', () => {
+    const moved = { ...booked, starts_at: '2026-03-11T09:00:00Z', updated_at: '2026-03-02T09:06:00Z' };
+
+    const result = classify(ctx, moved, stored);
+
+    expect(result.event?.trackedPrevious).toEqual({ starts_at: booked.starts_at, ends_at: booked.ends_at });
+    expect(result.state.tracked?.starts_at).toBe('2026-03-11T09:00:00Z');
+  });
+
+  it('has no previous values for a state written before fields were tracked', () => {
+    const { tracked: _tracked, ...legacy } = stored;
+    const moved = { ...booked, starts_at: '2026-03-11T09:00:00Z', updated_at: '2026-03-02T09:06:00Z' };
+
+    const result = classify(ctx, moved, legacy);
+
+    expect(result.event?.changedFields).toEqual(['starts_at']);
+    expect(result.event).not.toHaveProperty('trackedPrevious');
+  });
+
+  it('blends the previous values of the confirmed and the pending version like their field hashes', () => {
+    const moved = { ...booked, starts_at: '2026-03-11T09:00:00Z', updated_at: '2026-03-02T09:06:00Z' };
+    const move = classify(ctx, moved, stored);
+    // Consumers hold the move or not; the notes changed since. starts_at is as pending: compared with
+    // the pending version, whose starts_at it has; ends_at never changed.
+    const noted = { ...moved, notes: 'Other synthetic note', updated_at: '2026-03-02T09:07:00Z' };
+
+    const result = classify(ctx, noted, inFlight(move));
+
+    expect(result.event?.changedFields).toEqual(['notes', 'starts_at']);
+    expect(result.event?.trackedPrevious).toEqual({ starts_at: booked.starts_at, ends_at: booked.ends_at });
   });
 });

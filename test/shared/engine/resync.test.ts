@@ -133,6 +133,39 @@ describe('resyncAccount', () => {
     expect(report).toMatchObject({ stopped: 'done', ok: true });
   });
 
+  it('sends an event again with the signals and the sequence it was published with', async () => {
+    const h = new Harness({ streams: streams('individual_appointments') }, '2026-03-02T09:00:00Z');
+    const id = h.cliniko.create('individual_appointments', {
+      starts_at: '2026-03-09T10:00:00Z',
+      ends_at: '2026-03-09T10:30:00Z',
+    });
+    await h.poll();
+    h.cliniko.advance(60);
+    h.cliniko.update('individual_appointments', id, {
+      starts_at: '2026-03-10T10:00:00Z',
+      ends_at: '2026-03-10T10:30:00Z',
+    });
+    await h.poll();
+    const [rescheduled] = h.events({ recordId: id, action: 'updated' });
+    expect(rescheduled?.detail.signals).toEqual(['rescheduled']);
+    const before = h.publisher.events.length;
+    h.cliniko.advance(3600);
+
+    await resync(h, '2026-03-02T09:00:30Z', { streams: streams('individual_appointments') });
+
+    const [resent, ...more] = publishedSince(h, before);
+    expect(more).toEqual([]);
+    expect(resent?.detail).toMatchObject({
+      eventId: rescheduled?.detail.eventId,
+      type: 'individual_appointment.updated',
+      signals: ['rescheduled'],
+      sequence: rescheduled?.detail.sequence,
+      changes: null,
+    });
+    expect(resent?.detail.sequence).toBeGreaterThan(1);
+    expect(resent === undefined ? undefined : parseChangeEvent(resent)).toEqual(resent);
+  });
+
   it('sends the original id also after a content key rotation re-keyed the state (its fingerprint changed)', async () => {
     const k1 = new ContentKey('k1', 'material one, not a secret: 0123456789abcdef');
     const k2 = new ContentKey('k2', 'material two, not a secret: 0123456789abcdef');

@@ -30,7 +30,7 @@ describe('buildEvent envelope', () => {
       account: '123456789012',
       time: '2026-11-29T10:15:31Z',
       region: 'ap-southeast-2',
-      resources: [],
+      resources: [`cliniko:main-clinic:patients:${PATIENT.id}`],
       detail: {
         schemaVersion: 1,
         type: 'patient.updated',
@@ -298,7 +298,8 @@ describe('payload modes', () => {
 });
 
 describe('size guard', () => {
-  const bigNotes = 'x'.repeat(300 * 1024);
+  // Over the default limit (EventBridge's 1 MB) on its own.
+  const bigNotes = 'x'.repeat(1100 * 1024);
   const bigRecord = { ...PATIENT, notes: bigNotes };
 
   it('sends an oversized event without data and marks it payloadOmitted size', () => {
@@ -318,7 +319,7 @@ describe('size guard', () => {
     const input = patientInput({ record: bigRecord, changedFields: ['notes'] });
 
     const omitted = buildEvent(input, options());
-    const whole = buildEvent(input, options({ maxEntryBytes: 1024 * 1024 }));
+    const whole = buildEvent(input, options({ maxEntryBytes: 2 * 1024 * 1024 }));
 
     expect(omitted.detail.eventId).toBe(whole.detail.eventId);
     expect(whole.detail.data).toEqual(bigRecord);
@@ -337,12 +338,119 @@ describe('size guard', () => {
 
   it('measures entries in UTF-8 bytes of source, detail-type and detail plus 14 for the time', () => {
     const event = buildEvent(patientInput({ record: { ...PATIENT, city: 'Zürich' } }), options());
+    const recordKey = `cliniko:main-clinic:patients:${PATIENT.id}`;
     const expected =
-      'cliniko'.length + 'patient.updated'.length + Buffer.byteLength(JSON.stringify(event.detail)) + 14;
+      'cliniko'.length +
+      'patient.updated'.length +
+      Buffer.byteLength(JSON.stringify(event.detail)) +
+      14 +
+      recordKey.length;
 
     expect(entrySize(event)).toBe(expected);
+    expect(event.resources).toEqual([recordKey]);
     expect(entrySize(event)).toBeGreaterThan(
-      'cliniko'.length + 'patient.updated'.length + JSON.stringify(event.detail).length + 14,
+      'cliniko'.length +
+        'patient.updated'.length +
+        JSON.stringify(event.detail).length +
+        14 +
+        recordKey.length,
     );
+  });
+});
+
+describe('signals, tracked previous values, sequence and record key', () => {
+  const APPOINTMENT = Object.freeze({
+    id: '1390726237298631801',
+    starts_at: '2026-12-02T10:00:00Z',
+    ends_at: '2026-12-02T10:30:00Z',
+    cancelled_at: null,
+    archived_at: null,
+    deleted_at: null,
+    notes: 'Synthetic note',
+    updated_at: '2026-11-29T10:15:00Z',
+  });
+  const reschedule = (overrides: Partial<Parameters<typeof buildEvent>[0]> = {}) =>
+    patientInput({
+      stream: streamNamed('individual_appointments'),
+      record: APPOINTMENT,
+      changedFields: ['ends_at', 'starts_at'],
+      trackedPrevious: { starts_at: '2026-12-01T09:00:00Z', ends_at: '2026-12-01T09:30:00Z', business: null },
+      sequence: 4,
+      ...overrides,
+    });
+
+  it('says from when to when a rescheduled appointment moved, with its sequence and record key', () => {
+    const event = buildEvent(reschedule(), options({ payload: 'changes' }));
+
+    expect(event.detail.signals).toEqual(['rescheduled']);
+    expect(event.detail.previous).toEqual({
+      starts_at: '2026-12-01T09:00:00Z',
+      ends_at: '2026-12-01T09:30:00Z',
+    });
+    expect(event.detail.data).toMatchObject({
+      starts_at: APPOINTMENT.starts_at,
+      ends_at: APPOINTMENT.ends_at,
+    });
+    expect(event.detail.sequence).toBe(4);
+    expect(event.resources).toEqual([`cliniko:main-clinic:individual_appointments:${APPOINTMENT.id}`]);
+    expect(parseChangeEvent(event)).toEqual(event);
+  });
+
+  it('sends tracked previous values without the snapshot option, and never in mode ids', () => {
+    const full = buildEvent(reschedule(), options());
+    const ids = buildEvent(reschedule(), options({ payload: 'ids' }));
+
+    expect(full.detail.changes).toEqual({ fields: ['ends_at', 'starts_at'] });
+    expect(full.detail.previous).toEqual({
+      starts_at: '2026-12-01T09:00:00Z',
+      ends_at: '2026-12-01T09:30:00Z',
+    });
+    expect(ids.detail).not.toHaveProperty('previous');
+    expect(ids.detail).not.toHaveProperty('data');
+    expect(ids.detail.signals).toEqual(['rescheduled']);
+  });
+
+  it('leaves previous out when no tracked field changed, when old values are unknown, and for excluded fields', () => {
+    expect(buildEvent(reschedule({ changedFields: ['notes'] }), options()).detail).not.toHaveProperty(
+      'previous',
+    );
+    expect(buildEvent(reschedule({ trackedPrevious: undefined }), options()).detail).not.toHaveProperty(
+      'previous',
+    );
+    expect(buildEvent(reschedule(), options({ exclude: ['starts_at'] })).detail.previous).toEqual({
+      ends_at: '2026-12-01T09:30:00Z',
+    });
+  });
+
+  it('gives every event a signals array, empty when the change means nothing more, and sequence 1 by default', () => {
+    const event = buildEvent(patientInput(), options());
+
+    expect(event.detail.signals).toEqual([]);
+    expect(event.detail.sequence).toBe(1);
+    expect(event.detail).not.toHaveProperty('related');
+  });
+
+  it('keeps signals, sequence and previous when the size guard leaves the payload out', () => {
+    const event = buildEvent(reschedule(), options({ maxEntryBytes: 1024 }));
+    const big = buildEvent(
+      reschedule({ record: { ...APPOINTMENT, notes: 'x'.repeat(2000) } }),
+      options({ maxEntryBytes: 1024 }),
+    );
+
+    expect(event.detail).not.toHaveProperty('payloadOmitted');
+    expect(big.detail.payloadOmitted).toBe('size');
+    expect(big.detail.signals).toEqual(['rescheduled']);
+    expect(big.detail.sequence).toBe(4);
+    expect(big.detail.previous).toEqual(event.detail.previous);
+  });
+});
+
+describe('the default size guard', () => {
+  it('follows EventBridge’s 1 MB entry limit: a 500 KB record keeps its data, a 1.1 MB one is sent without', () => {
+    const big = (bytes: number) => patientInput({ record: { ...PATIENT, notes: 'x'.repeat(bytes) } });
+
+    expect(DEFAULT_EVENT_OPTIONS.maxEntryBytes).toBe(1024 * 1024);
+    expect(buildEvent(big(500_000), DEFAULT_EVENT_OPTIONS).detail).not.toHaveProperty('payloadOmitted');
+    expect(buildEvent(big(1_100_000), DEFAULT_EVENT_OPTIONS).detail.payloadOmitted).toBe('size');
   });
 });

@@ -5,6 +5,7 @@ import type { ChangeEvent } from '../../../shared/events/contract.js';
 import {
   type CheckedDetailType,
   type CheckedEntity,
+  hasSignal,
   isEventOfEntity,
   isEventOfType,
 } from '../../../shared/events/guards.js';
@@ -108,5 +109,26 @@ describe('known-types.ts (generated)', () => {
 
     expect(KNOWN_ENTITIES).toEqual(expected);
     expect(Object.keys(KNOWN_ENTITIES)).toEqual(STREAMS.map((stream) => stream.entity));
+  });
+});
+
+describe('hasSignal', () => {
+  const events = [...exampleEvents().values()];
+
+  it('is true exactly for the events whose detail.signals hold the signal', () => {
+    const rescheduled = events
+      .filter((event) => hasSignal(event, 'rescheduled'))
+      .map((e) => e['detail-type']);
+    const paid = events.filter((event) => hasSignal(event, 'paid')).map((e) => e['detail-type']);
+
+    expect(rescheduled).toEqual(['individual_appointment.updated']);
+    expect(paid).toEqual(['invoice.updated']);
+    expect(events.filter((event) => hasSignal(event, 'merged'))).toEqual([]);
+  });
+
+  it('takes only signals the registry knows, at compile time', () => {
+    const event = events[0] as ChangeEvent;
+    // @ts-expect-error 'reschedlued' is not a signal
+    expect(hasSignal(event, 'reschedlued')).toBe(false);
   });
 });

@@ -35,7 +35,7 @@ describe('eventJsonSchemas', () => {
       title: 'individual_appointment.cancelled',
       properties: {
         'detail-type': { enum: ['individual_appointment.cancelled'] },
-        resources: { maxItems: 0 },
+        resources: { maxItems: 1, items: { pattern: expect.stringMatching(/^\^cliniko:/) } },
         detail: {
           properties: {
             type: { enum: ['individual_appointment.cancelled'] },

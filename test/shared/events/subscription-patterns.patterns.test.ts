@@ -193,7 +193,7 @@ describe('"One Cliniko account" (detail.account), checked with Event Ruler', () 
   });
 });
 
-// `detail.signals` will be an array like changes.fields, and its documented patterns rely on this.
+// `detail.signals` is an array like changes.fields, and its documented patterns (signal-patterns.patterns.test.ts) rely on this.
 describe('a pattern on a field holding an array, checked with Event Ruler', () => {
   const startsAt = { detail: { changes: { fields: ['starts_at'] } } };
 

@@ -120,3 +120,39 @@ describe('withholdFields', () => {
     expect(twice.detail.withheld).toEqual({ classes: ['personal', 'phi'], changedFields: 2 });
   });
 });
+
+describe('withholdFields and the tracked previous values', () => {
+  it('keeps signals, sequence and the old values of tracked (operational) fields for an operational destination', () => {
+    const appointment = {
+      id: '1390726237298631801',
+      starts_at: '2026-12-03T02:00:00Z',
+      ends_at: '2026-12-03T02:30:00Z',
+      notes: 'Synthetic clinical note',
+      booking_ip_address: '203.0.113.9',
+      cancelled_at: null,
+      archived_at: null,
+      deleted_at: null,
+      updated_at: '2026-11-29T10:15:00Z',
+    };
+    const event = buildEvent(
+      patientInput({
+        stream: streamNamed('individual_appointments'),
+        record: appointment,
+        changedFields: ['notes', 'starts_at'],
+        trackedPrevious: { starts_at: '2026-12-01T09:00:00Z', ends_at: '2026-12-03T02:30:00Z' },
+        sequence: 3,
+      }),
+      DEFAULT_EVENT_OPTIONS,
+    );
+
+    const withheld = withholdFields(event, allowing('operational'));
+
+    expect(withheld.detail.signals).toEqual(['rescheduled']);
+    expect(withheld.detail.sequence).toBe(3);
+    expect(withheld.detail.previous).toEqual({ starts_at: '2026-12-01T09:00:00Z' });
+    expect(withheld.detail.changes?.fields).toEqual(['starts_at']);
+    expect(withheld.detail.data).not.toHaveProperty('notes');
+    expect(withheld.detail.data).not.toHaveProperty('booking_ip_address');
+    expect(withheld.resources).toEqual(event.resources);
+  });
+});

@@ -65,12 +65,13 @@ describe('EventBridgePublisher', () => {
     expect(publisher.publisherStats).toEqual({ calls: 3, entries: 25, retries: 0 });
   });
 
-  it('splits a batch by request size when entries are about 100 KB each', async () => {
+  it('splits a batch by request size when entries are about 400 KB each', async () => {
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => accepted(input.Entries));
 
-    await publisherWith().publish(events(5, 100_000));
+    await publisherWith().publish(events(5, 400_000));
 
     const sizes = eventBridge.commandCalls(PutEventsCommand).map((_, i) => sentEntries(i).length);
+    expect(MAX_REQUEST_BYTES).toBe(1024 * 1024);
     expect(sizes).toEqual([2, 2, 1]);
     for (let i = 0; i < sizes.length; i += 1) {
       expect(sentEntries(i).reduce((sum, entry) => sum + entrySize(entry), 0)).toBeLessThanOrEqual(
@@ -135,6 +136,14 @@ describe('EventBridgePublisher', () => {
     const publish = publisherWith().publish(events(2));
 
     await expect(publish).rejects.toThrow(/AccessDeniedException, HTTP 400, request id req-1/);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  it('sends an event of 300 KB, over the old 256 KB limit, in a request of its own', async () => {
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => accepted(input.Entries));
+
+    await publisherWith().publish(events(1, 300_000));
+
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
 

@@ -37,8 +37,10 @@ export function sampleEvent(
       account: 'main-clinic',
       resource: overrides.resource ?? 'patients',
       recordId,
+      sequence: 1,
       occurredAt,
       observedAt: '2026-11-29T10:15:31.204Z',
+      signals: [],
       changes: fields === null ? null : { fields },
       data: {
         id: recordId,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../shared/errors.js';
-import { parseSinkSpec } from '../../../shared/sinks/sink-spec.js';
+import {
+  EVENTBRIDGE_MAX_ENTRY_BYTES,
+  maxEntryBytesFor,
+  parseSinkSpec,
+  WEBHOOK_MAX_ENTRY_BYTES,
+} from '../../../shared/sinks/sink-spec.js';
 
 const SECRET_BYTES = Buffer.alloc(32, 9);
 const ENV = { CLINIKO_BRIDGE_WEBHOOK_SECRET: `whsec_${SECRET_BYTES.toString('base64')}` };
@@ -127,5 +132,26 @@ describe('parseSinkSpec', () => {
 
     expect(parse).toThrow(ConfigError);
     expect(parse).not.toThrow(/TOPSECRET/);
+  });
+});
+
+describe('maxEntryBytesFor', () => {
+  const webhook = parseSinkSpec('webhook:https://hooks.example.test/cliniko', ENV);
+
+  it('follows EventBridge’s 1 MB entry limit for every destination but a webhook', () => {
+    expect(EVENTBRIDGE_MAX_ENTRY_BYTES).toBe(1024 * 1024);
+    expect(maxEntryBytesFor([{ kind: 'console' }, { kind: 'eventbridge', busName: 'bus' }])).toBe(
+      1024 * 1024,
+    );
+  });
+
+  it('keeps a webhook’s own 256 KB limit when one is among the destinations, as events are built once for all', () => {
+    expect(WEBHOOK_MAX_ENTRY_BYTES).toBe(256 * 1024);
+    expect(maxEntryBytesFor([{ kind: 'eventbridge', busName: 'bus' }, webhook])).toBe(256 * 1024);
+  });
+
+  it('keeps a configured limit below those', () => {
+    expect(maxEntryBytesFor([webhook], 100_000)).toBe(100_000);
+    expect(maxEntryBytesFor([{ kind: 'console' }], 100_000)).toBe(100_000);
   });
 });

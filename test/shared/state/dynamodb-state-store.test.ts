@@ -1,5 +1,5 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoDbClient } from '../../../shared/state/dynalite-server.js';
@@ -68,6 +68,79 @@ describe('DynamoDbStateStore item layout', () => {
       owner: 'poller-a',
       token: 1,
       expiresAt: 6000,
+    });
+  });
+
+  it('stores tracked values as JSON text under `tracked` and the sequence number under `seq`', async () => {
+    const store = new DynamoDbStateStore({ client: table.client, tableName: table.tableName });
+    const documents = DynamoDBDocumentClient.from(table.client);
+    const state = {
+      id: '11',
+      fingerprint: 'f',
+      fieldHashes: { status: 'h' },
+      updatedAt: '2026-11-29T10:00:00Z',
+      archived: false,
+      cancelled: false,
+      deleted: false,
+      tracked: { status: 20 },
+      sequence: 4,
+    };
+    await store.putRecordStates('layout-clinic', 'invoices', [state], 2);
+
+    const { Item } = await documents.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: { pk: 'ACCOUNT#layout-clinic#STREAM#invoices', sk: 'RECORD#00000000000000000011' },
+      }),
+    );
+
+    expect(Item).toMatchObject({ tracked: '{"status":20}', seq: 4 });
+  });
+
+  it('reads an item written before tracked values and sequence numbers existed as a state without them', async () => {
+    const store = new DynamoDbStateStore({ client: table.client, tableName: table.tableName });
+    const documents = DynamoDBDocumentClient.from(table.client);
+    const legacy = {
+      pk: 'ACCOUNT#legacy-clinic#STREAM#individual_appointments',
+      sk: 'RECORD#00000000000000000012',
+      fence: 1,
+      fp: 'f',
+      kid: 'k1',
+      fields: { starts_at: 'h' },
+      updatedAt: '2026-11-29T10:00:00Z',
+      archived: false,
+      cancelled: false,
+      deleted: false,
+      pending: {
+        fp: 'g',
+        changed: { starts_at: 'i' },
+        updatedAt: '2026-11-29T10:00:05Z',
+        archived: false,
+        cancelled: false,
+        deleted: false,
+      },
+    };
+    await documents.send(new PutCommand({ TableName: table.tableName, Item: legacy }));
+
+    const found = (await store.getRecordStates('legacy-clinic', 'individual_appointments', ['12'])).get('12');
+
+    expect(found).toEqual({
+      id: '12',
+      fingerprint: 'f',
+      keyId: 'k1',
+      fieldHashes: { starts_at: 'h' },
+      updatedAt: '2026-11-29T10:00:00Z',
+      archived: false,
+      cancelled: false,
+      deleted: false,
+      pending: {
+        fingerprint: 'g',
+        fieldHashes: { starts_at: 'i' },
+        updatedAt: '2026-11-29T10:00:05Z',
+        archived: false,
+        cancelled: false,
+        deleted: false,
+      },
     });
   });
 

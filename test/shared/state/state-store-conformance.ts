@@ -375,6 +375,48 @@ export function describeStateStoreConformance(name: string, options: Conformance
       expect(found.get('2')?.pending).not.toHaveProperty('snapshot');
     });
 
+    it('round-trips tracked values and sequence numbers of a state and of its pending version', async () => {
+      const subject = store();
+      const account = freshAccount();
+      const link = { links: { self: 'https://api.au1.cliniko.com/v1/practitioners/1390726237298631770' } };
+      const state = stateOf('1', {
+        tracked: { starts_at: '2026-11-30T09:00:00Z', practitioner: link, status: 20, draft: false },
+        sequence: 7,
+        pending: {
+          fingerprint: 'fp-next',
+          fieldHashes: { starts_at: 'h9' },
+          updatedAt: '2026-11-29T10:00:01Z',
+          archived: false,
+          cancelled: false,
+          deleted: false,
+          tracked: { starts_at: '2026-12-01T09:00:00Z', practitioner: link, status: null },
+          sequence: 8,
+        },
+      });
+
+      await subject.putRecordStates(account, 'individual_appointments', [state], 1);
+      const found = (await subject.getRecordStates(account, 'individual_appointments', ['1'])).get('1');
+
+      expect(found).toEqual(state);
+    });
+
+    it('stores no tracked values or sequence number when the state has none', async () => {
+      const subject = store();
+      const account = freshAccount();
+      await subject.putRecordStates(
+        account,
+        'invoices',
+        [stateOf('1', { tracked: { status: 10 }, sequence: 2 })],
+        1,
+      );
+
+      await subject.putRecordStates(account, 'invoices', [stateOf('1')], 1);
+      const found = (await subject.getRecordStates(account, 'invoices', ['1'])).get('1');
+
+      expect(found).toEqual(stateOf('1'));
+      expect(found && ('tracked' in found || 'sequence' in found)).toBe(false);
+    });
+
     it('stores no pending version when the state has none, clearing one written before', async () => {
       const subject = store();
       const account = freshAccount();
@@ -391,13 +433,14 @@ export function describeStateStoreConformance(name: string, options: Conformance
       expect(listed).toEqual([pending]);
     });
 
-    it('round-trips the event last reported for a record, beside a pending version, and lists it', async () => {
+    it('round-trips the event last reported for a record (signals included), beside a pending version, and lists it', async () => {
       const subject = store();
       const account = freshAccount();
       const reported = {
         eventId: '0f6b1d2e-4c3a-8b5d-9e7f-112233445566',
         action: 'archived' as const,
         occurredAt: '2026-11-29T09:59:59Z',
+        signals: ['merged' as const],
       };
       const { id: _id, ...version } = stateOf('2', { fingerprint: 'fp-next' });
       const confirmed = stateOf('1', { reported });
