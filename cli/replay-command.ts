@@ -4,6 +4,8 @@
  * (DescribeReplay every poll interval, progress on stderr) until it completes, fails or is cancelled.
  * The result goes to stdout (text, or one JSON document with `--json`); progress never does.
  */
+
+import { sleep as timerSleep } from '../shared/backoff.js';
 import { ConfigError } from '../shared/errors.js';
 import { formatDuration } from './duration.js';
 import { wantsHelp } from './flags.js';
@@ -37,21 +39,9 @@ export interface ReplayResult {
   readonly waited: boolean;
 }
 
-const sleepFor = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 export function makeReplayCommand(deps: ReplayDeps): Command {
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? sleepFor;
+  const sleep = deps.sleep ?? timerSleep;
   return async (args, io) => {
     if (wantsHelp(args)) {
       io.stdout.write(REPLAY_USAGE);

@@ -38,6 +38,7 @@ import type {
   StreamCursor,
 } from './ports.js';
 import { judgeListingPage, type Listing, vanishedRecords } from './reconcile.js';
+import { emptyStreamReport } from './report.js';
 import { EPOCH, earliest, isoSecond, secondsBetween, toIsoSecond } from './timestamp.js';
 import {
   advanceWatermark,
@@ -117,6 +118,8 @@ export class StreamSync {
   private firstWatermark = EPOCH;
   private serverNow: string | undefined;
   private readonly scans: readonly Scan[];
+  /** Whether this round runs the lifecycle passes (see `restart`). */
+  private lifecycle = true;
 
   constructor(
     private readonly run: StreamRun,
@@ -129,6 +132,21 @@ export class StreamSync {
 
   get done(): boolean {
     return this.phase.kind === 'done';
+  }
+
+  /**
+   * Starts another round of the same stream in the same run (the poll loop's next poll of it): the
+   * cursor stays in memory, so only what moved is written. `lifecycle: false` leaves the lifecycle
+   * passes for a later round (one left mid-pass always resumes); their cursors keep their place, so
+   * a later pass covers the whole time since.
+   */
+  restart(options: { readonly lifecycle: boolean }): void {
+    this.lifecycle = options.lifecycle;
+    const { report } = this.run;
+    delete report.error;
+    Object.assign(report, emptyStreamReport(report.stream));
+    if (this.cursor === undefined) this.phase = { kind: 'load' };
+    else this.startScanPhase(0);
   }
 
   /** Does one request's worth of work. */
@@ -218,20 +236,29 @@ export class StreamSync {
     };
   }
 
-  /** Where scan `index` resumes: its saved pass, or a new one from its watermark less the overlap. */
-  private startScanPhase(index: number): void {
+  /**
+   * Moves to the first scan from `from` on that this round runs (its saved pass, or a new one from its
+   * watermark less the overlap), or past the scans when none is left.
+   */
+  private startScanPhase(from: number): void {
     const cursor = this.cursor;
-    const scan = this.scans[index];
-    if (cursor === undefined || scan === undefined) return;
-    const saved = this.scanCursorOf(cursor, scan);
-    const from = windowStart(saved.watermark, this.settings.overlapSeconds);
-    const resumed = saved.position !== undefined;
-    this.phase = {
-      kind: 'scan',
-      index,
-      scan: startScan(from, saved.position, saved.drain, saved.passFloor),
-      startedAt: resumed ? saved.passStartedAt : undefined,
-    };
+    if (cursor === undefined) return;
+    for (let index = from; index < this.scans.length; index += 1) {
+      const scan = this.scans[index];
+      if (scan === undefined) break;
+      const saved = this.scanCursorOf(cursor, scan);
+      const resumed = saved.position !== undefined;
+      if (!this.lifecycle && scan.key.startsWith('lifecycle:') && !resumed) continue;
+      const start = windowStart(saved.watermark, this.settings.overlapSeconds);
+      this.phase = {
+        kind: 'scan',
+        index,
+        scan: startScan(start, saved.position, saved.drain, saved.passFloor),
+        startedAt: resumed ? saved.passStartedAt : undefined,
+      };
+      return;
+    }
+    this.afterScans(this.serverNow ?? cursor.polledAt);
   }
 
   /**
@@ -311,11 +338,7 @@ export class StreamSync {
       this.noteArchived({ ...this.withScanCursor(cursor, scan, { watermark }), polledAt: now }, reported),
       reported.length > 0,
     );
-    if (index + 1 < this.scans.length) {
-      this.startScanPhase(index + 1);
-      return;
-    }
-    this.afterScans(now);
+    this.startScanPhase(index + 1);
   }
 
   /** Keeps the ids of records just reported archived (and forgets restored or deleted ones). */

@@ -103,59 +103,179 @@ function errorSummary(error: unknown): { name: string; message?: string; exitCod
 
 export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
   const now = deps.now ?? Date.now;
-  const { logger } = deps;
-  const { account } = options;
   const startedMs = now();
-  const owner = deps.owner ?? `poller-${randomUUID()}`;
-  const lease = await LeaseKeeper.acquire(deps.state, account, owner, options.leaseTtlMs, now);
-  if (lease === undefined) {
-    logger.info('another poller holds the account lease; skipping this run', { account });
-    return {
-      account,
-      skipped: 'lease-held',
-      stopped: 'lease-held',
-      ok: true,
-      durationMs: now() - startedMs,
-      streams: [],
-    };
+  const session = await AccountSession.open(deps, options);
+  if (session === undefined) return skippedReport(options.account, now() - startedMs);
+  const round = await session.run(async () => session.round());
+  const durationMs = now() - startedMs;
+  deps.logger.info('sync run finished', {
+    account: options.account,
+    stopped: round.stopped,
+    durationMs,
+    streams: round.streams.length,
+    events: round.streams.reduce((sum, report) => sum + eventTotal(report), 0),
+  });
+  return {
+    account: options.account,
+    stopped: round.stopped,
+    ok: round.ok,
+    durationMs,
+    streams: round.streams,
+  };
+}
+
+/** A run that did nothing because another poller holds the account's lease. */
+export function skippedReport(account: string, durationMs: number): SyncReport {
+  return { account, skipped: 'lease-held', stopped: 'lease-held', ok: true, durationMs, streams: [] };
+}
+
+/** What one round over some or all of an account's streams did. */
+export interface RoundReport {
+  readonly stopped: StopReason;
+  /** False when any stream of the round failed. */
+  readonly ok: boolean;
+  /** One per stream polled in the round, in the order of `options.streams`. */
+  readonly streams: readonly StreamReport[];
+}
+
+/**
+ * An account held under its lease for one or more rounds: `syncAccount` runs one round over every
+ * stream; the poll loop (`poll-loop.ts`) runs a round over the streams its planner says are due,
+ * again and again, keeping each stream's cursor in memory between rounds.
+ */
+export class AccountSession {
+  private status: AccountRunStatus;
+
+  private constructor(
+    private readonly deps: SyncDeps,
+    private readonly options: SyncOptions,
+    private readonly lease: LeaseKeeper,
+    private readonly tasks: ReadonlyMap<string, Task>,
+    private readonly reconcileBudget: { left: number } | undefined,
+    private readonly now: () => number,
+  ) {
+    // Kept with the lease: `failed` unless a round gets to its end.
+    this.status = { at: new Date(now()).toISOString(), outcome: 'failed', lagSeconds: null };
   }
 
-  const reconcileBudget =
-    options.reconcileRequestsPerRun === undefined ? undefined : { left: options.reconcileRequestsPerRun };
-  const settings = reconcileBudget === undefined ? options : { ...options, reconcileBudget };
-  const tasks: Task[] = options.streams.map((stream) => {
-    const report = emptyStreamReport(stream.name);
-    const eventSettings = options.perStream?.[stream.name] ?? options;
-    const run = {
-      account,
-      stream,
-      state: deps.state,
-      publisher: deps.publisher,
-      lease,
-      keys: deps.keys,
-      event: eventSettings.event,
-      storeSnapshots: eventSettings.storeSnapshots,
-      now,
-      report,
-    };
-    return { sync: new StreamSync(run, deps.cliniko, logger, settings), report, failed: false };
-  });
+  /** Takes the account's lease; `undefined` (logged) when another poller holds it. */
+  static async open(deps: SyncDeps, options: SyncOptions): Promise<AccountSession | undefined> {
+    const now = deps.now ?? Date.now;
+    const { account } = options;
+    const owner = deps.owner ?? `poller-${randomUUID()}`;
+    const lease = await LeaseKeeper.acquire(deps.state, account, owner, options.leaseTtlMs, now);
+    if (lease === undefined) {
+      deps.logger.info('another poller holds the account lease; skipping this run', { account });
+      return undefined;
+    }
+    // Reconciliation requests of a round, shared by its streams; refilled by every round.
+    const reconcileBudget =
+      options.reconcileRequestsPerRun === undefined ? undefined : { left: options.reconcileRequestsPerRun };
+    const settings = reconcileBudget === undefined ? options : { ...options, reconcileBudget };
+    const tasks = new Map<string, Task>();
+    for (const stream of options.streams) {
+      const report = emptyStreamReport(stream.name);
+      const eventSettings = options.perStream?.[stream.name] ?? options;
+      const run = {
+        account,
+        stream,
+        state: deps.state,
+        publisher: deps.publisher,
+        lease,
+        keys: deps.keys,
+        event: eventSettings.event,
+        storeSnapshots: eventSettings.storeSnapshots,
+        now,
+        report,
+      };
+      const sync = new StreamSync(run, deps.cliniko, deps.logger, settings);
+      tasks.set(stream.name, { sync, report, failed: false });
+    }
+    return new AccountSession(deps, options, lease, tasks, reconcileBudget, now);
+  }
 
-  const interruption = (): StopReason | undefined => {
-    if (options.signal?.aborted) return 'aborted';
-    if (options.deadline !== undefined && now() >= options.deadline - options.deadlineMarginMs)
-      return 'deadline';
+  /**
+   * Runs `work` and then lets the account go, with the status of the last round that finished (or
+   * `failed`, logged, when `work` throws).
+   */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const startedMs = this.now();
+    try {
+      return await work();
+    } catch (error) {
+      this.deps.logger.error('sync run failed; cursors stay at their last checkpoints', {
+        account: this.options.account,
+        error: errorSummary(error).name,
+        durationMs: this.now() - startedMs,
+      });
+      this.status = { ...this.status, outcome: 'failed' };
+      throw error;
+    } finally {
+      await this.lease.release(this.deps.logger, this.status);
+    }
+  }
+
+  /** Renews the lease when half its TTL has passed (between rounds of a loop). */
+  keepLease(): Promise<void> {
+    return this.lease.keep();
+  }
+
+  /**
+   * One round over the given streams (all of them by default), each with or without its lifecycle
+   * passes: every stream walked one page at a time in round-robin until each is caught up, the
+   * deadline is near or the caller aborts; then the deferred cursors are written.
+   */
+  async round(
+    polls: readonly { readonly stream: string; readonly lifecycle: boolean }[] = this.options.streams.map(
+      (stream) => ({ stream: stream.name, lifecycle: true }),
+    ),
+  ): Promise<RoundReport> {
+    if (this.reconcileBudget !== undefined)
+      this.reconcileBudget.left = this.options.reconcileRequestsPerRun ?? 0;
+    const selected: Task[] = [];
+    for (const { stream, lifecycle } of polls) {
+      const task = this.tasks.get(stream);
+      if (task === undefined) continue;
+      task.sync.restart({ lifecycle });
+      task.failed = false;
+      selected.push(task);
+    }
+    const interrupted = await this.walk(selected);
+    // Cursors deferred during the round (see `StreamSync.flush`) are written before it ends.
+    for (const task of selected) await task.sync.flush();
+    for (const task of selected) task.sync.finish();
+    this.status = runStatus(selected, interrupted, this.now());
+    for (const task of selected) {
+      task.report.stopped = task.failed
+        ? 'failed'
+        : task.sync.done
+          ? 'caught-up'
+          : (interrupted ?? 'caught-up');
+      logStream(this.deps.logger, this.options.account, task.report);
+    }
+    const ok = selected.every((task) => !task.failed);
+    const ordered = this.options.streams.flatMap((stream) => {
+      const task = this.tasks.get(stream.name);
+      return task !== undefined && selected.includes(task) ? [task.report] : [];
+    });
+    return { stopped: interrupted ?? (ok ? 'caught-up' : 'failed'), ok, streams: ordered };
+  }
+
+  private interruption(): StopReason | undefined {
+    const { signal, deadline, deadlineMarginMs } = this.options;
+    if (signal?.aborted) return 'aborted';
+    if (deadline !== undefined && this.now() >= deadline - deadlineMarginMs) return 'deadline';
     return undefined;
-  };
+  }
 
-  let interrupted: StopReason | undefined;
-  // Kept with the lease: `failed` unless the run gets to the end.
-  let status: AccountRunStatus = { at: new Date(now()).toISOString(), outcome: 'failed', lagSeconds: null };
-  try {
+  private async walk(tasks: readonly Task[]): Promise<StopReason | undefined> {
+    const { logger } = this.deps;
+    const { account } = this.options;
+    let interrupted: StopReason | undefined;
     let active = tasks;
     while (active.length > 0 && interrupted === undefined) {
       for (const task of active) {
-        interrupted = interruption();
+        interrupted = this.interruption();
         if (interrupted !== undefined) break;
         try {
           await task.sync.step();
@@ -167,11 +287,7 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
             interrupted = error instanceof ClinikoRateLimitedError ? 'rate-limited' : 'deadline';
             logger.warn(
               'run paused before its deadline or rate budget ran out; cursors stay at their checkpoints',
-              {
-                account,
-                stream: task.report.stream,
-                reason: interrupted,
-              },
+              { account, stream: task.report.stream, reason: interrupted },
             );
             break;
           }
@@ -186,40 +302,8 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
       }
       active = active.filter((task) => !task.failed && !task.sync.done);
     }
-    // Cursors deferred during the run (see `StreamSync.flush`) are written before the lease goes.
-    for (const task of tasks) await task.sync.flush();
-    for (const task of tasks) task.sync.finish();
-    status = runStatus(tasks, interrupted, now());
-  } catch (error) {
-    logger.error('sync run failed; cursors stay at their last checkpoints', {
-      account,
-      error: errorSummary(error).name,
-      durationMs: now() - startedMs,
-    });
-    throw error;
-  } finally {
-    await lease.release(logger, status);
+    return interrupted;
   }
-
-  for (const task of tasks) {
-    task.report.stopped = task.failed
-      ? 'failed'
-      : task.sync.done
-        ? 'caught-up'
-        : (interrupted ?? 'caught-up');
-    logStream(logger, account, task.report);
-  }
-  const ok = tasks.every((task) => !task.failed);
-  const stopped: StopReason = interrupted ?? (ok ? 'caught-up' : 'failed');
-  const durationMs = now() - startedMs;
-  logger.info('sync run finished', {
-    account,
-    stopped,
-    durationMs,
-    streams: tasks.length,
-    events: tasks.reduce((sum, task) => sum + eventTotal(task.report), 0),
-  });
-  return { account, stopped, ok, durationMs, streams: tasks.map((task) => task.report) };
 }
 
 function runStatus(
