@@ -2,7 +2,12 @@
  * The engine options of a local command's account (`run`, `resync`), from the same configuration
  * schema and defaults as the Lambda poller: the flags stand in for a config of one account.
  */
-import { parseBridgeConfig, type SyncRuntime, syncOptionsFor } from '../shared/config/index.js';
+import {
+  type BridgeConfig,
+  parseBridgeConfig,
+  type SyncRuntime,
+  syncOptionsFor,
+} from '../shared/config/index.js';
 import type { SyncOptions } from '../shared/engine/sync.js';
 import { maxEntryBytesFor } from '../shared/sinks/sink-spec.js';
 import type { EngineOptions } from './run-options.js';
@@ -11,7 +16,12 @@ export function localSyncOptions(
   options: EngineOptions & { readonly startFrom: string },
   runtime: SyncRuntime,
 ): SyncOptions {
-  const config = parseBridgeConfig({
+  return syncOptionsFor(localConfig(options), options.account, runtime);
+}
+
+/** The flags as the configuration of one account. */
+export function localConfig(options: EngineOptions & { readonly startFrom: string }): BridgeConfig {
+  return parseBridgeConfig({
     accounts: [
       { id: options.account, apiKeySecret: 'local-run', streams: options.streams.map((s) => s.name) },
     ],
@@ -22,5 +32,4 @@ export function localSyncOptions(
     // Events are built once for every sink: a webhook among them keeps its own, smaller limit.
     maxEntryBytes: maxEntryBytesFor(options.sinks),
   });
-  return syncOptionsFor(config, options.account, runtime);
 }

@@ -1,9 +1,12 @@
 /**
  * The polling loop of `cliniko-bridge run`: `once()` runs the engine until every stream is caught
- * up; `loop()` runs it every interval until a stop is requested. The engine itself (`syncAccount`)
- * is the same one the Lambda poller calls.
+ * up; `adaptive()` runs the poll loop (each stream as the planner says it falls due) and `loop()`
+ * every stream every interval, both until a stop is requested. The engine itself (`syncAccount`,
+ * `pollLoop`) is the same one the Lambda poller calls.
  */
 
+import { pollLoop } from '../shared/engine/poll-loop.js';
+import type { PlannerSettings } from '../shared/engine/poll-planner.js';
 import type { StreamReport, SyncReport } from '../shared/engine/report.js';
 import { type SyncDeps, type SyncOptions, syncAccount } from '../shared/engine/sync.js';
 import { describeError } from '../shared/error-description.js';
@@ -22,6 +25,8 @@ export interface PollRunnerProps {
   readonly stderr: NodeJS.WritableStream;
   /** Print a line per poll that published events (when no console sink shows them). */
   readonly announceEvents: boolean;
+  /** The 429 answers the account's client has had: the adaptive loop spends less after one. */
+  readonly rateLimitedCount?: () => number;
   readonly now?: () => number;
 }
 
@@ -77,6 +82,41 @@ export class PollRunner {
   }
 
   /**
+   * Polls each stream as the planner says it falls due until a stop is requested. A failure ends
+   * the loop's lease and starts it again after `intervalMs`; what ends `loop()` ends this too.
+   */
+  async adaptive(planner: PlannerSettings): Promise<number> {
+    const { deps, syncOptions, shutdown, stderr, progress, intervalMs } = this.props;
+    while (!shutdown.signal.aborted) {
+      try {
+        progress.reset();
+        const report = await pollLoop(
+          {
+            ...deps,
+            sleep: (ms) => shutdown.sleep(ms),
+            ...(this.props.rateLimitedCount ? { rateLimitedCount: this.props.rateLimitedCount } : {}),
+            onRound: (round) => {
+              progress.reset();
+              this.reportFailures(round.streams);
+              this.announce(round.streams);
+            },
+          },
+          { ...syncOptions, planner, signal: shutdown.signal },
+        );
+        if (report.skipped === 'lease-held') {
+          stderr.write('Another poller holds the lease of this account; trying again shortly.\n');
+          await shutdown.sleep(LEASE_RETRY_MS);
+        }
+      } catch (error) {
+        this.onFailure(error);
+        await shutdown.sleep(intervalMs);
+      }
+    }
+    stderr.write('Stopped: cursors saved, the next run resumes from them.\n');
+    return 0;
+  }
+
+  /**
    * Polls every interval until a stop is requested; transient failures wait for the next poll. A sink
    * that refuses events (a webhook answering 4xx, a closed stdout pipe) ends the loop: polling again
    * would only repeat the refusal, and a supervisor must see the exit.
@@ -87,28 +127,42 @@ export class PollRunner {
       const started = this.now();
       try {
         const report = await this.poll();
-        this.reportFailures(report);
-        const totals: Record<string, number> = {};
-        addEvents(totals, report.streams);
-        if (this.props.announceEvents && Object.keys(totals).length > 0) {
-          stderr.write(`${new Date().toISOString().slice(11, 19)}  published ${describeEvents(totals)}\n`);
+        this.reportFailures(report.streams);
+        if (report.skipped === 'lease-held') {
+          stderr.write('Another poller holds the lease of this account; skipped this poll.\n');
         }
+        this.announce(report.streams);
       } catch (error) {
-        if (sinkRefusalIn(error) !== undefined) {
-          stderr.write(
-            'Stopping: a sink refuses events, and polling again cannot change that; fix what the message below says, then start the bridge again (nothing was lost: cursors stay at the last published batch).\n',
-          );
-          throw error;
-        }
-        if (isFatal(error)) throw error;
-        stderr.write(
-          `Poll failed: ${describeError(error)}. Trying again in ${formatDuration(intervalMs)}.\n`,
-        );
+        this.onFailure(error);
       }
       await shutdown.sleep(Math.max(0, intervalMs - (this.now() - started)));
     }
     stderr.write('Stopped: cursors saved, the next run resumes from them.\n');
     return 0;
+  }
+
+  /** Rethrows what polling again cannot fix; says when it tries again otherwise. */
+  private onFailure(error: unknown): void {
+    const { stderr, intervalMs } = this.props;
+    if (sinkRefusalIn(error) !== undefined) {
+      stderr.write(
+        'Stopping: a sink refuses events, and polling again cannot change that; fix what the message below says, then start the bridge again (nothing was lost: cursors stay at the last published batch).\n',
+      );
+      throw error;
+    }
+    if (isFatal(error)) throw error;
+    stderr.write(`Poll failed: ${describeError(error)}. Trying again in ${formatDuration(intervalMs)}.\n`);
+  }
+
+  /** A line per poll that published events, when no console sink shows them. */
+  private announce(streams: readonly StreamReport[]): void {
+    const totals: Record<string, number> = {};
+    addEvents(totals, streams);
+    if (this.props.announceEvents && Object.keys(totals).length > 0) {
+      this.props.stderr.write(
+        `${new Date().toISOString().slice(11, 19)}  published ${describeEvents(totals)}\n`,
+      );
+    }
   }
 
   private async poll(): Promise<SyncReport> {
@@ -122,8 +176,8 @@ export class PollRunner {
   }
 
   /** Each stream failure once per kind, so a stream without permission does not flood the terminal. */
-  private reportFailures(report: SyncReport): void {
-    for (const stream of report.streams) {
+  private reportFailures(streams: readonly StreamReport[]): void {
+    for (const stream of streams) {
       if (stream.stopped !== 'failed') continue;
       const key = `${stream.stream}:${stream.error?.name ?? ''}`;
       if (this.reportedFailures.has(key)) continue;
@@ -131,9 +185,6 @@ export class PollRunner {
       this.props.stderr.write(
         `Stream ${stream.stream} failed: ${failureText(stream)}. The other streams go on; it is retried every poll.\n`,
       );
-    }
-    if (report.skipped === 'lease-held') {
-      this.props.stderr.write('Another poller holds the lease of this account; skipped this poll.\n');
     }
   }
 }

@@ -8,7 +8,12 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ClinikoClient } from '../shared/cliniko/client.js';
 import { baseUrlForKey } from '../shared/cliniko/shard.js';
-import { type BridgeConfig, parseBridgeConfig, parseBridgeConfigJson } from '../shared/config/index.js';
+import {
+  type BridgeConfig,
+  parseBridgeConfig,
+  parseBridgeConfigJson,
+  plannerSettingsFor,
+} from '../shared/config/index.js';
 import type { SyncOptions } from '../shared/engine/sync.js';
 import { describeError } from '../shared/error-description.js';
 import { ConfigError } from '../shared/errors.js';
@@ -21,7 +26,7 @@ import { apiKeyReaderFor, LocalKeyFile } from './api-key-store.js';
 import { type Closer, closeAll } from './closers.js';
 import { formatDuration } from './duration.js';
 import { wantsHelp } from './flags.js';
-import { localSyncOptions } from './local-sync-options.js';
+import { localConfig, localSyncOptions } from './local-sync-options.js';
 import type { Command, CommandIo } from './main.js';
 import { PollRunner } from './poll-runner.js';
 import { Progress } from './progress.js';
@@ -113,9 +118,11 @@ async function run(
     progress,
     stderr: io.stderr,
     announceEvents: !options.sinks.some((sink) => sink.kind === 'console'),
+    rateLimitedCount: () => cliniko.stats.rateLimited,
   });
   shutdown.pollingStarted();
-  return options.once ? runner.once() : runner.loop();
+  if (options.once) return runner.once();
+  return options.adaptive ? runner.adaptive(plannerSettingsFor(localConfig(options))) : runner.loop();
 }
 
 /**
@@ -301,7 +308,7 @@ function startLine(options: RunOptions, baseUrl: string, simulated: boolean): st
   const streams = `${options.streams.length} stream${options.streams.length === 1 ? '' : 's'}`;
   const how = options.once
     ? 'until every stream is caught up'
-    : `every ${formatDuration(options.intervalMs)}${simulated ? '' : '; press Ctrl-C to stop'}`;
+    : `${options.adaptive ? 'each stream as it falls due (hot ones every 6-12 s, quiet ones less often)' : `every ${formatDuration(options.intervalMs)}`}${simulated ? '' : '; press Ctrl-C to stop'}`;
   return (
     `Polling ${simulated ? 'the simulator' : 'Cliniko'} at ${where} as account "${options.account}": ${streams} ${how}; ` +
     `streams without saved state start from ${options.startFrom}.`

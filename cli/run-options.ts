@@ -67,6 +67,9 @@ export interface EngineOptions {
 }
 
 export interface RunOptions extends EngineOptions {
+  /** No `--interval`: poll each stream as the planner says it falls due (ignored with `--once`). */
+  readonly adaptive: boolean;
+  /** With `--interval` (else the time between fleet polls, or between retries after a failure). */
   readonly intervalMs: number;
   /** `now`, `beginning` or an ISO UTC instant. */
   readonly startFrom: string;
@@ -105,7 +108,9 @@ Options:
                            see \`cliniko-bridge simulator --help\`
 ${SOURCE_USAGE}  --streams a,b,c          streams to poll: core (default; the first eleven), all, or names:
                            ${streamNamesForHelp()}
-  --interval DURATION      time between polls, e.g. 30s, 1m, 5m (default: 30s; 5s with --simulate)
+  --interval DURATION      poll every stream at this fixed interval, e.g. 30s, 1m, 5m (default: adaptive: each
+                           stream as it falls due, hot ones every 6-12 s, cold ones every 30 s to 2 min, within
+                           a quarter of the account's rate limit)
   --start-from WHEN        now | beginning | an ISO UTC instant; only for streams without saved state (default: now)
 ${STATE_USAGE}${SINK_USAGE}${EVENT_USAGE}  --config FILE            the deployment's configuration file: registers its accounts in the state store (a
                            key may sit inline as {"apiKey": "…"} for local use) and polls them all with its
@@ -168,6 +173,7 @@ export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv)
           ? RUN_DEFAULTS.simulateIntervalMs
           : RUN_DEFAULTS.intervalMs
         : parseDuration('--interval', values.interval, { minMs: 1000, maxMs: 86_400_000 }),
+    adaptive: values.interval === undefined,
     startFrom: startFromOf(values['start-from'] ?? RUN_DEFAULTS.startFrom),
     once: values.once === true,
     reconcileEverySeconds:

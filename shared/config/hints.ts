@@ -1,7 +1,7 @@
 /**
  * What each configuration field accepts, with an example (each reads after "use"): appended to every validation message so the
  * operator reads the fix next to the problem. Keys are field paths with array indexes written `[]` and
- * per-stream keys written `<stream>`.
+ * per-stream keys written `<stream>`, per-tier keys `<tier>`.
  */
 import { STREAM_NAMES } from '../streams.js';
 import { LOG_RETENTION_DAYS } from './schema.js';
@@ -75,6 +75,20 @@ const HINTS: Record<string, string> = {
   archiveRetentionDays: 'a whole number of days from 1 to 3650, e.g. 30 (the default)',
   maxEntryBytes:
     "a whole number of bytes from 1024 to 1048576 (EventBridge's 1 MB limit), e.g. 1048576 (the default); larger events are sent without data",
+  polling:
+    'an object with any of "mode", "budgetShare", "backoffFactor", "boostSeconds", "tiers", "streamTiers", e.g. {"mode": "adaptive"}',
+  'polling.mode':
+    '"fixed" (all streams once per pollRateMinutes) or "adaptive" (each stream as it falls due, hot ones every few seconds)',
+  'polling.budgetShare':
+    'a number from 0.05 to 1: the share of rateLimitPerMinute steady polling may use, e.g. 0.25',
+  'polling.backoffFactor':
+    "a number from 1.05 to 10: how much a quiet stream's interval grows per empty poll, e.g. 1.5",
+  'polling.boostSeconds':
+    'whole seconds from 0 to 3600 that related streams stay at their floor after a change, e.g. 120',
+  'polling.tiers': 'an object with any of "hot", "warm", "cold", e.g. {"hot": {"floorSeconds": 5}}',
+  'polling.tiers.<tier>':
+    'an object with any of "floorSeconds", "ceilingSeconds", "lifecycleSeconds" (whole seconds, floor <= ceiling), e.g. {"ceilingSeconds": 20}',
+  'polling.streamTiers': 'an object from stream name to "hot", "warm" or "cold", e.g. {"invoices": "hot"}',
   fleet: 'an object with "workerConcurrency" and "accountsPerInvocation", e.g. {"workerConcurrency": 10}',
   'fleet.workerConcurrency':
     'a whole number from 2 to 1000: poller invocations at once, whatever the number of accounts (e.g. 10 for up to about 500 accounts polled every minute)',
@@ -99,7 +113,9 @@ export function hintFor(path: readonly PropertyKey[]): string | undefined {
       ? '[]'
       : index === 2 && path[0] === 'payload' && path[1] === 'streams'
         ? '<stream>'
-        : segment,
+        : index === 2 && path[0] === 'polling' && path[1] === 'tiers'
+          ? '<tier>'
+          : segment,
   );
   const key = normalized.reduce<string>(
     (out, segment) =>

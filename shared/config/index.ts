@@ -19,6 +19,7 @@ export {
   DEFAULT_LEASE_TTL_MS,
   eventOptionsFor,
   payloadSettingsFor,
+  plannerSettingsFor,
   type ResolvedPayloadSettings,
   type SyncRuntime,
   streamsFor,

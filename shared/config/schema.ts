@@ -251,6 +251,36 @@ export const AlarmsSchema = z.strictObject({
   snsTopicArn: z.string().regex(SNS_TOPIC_ARN_PATTERN).optional(),
 });
 
+const tierTiming = z
+  .strictObject({
+    floorSeconds: int(1, 3600).optional(),
+    ceilingSeconds: int(1, 86_400).optional(),
+    lifecycleSeconds: int(1, 86_400).optional(),
+  })
+  .optional();
+
+export const PollingSchema = z.strictObject({
+  /**
+   * `fixed`: every account's streams all polled once per `pollRateMinutes` (the dispatcher's slot).
+   * `adaptive`: a worker keeps the account for its whole invocation and polls each stream as the
+   * planner says it falls due (seconds for hot streams), at the cost of Lambda time while it waits.
+   */
+  mode: z.enum(['fixed', 'adaptive']).default('fixed'),
+  budgetShare: z.number().min(0.05).max(1).optional(),
+  backoffFactor: z.number().min(1.05).max(10).optional(),
+  boostSeconds: int(0, 3600).optional(),
+  tiers: z.strictObject({ hot: tierTiming, warm: tierTiming, cold: tierTiming }).optional(),
+  streamTiers: z
+    .record(
+      z.string().refine((name) => (STREAM_NAMES as readonly string[]).includes(name), {
+        error: (issue) => unknownStreamMessage(String(issue.input)),
+        params: COMPLETE,
+      }),
+      z.enum(['hot', 'warm', 'cold']),
+    )
+    .optional(),
+});
+
 export const BridgeConfigSchema = z
   .strictObject({
     accounts: z.array(AccountSchema).min(1),
@@ -293,6 +323,8 @@ export const BridgeConfigSchema = z
         accountsPerInvocation: int(1, 10).default(CONFIG_DEFAULTS.accountsPerInvocation),
       })
       .prefault({}),
+    /** Adaptive polling (`shared/engine/poll-planner.ts`); defaults in `DEFAULT_PLANNER_SETTINGS`. */
+    polling: PollingSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

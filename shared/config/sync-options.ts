@@ -3,6 +3,7 @@
  * `syncAccount` with identical settings for the same config.
  */
 import { defaultPayloadModeFor } from '../data-classes.js';
+import { DEFAULT_PLANNER_SETTINGS, type PlannerSettings, type PollTier } from '../engine/poll-planner.js';
 import { DEFAULT_SYNC_TIMING, type StreamEventSettings, type SyncOptions } from '../engine/sync.js';
 import { ConfigError } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
@@ -193,4 +194,20 @@ function reconcileBudgetOf(config: BridgeConfig, runtime: SyncRuntime): { reconc
   if (intervalMs === null || runtime.forceReconcile) return {};
   const perRun = (config.reconciliation.requestShare * config.rateLimitPerMinute * intervalMs) / 60_000;
   return { reconcileRequestsPerRun: Math.max(1, Math.floor(perRun)) };
+}
+
+/** The poll planner's settings: the config's `polling` over the documented defaults. */
+export function plannerSettingsFor(config: BridgeConfig): PlannerSettings {
+  const polling = config.polling;
+  const defaults = DEFAULT_PLANNER_SETTINGS;
+  const tier = (name: PollTier) => ({ ...defaults.tiers[name], ...polling.tiers?.[name] });
+  return {
+    tiers: { hot: tier('hot'), warm: tier('warm'), cold: tier('cold') },
+    streamTiers: { ...defaults.streamTiers, ...polling.streamTiers },
+    backoffFactor: polling.backoffFactor ?? defaults.backoffFactor,
+    boosts: defaults.boosts,
+    boostSeconds: polling.boostSeconds ?? defaults.boostSeconds,
+    budgetShare: polling.budgetShare ?? defaults.budgetShare,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * The polling loop's error policy against the real engine (simulator over HTTP, in-memory embedded
- * store): a transient publish failure waits for the next poll; a sink refusal ends the loop.
+ * store), fixed-interval and adaptive alike: a transient publish failure waits for the next poll; a
+ * sink refusal ends the loop.
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { Shutdown } from '../../cli/shutdown.js';
 import { openState } from '../../cli/state-location.js';
 import { StderrLogger } from '../../cli/stderr-logger.js';
 import { ClinikoClient } from '../../shared/cliniko/client.js';
-import { parseBridgeConfig, syncOptionsFor } from '../../shared/config/index.js';
+import { parseBridgeConfig, plannerSettingsFor, syncOptionsFor } from '../../shared/config/index.js';
 import type { EventPublisher } from '../../shared/engine/ports.js';
 import { PublishError } from '../../shared/errors.js';
 import { FanOutPublisher } from '../../shared/sinks/fan-out.js';
@@ -46,7 +47,7 @@ const rejected = () =>
     'e1',
   );
 
-describe('PollRunner.loop', () => {
+describe.each(['loop', 'adaptive'] as const)('PollRunner.%s', (mode) => {
   let sim: RunningSimulator;
 
   beforeAll(async () => {
@@ -89,7 +90,8 @@ describe('PollRunner.loop', () => {
       announceEvents: true,
     });
     shutdown.pollingStarted();
-    const outcome = runner.loop().finally(async () => {
+    const polling = mode === 'loop' ? runner.loop() : runner.adaptive(plannerSettingsFor(config));
+    const outcome = polling.finally(async () => {
       shutdown.dispose();
       await cliniko.close();
       await state.close();

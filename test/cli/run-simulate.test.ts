@@ -28,4 +28,20 @@ describe('cliniko-bridge run --simulate (what npm start runs)', () => {
     expect(code).toBe(0);
     expect(current.stderr()).toContain('Stopped:');
   });
+
+  it('polls adaptively without --interval: each stream as it falls due, events within seconds', {
+    timeout: 60_000,
+  }, async () => {
+    run = startCli(['run', '--simulate']);
+    const current = run;
+    const eventLine = /^\d{2}:\d{2}:\d{2} {2}[a-z_]+\.[a-z_]+ /m;
+
+    await waitFor(() => eventLine.test(current.stdout()), 40_000, 'an event line on stdout');
+    current.child.kill('SIGINT');
+    const code = await current.exited;
+
+    expect(current.stderr()).toContain('each stream as it falls due');
+    expect(current.stderr()).not.toMatch(/: \d+ streams every /);
+    expect(code).toBe(0);
+  });
 });

@@ -101,7 +101,8 @@ describe('pollLoop', () => {
     expect(new Set(h.publisher.events.map((e) => e.detail.eventId)).size).toBe(changes.length);
     const [hot1, hot2, patient, cold, hot3] = latencies(h, changed);
     const { hot, cold: coldTier } = DEFAULT_PLANNER_SETTINGS.tiers;
-    for (const seconds of [hot1, hot2, patient, hot3]) expect(seconds).toBeLessThanOrEqual(hot.ceilingSeconds);
+    for (const seconds of [hot1, hot2, patient, hot3])
+      expect(seconds).toBeLessThanOrEqual(hot.ceilingSeconds);
     expect(cold).toBeLessThanOrEqual(coldTier.ceilingSeconds);
   });
 

@@ -52,7 +52,9 @@ function simulate(
       const stream = streams.find((s) => s.name === poll.stream);
       if (stream === undefined) throw new Error(poll.stream);
       // A stream's first poll is catch-up, outside the steady budget (as the planner counts it).
-      const steady = polled.has(poll.stream) ? stream.passes - (poll.lifecycle ? 0 : stream.lifecyclePasses) : 0;
+      const steady = polled.has(poll.stream)
+        ? stream.passes - (poll.lifecycle ? 0 : stream.lifecyclePasses)
+        : 0;
       polled.add(poll.stream);
       const events = options.changeChance(poll.stream, now) ? 1 : 0;
       const requests = steady + (options.extraPages?.(poll.stream) ?? 0);
@@ -79,7 +81,8 @@ function maxSpentInAnyMinute(log: readonly PollLog[]): number {
 function longestGapSeconds(log: readonly PollLog[], stream: string, end: number): number {
   const times = [T0, ...log.filter((e) => e.stream === stream).map((e) => e.at), end];
   let gap = 0;
-  for (let i = 1; i < times.length; i += 1) gap = Math.max(gap, ((times[i] ?? 0) - (times[i - 1] ?? 0)) / 1000);
+  for (let i = 1; i < times.length; i += 1)
+    gap = Math.max(gap, ((times[i] ?? 0) - (times[i - 1] ?? 0)) / 1000);
   return gap;
 }
 
@@ -129,9 +132,10 @@ describe('PollPlanner', () => {
         const tier = DEFAULT_PLANNER_SETTINGS.streamTiers[stream.name] ?? 'cold';
         const ceiling = DEFAULT_PLANNER_SETTINGS.tiers[tier].ceilingSeconds;
         // One round of slack (the 250 ms a round takes in the simulation).
-        expect(longestGapSeconds(log, stream.name, T0 + 30 * 60_000), `${stream.name} at ${changeRate}`).toBeLessThanOrEqual(
-          ceiling + 0.5,
-        );
+        expect(
+          longestGapSeconds(log, stream.name, T0 + 30 * 60_000),
+          `${stream.name} at ${changeRate}`,
+        ).toBeLessThanOrEqual(ceiling + 0.5);
       }
     }
   });
@@ -162,7 +166,8 @@ describe('PollPlanner', () => {
   it('boosts the related streams to their floor for a while after a change', () => {
     const planner = new PollPlanner(core, DEFAULT_PLANNER_SETTINGS, T0);
     const quiet = { events: 0, requests: 3, caughtUp: true };
-    for (let k = 0; k < 10; k += 1) planner.record('invoices', { stream: 'invoices', lifecycle: false }, quiet, T0 + k);
+    for (let k = 0; k < 10; k += 1)
+      planner.record('invoices', { stream: 'invoices', lifecycle: false }, quiet, T0 + k);
     expect(planner.snapshot().find((s) => s.stream === 'invoices')?.intervalSeconds).toBe(60);
 
     const at = T0 + 30_000;
@@ -196,9 +201,16 @@ describe('PollPlanner', () => {
       stream: 'individual_appointments',
       lifecycle: false,
     });
-    planner.record('individual_appointments', { stream: 'individual_appointments', lifecycle: false }, { events: 0, requests: 1, caughtUp: false }, T0 + 6_000);
+    planner.record(
+      'individual_appointments',
+      { stream: 'individual_appointments', lifecycle: false },
+      { events: 0, requests: 1, caughtUp: false },
+      T0 + 6_000,
+    );
     expect(planner.due(T0 + 6_000).map((p) => p.stream)).toContain('individual_appointments');
-    expect(planner.due(T0 + 120_000).find((p) => p.stream === 'individual_appointments')?.lifecycle).toBe(true);
+    expect(planner.due(T0 + 120_000).find((p) => p.stream === 'individual_appointments')?.lifecycle).toBe(
+      true,
+    );
   });
 
   it('halves the budget on a 429 and gives it back a quarter per quiet minute', () => {
@@ -230,6 +242,8 @@ describe('PollPlanner', () => {
     expect(() => new PollPlanner(all, tight, T0)).toThrow(/polling\.budgetShare/);
     const idle = new PollPlanner(all, DEFAULT_PLANNER_SETTINGS, T0).idleRequestsPerMinute();
     expect(idle).toBeLessThanOrEqual(50);
-    expect(new PollPlanner(core, DEFAULT_PLANNER_SETTINGS, T0).idleRequestsPerMinute()).toBeLessThanOrEqual(30);
+    expect(new PollPlanner(core, DEFAULT_PLANNER_SETTINGS, T0).idleRequestsPerMinute()).toBeLessThanOrEqual(
+      30,
+    );
   });
 });
