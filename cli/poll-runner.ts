@@ -5,8 +5,8 @@
  * `pollLoop`) is the same one the Lambda poller calls.
  */
 
+import { type BridgeConfig, pollLoopOptionsFor } from '../shared/config/index.js';
 import { pollLoop } from '../shared/engine/poll-loop.js';
-import type { PlannerSettings } from '../shared/engine/poll-planner.js';
 import type { StreamReport, SyncReport } from '../shared/engine/report.js';
 import { type SyncDeps, type SyncOptions, syncAccount } from '../shared/engine/sync.js';
 import { describeError } from '../shared/error-description.js';
@@ -85,7 +85,7 @@ export class PollRunner {
    * Polls each stream as the planner says it falls due until a stop is requested. A failure ends
    * the loop's lease and starts it again after `intervalMs`; what ends `loop()` ends this too.
    */
-  async adaptive(planner: PlannerSettings): Promise<number> {
+  async adaptive(config: BridgeConfig): Promise<number> {
     const { deps, syncOptions, shutdown, stderr, progress, intervalMs } = this.props;
     while (!shutdown.signal.aborted) {
       try {
@@ -101,7 +101,7 @@ export class PollRunner {
               this.announce(round.streams);
             },
           },
-          { ...syncOptions, planner, signal: shutdown.signal },
+          { ...pollLoopOptionsFor(config, syncOptions), signal: shutdown.signal },
         );
         if (report.skipped === 'lease-held') {
           stderr.write('Another poller holds the lease of this account; trying again shortly.\n');

@@ -8,12 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ClinikoClient } from '../shared/cliniko/client.js';
 import { baseUrlForKey } from '../shared/cliniko/shard.js';
-import {
-  type BridgeConfig,
-  parseBridgeConfig,
-  parseBridgeConfigJson,
-  plannerSettingsFor,
-} from '../shared/config/index.js';
+import { type BridgeConfig, parseBridgeConfig, parseBridgeConfigJson } from '../shared/config/index.js';
 import type { SyncOptions } from '../shared/engine/sync.js';
 import { describeError } from '../shared/error-description.js';
 import { ConfigError } from '../shared/errors.js';
@@ -122,7 +117,7 @@ async function run(
   });
   shutdown.pollingStarted();
   if (options.once) return runner.once();
-  return options.adaptive ? runner.adaptive(plannerSettingsFor(localConfig(options))) : runner.loop();
+  return options.adaptive ? runner.adaptive(localConfig(options)) : runner.loop();
 }
 
 /**

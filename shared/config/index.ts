@@ -20,6 +20,7 @@ export {
   eventOptionsFor,
   payloadSettingsFor,
   plannerSettingsFor,
+  pollLoopOptionsFor,
   type ResolvedPayloadSettings,
   type SyncRuntime,
   streamsFor,

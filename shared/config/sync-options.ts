@@ -3,6 +3,7 @@
  * `syncAccount` with identical settings for the same config.
  */
 import { defaultPayloadModeFor } from '../data-classes.js';
+import type { PollLoopOptions } from '../engine/poll-loop.js';
 import { DEFAULT_PLANNER_SETTINGS, type PlannerSettings, type PollTier } from '../engine/poll-planner.js';
 import { DEFAULT_SYNC_TIMING, type StreamEventSettings, type SyncOptions } from '../engine/sync.js';
 import { ConfigError } from '../errors.js';
@@ -194,6 +195,19 @@ function reconcileBudgetOf(config: BridgeConfig, runtime: SyncRuntime): { reconc
   if (intervalMs === null || runtime.forceReconcile) return {};
   const perRun = (config.reconciliation.requestShare * config.rateLimitPerMinute * intervalMs) / 60_000;
   return { reconcileRequestsPerRun: Math.max(1, Math.floor(perRun)) };
+}
+
+/**
+ * The poll loop's options for `sync` (`adaptive` polling): the planner's settings, and the id
+ * listings' share of the rate limit as requests per minute (a round takes what accrued since the
+ * last, where `sync` limits them at all).
+ */
+export function pollLoopOptionsFor(config: BridgeConfig, sync: SyncOptions): PollLoopOptions {
+  return {
+    ...sync,
+    planner: plannerSettingsFor(config),
+    reconcileRequestsPerMinute: config.reconciliation.requestShare * config.rateLimitPerMinute,
+  };
 }
 
 /** The poll planner's settings: the config's `polling` over the documented defaults. */

@@ -14,6 +14,11 @@ import { AccountSession, type SyncDeps, type SyncOptions, skippedReport } from '
 
 export interface PollLoopOptions extends SyncOptions {
   readonly planner: PlannerSettings;
+  /**
+   * Requests a minute the id listings may take (each round gets what accrued since the last, up to a
+   * minute's worth); absent: `reconcileRequestsPerRun` per round, or no limit.
+   */
+  readonly reconcileRequestsPerMinute?: number;
 }
 
 export interface PollLoopDeps extends SyncDeps {
@@ -55,6 +60,9 @@ export async function pollLoop(deps: PollLoopDeps, options: PollLoopOptions): Pr
   let stopped: StopReason = 'caught-up';
   let ok = true;
   let limited = deps.rateLimitedCount?.() ?? 0;
+  const perMinute = options.reconcileRequestsPerMinute;
+  let credit = perMinute ?? 0;
+  let lastRound = now();
 
   await session.run(async () => {
     while (!options.signal?.aborted && now() < stopAt) {
@@ -69,7 +77,12 @@ export async function pollLoop(deps: PollLoopDeps, options: PollLoopOptions): Pr
         await session.keepLease();
         continue;
       }
-      const round = await session.round(polls);
+      if (perMinute !== undefined)
+        credit = Math.min(perMinute, credit + (perMinute * (now() - lastRound)) / 60_000);
+      lastRound = now();
+      const round =
+        perMinute === undefined ? await session.round(polls) : await session.round(polls, Math.floor(credit));
+      credit -= round.reconcileRequests;
       rounds += 1;
       const at = now();
       for (const report of round.streams) {

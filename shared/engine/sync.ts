@@ -136,6 +136,8 @@ export interface RoundReport {
   readonly ok: boolean;
   /** One per stream polled in the round, in the order of `options.streams`. */
   readonly streams: readonly StreamReport[];
+  /** Requests the id listings took (counted only under a reconciliation budget). */
+  readonly reconcileRequests: number;
 }
 
 /**
@@ -229,9 +231,11 @@ export class AccountSession {
     polls: readonly { readonly stream: string; readonly lifecycle: boolean }[] = this.options.streams.map(
       (stream) => ({ stream: stream.name, lifecycle: true }),
     ),
+    /** The id listings' requests for this round (when they have a budget). @default reconcileRequestsPerRun */
+    reconcileRequests: number = this.options.reconcileRequestsPerRun ?? 0,
   ): Promise<RoundReport> {
-    if (this.reconcileBudget !== undefined)
-      this.reconcileBudget.left = this.options.reconcileRequestsPerRun ?? 0;
+    const budget = this.reconcileBudget;
+    if (budget !== undefined) budget.left = reconcileRequests;
     const selected: Task[] = [];
     for (const { stream, lifecycle } of polls) {
       const task = this.tasks.get(stream);
@@ -258,7 +262,12 @@ export class AccountSession {
       const task = this.tasks.get(stream.name);
       return task !== undefined && selected.includes(task) ? [task.report] : [];
     });
-    return { stopped: interrupted ?? (ok ? 'caught-up' : 'failed'), ok, streams: ordered };
+    return {
+      stopped: interrupted ?? (ok ? 'caught-up' : 'failed'),
+      ok,
+      streams: ordered,
+      reconcileRequests: budget === undefined ? 0 : reconcileRequests - budget.left,
+    };
   }
 
   private interruption(): StopReason | undefined {

@@ -8,8 +8,9 @@
  */
 import type { ClinikoClientOptions, ClinikoStats } from '../cliniko/index.js';
 import type { BridgeConfig } from '../config/index.js';
-import { type SyncRuntime, syncOptionsForAccount } from '../config/sync-options.js';
+import { pollLoopOptionsFor, type SyncRuntime, syncOptionsForAccount } from '../config/sync-options.js';
 import type { ContentKeyRing } from '../engine/content-key.js';
+import { pollLoop } from '../engine/poll-loop.js';
 import type { ClinikoReader, EventPublisher, Logger, StateStore } from '../engine/ports.js';
 import type { SyncReport } from '../engine/report.js';
 import { type SyncDeps, type SyncOptions, syncAccount } from '../engine/sync.js';
@@ -33,6 +34,8 @@ export interface AccountWorkerDeps {
   readonly createCliniko: (options: ClinikoClientOptions) => WorkerCliniko;
   /** The engine. @default syncAccount */
   readonly sync?: (deps: SyncDeps, options: SyncOptions) => Promise<SyncReport>;
+  /** Waits between the rounds of an adaptive poll. @default a timer */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Epoch ms. @default Date.now */
   readonly now?: () => number;
 }
@@ -60,22 +63,30 @@ export class AccountWorker {
     this.publisher = new DataClassGate(deps.publisher, deps.config.eventBus.allowClasses);
   }
 
-  /** Polls the account once, until caught up or the runtime's deadline; `owner` names the lease holder. */
+  /**
+   * Polls the account: once, until caught up or the runtime's deadline; or, with `polling.mode`
+   * `adaptive` (and not a run that must finish everything, nor a forced reconciliation), each stream
+   * as it falls due until the deadline or the signal. `owner` names the lease holder.
+   */
   async poll(accountId: string, runtime: SyncRuntime & { readonly owner: string }): Promise<AccountPoll> {
     const account = await this.deps.registry.get(accountId);
     if (account === undefined) return { kind: 'not-registered', account: accountId };
     if (account.paused) return { kind: 'paused', account: accountId };
     const options = syncOptionsForAccount(this.deps.config, account, runtime);
+    const adaptive =
+      this.deps.config.polling.mode === 'adaptive' &&
+      runtime.pollIntervalMs !== null &&
+      runtime.forceReconcile !== true;
     const apiKey = await this.apiKey(account);
     try {
-      return await this.run(account, apiKey, runtime.owner, options);
+      return await this.run(account, apiKey, runtime.owner, options, adaptive);
     } catch (error) {
       if (!(error instanceof ClinikoAuthError)) throw error;
       this.keys.delete(account.id);
       const fresh = await this.apiKey(account);
       if (fresh === apiKey) throw error;
       this.deps.logger.info('the API key of the account changed; retrying with it', { account: account.id });
-      return await this.run(account, fresh, runtime.owner, options);
+      return await this.run(account, fresh, runtime.owner, options, adaptive);
     }
   }
 
@@ -91,22 +102,30 @@ export class AccountWorker {
     apiKey: string,
     owner: string,
     options: SyncOptions,
+    adaptive: boolean,
   ): Promise<AccountPoll> {
     const cliniko = await this.client(account, apiKey);
     const sync = this.deps.sync ?? syncAccount;
     const before = cliniko.stats;
-    const report = await sync(
-      {
-        cliniko,
-        keys: await this.deps.contentKeys(),
-        state: this.deps.state,
-        publisher: this.publisher,
-        logger: this.deps.logger,
-        owner,
-        ...(this.deps.now ? { now: this.deps.now } : {}),
-      },
-      options,
-    );
+    const deps: SyncDeps = {
+      cliniko,
+      keys: await this.deps.contentKeys(),
+      state: this.deps.state,
+      publisher: this.publisher,
+      logger: this.deps.logger,
+      owner,
+      ...(this.deps.now ? { now: this.deps.now } : {}),
+    };
+    const report = adaptive
+      ? await pollLoop(
+          {
+            ...deps,
+            rateLimitedCount: () => cliniko.stats.rateLimited,
+            ...(this.deps.sleep ? { sleep: this.deps.sleep } : {}),
+          },
+          pollLoopOptionsFor(this.deps.config, options),
+        )
+      : await sync(deps, options);
     const after = cliniko.stats;
     return {
       kind: 'ran',

@@ -2,7 +2,9 @@
  * A fleet in one process (`cliniko-bridge run --config FILE`, or `run` over a store whose registry
  * holds accounts): the dispatcher ticks in-process and its work queue is a timer per run that hands
  * the account to the same `AccountWorker` the Lambda uses, at most `concurrency` accounts at a time.
- * Each account keeps its own Cliniko client (rate budget) and runs under its own lease.
+ * Each account keeps its own Cliniko client (rate budget) and runs under its own lease. With adaptive
+ * polling a hand-out keeps the account until the runner stops (nothing ends the loop sooner), so
+ * later hand-outs of it are dropped while it runs.
  */
 import { sleep } from '../backoff.js';
 import type { SyncRuntime } from '../config/sync-options.js';
@@ -35,6 +37,8 @@ export class FleetRunner {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly waiting: Work[] = [];
   private readonly running = new Set<Promise<void>>();
+  /** Accounts waiting or being polled: a hand-out for one of them is dropped (its lease owner is ours). */
+  private readonly pending = new Set<string>();
   private active = 0;
 
   constructor(private readonly props: FleetRunnerProps) {}
@@ -89,7 +93,8 @@ export class FleetRunner {
   }
 
   private enqueue(work: Work): void {
-    if (this.props.signal.aborted) return;
+    if (this.props.signal.aborted || this.pending.has(work.account)) return;
+    this.pending.add(work.account);
     this.waiting.push(work);
     this.pump();
   }
@@ -100,6 +105,7 @@ export class FleetRunner {
       if (work === undefined) return;
       this.active += 1;
       const run = this.poll(work).finally(() => {
+        this.pending.delete(work.account);
         this.active -= 1;
         this.running.delete(run);
         this.pump();

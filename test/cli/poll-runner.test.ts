@@ -11,7 +11,7 @@ import { Shutdown } from '../../cli/shutdown.js';
 import { openState } from '../../cli/state-location.js';
 import { StderrLogger } from '../../cli/stderr-logger.js';
 import { ClinikoClient } from '../../shared/cliniko/client.js';
-import { parseBridgeConfig, plannerSettingsFor, syncOptionsFor } from '../../shared/config/index.js';
+import { parseBridgeConfig, syncOptionsFor } from '../../shared/config/index.js';
 import type { EventPublisher } from '../../shared/engine/ports.js';
 import { PublishError } from '../../shared/errors.js';
 import { FanOutPublisher } from '../../shared/sinks/fan-out.js';
@@ -90,7 +90,7 @@ describe.each(['loop', 'adaptive'] as const)('PollRunner.%s', (mode) => {
       announceEvents: true,
     });
     shutdown.pollingStarted();
-    const polling = mode === 'loop' ? runner.loop() : runner.adaptive(plannerSettingsFor(config));
+    const polling = mode === 'loop' ? runner.loop() : runner.adaptive(config);
     const outcome = polling.finally(async () => {
       shutdown.dispose();
       await cliniko.close();

@@ -123,4 +123,47 @@ describe('AccountWorker', () => {
     expect(skipped).toHaveLength(1);
     expect(f.publisher.events).toHaveLength(1);
   });
+
+  it('with polling.mode adaptive keeps the account until the deadline, polling in rounds; a run that must finish polls once', async () => {
+    let clock = Date.parse('2026-03-02T09:00:10Z');
+    const adaptive = parseBridgeConfig({
+      accounts: [{ id: 'unused', apiKeySecret: 'cliniko/unused' }],
+      userAgent: config.userAgent,
+      startFrom: 'beginning',
+      polling: { mode: 'adaptive' },
+    });
+    let created: string | undefined;
+    const f = fleet({
+      config: adaptive,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+        cliniko.advance(ms / 1000);
+        if (created === undefined && clock > start + 60_000) created = cliniko.create('patients');
+      },
+    });
+    const cliniko = f.clinic('clinic-a');
+    cliniko.advance((clock - cliniko.now()) / 1000);
+    const start = clock;
+    await f.registry.put(registered('clinic-a'));
+    const worker = f.worker();
+
+    const poll = await worker.poll('clinic-a', {
+      owner: 'w-1',
+      deadline: start + 180_000,
+      deadlineMarginMs: 0,
+    });
+
+    if (poll.kind !== 'ran') throw new Error(poll.kind);
+    expect(poll.report.stopped).toBe('deadline');
+    expect('rounds' in poll.report && poll.report.rounds).toBeGreaterThan(10);
+    expect(f.publisher.events.map((e) => [e.detail.recordId, e.detail.type])).toEqual([
+      [created, 'patient.created'],
+    ]);
+
+    const once = await worker.poll('clinic-a', { owner: 'w-1', pollIntervalMs: null });
+    if (once.kind !== 'ran') throw new Error(once.kind);
+    expect(once.report.stopped).toBe('caught-up');
+    expect('rounds' in once.report).toBe(false);
+  });
 });

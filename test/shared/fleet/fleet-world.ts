@@ -46,7 +46,9 @@ class KeyedClient implements WorkerCliniko {
   }
 }
 
-export function fleet(options: { now?: () => number; config?: BridgeConfig } = {}) {
+export function fleet(
+  options: { now?: () => number; config?: BridgeConfig; sleep?: (ms: number) => Promise<void> } = {},
+) {
   const clinics = new Map<string, InMemoryCliniko>();
   const validKeys = new Map<string, string>();
   const storedKeys = new Map<string, string>();
@@ -82,6 +84,7 @@ export function fleet(options: { now?: () => number; config?: BridgeConfig } = {
         return new KeyedClient(cliniko, options.apiKey, () => validKeys.get(account) ?? '');
       },
       now: options.now ?? (() => Date.parse('2026-03-02T09:00:10Z')),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
     });
   return { clinic, worker, registry, state, publisher, created, reads, validKeys, storedKeys };
 }
