@@ -15,6 +15,7 @@ export const PRICES = {
   dynamoReadRequestUnit: 0.125 / 1e6,
   eventBridgeCustomEventChunk: 1.0 / 1e6,
   schedulerInvocation: 1.0 / 1e6,
+  sqsRequest: 0.4 / 1e6,
 } as const;
 
 export const PRICES_AS_OF =
@@ -100,5 +101,58 @@ export function costModel(usage: PollUsage, idle: IdleResult): CostResult {
     prices: PRICES,
     pricesAsOf: PRICES_AS_OF,
     source: 'measured in the latency benchmark (steady churn, scheduled polls, dynalite state)',
+  };
+}
+
+/** Minutes in an average month (365.25 days / 12). */
+const MINUTES_PER_MONTH = 43_830;
+
+export interface AdaptiveIdleCost {
+  readonly usdPerIdleAccountMonth: number;
+  readonly breakdown: {
+    readonly lambdaCompute: number;
+    readonly lambdaRequests: number;
+    readonly dynamo: number;
+    readonly sqs: number;
+  };
+  readonly accountsPerInvocation: number;
+  readonly lambdaMemoryMb: number;
+}
+
+/**
+ * What an idle account costs a month with `polling.mode: adaptive`: the worker's wall time (Lambda
+ * bills duration, and a looping invocation waits between rounds), shared by the accounts of one
+ * invocation; one invocation per loop; the DynamoDB traffic measured in the silence; and the
+ * dispatcher's hand-out every minute (SQS send, receive, delete; the worker that finds the account
+ * held skips it with one failed conditional write).
+ */
+export function adaptiveIdleCost(
+  measured: {
+    readonly invocationSeconds: number;
+    readonly idlePerAccountMinute: { readonly wru: number; readonly rru: number };
+  },
+  accountsPerInvocation: number,
+): AdaptiveIdleCost {
+  const gb = LAMBDA_MEMORY_MB / 1024;
+  const lambdaCompute = (gb * 60 * MINUTES_PER_MONTH * PRICES.lambdaArmGbSecond) / accountsPerInvocation;
+  const loops = (MINUTES_PER_MONTH * 60) / (measured.invocationSeconds - 30);
+  // A batch of hand-outs per minute (one skip invocation) besides the loops themselves.
+  const lambdaRequests = ((loops + MINUTES_PER_MONTH) / accountsPerInvocation) * PRICES.lambdaRequest;
+  const dynamo =
+    MINUTES_PER_MONTH *
+    ((measured.idlePerAccountMinute.wru + 1) * PRICES.dynamoWriteRequestUnit +
+      measured.idlePerAccountMinute.rru * PRICES.dynamoReadRequestUnit);
+  const sqs = MINUTES_PER_MONTH * 3 * PRICES.sqsRequest;
+  const r = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    usdPerIdleAccountMonth: r(lambdaCompute + lambdaRequests + dynamo + sqs),
+    breakdown: {
+      lambdaCompute: r(lambdaCompute),
+      lambdaRequests: r(lambdaRequests),
+      dynamo: r(dynamo),
+      sqs: r(sqs),
+    },
+    accountsPerInvocation,
+    lambdaMemoryMb: LAMBDA_MEMORY_MB,
   };
 }

@@ -115,10 +115,10 @@ export class CountingStateStore implements StateStore {
     return lease;
   }
 
-  async renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease> {
+  async renewLease(lease: Lease, ttlMs: number, nowMs: number, status?: AccountRunStatus): Promise<Lease> {
     this.traffic.writes.lease += 1;
     this.traffic.wru += 1;
-    return this.inner.renewLease(lease, ttlMs, nowMs);
+    return this.inner.renewLease(lease, ttlMs, nowMs, status);
   }
 
   async releaseLease(lease: Lease, status?: AccountRunStatus): Promise<void> {

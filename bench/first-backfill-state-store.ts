@@ -5,7 +5,13 @@
  * as DynamoDB would. Cursor and lease items are kept in memory (a handful per account). Not a store
  * for anything but that measurement: it forgets older record states.
  */
-import type { Lease, RecordState, StateStore, StreamCursor } from '../shared/engine/ports.js';
+import type {
+  AccountRunStatus,
+  Lease,
+  RecordState,
+  StateStore,
+  StreamCursor,
+} from '../shared/engine/ports.js';
 import { InMemoryStateStore } from '../shared/state/memory-state-store.js';
 
 /**
@@ -33,8 +39,8 @@ export class FirstBackfillStateStore implements StateStore {
     return this.small.acquireLease(account, owner, ttlMs, nowMs);
   }
 
-  renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease> {
-    return this.small.renewLease(lease, ttlMs, nowMs);
+  renewLease(lease: Lease, ttlMs: number, nowMs: number, status?: AccountRunStatus): Promise<Lease> {
+    return this.small.renewLease(lease, ttlMs, nowMs, status);
   }
 
   releaseLease(lease: Lease): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick]`: runs the seven benchmarks one after another in one run (ratios are
+ * `npm run bench [-- --quick] [-- --only fleet|adaptive]`: runs the nine benchmarks one after another in one run (ratios are
  * only comparable within a run on a shared machine), writes `bench/results/latest.json` and prints
  * a table of targets vs measurements. `--quick` uses small sizes and short windows (under two
  * minutes) to check the harness end to end; its numbers are indicative only. See bench/README.md.
@@ -8,8 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { measureAdaptiveLatency } from './adaptive-latency.js';
 import { measureBackfill } from './backfill-ceiling.js';
-import { costModel } from './cost-model.js';
+import { adaptiveIdleCost, costModel } from './cost-model.js';
 import { measureEngineCost } from './engine-cost.js';
 import { measureFleet } from './fleet.js';
 import { exampleStackConfig, fleetCost, stackCounts } from './fleet-cost.js';
@@ -17,15 +18,16 @@ import { measureIdle } from './idle-cost.js';
 import { measureLatency } from './latency.js';
 import { measureMemory } from './memory.js';
 import { measureNaive } from './naive-peer.js';
-import { fleetRows, rows, table } from './targets.js';
+import { adaptiveRows, fleetRows, rows, table } from './targets.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
 const quick = values.quick ?? false;
-if (values.only !== undefined && values.only !== 'fleet') {
+const ONLY = ['fleet', 'adaptive'];
+if (values.only !== undefined && !ONLY.includes(values.only)) {
   process.stderr.write(
-    `--only takes "fleet" (the one benchmark of absolute figures), not "${values.only}".\n`,
+    `--only takes "fleet" or "adaptive" (the benchmarks of absolute figures), not "${values.only}".\n`,
   );
   process.exit(2);
 }
@@ -36,6 +38,15 @@ const PROFILES = {
     backfill: { patients: 1500, appointments: 1500, rateLimitPerMinute: 200 },
     idlePolls: 5,
     latency: { intervalSeconds: 5, durationSeconds: 20, churnPerMinute: 120 },
+    adaptive: {
+      churnSeconds: 60,
+      burstPerMinute: 20,
+      lullPerMinute: 4,
+      phaseSeconds: 20,
+      silenceSeconds: 120,
+      quietAccounts: 4,
+      invocationSeconds: 90,
+    },
     memory: { small: 2_000, large: 10_000 },
     naive: { intervals: 3, intervalSeconds: 60, churnPerInterval: 600 },
     fleet: {
@@ -53,6 +64,17 @@ const PROFILES = {
     backfill: { patients: 15_000, appointments: 15_000, rateLimitPerMinute: 200 },
     idlePolls: 10,
     latency: { intervalSeconds: 30, durationSeconds: 180, churnPerMinute: 120 },
+    // Opening hours: 2 minutes of bursts (12 changes a minute), 2 of lulls (3), for 15 minutes; the
+    // quiet accounts stay silent for an hour; loops of a 15-minute invocation.
+    adaptive: {
+      churnSeconds: 900,
+      burstPerMinute: 12,
+      lullPerMinute: 3,
+      phaseSeconds: 120,
+      silenceSeconds: 3600,
+      quietAccounts: 20,
+      invocationSeconds: 900,
+    },
     memory: { small: 10_000, large: 100_000 },
     naive: { intervals: 10, intervalSeconds: 60, churnPerInterval: 600 },
     fleet: {
@@ -105,6 +127,38 @@ async function measureFleetWithCost() {
   return { fleet, fleetCost: fleetCost(fleet, stackCounts(exampleStackConfig())) };
 }
 
+async function measureAdaptiveWithCost() {
+  const adaptive = await phase('9 adaptive latency', () => measureAdaptiveLatency(profile.adaptive));
+  return { adaptive, adaptiveCost: adaptiveIdleCost(adaptive, 10) };
+}
+
+if (values.only === 'adaptive') {
+  // Absolute figures, like the fleet's: recorded beside an earlier full run's numbers.
+  const earlier = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+  const { adaptive, adaptiveCost } = await measureAdaptiveWithCost();
+  const earlierLatency = (earlier.latency as Record<string, unknown> | undefined) ?? {};
+  const merged = {
+    ...earlier,
+    latency: {
+      ...earlierLatency,
+      ...adaptive,
+      profile: quick ? 'quick' : 'full',
+      timestamp: new Date(runStarted).toISOString(),
+      machine,
+    },
+    cost: {
+      ...((earlier.cost as object | undefined) ?? {}),
+      adaptive: adaptiveCost,
+      usdPerIdleAccountMonth: adaptiveCost.usdPerIdleAccountMonth,
+    },
+  };
+  await writeFile(path, `${JSON.stringify(merged, null, 2)}\n`);
+  process.stdout.write(
+    `\n${table(adaptiveRows(adaptive, adaptiveCost))}\n\nResults: bench/results/latest.json (adaptive only)\n`,
+  );
+  process.exit(0);
+}
+
 if (values.only === 'fleet') {
   // Absolute figures, not ratios: safe to record beside an earlier full run's numbers.
   const earlier = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
@@ -149,10 +203,13 @@ const memory = await keep(
 );
 const naive = await keep('naive', await phase('6 naive peer', () => measureNaive(profile.naive)));
 const { fleet, fleetCost: costOfFleet } = await keep('fleet', await measureFleetWithCost());
+const { adaptive, adaptiveCost } = await keep('adaptive', await measureAdaptiveWithCost());
 const cost = {
   ...costModel(latency.usage, idle),
   fleet: costOfFleet,
   usdPerAccountMonth: costOfFleet.usdPerAccountMonth,
+  adaptive: adaptiveCost,
+  usdPerIdleAccountMonth: adaptiveCost.usdPerIdleAccountMonth,
 };
 
 const results = {
@@ -163,7 +220,8 @@ const results = {
   engine,
   backfill,
   idle,
-  latency,
+  // Latency as a user sees it: the adaptive loop (benchmark 9); the fixed 30 s schedule beside it.
+  latency: { ...adaptive, fixedInterval: latency },
   memory: {
     rss10kMb: memory.small.peakRssMb,
     rss100kMb: memory.large.peakRssMb,
@@ -177,7 +235,11 @@ const results = {
   fleet,
   cost,
 };
-const list = [...rows(results), ...fleetRows(fleet, costOfFleet)];
+const list = [
+  ...rows({ ...results, latency }),
+  ...fleetRows(fleet, costOfFleet),
+  ...adaptiveRows(adaptive, adaptiveCost),
+];
 const output = { ...results, targets: list };
 await writeFile(path, `${JSON.stringify(output, null, 2)}\n`);
 

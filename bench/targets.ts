@@ -1,3 +1,5 @@
+import type { AdaptiveLatencyResult } from './adaptive-latency.js';
+import type { AdaptiveIdleCost } from './cost-model.js';
 import type { FleetResult } from './fleet.js';
 import type { FleetCost } from './fleet-cost.js';
 /**
@@ -155,6 +157,61 @@ export function fleetRows(fleet: FleetResult, cost: FleetCost): Row[] {
       target: '≤ $1.00',
       measured: `$${fixed(cost.usdPerAccountMonth)} ($${fixed(cost.usdPerAccountMonthWithSsmKeys)} with SSM keys)`,
       verdict: verdict(cost.usdPerAccountMonth <= 1),
+    },
+  ];
+}
+
+/** The adaptive loop's rows (benchmark 9): latency as a user sees it, and what it spends. */
+export function adaptiveRows(a: AdaptiveLatencyResult, cost: AdaptiveIdleCost): Row[] {
+  const silence = a.silenceSeconds >= 3600 ? `${a.silenceSeconds / 3600} h` : `${a.silenceSeconds} s`;
+  return [
+    {
+      measure: `adaptive: hot-stream latency p50 (${a.hot.samples} changes, ${a.undetected} undetected)`,
+      target: '≤ 7 s',
+      measured: `${fixed(a.hot.p50Seconds, 1)} s`,
+      verdict: verdict(a.hot.p50Seconds <= 7 && a.undetected === 0),
+    },
+    {
+      measure: 'adaptive: hot-stream latency p95',
+      target: '≤ 12 s (moonshot ≤ 8 s)',
+      measured: `${fixed(a.hot.p95Seconds, 1)} s`,
+      verdict: verdict(a.hot.p95Seconds <= 12),
+    },
+    {
+      measure: `adaptive: cold-stream latency p95 (${a.cold.samples} changes; warm p95 ${fixed(a.warm.p95Seconds, 1)} s)`,
+      target: '≤ 150 s',
+      measured: `${fixed(a.cold.p95Seconds, 1)} s`,
+      verdict: verdict(a.cold.p95Seconds <= 150),
+    },
+    {
+      measure: `adaptive: first change after ${silence} of silence, p95 (${a.firstChangeAfterIdleSamples} accounts)`,
+      target: '≤ 15 s',
+      measured: `${fixed(a.firstChangeAfterIdleP95Seconds, 1)} s`,
+      verdict: verdict(a.firstChangeAfterIdleP95Seconds <= 15),
+    },
+    {
+      measure: 'adaptive: requests a minute, busy / idle account',
+      target: '≤ 50 / ≤ 30',
+      measured: `${fixed(a.requestsPerMinute, 1)} / ${fixed(a.idleRequestsPerMinute, 1)}`,
+      verdict: verdict(a.requestsPerMinute <= 50 && a.idleRequestsPerMinute <= 30),
+    },
+    {
+      measure: 'adaptive: DynamoDB writes per stream poll, idle',
+      target: '≤ 0.2',
+      measured: fixed(a.idleDynamoWritesPerStreamPerPoll, 3),
+      verdict: verdict(a.idleDynamoWritesPerStreamPerPoll <= 0.2),
+    },
+    {
+      measure: 'adaptive: HTTP 429 answers',
+      target: '0',
+      measured: String(a.status429),
+      verdict: verdict(a.status429 === 0),
+    },
+    {
+      measure: `adaptive: idle account-month (${cost.accountsPerInvocation} accounts per invocation, ${cost.lambdaMemoryMb} MB)`,
+      target: '—',
+      measured: `$${fixed(cost.usdPerIdleAccountMonth)} (Lambda $${fixed(cost.breakdown.lambdaCompute)})`,
+      verdict: 'INFO',
     },
   ];
 }

@@ -175,7 +175,9 @@ export class ChangeBridge extends Construct {
     const alarmAction = this.notifications.action;
 
     const configAsset = new BridgeConfigAsset(this, 'Config', { config });
-    const pollerTimeout = Duration.minutes(5);
+    // An adaptive worker keeps its accounts for a whole invocation: the longest one Lambda allows.
+    const adaptive = config.polling.mode === 'adaptive';
+    const pollerTimeout = Duration.minutes(adaptive ? 15 : 5);
     this.dispatcher = new BridgeDispatcher(this, 'Dispatcher', {
       config,
       encryptionKey: this.key,
@@ -198,6 +200,8 @@ export class ChangeBridge extends Construct {
         STATE_TABLE_NAME: this.table.tableName,
         EVENT_BUS_NAME: this.eventBusReference,
         CONTENT_KEY_SECRET: this.contentKeySecret.secretArn,
+        // Where an adaptive worker hands its account on at its deadline.
+        ...(adaptive ? { WORK_QUEUE_URL: this.dispatcher.workQueue.queue.queueUrl } : {}),
       },
       ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrency: props.reservedConcurrency }),
       ...(props.pollerEntry === undefined ? {} : { entry: props.pollerEntry }),
@@ -209,6 +213,7 @@ export class ChangeBridge extends Construct {
     this.eventBus.grantPutEventsTo(this.poller);
     this.events.reserveSourceFor(poller.role);
     this.table.grants.actions(poller.role, ...POLLER_TABLE_ACTIONS);
+    if (adaptive) this.dispatcher.workQueue.grantSend(poller.role);
     // DynamoDB decrypts the table key with the caller's permission; it generates that key itself, at
     // table creation, so the poller needs no GenerateDataKey, Encrypt or ReEncrypt for the table.
     this.key.grant(poller.role, 'kms:Decrypt', 'kms:DescribeKey');

@@ -70,6 +70,8 @@ export function makeDispatcher(deps: DispatcherDeps): DispatcherHandler {
       queue: deps.createQueue(environment),
       intervalMs: config.pollRateMinutes * 60_000,
       tickMs: TICK_MS,
+      // An adaptive worker keeps its account until shortly before its timeout, then hands it on.
+      leaveHeld: config.polling.mode === 'adaptive',
       ...(deps.now ? { now: deps.now } : {}),
     });
   };

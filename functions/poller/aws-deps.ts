@@ -1,6 +1,7 @@
 /**
  * The poller's production adapters: S3 (the deployed configuration), Secrets Manager and SSM (API
- * keys and the content key), the Cliniko client, DynamoDB (state and registry) and EventBridge.
+ * keys and the content key), the Cliniko client, DynamoDB (state and registry), EventBridge and,
+ * with adaptive polling, SQS (the hand-on).
  * Each factory runs on first use inside an invocation, so importing the handler creates no client.
  */
 import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
@@ -9,11 +10,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { awsApiKeyReader } from '../../shared/aws/api-key-reader.js';
 import { awsClientDefaults } from '../../shared/aws/client-defaults.js';
 import { readBridgeConfigObject } from '../../shared/aws/config-object.js';
 import { readContentKeys, secretsManagerReader } from '../../shared/aws/secrets.js';
+import { SqsWorkQueue } from '../../shared/aws/sqs-work-queue.js';
 import { ClinikoClient } from '../../shared/cliniko/index.js';
 import { DynamoDbAccountRegistry } from '../../shared/fleet/dynamodb-registry.js';
 import { EventBridgePublisher } from '../../shared/publish/eventbridge-publisher.js';
@@ -66,6 +69,10 @@ export function awsPollerDeps({ logger, metrics, env }: AwsPollerDepsOptions): P
       new DynamoDbStateStore({ client: clients.dynamo(), tableName: stateTableName }),
     createRegistry: ({ stateTableName }) =>
       new DynamoDbAccountRegistry({ client: clients.dynamo(), tableName: stateTableName }),
+    createWorkQueue: ({ workQueueUrl }) =>
+      workQueueUrl === undefined
+        ? undefined
+        : new SqsWorkQueue(new SQSClient(awsClientDefaults()), workQueueUrl),
     createPublisher: ({ eventBusName }) =>
       new EventBridgePublisher({ client: new EventBridgeClient(awsClientDefaults()), busName: eventBusName }),
     logger,

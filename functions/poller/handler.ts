@@ -20,7 +20,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SyncReport } from '../../shared/engine/report.js';
 import { AccountNotFoundError, BridgeError, ClinikoAuthError, safeErrorFields } from '../../shared/errors.js';
 import type { AccountPoll } from '../../shared/fleet/account-worker.js';
-import { parseWork, type Work, type WorkTask } from '../../shared/fleet/work-queue.js';
+import { parseWork, type Work, type WorkQueue, type WorkTask } from '../../shared/fleet/work-queue.js';
 import { awsPollerDeps } from './aws-deps.js';
 import {
   METRIC_NAMESPACE,
@@ -52,7 +52,7 @@ export function makeHandler(deps: PollerDeps): PollerHandler {
   const now = deps.now ?? Date.now;
 
   const pollOne = async (work: Work, context: Context, started: number): Promise<Outcome> => {
-    const { environment, worker } = await container.start();
+    const { environment, worker, workQueue } = await container.start();
     const pollStarted = now();
     try {
       const poll = await worker.poll(work.account, {
@@ -63,6 +63,7 @@ export function makeHandler(deps: PollerDeps): PollerHandler {
         forceReconcile: work.task === 'reconcile',
       });
       record(work, poll, now() - pollStarted);
+      await handOn(work, poll, workQueue);
       return { poll };
     } catch (error) {
       metrics.addMetric(POLLER_METRICS.polls, MetricUnit.Count, 1);
@@ -76,6 +77,25 @@ export function makeHandler(deps: PollerDeps): PollerHandler {
           : {}),
       });
       return { error };
+    }
+  };
+
+  /**
+   * An adaptive loop that stopped at the invocation's deadline hands its account to the next worker
+   * at once, so it is not left unpolled until the dispatcher's next tick (which leaves held accounts
+   * alone). A failed hand-on only costs that wait.
+   */
+  const handOn = async (work: Work, poll: AccountPoll, queue: WorkQueue | undefined): Promise<void> => {
+    if (queue === undefined || poll.kind !== 'ran' || !('rounds' in poll.report)) return;
+    if (poll.report.stopped !== 'deadline') return;
+    try {
+      await queue.send([{ work: { account: work.account, task: 'poll' }, delayMs: 0 }]);
+      logger.info('account handed on to the next worker', { account: work.account });
+    } catch (error) {
+      logger.warn('hand-on failed; the dispatcher hands the account out at its next tick', {
+        account: work.account,
+        ...safeErrorFields(error),
+      });
     }
   };
 

@@ -15,6 +15,7 @@ import type { SyncReport } from '../../shared/engine/report.js';
 import type { SyncDeps, SyncOptions } from '../../shared/engine/sync.js';
 import { AccountWorker, type WorkerCliniko } from '../../shared/fleet/account-worker.js';
 import type { AccountRegistry, ApiKeyRef } from '../../shared/fleet/registry.js';
+import type { WorkQueue } from '../../shared/fleet/work-queue.js';
 import { engineLogger } from './logger-port.js';
 import type { PollerEnvironment } from './poller-environment.js';
 
@@ -32,6 +33,8 @@ export interface PollerDeps {
   readonly createStateStore: (environment: PollerEnvironment) => StateStore;
   readonly createRegistry: (environment: PollerEnvironment) => Pick<AccountRegistry, 'get'>;
   readonly createPublisher: (environment: PollerEnvironment) => EventPublisher;
+  /** The work queue to hand an adaptive worker's account on through; absent: the dispatcher's next tick does. */
+  readonly createWorkQueue?: (environment: PollerEnvironment) => WorkQueue | undefined;
   readonly logger: PowertoolsLogger;
   readonly metrics: Metrics;
   /** The engine. @default syncAccount */
@@ -44,6 +47,7 @@ export interface ReadyPoller {
   readonly environment: PollerEnvironment;
   readonly config: BridgeConfig;
   readonly worker: AccountWorker;
+  readonly workQueue: WorkQueue | undefined;
 }
 
 export class PollerContainer {
@@ -81,7 +85,7 @@ export class PollerContainer {
       ...(deps.sync ? { sync: deps.sync } : {}),
       ...(deps.now ? { now: deps.now } : {}),
     });
-    return { environment, config, worker };
+    return { environment, config, worker, workQueue: deps.createWorkQueue?.(environment) };
   }
 
   /** The content key ring, read once per container; a failed read is tried again next time. */

@@ -1,7 +1,8 @@
 /**
  * The poller's environment, validated once per container: where the deployed configuration is
  * (`BRIDGE_CONFIG_URI`, an S3 object the CDK app uploads: no account data in the environment), the
- * state table, the event bus and the secret holding the content key.
+ * state table, the event bus, the secret holding the content key and, with adaptive polling, the
+ * work queue.
  */
 import { parseS3Uri } from '../../shared/aws/config-object.js';
 import { ConfigError } from '../../shared/errors.js';
@@ -16,6 +17,8 @@ export interface PollerEnvironment {
   readonly region: string;
   /** Secrets Manager secret (name or ARN) holding the content key ring (see `content-key.ts`). */
   readonly contentKeySecret: string;
+  /** The work queue, where an adaptive worker hands its account on at its deadline (adaptive only). */
+  readonly workQueueUrl?: string;
 }
 
 export const CONFIG_URI_ENV = 'BRIDGE_CONFIG_URI';
@@ -33,6 +36,7 @@ export function parsePollerEnvironment(env: Readonly<Record<string, string | und
       'the Secrets Manager secret holding the content key',
     ),
     region: env.AWS_REGION?.trim() || 'local',
+    ...(env.WORK_QUEUE_URL?.trim() ? { workQueueUrl: env.WORK_QUEUE_URL.trim() } : {}),
   };
 }
 

@@ -39,13 +39,13 @@ export class LeaseKeeper {
 
   /**
    * Returns once at least half the TTL is left: at once while that holds, else after renewing the
-   * lease (also when it already expired during a stall). Throws `LeaseLostError` when another poller
-   * took the account over.
+   * lease (also when it already expired during a stall), noting `status` with it when given. Throws
+   * `LeaseLostError` when another poller took the account over.
    */
-  async keep(): Promise<void> {
+  async keep(status?: AccountRunStatus): Promise<void> {
     const now = this.now();
     if (this.lease.expiresAt - now > this.ttlMs / 2) return;
-    this.lease = await this.state.renewLease(this.lease, this.ttlMs, now);
+    this.lease = await this.state.renewLease(this.lease, this.ttlMs, now, status);
   }
 
   /** Best effort: an unreleased lease simply expires, so a failure here must not hide the run's outcome. */

@@ -101,6 +101,7 @@ export async function pollLoop(deps: PollLoopDeps, options: PollLoopOptions): Pr
       if (seen > limited || round.stopped === 'rate-limited') planner.rateLimited(at);
       limited = seen;
       ok &&= round.ok;
+      await session.keepLease();
       deps.onRound?.({ at, polls, streams: round.streams, stopped: round.stopped });
       if (round.stopped === 'deadline' || round.stopped === 'aborted') {
         stopped = round.stopped;

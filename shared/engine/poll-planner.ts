@@ -126,7 +126,7 @@ interface StreamPlan {
 export class PollPlanner {
   private readonly plans: StreamPlan[];
   /** Requests of the last minute: [epoch ms, count]. */
-  private spent: Array<{ readonly at: number; readonly requests: number; readonly flexible: number }> = [];
+  private spent: Array<{ readonly at: number; readonly requests: number }> = [];
   private budgetFactor = 1;
   private budgetChangedAt: number;
 
@@ -187,36 +187,48 @@ export class PollPlanner {
   }
 
   /**
-   * The polls due at `now` that fit in the budget. The budget is split: what the change passes of
-   * every stream polled only at its ceiling can take in a minute (`ceilingLoadPerMinute`, which must
-   * fit: see the constructor) is kept for polls at the end of a ceiling; polls earlier than that (a
-   * stream at its floor, or boosted) and lifecycle passes share the rest. So however busy the
-   * account, nothing crowds out a stream that must be polled, and no stream goes a whole ceiling
-   * unpolled.
+   * The polls due at `now` that fit in the budget. A stream at the end of its ceiling may use all
+   * of it. A poll earlier than that (a stream at its floor, or boosted) and lifecycle passes must
+   * leave room for every other stream's polls at the end of its ceiling within the next minute, as
+   * if it were polled only then (`ceilingLoadPerMinute`, the most those can take, must fit: see the
+   * constructor). So however busy the account, nothing crowds out a stream that must be polled, and
+   * no stream goes a whole ceiling unpolled.
    */
   due(now: number): DuePoll[] {
     this.recover(now);
-    const budget = this.budgetPerMinute();
-    let left = budget - this.spentSince(now - MINUTE_MS, 'all');
-    let flexible = budget - this.ceilingLoadPerMinute() - this.spentSince(now - MINUTE_MS, 'flexible');
+    let left = this.budgetPerMinute() - this.spentSince(now - MINUTE_MS);
     const due = this.plans.filter((plan) => plan.dueAt <= now);
     due.sort((a, b) => ceilingDeadline(a, now) - ceilingDeadline(b, now) || a.dueAt - b.dueAt);
     const polls: DuePoll[] = [];
     for (const plan of due) {
       const early = ceilingDeadline(plan, now) > now;
       const change = changeCost(plan.stream);
-      if (change > left || (early && change > flexible)) continue;
+      const reserve = this.reserveFor(plan, now);
+      if (change > left - (early ? reserve : 0)) continue;
       left -= change;
-      if (early) flexible -= change;
       const passes = plan.stream.lifecyclePasses;
-      const lifecycle = passes > 0 && plan.lifecycleDueAt <= now && passes <= Math.min(left, flexible);
-      if (lifecycle) {
-        left -= passes;
-        flexible -= passes;
-      }
+      const lifecycle = passes > 0 && plan.lifecycleDueAt <= now && passes <= left - reserve;
+      if (lifecycle) left -= passes;
       polls.push({ stream: plan.stream.name, lifecycle });
     }
     return polls;
+  }
+
+  /**
+   * What the other streams' polls at the end of their ceilings can take within the next minute
+   * (the window any spending now stays in): room an early poll of `plan` must leave.
+   */
+  private reserveFor(plan: StreamPlan, now: number): number {
+    let reserved = 0;
+    for (const other of this.plans) {
+      if (other === plan) continue;
+      const deadline = Math.max(now, ceilingDeadline(other, now));
+      const ceilingMs = other.timing.ceilingSeconds * 1000;
+      if (deadline < now + MINUTE_MS) {
+        reserved += changeCost(other.stream) * (1 + Math.floor((now + MINUTE_MS - 1 - deadline) / ceilingMs));
+      }
+    }
+    return reserved;
   }
 
   /** Epoch ms of the next moment a poll may be due (or may fit in the budget again). */
@@ -246,10 +258,7 @@ export class PollPlanner {
     // the rest of the rate limit is for.
     const cost = changeCost(plan.stream) + (poll.lifecycle ? plan.stream.lifecyclePasses : 0);
     const steady = plan.polledAt === undefined ? 0 : Math.min(outcome.requests, cost);
-    // Flexible: lifecycle passes, and a change pass before the end of the ceiling (see `due`).
-    const change = Math.min(steady, changeCost(plan.stream));
-    const flexible = steady - change + (ceilingDeadline(plan, now) > now ? change : 0);
-    if (steady > 0) this.spent.push({ at: now, requests: steady, flexible });
+    if (steady > 0) this.spent.push({ at: now, requests: steady });
     plan.polledAt = now;
     if (poll.lifecycle && outcome.caughtUp) plan.lifecycleDueAt = now + plan.timing.lifecycleSeconds * 1000;
     if (outcome.events > 0) {
@@ -287,9 +296,9 @@ export class PollPlanner {
     plan.dueAt = Math.min(plan.dueAt, now + plan.timing.floorSeconds * 1000);
   }
 
-  private spentSince(from: number, kind: 'all' | 'flexible'): number {
+  private spentSince(from: number): number {
     this.spent = this.spent.filter(({ at }) => at > from);
-    return this.spent.reduce((sum, entry) => sum + (kind === 'all' ? entry.requests : entry.flexible), 0);
+    return this.spent.reduce((sum, entry) => sum + entry.requests, 0);
   }
 
   private recover(now: number): void {

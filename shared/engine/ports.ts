@@ -229,8 +229,11 @@ export interface StateStore {
 
   /** Returns `undefined` when another owner holds an unexpired lease. */
   acquireLease(account: string, owner: string, ttlMs: number, nowMs: number): Promise<Lease | undefined>;
-  /** Extends the lease; `LeaseLostError` when someone else took it over. */
-  renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease>;
+  /**
+   * Extends the lease, noting `status` like a release does (a long poll loop reports as it goes);
+   * `LeaseLostError` when someone else took it over.
+   */
+  renewLease(lease: Lease, ttlMs: number, nowMs: number, status?: AccountRunStatus): Promise<Lease>;
   /** Lets the lease go, noting how the run went (kept with the lease, read by the fleet's dispatcher). */
   releaseLease(lease: Lease, status?: AccountRunStatus): Promise<void>;
 

@@ -217,9 +217,12 @@ export class AccountSession {
     }
   }
 
-  /** Renews the lease when half its TTL has passed (between rounds of a loop). */
+  /**
+   * Renews the lease when half its TTL has passed (between rounds of a loop), with the status of the
+   * last round, so the fleet sees a looping account's progress (`lastSuccessAt`, lag) as it goes.
+   */
   keepLease(): Promise<void> {
-    return this.lease.keep();
+    return this.lease.keep(this.status);
   }
 
   /**

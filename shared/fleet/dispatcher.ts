@@ -17,6 +17,8 @@ export interface DispatcherDeps {
   readonly intervalMs: number;
   /** Time between two ticks: the window each tick plans. */
   readonly tickMs: number;
+  /** Hand out no run of an account whose lease is held (adaptive polling). @default false */
+  readonly leaveHeld?: boolean;
   readonly now?: () => number;
 }
 
@@ -28,7 +30,7 @@ export class Dispatcher {
     const now = (this.deps.now ?? Date.now)();
     const accounts = await registry.list();
     const known = await statuses.getAccountStatuses(accounts.filter((a) => !a.paused).map((a) => a.id));
-    const plan = planTick(accounts, known, now, tickMs, intervalMs);
+    const plan = planTick(accounts, known, now, tickMs, intervalMs, this.deps.leaveHeld ?? false);
     await queue.send(
       plan.runs.map((run) => ({ work: { account: run.account, task: 'poll' }, delayMs: run.delayMs })),
     );

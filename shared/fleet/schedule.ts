@@ -80,6 +80,8 @@ export function planTick(
   nowMs: number,
   tickMs: number,
   intervalMs: number,
+  /** Plan no run for an account whose lease is held (adaptive polling: its worker keeps it). */
+  leaveHeld = false,
 ): TickPlan {
   const runs: { account: string; delayMs: number }[] = [];
   const overdue: string[] = [];
@@ -100,7 +102,9 @@ export function planTick(
     if (status?.lastRun?.outcome === 'failed') failing.push(account.id);
     const lag = status?.lastRun?.lagSeconds;
     if (typeof lag === 'number') worstLagSeconds = Math.max(worstLagSeconds ?? lag, lag);
-    if ((status?.leaseExpiresAt ?? 0) > nowMs) held += 1;
+    const isHeld = (status?.leaseExpiresAt ?? 0) > nowMs;
+    if (isHeld) held += 1;
+    if (isHeld && leaveHeld) continue;
     const next = nextRunMs(account.id, status, nowMs, intervalMs, windowStart);
     if (next < windowEnd) runs.push({ account: account.id, delayMs: Math.max(0, next - nowMs) });
   }

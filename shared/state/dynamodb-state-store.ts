@@ -193,10 +193,10 @@ export class DynamoDbStateStore implements StateStore, AccountStatusReader {
     return undefined;
   }
 
-  async renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease> {
+  async renewLease(lease: Lease, ttlMs: number, nowMs: number, status?: AccountRunStatus): Promise<Lease> {
     const expiresAt = nowMs + ttlMs;
     this.writes.lease += 1;
-    const updated = await this.updateOwnLease(lease, expiresAt);
+    const updated = await this.updateOwnLease(lease, expiresAt, status);
     if (!updated) {
       throw new LeaseLostError(
         `Lease of account ${lease.account} was taken over by another poller; stopping without further writes`,

@@ -126,7 +126,7 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
     return lease;
   }
 
-  async renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease> {
+  async renewLease(lease: Lease, ttlMs: number, nowMs: number, status?: AccountRunStatus): Promise<Lease> {
     this.injectFault('renewLease');
     this.writes.lease += 1;
     const stored = this.leases.get(lease.account);
@@ -136,7 +136,7 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
       );
     }
     const renewed: Lease = { ...lease, expiresAt: nowMs + ttlMs };
-    this.leases.set(lease.account, { ...stored, expiresAt: renewed.expiresAt });
+    this.leases.set(lease.account, { ...stored, expiresAt: renewed.expiresAt, ...statusFields(status) });
     return renewed;
   }
 
@@ -149,8 +149,7 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
       this.leases.set(lease.account, {
         ...stored,
         expiresAt: 0,
-        ...(status ? { lastRun: status } : {}),
-        ...(status?.outcome === 'ok' ? { lastSuccessAt: status.at } : {}),
+        ...statusFields(status),
       });
     }
   }
@@ -261,4 +260,13 @@ function asStored(state: RecordState): RecordState {
       ...(first === true ? { first } : {}),
     },
   };
+}
+
+/** What a lease write notes about the run (`lastRun`, and `lastSuccessAt` when it went well). */
+function statusFields(status: AccountRunStatus | undefined): {
+  lastRun?: AccountRunStatus;
+  lastSuccessAt?: string;
+} {
+  if (status === undefined) return {};
+  return status.outcome === 'ok' ? { lastRun: status, lastSuccessAt: status.at } : { lastRun: status };
 }

@@ -5,6 +5,7 @@
  * every cursor write attempted and accepted, every cursor loaded, every event delivered.
  */
 import type {
+  AccountRunStatus,
   EventPublisher,
   IdRange,
   Lease,
@@ -194,8 +195,8 @@ export class ChaosStateStore implements StateStore {
     return this.call('acquireLease', () => this.inner.acquireLease(account, owner, ttlMs, nowMs));
   }
 
-  renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease> {
-    return this.call('renewLease', () => this.inner.renewLease(lease, ttlMs, nowMs));
+  renewLease(lease: Lease, ttlMs: number, nowMs: number, status?: AccountRunStatus): Promise<Lease> {
+    return this.call('renewLease', () => this.inner.renewLease(lease, ttlMs, nowMs, status));
   }
 
   async releaseLease(lease: Lease): Promise<void> {

@@ -44,6 +44,34 @@ describe('BridgePoller', () => {
     });
   });
 
+  it('with adaptive polling runs 15-minute invocations that may hand their accounts on through the work queue', () => {
+    const { template: adaptive } = synthBridge(exampleConfig({ polling: { mode: 'adaptive' } }));
+    const workQueue = 'BridgeDispatcherWorkQueue';
+    const poller = resourcesOf(adaptive, 'AWS::Lambda::Function').find(([, fn]) =>
+      String(fn.Properties?.Description ?? '').startsWith('Cliniko Change Bridge poller'),
+    )?.[1];
+
+    expect(poller?.Properties).toMatchObject({
+      Timeout: 900,
+      Environment: {
+        Variables: { WORK_QUEUE_URL: { Ref: expect.stringMatching(/^BridgeDispatcherWorkQueue/) } },
+      },
+    });
+    const sends = (t: typeof template) =>
+      resourcesOf(t, 'AWS::IAM::Policy').filter(
+        ([id, policy]) =>
+          id.startsWith('BridgePollerRole') &&
+          JSON.stringify(policy.Properties?.PolicyDocument).includes('sqs:SendMessage'),
+      );
+    expect(sends(adaptive)).toHaveLength(1);
+    expect(JSON.stringify(sends(adaptive)[0]?.[1].Properties?.PolicyDocument)).toContain(workQueue);
+    // The fixed mode hands nothing on: no queue URL, no send.
+    expect(JSON.stringify(functionNamed('Cliniko Change Bridge poller')[1].Properties)).not.toContain(
+      'WORK_QUEUE_URL',
+    );
+    expect(sends(template)).toHaveLength(0);
+  });
+
   it('is fed by the work queue: batches of fleet.accountsPerInvocation, at most fleet.workerConcurrency at once', () => {
     const [pollerId] = functionNamed('Cliniko Change Bridge poller');
 

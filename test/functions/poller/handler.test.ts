@@ -4,6 +4,7 @@ import { ClinikoClient } from '../../../shared/cliniko/index.js';
 import type { BridgeConfigInput } from '../../../shared/config/index.js';
 import { emptyStreamReport } from '../../../shared/engine/report.js';
 import { ClinikoAuthError, ConfigError } from '../../../shared/errors.js';
+import type { Work, WorkQueue } from '../../../shared/fleet/work-queue.js';
 import { findStream } from '../../../shared/streams.js';
 import { type RunningSimulator, startSimulator } from '../../../simulator/index.js';
 import { type LocalStateTable, startLocalStateTable } from '../../support/dynalite.js';
@@ -69,11 +70,13 @@ function start(
   overrides: Partial<BridgeConfigInput> = {},
   secret?: readonly string[],
   otherSecrets: Record<string, readonly string[]> = {},
+  workQueue?: WorkQueue,
 ): Harness {
   harness = startHarness({
     config: configFor(accountId, overrides),
     table,
     secrets: { [`cliniko/${accountId}`]: secret ?? [apiKey()], ...otherSecrets },
+    ...(workQueue ? { workQueue } : {}),
   });
   return harness;
 }
@@ -101,7 +104,33 @@ async function visibleRecords(name: string): Promise<number> {
   }
 }
 
+/** A work queue that keeps what it was sent. */
+function recordingQueue(): WorkQueue & { sent: { work: Work; delayMs: number }[] } {
+  const sent: { work: Work; delayMs: number }[] = [];
+  return { sent, send: async (items) => void sent.push(...items) };
+}
+
 describe('poller handler', () => {
+  it('with adaptive polling keeps the account until shortly before its deadline, then hands it on', async () => {
+    const account = freshAccountId();
+    const queue = recordingQueue();
+    const h = start(account, { polling: { mode: 'adaptive' } }, undefined, {}, queue);
+
+    // 30 s of margin leave a loop of about 4 s: several rounds of the two streams.
+    const result = await h.direct({ account }, lambdaContext(34_000));
+
+    expect(result.stopped).toBe('deadline');
+    expect(queue.sent).toEqual([{ work: { account, task: 'poll' }, delayMs: 0 }]);
+
+    // Without adaptive polling the run ends caught up and hands nothing on.
+    const fixed = freshAccountId();
+    await h.close();
+    const queue2 = recordingQueue();
+    const h2 = start(fixed, {}, undefined, {}, queue2);
+    expect((await h2.direct({ account: fixed }, lambdaContext(34_000))).stopped).toBe('caught-up');
+    expect(queue2.sent).toEqual([]);
+  });
+
   it('publishes a snapshot of every existing record on its first invocation from the beginning', async () => {
     const account = freshAccountId();
     const h = start(account, { startFrom: 'beginning' });

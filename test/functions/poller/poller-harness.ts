@@ -18,6 +18,7 @@ import { generateContentKeySecret } from '../../../shared/engine/content-key.js'
 import type { WorkerCliniko } from '../../../shared/fleet/account-worker.js';
 import { DynamoDbAccountRegistry } from '../../../shared/fleet/dynamodb-registry.js';
 import { seedRegistry } from '../../../shared/fleet/seed.js';
+import type { WorkQueue } from '../../../shared/fleet/work-queue.js';
 import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
 import { DynamoDbStateStore } from '../../../shared/state/dynamodb-state-store.js';
 import type { LocalStateTable } from '../../support/dynalite.js';
@@ -48,6 +49,8 @@ export interface HarnessOptions {
   readonly secrets: Record<string, readonly string[]>;
   /** Replaces the engine, for outcomes the simulator cannot produce. */
   readonly sync?: PollerDeps['sync'];
+  /** The work queue an adaptive worker hands its account on through. */
+  readonly workQueue?: WorkQueue;
 }
 
 let nextRequest = 0;
@@ -133,6 +136,7 @@ export function startHarness(options: HarnessOptions): Harness {
     logger,
     metrics,
     ...(options.sync ? { sync: options.sync } : {}),
+    ...(options.workQueue ? { createWorkQueue: () => options.workQueue } : {}),
   });
 
   return {

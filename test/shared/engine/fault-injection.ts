@@ -3,6 +3,7 @@
  * triggered cannot leak into the final clean poll), and a log of accepted cursor writes.
  */
 import type {
+  AccountRunStatus,
   EventPublisher,
   IdRange,
   Lease,
@@ -39,8 +40,8 @@ export class FaultyStateStore implements StateStore {
   acquireLease(account: string, owner: string, ttlMs: number, nowMs: number): Promise<Lease | undefined> {
     return this.inner.acquireLease(account, owner, ttlMs, nowMs);
   }
-  renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease> {
-    return this.inner.renewLease(lease, ttlMs, nowMs);
+  renewLease(lease: Lease, ttlMs: number, nowMs: number, status?: AccountRunStatus): Promise<Lease> {
+    return this.inner.renewLease(lease, ttlMs, nowMs, status);
   }
   releaseLease(lease: Lease): Promise<void> {
     return this.inner.releaseLease(lease);

@@ -7,6 +7,7 @@
 import { ClinikoClient } from '../../../shared/cliniko/client.js';
 import { TokenBucket } from '../../../shared/cliniko/token-bucket.js';
 import type {
+  AccountRunStatus,
   ClinikoReader,
   IdRange,
   Lease,
@@ -72,8 +73,8 @@ export class FaultyStateStore implements StateStore {
   acquireLease(account: string, owner: string, ttlMs: number, nowMs: number): Promise<Lease | undefined> {
     return this.inner.acquireLease(account, owner, ttlMs, nowMs);
   }
-  renewLease(lease: Lease, ttlMs: number, nowMs: number): Promise<Lease> {
-    return this.inner.renewLease(lease, ttlMs, nowMs);
+  renewLease(lease: Lease, ttlMs: number, nowMs: number, status?: AccountRunStatus): Promise<Lease> {
+    return this.inner.renewLease(lease, ttlMs, nowMs, status);
   }
   releaseLease(lease: Lease): Promise<void> {
     return this.inner.releaseLease(lease);

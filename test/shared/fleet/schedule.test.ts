@@ -127,6 +127,42 @@ describe('fleet schedule', () => {
     ]);
   });
 
+  it('with adaptive polling leaves an account whose lease is held to its worker, and hands it out once the lease is gone', () => {
+    const slot = slotAtOrAfter('looping', T0, MINUTE);
+    const window = Math.floor(slot / MINUTE) * MINUTE;
+    const held: AccountStatus = { ...ran(slot - MINUTE), leaseExpiresAt: slot + 60_000 };
+    const free: AccountStatus = { ...ran(slot - MINUTE), leaseExpiresAt: 0 };
+
+    const whileHeld = planTick(
+      [account('looping')],
+      new Map([['looping', held]]),
+      window + 10,
+      MINUTE,
+      MINUTE,
+      true,
+    );
+    const fixedMode = planTick(
+      [account('looping')],
+      new Map([['looping', held]]),
+      window + 10,
+      MINUTE,
+      MINUTE,
+    );
+    const released = planTick(
+      [account('looping')],
+      new Map([['looping', free]]),
+      window + 10,
+      MINUTE,
+      MINUTE,
+      true,
+    );
+
+    expect(whileHeld.runs).toEqual([]);
+    expect(whileHeld.held).toBe(1);
+    expect(fixedMode.runs.map((r) => r.account)).toEqual(['looping']);
+    expect(released.runs.map((r) => r.account)).toEqual(['looping']);
+  });
+
   it('loses no slot and runs none twice when ticks come up to 10 s late or twice in a window', () => {
     fc.assert(
       fc.property(

@@ -197,6 +197,22 @@ export function describeStateStoreConformance(name: string, options: Conformance
       expect(await subject.acquireLease(account, 'poller-b', TTL, NOW + TTL + 1)).toBeUndefined();
     });
 
+    it('notes the status given with a renewal, as a release does, and keeps the lease', async () => {
+      const subject = store();
+      const account = freshAccount();
+      const lease = await subject.acquireLease(account, 'poller-a', TTL, NOW);
+      if (lease === undefined) throw new Error('lease not granted');
+      const ok = { at: '2026-11-29T10:00:05.000Z', outcome: 'ok' as const, lagSeconds: 12 };
+      const failed = { at: '2026-11-29T10:01:05.000Z', outcome: 'failed' as const, lagSeconds: null };
+
+      await subject.renewLease(lease, TTL, NOW + 1, ok);
+      await subject.renewLease(lease, TTL, NOW + 2, failed);
+
+      const status = (await subject.getAccountStatuses([account])).get(account);
+      expect(status).toMatchObject({ lastRun: failed, lastSuccessAt: ok.at, leaseExpiresAt: NOW + 2 + TTL });
+      expect(await subject.acquireLease(account, 'poller-b', TTL, NOW + 3)).toBeUndefined();
+    });
+
     it('fails a renewal with LeaseLostError after another owner took the lease over', async () => {
       const subject = store();
       const account = freshAccount();
