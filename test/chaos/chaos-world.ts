@@ -7,9 +7,22 @@
  */
 import { ClinikoClient } from '../../shared/cliniko/client.js';
 import { TokenBucket } from '../../shared/cliniko/token-bucket.js';
+import {
+  DEFAULT_PLANNER_SETTINGS,
+  type DuePoll,
+  PollPlanner,
+  plannedStreamOf,
+} from '../../shared/engine/poll-planner.js';
 import type { StateStore } from '../../shared/engine/ports.js';
 import type { SyncReport } from '../../shared/engine/report.js';
-import { syncAccount } from '../../shared/engine/sync.js';
+import { eventTotal } from '../../shared/engine/report.js';
+import {
+  AccountSession,
+  type SyncDeps,
+  type SyncOptions,
+  skippedReport,
+  syncAccount,
+} from '../../shared/engine/sync.js';
 import { BridgeError, StaleWriteError } from '../../shared/errors.js';
 import { DEFAULT_EVENT_OPTIONS } from '../../shared/events/build.js';
 import { findStream, type StreamDefinition } from '../../shared/streams.js';
@@ -64,6 +77,12 @@ export interface WorldOptions {
   readonly countFault: (kind: string) => void;
   /** Replaces the publisher (the oracle's own tests plant a faulty bridge this way). */
   readonly publisher?: ChaosPublisher;
+  /**
+   * Polls as the adaptive loop does: each poll runs one round of the streams the planner says are
+   * due (lifecycle passes only when theirs are), the planner living across the scenario's polls.
+   * The initial backfill and the final catch-up poll every stream, as a new worker's first round.
+   */
+  readonly planned?: boolean;
 }
 
 export class ChaosWorld {
@@ -88,6 +107,11 @@ export class ChaosWorld {
     | undefined;
   /** The simulator's last change before the workload began (after the initial backfill). */
   private startSeq = 0;
+  /** With `planned`: the planner, and the polls of the last planned round (`undefined`: all streams, in full). */
+  private planner: PollPlanner | undefined;
+  private plannedPolls: readonly DuePoll[] | undefined;
+  /** Set while the initial backfill and the catch-up run: every stream, in full. */
+  private full = true;
 
   private constructor(
     private readonly sim: RunningSimulator,
@@ -160,6 +184,7 @@ export class ChaosWorld {
   async play(ops: readonly Op[]): Promise<void> {
     await this.poll({ sim: {}, ports: {}, overlapping: false });
     this.startSeq = this.sim.changes().at(-1)?.seq ?? 0;
+    this.full = this.options.planned !== true;
     for (const op of ops) {
       if (op.kind === 'poll') await this.poll(op.plan);
       else if (op.kind === 'outage') {
@@ -181,29 +206,62 @@ export class ChaosWorld {
     // A deadline is real time: the simulated clock stands still while the run works.
     const now =
       run.cutAfterMs === undefined ? () => this.clock.now() : () => this.clock.now() + (Date.now() - started);
-    return syncAccount(
-      {
-        cliniko: this.engineClient,
-        keys: TEST_KEYS,
-        state: run.state ?? this.state,
-        publisher: this.publisher,
-        logger: silentLogger,
-        now,
-        ...(run.owner ? { owner: run.owner } : {}),
-      },
-      {
-        account: this.options.account,
-        streams: this.streams,
-        startFrom: 'beginning',
-        ...CHAOS_TIMING,
-        pageSize: CHAOS_PAGE_SIZE,
-        deadlineMarginMs: 0,
-        ...(run.cutAfterMs === undefined ? {} : { deadline: now() + run.cutAfterMs }),
-        ...(run.reconcileBudget === undefined ? {} : { reconcileRequestsPerRun: run.reconcileBudget }),
-        event: DEFAULT_EVENT_OPTIONS,
-        storeSnapshots: false,
-      },
-    );
+    const deps = {
+      cliniko: this.engineClient,
+      keys: TEST_KEYS,
+      state: run.state ?? this.state,
+      publisher: this.publisher,
+      logger: silentLogger,
+      now,
+      ...(run.owner ? { owner: run.owner } : {}),
+    };
+    const options = {
+      account: this.options.account,
+      streams: this.streams,
+      startFrom: 'beginning' as const,
+      ...CHAOS_TIMING,
+      pageSize: CHAOS_PAGE_SIZE,
+      deadlineMarginMs: 0,
+      ...(run.cutAfterMs === undefined ? {} : { deadline: now() + run.cutAfterMs }),
+      ...(run.reconcileBudget === undefined ? {} : { reconcileRequestsPerRun: run.reconcileBudget }),
+      event: DEFAULT_EVENT_OPTIONS,
+      storeSnapshots: false,
+    };
+    if (this.full) {
+      this.plannedPolls = undefined;
+      return syncAccount(deps, options);
+    }
+    return this.plannedRound(deps, options);
+  }
+
+  /** One round of the due streams, as the adaptive loop runs it (`pollLoop`), under its own lease. */
+  private async plannedRound(deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
+    const now = deps.now ?? Date.now;
+    this.planner ??= new PollPlanner(this.streams.map(plannedStreamOf), DEFAULT_PLANNER_SETTINGS, now());
+    const planner = this.planner;
+    const polls = planner.due(now());
+    this.plannedPolls = polls;
+    const session = await AccountSession.open(deps, options);
+    if (session === undefined) return skippedReport(options.account, 0);
+    const round = await session.run(() => session.round(polls));
+    for (const report of round.streams) {
+      const poll = polls.find((p) => p.stream === report.stream);
+      if (poll === undefined) continue;
+      const caughtUp = report.stopped === 'caught-up';
+      planner.record(
+        report.stream,
+        poll,
+        { events: eventTotal(report), requests: report.requests, caughtUp },
+        now(),
+      );
+    }
+    return {
+      account: options.account,
+      stopped: round.stopped,
+      ok: round.ok,
+      durationMs: 0,
+      streams: round.streams,
+    };
   }
 
   /** The sink is down for the next `polls` polls (every publish fails). */
@@ -384,9 +442,14 @@ export class ChaosWorld {
     loads: readonly { stream: string; cursor: { position?: unknown } | undefined }[],
   ): Promise<void> {
     for (const stream of this.streams) {
-      const completed = ran.some((r) =>
-        r?.streams.some((s) => s.stream === stream.name && s.stopped === 'caught-up'),
-      );
+      // A planned round that left a stream's lifecycle passes out has not seen all of it.
+      const inFull =
+        this.plannedPolls === undefined ||
+        stream.lifecycleFilters.length === 0 ||
+        this.plannedPolls.some((p) => p.stream === stream.name && p.lifecycle);
+      const completed =
+        inFull &&
+        ran.some((r) => r?.streams.some((s) => s.stream === stream.name && s.stopped === 'caught-up'));
       const fresh = loads
         .filter((l) => l.stream === stream.name)
         .every((l) => l.cursor?.position === undefined);
@@ -406,6 +469,7 @@ export class ChaosWorld {
   /** Clears every fault and polls, time moving past every interval, until a poll observes all streams. */
   async catchUp(): Promise<boolean> {
     this.outagePolls = 0;
+    this.full = true;
     await this.workload.waitForLateWrites();
     const step = Math.max(
       CHAOS_TIMING.overlapSeconds + CHAOS_TIMING.settleSeconds,

@@ -40,6 +40,8 @@ export interface ScenarioInput {
   readonly quirks?: readonly Quirk[];
   /** Streams polled besides `CHAOS_STREAMS`. @default none */
   readonly extraStreams?: readonly string[];
+  /** Poll as the adaptive loop does (planned rounds) instead of every stream every poll. @default false */
+  readonly planned?: boolean;
 }
 
 /** The generated input of one scenario: simulator seed, quirks, further streams and workload. */
@@ -48,6 +50,7 @@ export const scenarioInputArb = (rounds: { min: number; max: number }): fc.Arbit
     simSeed: fc.integer({ min: 1, max: 1_000_000 }),
     quirks: quirksArb,
     extraStreams: extraStreamsArb,
+    planned: fc.boolean(),
     ops: scenarioArb(rounds),
   });
 
@@ -63,10 +66,12 @@ export async function runScenario(
   };
   for (const quirk of input.quirks ?? []) countFault(`quirk ${quirk}`);
   for (const stream of input.extraStreams ?? []) countFault(`stream ${stream}`);
+  if (input.planned === true) countFault('planned-polling');
   const world = await ChaosWorld.start({
     simSeed: input.simSeed,
     quirks: input.quirks ?? [],
     extraStreams: input.extraStreams ?? [],
+    planned: input.planned === true,
     account,
     state,
     countFault,
