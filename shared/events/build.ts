@@ -121,6 +121,7 @@ export function buildEvent(input: BuildEventInput, options: EventOptions): Chang
         action,
         fingerprint: input.fingerprint,
         updatedAt: input.updatedAt,
+        sequence: input.sequence ?? 1,
       }),
     type,
     account: input.account,

@@ -1,6 +1,7 @@
 /**
  * Deterministic event ids: the same observation always gets the same id, so a re-publish after a
- * crash is a duplicate consumers can drop, while every distinct observation gets its own id.
+ * crash (same version, same sequence number) is a duplicate consumers can drop, while every
+ * distinct report gets its own id.
  */
 import crypto from 'node:crypto';
 import type { Action } from './contract.js';
@@ -17,6 +18,14 @@ export interface EventIdInput {
    * content (A→B→A) is a new event, not a duplicate of the first A.
    */
   readonly updatedAt: string | null;
+  /**
+   * The record's sequence number of the event (`detail.sequence`), so two reports of the same
+   * content (an archive, a restore and an archive again that never moved `updated_at`; a first
+   * sighting seen again after the version in flight changed) are two events, and one id never
+   * carries two details. Left out of the hash at 1, so first events keep the ids they always had.
+   * @default 1
+   */
+  readonly sequence?: number;
 }
 
 /** One-shot SHA-256 (Node ≥ 20.12), else the streaming API: same digest either way. */
@@ -41,6 +50,7 @@ export function eventIdFor(input: EventIdInput): string {
     input.action,
     input.fingerprint,
     input.updatedAt,
+    ...(input.sequence !== undefined && input.sequence > 1 ? [input.sequence] : []),
   ]);
   const hex = sha256Hex(canonical);
   // Byte 6's high nibble (hex digit 12) is the version, 8; byte 8's top two bits (of hex digit 16)

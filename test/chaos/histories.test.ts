@@ -115,6 +115,23 @@ describe('oracle check 7: event histories', () => {
     expect(check([event('created'), first, again], { unconfirmed: [first.id] }).problems).toEqual([]);
   });
 
+  it('tolerates an archive again after a restore that a failed call attempted in between, and only then', () => {
+    const snapshot = event('snapshot', { archived_at: '2024-01-01T00:00:00Z' });
+    const restore = event('restored', { archived_at: null });
+    const archive = event('archived', { archived_at: '2026-06-01T09:00:00Z' });
+
+    expect(check([snapshot, archive]).problems).toHaveLength(1);
+    expect(check([snapshot, archive], { attempted: [{ event: restore, at: 1 }] })).toMatchObject({
+      problems: [],
+      tolerated: 1,
+    });
+    // A restore attempted before the archive that was already reported explains nothing.
+    const first = event('archived', { archived_at: '2026-06-01T09:00:00Z' });
+    expect(
+      check([event('created'), first, archive], { attempted: [{ event: restore, at: 0 }] }).problems,
+    ).toHaveLength(1);
+  });
+
   it('judges each eventId once: a repeated delivery is not a second event', () => {
     const created = event('created');
 

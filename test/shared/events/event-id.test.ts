@@ -106,6 +106,22 @@ describe('eventIdFor', () => {
     expect(id).toBe('14f40507-8872-8382-a788-de42f991dfb7');
   });
 
+  it('differs per sequence number above 1, so one content reported twice is two events; 1 keeps the old id', () => {
+    const observation = {
+      account: '1',
+      resource: 'patients',
+      recordId: '1390726237298631770',
+      action: 'archived' as const,
+      fingerprint: '0123456789abcdef0123456789abcdef',
+      updatedAt: '2026-03-04T05:06:07Z',
+    };
+
+    expect(eventIdFor({ ...observation, sequence: 1 })).toBe(eventIdFor(observation));
+    expect(eventIdFor({ ...observation, sequence: 2 })).not.toBe(eventIdFor(observation));
+    expect(eventIdFor({ ...observation, sequence: 4 })).not.toBe(eventIdFor({ ...observation, sequence: 2 }));
+    expect(eventIdFor({ ...observation, sequence: 3 })).toBe(eventIdFor({ ...observation, sequence: 3 }));
+  });
+
   it('cannot be collided by moving text between neighbouring inputs', () => {
     const a = eventIdFor({
       account: 'clinic|x',
