@@ -15,6 +15,7 @@
  * Latency = when the event reached the sink − when the backdoor write returned.
  */
 
+import { setMaxListeners } from 'node:events';
 import type { ClinikoClient } from '../shared/cliniko/client.js';
 import {
   type BridgeConfig,
@@ -125,6 +126,8 @@ export async function measureAdaptiveLatency(
     polling: { mode: 'adaptive' },
   });
   const stop = new AbortController();
+  // Every account's loop sleeps on it.
+  setMaxListeners(options.quietAccounts + 10, stop.signal);
   const clients: ClinikoClient[] = [];
   const streamPolls = { quiet: 0 };
   const rand = random(7);

@@ -6,6 +6,7 @@
  * polling a hand-out keeps the account until the runner stops (nothing ends the loop sooner), so
  * later hand-outs of it are dropped while it runs.
  */
+import { setMaxListeners } from 'node:events';
 import { sleep } from '../backoff.js';
 import type { SyncRuntime } from '../config/sync-options.js';
 import type { AccountStatusReader } from '../engine/ports.js';
@@ -41,7 +42,10 @@ export class FleetRunner {
   private readonly pending = new Set<string>();
   private active = 0;
 
-  constructor(private readonly props: FleetRunnerProps) {}
+  constructor(private readonly props: FleetRunnerProps) {
+    // Every account polled at once waits on the one signal (adaptive loops sleep on it).
+    setMaxListeners(props.concurrency + 10, props.signal);
+  }
 
   /** Polls every active account once, until each is caught up; resolves with each account's outcome. */
   async once(accounts: readonly string[]): Promise<void> {
