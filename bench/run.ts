@@ -18,7 +18,7 @@ import { measureIdle } from './idle-cost.js';
 import { measureLatency } from './latency.js';
 import { measureMemory } from './memory.js';
 import { measureNaive } from './naive-peer.js';
-import { adaptiveRows, fleetRows, rows, table } from './targets.js';
+import { adaptiveRows, fleetRows, type Row, rows, table } from './targets.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -132,56 +132,48 @@ async function measureAdaptiveWithCost() {
   return { adaptive, adaptiveCost: adaptiveIdleCost(adaptive, 10) };
 }
 
-if (values.only === 'adaptive') {
-  // Absolute figures, like the fleet's: recorded beside an earlier full run's numbers.
+/**
+ * `--only fleet|adaptive`: absolute figures, not ratios, so one benchmark's run is recorded beside an
+ * earlier full run's numbers: its key replaced (`latency` keeps the fixed-interval run of a full
+ * run beside it), its cost figures merged.
+ */
+async function recordAlone(
+  key: 'fleet' | 'latency',
+  measured: object,
+  cost: Record<string, unknown>,
+  rowsOf: Row[],
+): Promise<never> {
   const earlier = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
-  const { adaptive, adaptiveCost } = await measureAdaptiveWithCost();
-  const earlierLatency = (earlier.latency as Record<string, unknown> | undefined) ?? {};
+  const kept = key === 'latency' ? ((earlier.latency as Record<string, unknown> | undefined) ?? {}) : {};
+  const stamp = { profile: quick ? 'quick' : 'full', timestamp: new Date(runStarted).toISOString(), machine };
   const merged = {
     ...earlier,
-    latency: {
-      ...earlierLatency,
-      ...adaptive,
-      profile: quick ? 'quick' : 'full',
-      timestamp: new Date(runStarted).toISOString(),
-      machine,
-    },
-    cost: {
-      ...((earlier.cost as object | undefined) ?? {}),
-      adaptive: adaptiveCost,
-      usdPerIdleAccountMonth: adaptiveCost.usdPerIdleAccountMonth,
-    },
+    [key]: { ...kept, ...measured, ...stamp },
+    cost: { ...((earlier.cost as object | undefined) ?? {}), ...cost },
   };
   await writeFile(path, `${JSON.stringify(merged, null, 2)}\n`);
-  process.stdout.write(
-    `\n${table(adaptiveRows(adaptive, adaptiveCost))}\n\nResults: bench/results/latest.json (adaptive only)\n`,
-  );
+  process.stdout.write(`\n${table(rowsOf)}\n\nResults: bench/results/latest.json (${values.only} only)\n`);
   process.exit(0);
 }
 
-if (values.only === 'fleet') {
-  // Absolute figures, not ratios: safe to record beside an earlier full run's numbers.
-  const earlier = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
-  const { fleet, fleetCost: costOfFleet } = await measureFleetWithCost();
-  const merged = {
-    ...earlier,
-    fleet: {
-      ...fleet,
-      profile: quick ? 'quick' : 'full',
-      timestamp: new Date(runStarted).toISOString(),
-      machine,
-    },
-    cost: {
-      ...((earlier.cost as object | undefined) ?? {}),
-      fleet: costOfFleet,
-      usdPerAccountMonth: costOfFleet.usdPerAccountMonth,
-    },
-  };
-  await writeFile(path, `${JSON.stringify(merged, null, 2)}\n`);
-  process.stdout.write(
-    `\n${table(fleetRows(fleet, costOfFleet))}\n\nResults: bench/results/latest.json (fleet only)\n`,
+if (values.only === 'adaptive') {
+  const { adaptive, adaptiveCost } = await measureAdaptiveWithCost();
+  await recordAlone(
+    'latency',
+    adaptive,
+    { adaptive: adaptiveCost, usdPerIdleAccountMonth: adaptiveCost.usdPerIdleAccountMonth },
+    adaptiveRows(adaptive, adaptiveCost),
   );
-  process.exit(0);
+}
+
+if (values.only === 'fleet') {
+  const { fleet, fleetCost: costOfFleet } = await measureFleetWithCost();
+  await recordAlone(
+    'fleet',
+    fleet,
+    { fleet: costOfFleet, usdPerAccountMonth: costOfFleet.usdPerAccountMonth },
+    fleetRows(fleet, costOfFleet),
+  );
 }
 
 const engine = await keep(

@@ -85,18 +85,9 @@ export async function pollLoop(deps: PollLoopDeps, options: PollLoopOptions): Pr
       credit -= round.reconcileRequests;
       rounds += 1;
       const at = now();
-      for (const report of round.streams) {
-        const poll = polls.find((p) => p.stream === report.stream);
-        if (poll === undefined) continue;
-        const caughtUp = report.stopped === 'caught-up';
-        planner.record(
-          report.stream,
-          poll,
-          { events: eventTotal(report), requests: report.requests, caughtUp },
-          at,
-        );
+      recordRound(planner, polls, round.streams, at);
+      for (const report of round.streams)
         totals.set(report.stream, addReports(totals.get(report.stream), report));
-      }
       const seen = deps.rateLimitedCount?.() ?? 0;
       if (seen > limited || round.stopped === 'rate-limited') planner.rateLimited(at);
       limited = seen;
@@ -118,6 +109,25 @@ export async function pollLoop(deps: PollLoopDeps, options: PollLoopOptions): Pr
     streams: options.streams.flatMap((stream) => totals.get(stream.name) ?? []),
     rounds,
   };
+}
+
+/** Tells the planner what each stream of a round found. */
+export function recordRound(
+  planner: PollPlanner,
+  polls: readonly DuePoll[],
+  reports: readonly StreamReport[],
+  at: number,
+): void {
+  for (const report of reports) {
+    const poll = polls.find((p) => p.stream === report.stream);
+    if (poll === undefined) continue;
+    const outcome = {
+      events: eventTotal(report),
+      requests: report.requests,
+      caughtUp: report.stopped === 'caught-up',
+    };
+    planner.record(report.stream, poll, outcome, at);
+  }
 }
 
 /** The report of a stream over several rounds: counts added, the latest cursor fields kept. */

@@ -26,9 +26,8 @@ import { type ClassifyContext, classify } from './classify.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { commitListed, type StreamRun } from './observations.js';
 import type { ClinikoRecord, RecordState } from './ports.js';
-import { emptyStreamReport } from './report.js';
 import { type Scan, scansOf } from './stream-sync.js';
-import type { StreamEventSettings, SyncDeps } from './sync.js';
+import { type StreamEventSettings, type SyncDeps, streamRunOf } from './sync.js';
 import { isoSecond } from './timestamp.js';
 import { PAGE_SIZE, scanQuery, scanStep, startScan } from './window.js';
 
@@ -107,19 +106,7 @@ export async function resyncAccount(deps: SyncDeps, options: ResyncOptions): Pro
       if (options.signal?.aborted) {
         report.outcome = 'aborted';
       } else {
-        const settings = options.perStream?.[stream.name] ?? options;
-        const run: StreamRun = {
-          account,
-          stream,
-          state: deps.state,
-          publisher: deps.publisher,
-          lease,
-          keys: deps.keys,
-          event: settings.event,
-          storeSnapshots: settings.storeSnapshots,
-          now,
-          report: emptyStreamReport(stream.name),
-        };
+        const run = streamRunOf(deps, options, stream, lease, now);
         try {
           await resyncStream(deps, run, { since, until, options }, report);
         } catch (error) {

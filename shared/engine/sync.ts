@@ -11,6 +11,7 @@ import type { EventOptions } from '../events/build.js';
 import type { StreamDefinition } from '../streams.js';
 import type { ContentKeyRing } from './content-key.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import type { StreamRun } from './observations.js';
 import type { AccountRunStatus, ClinikoReader, EventPublisher, Logger, StateStore } from './ports.js';
 import {
   emptyStreamReport,
@@ -124,6 +125,29 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
   };
 }
 
+/** One stream's part of a run under `lease`: where its state and events go, with its own settings. */
+export function streamRunOf(
+  deps: SyncDeps,
+  options: Pick<SyncOptions, 'account' | 'event' | 'storeSnapshots' | 'perStream'>,
+  stream: StreamDefinition,
+  lease: LeaseKeeper,
+  now: () => number,
+): StreamRun {
+  const settings = options.perStream?.[stream.name] ?? options;
+  return {
+    account: options.account,
+    stream,
+    state: deps.state,
+    publisher: deps.publisher,
+    lease,
+    keys: deps.keys,
+    event: settings.event,
+    storeSnapshots: settings.storeSnapshots,
+    now,
+    report: emptyStreamReport(stream.name),
+  };
+}
+
 /** A run that did nothing because another poller holds the account's lease. */
 export function skippedReport(account: string, durationMs: number): SyncReport {
   return { account, skipped: 'lease-held', stopped: 'lease-held', ok: true, durationMs, streams: [] };
@@ -176,22 +200,9 @@ export class AccountSession {
     const settings = reconcileBudget === undefined ? options : { ...options, reconcileBudget };
     const tasks = new Map<string, Task>();
     for (const stream of options.streams) {
-      const report = emptyStreamReport(stream.name);
-      const eventSettings = options.perStream?.[stream.name] ?? options;
-      const run = {
-        account,
-        stream,
-        state: deps.state,
-        publisher: deps.publisher,
-        lease,
-        keys: deps.keys,
-        event: eventSettings.event,
-        storeSnapshots: eventSettings.storeSnapshots,
-        now,
-        report,
-      };
+      const run = streamRunOf(deps, options, stream, lease, now);
       const sync = new StreamSync(run, deps.cliniko, deps.logger, settings);
-      tasks.set(stream.name, { sync, report, failed: false });
+      tasks.set(stream.name, { sync, report: run.report, failed: false });
     }
     return new AccountSession(deps, options, lease, tasks, reconcileBudget, now);
   }

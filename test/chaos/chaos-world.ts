@@ -7,6 +7,7 @@
  */
 import { ClinikoClient } from '../../shared/cliniko/client.js';
 import { TokenBucket } from '../../shared/cliniko/token-bucket.js';
+import { recordRound } from '../../shared/engine/poll-loop.js';
 import {
   DEFAULT_PLANNER_SETTINGS,
   type DuePoll,
@@ -15,7 +16,6 @@ import {
 } from '../../shared/engine/poll-planner.js';
 import type { StateStore } from '../../shared/engine/ports.js';
 import type { SyncReport } from '../../shared/engine/report.js';
-import { eventTotal } from '../../shared/engine/report.js';
 import {
   AccountSession,
   type SyncDeps,
@@ -247,17 +247,7 @@ export class ChaosWorld {
     const session = await AccountSession.open(deps, options);
     if (session === undefined) return skippedReport(options.account, 0);
     const round = await session.run(() => session.round(polls));
-    for (const report of round.streams) {
-      const poll = polls.find((p) => p.stream === report.stream);
-      if (poll === undefined) continue;
-      const caughtUp = report.stopped === 'caught-up';
-      planner.record(
-        report.stream,
-        poll,
-        { events: eventTotal(report), requests: report.requests, caughtUp },
-        now(),
-      );
-    }
+    recordRound(planner, polls, round.streams, now());
     return {
       account: options.account,
       stopped: round.stopped,
