@@ -1,7 +1,8 @@
 /**
  * The CDK app (`cdk.json`: `npx tsx infra/app.ts`). Reads the bridge configuration (see
  * ./config-source.ts for where from), validates it, and synthesizes the `ClinikoChangeBridge`
- * stack. An invalid configuration stops synth with the field, the problem and the fix, exit code 2.
+ * stack. An invalid configuration stops synth with the field, the problem and the fix, exit code 2;
+ * so does having none of the operator's own (the example is read only when named).
  *
  * Context: `-c config=PATH` picks the configuration file; `-c exampleConsumer=true` adds the
  * example consumer; `-c orderedConsumer=true` the ordered route (every event, FIFO by record key).
@@ -24,9 +25,11 @@ try {
   app.synth();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(
-    `Invalid Cliniko Change Bridge configuration (${describeSource()}):\n  ${error.message}\n`,
-  );
+  const heading =
+    error.field === 'config'
+      ? 'No Cliniko Change Bridge configuration to deploy'
+      : `Invalid Cliniko Change Bridge configuration (${describeSource()})`;
+  process.stderr.write(`${heading}:\n  ${error.message}\n`);
   process.exit(2);
 }
 

@@ -1,6 +1,9 @@
 /**
  * Where the CDK app's configuration comes from, in order: CDK context `-c config=PATH`, the
- * environment variable `CLINIKO_BRIDGE_CONFIG`, `config/bridge.json`, `config/bridge.example.json`.
+ * environment variable `CLINIKO_BRIDGE_CONFIG`, `config/bridge.json`. The example
+ * (`config/bridge.example.json`) is read only when named that way: without a configuration of the
+ * operator's own, synth and deploy stop and say how to make one, so the example's accounts are
+ * never deployed by accident.
  * The file is validated with the bridge's one schema, so a wrong field fails `cdk synth` with a
  * `ConfigError` naming the field and the fix.
  */
@@ -11,7 +14,8 @@ import { ConfigError } from '../shared/errors.js';
 
 export const CONFIG_CONTEXT_KEY = 'config';
 export const CONFIG_ENV_VAR = 'CLINIKO_BRIDGE_CONFIG';
-export const DEFAULT_CONFIG_PATHS = ['config/bridge.json', 'config/bridge.example.json'] as const;
+export const DEFAULT_CONFIG_PATHS = ['config/bridge.json'] as const;
+export const EXAMPLE_CONFIG_PATH = 'config/bridge.example.json';
 
 export interface ConfigSourceOptions {
   /** Directory that relative paths are resolved against (the repository root). */
@@ -48,11 +52,13 @@ function locateConfig(options: ConfigSourceOptions): LocatedConfig {
   }
   throw new ConfigError(
     'config',
-    'no configuration found; copy config/bridge.example.json to config/bridge.json and edit it',
+    `no configuration of your own: copy ${EXAMPLE_CONFIG_PATH} to config/bridge.json and put your accounts and ` +
+      `userAgent in it, or name a file with -c ${CONFIG_CONTEXT_KEY}=PATH or ${CONFIG_ENV_VAR}=PATH. The example is ` +
+      `never deployed by accident; to synthesize it on purpose, pass -c ${CONFIG_CONTEXT_KEY}=${EXAMPLE_CONFIG_PATH}`,
   );
 }
 
-/** The path the app reads: the first of context, environment, `bridge.json`, the example. */
+/** The path the app reads: the first of context, environment, `bridge.json`. */
 export function resolveConfigPath(options: ConfigSourceOptions): string {
   return locateConfig(options).path;
 }

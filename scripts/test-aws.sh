@@ -69,8 +69,9 @@ trap 'stop_moto; rm -rf "$cdk_out"' EXIT
 # queues, the example consumer's rule and queues).
 for variant in default consumers; do
   echo "Synthesizing the CDK app ($variant) for cfn-lint…" >&2
-  context=()
-  [[ "$variant" == consumers ]] && context=(-c exampleConsumer=true -c orderedConsumer=true)
+  # The example configuration, named: the app never falls back to it by itself.
+  context=(-c config=config/bridge.example.json)
+  [[ "$variant" == consumers ]] && context+=(-c exampleConsumer=true -c orderedConsumer=true)
   rm -rf "${cdk_out:?}"/*
   CDK_DISABLE_CLI_TELEMETRY=true npx cdk synth --quiet --no-notices "${context[@]}" -o "$cdk_out" >/dev/null
   set +e

@@ -70,9 +70,12 @@ describe('resolveConfigPath', () => {
     );
   });
 
-  it('falls back to config/bridge.json, then to the example', () => {
+  it('falls back to config/bridge.json, never to the example unless it is named', () => {
     write('config/bridge.example.json', example);
-    expect(resolveConfigPath({ cwd: dir })).toBe(join(dir, 'config/bridge.example.json'));
+    expect(() => resolveConfigPath({ cwd: dir })).toThrow(/no configuration of your own/);
+    expect(resolveConfigPath({ cwd: dir, contextPath: 'config/bridge.example.json' })).toBe(
+      join(dir, 'config/bridge.example.json'),
+    );
 
     write('config/bridge.json', example);
     expect(resolveConfigPath({ cwd: dir })).toBe(join(dir, 'config/bridge.json'));
@@ -84,9 +87,9 @@ describe('resolveConfigPath', () => {
     );
   });
 
-  it('says how to start when there is no configuration at all', () => {
+  it('says how to start when there is no configuration of the operator’s own', () => {
     expect(() => resolveConfigPath({ cwd: dir })).toThrow(
-      /copy config\/bridge.example.json to config\/bridge.json/,
+      /copy config\/bridge.example.json to config\/bridge.json and put your accounts and userAgent in it, or name a file with -c config=PATH or CLINIKO_BRIDGE_CONFIG=PATH/,
     );
   });
 });
@@ -180,4 +183,31 @@ describe('the CDK app entry point', () => {
     expect(result.stderr).toContain(`${CONFIG_ENV_VAR}: names ${join(dir, 'config')}, which is a directory`);
     expect(result.stderr).not.toMatch(/EISDIR|\n\s+at /);
   });
+
+  it('refuses to synthesize without a configuration of the operator’s own, saying how to make one (exit 2)', () => {
+    // A folder holding only the example: what a fresh clone has.
+    write('config/bridge.example.json', example);
+
+    const result = spawnSync(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), join(repositoryRoot, 'infra/app.ts')],
+      {
+        cwd: dir,
+        env: { ...withoutConfigVariable(process.env), CDK_OUTDIR: join(dir, 'cdk.out') },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('No Cliniko Change Bridge configuration to deploy:');
+    expect(result.stderr).toContain('copy config/bridge.example.json to config/bridge.json');
+    expect(result.stderr).toContain('-c config=config/bridge.example.json');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });
+
+function withoutConfigVariable(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { [CONFIG_ENV_VAR]: _config, ...rest } = env;
+  return rest;
+}
