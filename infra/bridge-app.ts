@@ -12,13 +12,18 @@ export const STACK_ID = 'ClinikoChangeBridge';
 
 export type BridgeStackOptions = Omit<ChangeBridgeStackProps, 'config'>;
 
-/** Adds the bridge's stack and the compliance packs to `app`. */
+/** `ClinikoChangeBridge`, or `ClinikoChangeBridge-<stage>` when the configuration names a stage. */
+export function stackNameOf(config: Pick<BridgeConfig, 'stage'>): string {
+  return config.stage === undefined ? STACK_ID : `${STACK_ID}-${config.stage}`;
+}
+
+/** Adds the bridge's stack (named after the configuration's stage) and the compliance packs to `app`. */
 export function buildBridgeApp(
   app: App,
   config: BridgeConfig,
   options: BridgeStackOptions = {},
 ): ChangeBridgeStack {
-  const stack = new ChangeBridgeStack(app, STACK_ID, { ...options, config });
+  const stack = new ChangeBridgeStack(app, stackNameOf(config), { ...options, config });
   applyCompliancePacks(app);
   return stack;
 }

@@ -97,7 +97,7 @@ export interface ChangeBridgeProps {
   readonly archiveImportedBus?: boolean;
   /**
    * The poller's reserved concurrency, or `'none'` for AWS accounts whose quota cannot reserve any.
-   * @default config.fleet.workerConcurrency (independent of the number of accounts)
+   * @default config.fleet.reservedConcurrency, else config.fleet.workerConcurrency (independent of the number of accounts)
    */
   readonly reservedConcurrency?: number | 'none';
   /**

@@ -103,7 +103,8 @@ export class BridgePoller extends Construct {
     };
     assertEnvironmentFits(environment);
 
-    const reserved = props.reservedConcurrency ?? config.fleet.workerConcurrency;
+    const reserved =
+      props.reservedConcurrency ?? config.fleet.reservedConcurrency ?? config.fleet.workerConcurrency;
     this.function = new NodejsFunction(this, 'Function', {
       description:
         'Cliniko Change Bridge poller: polls the Cliniko accounts the dispatcher hands out and publishes change events',

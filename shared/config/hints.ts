@@ -92,6 +92,10 @@ const HINTS: Record<string, string> = {
   fleet: 'an object with "workerConcurrency" and "accountsPerInvocation", e.g. {"workerConcurrency": 10}',
   'fleet.workerConcurrency':
     'a whole number from 2 to 1000: poller invocations at once, whatever the number of accounts (e.g. 10 for up to about 500 accounts polled every minute)',
+  'fleet.reservedConcurrency':
+    'a whole number from 1 to 1000, or "none" where the account\'s Lambda quota cannot reserve any, e.g. 10',
+  stage:
+    'a name of 1–40 letters, digits or hyphens starting with a letter, e.g. "production"; the stack is ClinikoChangeBridge-<stage>',
   'fleet.accountsPerInvocation':
     'a whole number from 1 to 10: accounts one poller invocation polls side by side',
 };

@@ -321,8 +321,21 @@ export const BridgeConfigSchema = z
         workerConcurrency: int(2, 1000).default(CONFIG_DEFAULTS.workerConcurrency),
         /** Accounts one invocation polls at once (the work queue's batch size). */
         accountsPerInvocation: int(1, 10).default(CONFIG_DEFAULTS.accountsPerInvocation),
+        /**
+         * The poller's reserved concurrency; `"none"` for AWS accounts whose quota cannot reserve
+         * any. Absent: `workerConcurrency`.
+         */
+        reservedConcurrency: z.union([int(1, 1000), z.literal('none')]).optional(),
       })
       .prefault({}),
+    /**
+     * The deployment's name: the stack is `ClinikoChangeBridge-<stage>` (absent: `ClinikoChangeBridge`),
+     * so several deployments (test, production) live side by side in one AWS account.
+     */
+    stage: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,39}$/)
+      .optional(),
     /** Adaptive polling (`shared/engine/poll-planner.ts`); defaults in `DEFAULT_PLANNER_SETTINGS`. */
     polling: PollingSchema.prefault({}),
   })

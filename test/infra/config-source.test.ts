@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stackNameOf } from '../../infra/bridge-app.js';
 import {
   CONFIG_ENV_VAR,
   type ConfigSourceOptions,
@@ -11,6 +12,7 @@ import {
   resolveConfigPath,
 } from '../../infra/config-source.js';
 import { ConfigError } from '../../shared/errors.js';
+import { exampleConfig, synthBridge } from './bridge-fixture.js';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const example = JSON.parse(
@@ -211,3 +213,15 @@ function withoutConfigVariable(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { [CONFIG_ENV_VAR]: _config, ...rest } = env;
   return rest;
 }
+
+describe('the stack name', () => {
+  it('is ClinikoChangeBridge, or ClinikoChangeBridge-<stage> when the configuration names a stage', () => {
+    expect(stackNameOf({})).toBe('ClinikoChangeBridge');
+    expect(stackNameOf({ stage: 'production' })).toBe('ClinikoChangeBridge-production');
+    expect(synthBridge(exampleConfig({ stage: 'test' })).stack.stackName).toBe('ClinikoChangeBridge-test');
+  });
+
+  it('refuses a stage CloudFormation could not name a stack after, naming the field', () => {
+    expect(() => exampleConfig({ stage: 'prod_1' })).toThrow(/stage/);
+  });
+});

@@ -44,6 +44,18 @@ describe('BridgePoller', () => {
     });
   });
 
+  it('takes its reserved concurrency from fleet.reservedConcurrency, or none at all', () => {
+    const poller = (t: typeof template) =>
+      resourcesOf(t, 'AWS::Lambda::Function').find(([, fn]) =>
+        String(fn.Properties?.Description ?? '').startsWith('Cliniko Change Bridge poller'),
+      )?.[1].Properties;
+    const five = synthBridge(exampleConfig({ fleet: { reservedConcurrency: 5 } })).template;
+    const none = synthBridge(exampleConfig({ fleet: { reservedConcurrency: 'none' } })).template;
+
+    expect(poller(five)?.ReservedConcurrentExecutions).toBe(5);
+    expect(poller(none)).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+
   it('with adaptive polling runs 15-minute invocations that may hand their accounts on through the work queue', () => {
     const { template: adaptive } = synthBridge(exampleConfig({ polling: { mode: 'adaptive' } }));
     const workQueue = 'BridgeDispatcherWorkQueue';
