@@ -44,7 +44,7 @@
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { type EventPattern, type IEventBus, type IRuleTarget, Rule } from 'aws-cdk-lib/aws-events';
 import { Grant, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -264,6 +264,21 @@ export class ChangeBridge extends Construct {
       alarmAction,
       deadLetterQueues: Object.fromEntries(Object.entries(deadLetterQueues).map(([k, q]) => [k, q.queue])),
       otherAlarms: [...Object.values(deadLetterQueues).map((q) => q.alarm), this.dispatcher.workQueue.alarm],
+    });
+  }
+
+  /**
+   * Subscribes `target` to the bridge's events that match `pattern`: a rule on the bridge's bus with
+   * its `source` filled in, so a subscriber never sees another producer's events by accident. E.g.
+   * `bridge.addSubscriber('Reminders', { detail: { signals: ['rescheduled'] } }, new SqsQueue(queue))`.
+   * @returns the rule, to add targets or tags to
+   */
+  addSubscriber(id: string, pattern: Omit<EventPattern, 'source'>, ...targets: IRuleTarget[]): Rule {
+    return new Rule(this, `Subscriber${id}`, {
+      eventBus: this.eventBus,
+      description: `Cliniko Change Bridge subscriber ${id}`,
+      eventPattern: { ...pattern, source: [this.events.source] },
+      targets,
     });
   }
 }

@@ -1,6 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { exampleConfig, resourcesOf, synthBridge } from './bridge-fixture.js';
+import { buildBridgeApp } from '../../infra/bridge-app.js';
+import { exampleConfig, newApp, resourcesOf, synthBridge } from './bridge-fixture.js';
 
 const config = exampleConfig();
 const { template } = synthBridge(config);
@@ -336,5 +339,34 @@ describe('ChangeBridge secrets and names', () => {
       })),
     });
     expect(Object.keys(synthBridge(many).template.toJSON().Outputs ?? {}).sort()).toEqual(outputs);
+  });
+});
+
+describe('ChangeBridge.addSubscriber', () => {
+  it('adds a rule on the bridge’s bus for its own source only, with the given pattern and targets', () => {
+    const stack = buildBridgeApp(newApp(), exampleConfig());
+    const encryption = QueueEncryption.SQS_MANAGED;
+    const dlq = new Queue(stack, 'RemindersDlq', { enforceSSL: true, encryption });
+    const queue = new Queue(stack, 'RemindersQueue', {
+      enforceSSL: true,
+      encryption,
+      deadLetterQueue: { queue: dlq, maxReceiveCount: 3 },
+    });
+    const rule = stack.bridge.addSubscriber(
+      'Reminders',
+      { detail: { signals: ['rescheduled'] } },
+      new SqsQueue(queue),
+    );
+    const template = Template.fromStack(stack);
+
+    expect(rule.ruleArn).toBeDefined();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Description: 'Cliniko Change Bridge subscriber Reminders',
+      EventBusName: { Ref: Match.stringLikeRegexp('^BridgeEventsBus') },
+      EventPattern: { detail: { signals: ['rescheduled'] }, source: ['cliniko'] },
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RemindersQueue'), 'Arn'] } }),
+      ],
+    });
   });
 });
