@@ -10,6 +10,7 @@ import { seedOnce } from '../../shared/fleet/seed.js';
 import { DynamoDbStateStore } from '../../shared/state/dynamodb-state-store.js';
 import { lazyClients } from '../poller/aws-deps.js';
 import { CONFIG_URI_ENV } from '../poller/poller-environment.js';
+import { traced } from '../tracing.js';
 import { parseDispatcherEnvironment } from './dispatcher-environment.js';
 import type { DispatcherDeps } from './handler.js';
 
@@ -26,7 +27,8 @@ export function awsDispatcherDeps(options: {
       new DynamoDbAccountRegistry({ client: clients.dynamo(), tableName: stateTableName }),
     createStatusReader: ({ stateTableName }) =>
       new DynamoDbStateStore({ client: clients.dynamo(), tableName: stateTableName }),
-    createQueue: ({ workQueueUrl }) => new SqsWorkQueue(new SQSClient(awsClientDefaults()), workQueueUrl),
+    createQueue: ({ workQueueUrl }) =>
+      new SqsWorkQueue(traced(new SQSClient(awsClientDefaults())), workQueueUrl),
     seed: async (registry, config, { configUri }) => {
       const result = await seedOnce(registry, config.accounts, configUri, new Date().toISOString());
       const counts: Record<string, number> =

@@ -21,6 +21,7 @@ import { ClinikoClient } from '../../shared/cliniko/index.js';
 import { DynamoDbAccountRegistry } from '../../shared/fleet/dynamodb-registry.js';
 import { EventBridgePublisher } from '../../shared/publish/eventbridge-publisher.js';
 import { DynamoDbStateStore } from '../../shared/state/dynamodb-state-store.js';
+import { traced } from '../tracing.js';
 import type { PollerDeps } from './poller-container.js';
 import { CONFIG_URI_ENV, parsePollerEnvironment } from './poller-environment.js';
 
@@ -30,7 +31,7 @@ export interface AwsPollerDepsOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** One client of each kind per container, built on first use. */
+/** One client of each kind per container, built on first use, its calls traced (X-Ray). */
 export function lazyClients() {
   let dynamo: DynamoDBClient | undefined;
   let secrets: SecretsManagerClient | undefined;
@@ -38,19 +39,19 @@ export function lazyClients() {
   let s3: S3Client | undefined;
   return {
     dynamo: () => {
-      dynamo ??= new DynamoDBClient(awsClientDefaults());
+      dynamo ??= traced(new DynamoDBClient(awsClientDefaults()));
       return dynamo;
     },
     secrets: () => {
-      secrets ??= new SecretsManagerClient(awsClientDefaults());
+      secrets ??= traced(new SecretsManagerClient(awsClientDefaults()));
       return secrets;
     },
     ssm: () => {
-      ssm ??= new SSMClient(awsClientDefaults());
+      ssm ??= traced(new SSMClient(awsClientDefaults()));
       return ssm;
     },
     s3: () => {
-      s3 ??= new S3Client(awsClientDefaults());
+      s3 ??= traced(new S3Client(awsClientDefaults()));
       return s3;
     },
   };
@@ -72,9 +73,12 @@ export function awsPollerDeps({ logger, metrics, env }: AwsPollerDepsOptions): P
     createWorkQueue: ({ workQueueUrl }) =>
       workQueueUrl === undefined
         ? undefined
-        : new SqsWorkQueue(new SQSClient(awsClientDefaults()), workQueueUrl),
+        : new SqsWorkQueue(traced(new SQSClient(awsClientDefaults())), workQueueUrl),
     createPublisher: ({ eventBusName }) =>
-      new EventBridgePublisher({ client: new EventBridgeClient(awsClientDefaults()), busName: eventBusName }),
+      new EventBridgePublisher({
+        client: traced(new EventBridgeClient(awsClientDefaults())),
+        busName: eventBusName,
+      }),
     logger,
     metrics,
   };
