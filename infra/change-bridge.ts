@@ -234,6 +234,7 @@ export class ChangeBridge extends Construct {
 
     this.exampleConsumer = props.exampleConsumer
       ? new ExampleConsumer(this, 'ExampleConsumer', {
+          config,
           bus: this.eventBus,
           source: config.source,
           alarmAction,

@@ -28,25 +28,7 @@ export class BridgeDataKey extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    // CloudWatch Logs encrypts with the key on the log group's behalf; scoped to this account's log groups.
-    this.key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowCloudWatchLogsForThisAccount',
-        principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
+    allowCloudWatchLogs(this.key);
 
     // CloudWatch alarms publish to the KMS-encrypted alarm topic.
     this.key.addToResourcePolicy(
@@ -59,4 +41,27 @@ export class BridgeDataKey extends Construct {
       }),
     );
   }
+}
+
+/** CloudWatch Logs encrypts with `key` on a log group's behalf; scoped to this account's log groups. */
+export function allowCloudWatchLogs(key: Key): void {
+  const stack = Stack.of(key);
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'AllowCloudWatchLogsForThisAccount',
+      principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
 }

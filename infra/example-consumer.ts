@@ -12,15 +12,24 @@
  * @example
  * new ExampleConsumer(this, 'CancelledAppointments', { bus, source: 'cliniko', alarmAction });
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { Architecture, LoggingFormat, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import type { BridgeConfig } from '../shared/config/index.js';
+import { allowCloudWatchLogs } from './data-key.js';
 import { EncryptedQueue } from './encrypted-queue.js';
+import { BUNDLING, functionLogAndRole, POLLER_RUNTIME, repositoryRoot } from './poller.js';
 
 export interface ExampleConsumerProps {
+  /** The bridge's configuration (log retention). */
+  readonly config: BridgeConfig;
   readonly bus: IEventBus;
   /** The bridge's event `source`. */
   readonly source: string;
@@ -32,10 +41,22 @@ export interface ExampleConsumerProps {
   readonly detailTypes?: readonly string[];
 }
 
+/** The item operations of Powertools Idempotency's DynamoDB persistence layer. */
+export const IDEMPOTENCY_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+] as const;
+
 export class ExampleConsumer extends Construct {
   readonly rule: Rule;
   readonly queue: EncryptedQueue;
   readonly deadLetterQueue: EncryptedQueue;
+  /** The consumer Lambda (functions/example-consumer/handler.ts), fed by `queue`. */
+  readonly function: NodejsFunction;
+  /** Its idempotency records: one per `detail.eventId` handled, expiring after two days (TTL). */
+  readonly idempotencyTable: Table;
 
   constructor(scope: Construct, id: string, props: ExampleConsumerProps) {
     super(scope, id);
@@ -74,5 +95,65 @@ export class ExampleConsumer extends Construct {
     );
     // The target writes the DLQ's queue policy; the key grant EventBridge needs to encrypt into it
     // comes from the work queue's grant, as both queues share this key.
+
+    this.idempotencyTable = new Table(this, 'IdempotencyTable', {
+      partitionKey: { name: 'id', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.idempotencyTable).acknowledge({
+      id: 'HIPAA.Security-DynamoDBInBackupPlan',
+      reason: 'Holds only event ids and their expiry, two days at most: nothing to restore.',
+    });
+    const consumer = new Construct(this, 'Consumer');
+    const { logGroup, role } = functionLogAndRole(consumer, {
+      config: props.config,
+      encryptionKey: key,
+      description: 'Cliniko Change Bridge example consumer: handles each change event once',
+    });
+    allowCloudWatchLogs(key);
+    this.function = new NodejsFunction(consumer, 'Function', {
+      description:
+        'Cliniko Change Bridge example consumer: handles each change event once (idempotent on eventId)',
+      entry: `${repositoryRoot}functions/example-consumer/handler.ts`,
+      handler: 'handler',
+      projectRoot: repositoryRoot,
+      depsLockFilePath: `${repositoryRoot}package-lock.json`,
+      runtime: POLLER_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      tracing: Tracing.ACTIVE,
+      reservedConcurrentExecutions: 2,
+      environment: {
+        IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: BUNDLING,
+    });
+    this.function.addEventSource(
+      new SqsEventSource(this.queue.queue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    // What Powertools Idempotency sends, and on the key only what reading and writing items takes
+    // (as for the bridge's own table: DynamoDB made the table key's data key at creation).
+    this.idempotencyTable.grant(role, ...IDEMPOTENCY_TABLE_ACTIONS);
+    key.grant(role, 'kms:Decrypt', 'kms:DescribeKey');
+    Validations.of(this.function).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason: 'Invoked by its SQS queue only, whose dead-letter queue (5 receives) is alarmed.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason: 'Calls only DynamoDB over TLS; your own service may need a VPC.',
+      },
+    );
   }
 }

@@ -32,7 +32,7 @@ import { METRIC_NAMESPACE, SERVICES } from '../functions/poller/poll-metrics.js'
 import type { BridgeConfig } from '../shared/config/index.js';
 import { ConfigError } from '../shared/errors.js';
 
-const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** The newest Node.js Lambda runtime of this aws-cdk-lib; moving it is a deliberate change. */
 export const POLLER_RUNTIME = Runtime.NODEJS_24_X;

@@ -271,6 +271,36 @@ describe('ChangeBridge example consumer', () => {
     template.resourceCountIs('AWS::Events::Rule', 0);
   });
 
+  it('handles the queue with a Lambda that reports failed messages alone and dedupes on a TTL-expiring idempotency table', () => {
+    const { template: withConsumer } = synthBridge(exampleConfig(), { exampleConsumer: true });
+    const [functionId = ''] = resourcesOf(withConsumer, 'AWS::Lambda::Function')
+      .filter(([, fn]) =>
+        String(fn.Properties?.Description ?? '').startsWith('Cliniko Change Bridge example consumer'),
+      )
+      .map(([id]) => id);
+
+    expect(functionId).not.toBe('');
+    withConsumer.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BridgeExampleConsumerQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    withConsumer.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS' }),
+    });
+    withConsumer.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Cliniko Change Bridge example consumer'),
+      Environment: {
+        Variables: Match.objectLike({
+          IDEMPOTENCY_TABLE: { Ref: Match.stringLikeRegexp('^BridgeExampleConsumerIdempotencyTable') },
+        }),
+      },
+      TracingConfig: { Mode: 'Active' },
+    });
+  });
+
   it('routes cancelled individual appointments to an encrypted queue with its own dead-letter queue and alarm', () => {
     const { template: withConsumer } = synthBridge(config, { exampleConsumer: true });
 

@@ -5,6 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_TABLE_ACTIONS } from '../../infra/example-consumer.js';
 import { exampleConfig, resourcesOf, synthBridge } from './bridge-fixture.js';
 
 interface Statement {
@@ -319,15 +320,32 @@ describe("the poller's access to the state table", () => {
     expect(resources).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^BridgeStateTable/), 'Arn'] }]);
   });
 
-  it('gives no other role any DynamoDB action', () => {
+  it('gives no other role any DynamoDB action, but the example consumer its own idempotency table', () => {
     const { template: withConsumer } = synthBridge(exampleConfig(), { exampleConsumer: true });
+    const consumerRole = /^BridgeExampleConsumer(Consumer)?Role[0-9A-F]{8}$/;
     const others = resourcesOf(withConsumer, 'AWS::IAM::Role')
       .map(([id]) => id)
-      .filter((id) => !id.startsWith('BridgePollerRole') && !/^BridgeDispatcherRole[0-9A-F]{8}$/.test(id));
+      .filter(
+        (id) =>
+          !id.startsWith('BridgePollerRole') &&
+          !/^BridgeDispatcherRole[0-9A-F]{8}$/.test(id) &&
+          !consumerRole.test(id),
+      );
 
     expect(others.length).toBeGreaterThan(0);
     for (const id of others)
       expect([id, allowedActions(roleStatements(withConsumer, id), 'dynamodb:')]).toEqual([id, []]);
+    const [consumerId = ''] = resourcesOf(withConsumer, 'AWS::IAM::Role')
+      .map(([id]) => id)
+      .filter((id) => consumerRole.test(id));
+    const consumer = roleStatements(withConsumer, consumerId);
+    expect(allowedActions(consumer, 'dynamodb:')).toEqual([...IDEMPOTENCY_TABLE_ACTIONS].sort());
+    const tables = consumer
+      .filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')))
+      .flatMap((s) => list(s.Resource));
+    expect(tables).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^BridgeExampleConsumerIdempotencyTable/), 'Arn'] },
+    ]);
   });
 });
 
