@@ -69,7 +69,19 @@ export interface ChangeBridgeProps {
   /** The validated configuration (`parseBridgeConfig`), the same the poller receives. */
   readonly config: BridgeConfig;
   /**
-   * Deploy the example consumer: rule `individual_appointment.cancelled` → encrypted SQS queue.
+   * The bus to publish to, when the app already has it; the configuration's `eventBus` is then
+   * ignored and the bus treated as imported (no archive unless `archiveImportedBus`).
+   * @default - as `config.eventBus` says: created, or imported by name or ARN
+   */
+  readonly eventBus?: IEventBus;
+  /**
+   * The poller's timeout: how long an invocation may poll its batch of accounts.
+   * @default Duration.minutes(5), or Duration.minutes(15) with `polling.mode: adaptive`
+   */
+  readonly pollerTimeout?: Duration;
+  /**
+   * Deploy the example consumer: rule `individual_appointment.cancelled` → encrypted SQS queue →
+   * a Lambda that handles each event once.
    * @default false
    */
   readonly exampleConsumer?: boolean;
@@ -164,6 +176,7 @@ export class ChangeBridge extends Construct {
       encryptionKey: this.key,
       customerManagedEncryption: props.encryptEventBus ?? true,
       archiveImportedBus: props.archiveImportedBus ?? false,
+      ...(props.eventBus === undefined ? {} : { bus: props.eventBus }),
     });
     this.eventBus = this.events.bus;
     this.eventBusReference = this.events.busReference;
@@ -177,7 +190,7 @@ export class ChangeBridge extends Construct {
     const configAsset = new BridgeConfigAsset(this, 'Config', { config });
     // An adaptive worker keeps its accounts for a whole invocation: the longest one Lambda allows.
     const adaptive = config.polling.mode === 'adaptive';
-    const pollerTimeout = Duration.minutes(adaptive ? 15 : 5);
+    const pollerTimeout = props.pollerTimeout ?? Duration.minutes(adaptive ? 15 : 5);
     this.dispatcher = new BridgeDispatcher(this, 'Dispatcher', {
       config,
       encryptionKey: this.key,

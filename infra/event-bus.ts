@@ -47,6 +47,12 @@ export interface BridgeEventBusProps {
    * @default false
    */
   readonly archiveImportedBus?: boolean;
+  /**
+   * A bus the app already has (another construct's, or `EventBus.fromEventBusArn`): used as an
+   * imported one, whatever `config` says.
+   * @default - as `config` says
+   */
+  readonly bus?: IEventBus;
 }
 
 export class BridgeEventBus extends Construct {
@@ -68,7 +74,13 @@ export class BridgeEventBus extends Construct {
     this.source = props.source;
     let literalName: string | undefined;
 
-    if (config.mode === 'create') {
+    if (props.bus !== undefined) {
+      this.bus = props.bus;
+      this.createdBus = undefined;
+      this.created = false;
+      // PutEvents accepts an ARN for any bus, this account's or another's.
+      this.busReference = props.bus.eventBusArn;
+    } else if (config.mode === 'create') {
       const bus = new EventBus(this, 'Bus', {
         description: 'Cliniko Change Bridge: typed change events from Cliniko',
         ...(config.name ? { eventBusName: config.name } : {}),

@@ -1,4 +1,6 @@
+import { CfnWaitConditionHandle, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
@@ -398,5 +400,35 @@ describe('ChangeBridge.addSubscriber', () => {
         Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RemindersQueue'), 'Arn'] } }),
       ],
     });
+  });
+});
+
+describe('ChangeBridge props', () => {
+  it('publishes to a bus the app passes in, creating none, and takes the poller timeout as a Duration', () => {
+    const app = newApp();
+    const arn = 'arn:aws:events:ap-southeast-2:123456789012:event-bus/clinic-events';
+    const elsewhere = new Stack(app, 'Elsewhere');
+    // A stack must hold a resource; the bus is only referenced by its ARN.
+    new CfnWaitConditionHandle(elsewhere, 'Placeholder');
+    const bus = EventBus.fromEventBusArn(elsewhere, 'Bus', arn);
+    const stack = buildBridgeApp(app, exampleConfig(), {
+      eventBus: bus,
+      pollerTimeout: Duration.minutes(10),
+    });
+    const template = Template.fromStack(stack);
+
+    template.resourceCountIs('AWS::Events::EventBus', 0);
+    template.resourceCountIs('AWS::Events::Archive', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Cliniko Change Bridge poller'),
+      Timeout: 600,
+      Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: arn }) },
+    });
+    const puts = resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, policy]) =>
+      (
+        policy.Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+      ).Statement.filter((statement) => JSON.stringify(statement.Action).includes('events:PutEvents')),
+    );
+    expect(puts.map((statement) => statement.Resource)).toEqual([arn]);
   });
 });
