@@ -424,11 +424,10 @@ describe('ChangeBridge props', () => {
       Timeout: 600,
       Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: arn }) },
     });
-    const puts = resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, policy]) =>
-      (
-        policy.Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
-      ).Statement.filter((statement) => JSON.stringify(statement.Action).includes('events:PutEvents')),
-    );
+    type Document = { Statement: { Action: unknown; Resource: unknown }[] };
+    const puts = resourcesOf(template, 'AWS::IAM::Policy')
+      .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as Document | undefined)?.Statement ?? [])
+      .filter((statement) => JSON.stringify(statement.Action).includes('events:PutEvents'));
     expect(puts.map((statement) => statement.Resource)).toEqual([arn]);
   });
 });
