@@ -184,6 +184,8 @@ export async function measureAdaptiveLatency(
   const loops = [keepPolling(busyId, false), ...quietIds.map((id) => keepPolling(id, true))];
 
   const appointments: string[] = [];
+  const arrived = new Set<string>();
+  let reschedules = 0;
   try {
     // Let the first rounds establish every cursor before anything changes.
     await sleep(15_000);
@@ -219,15 +221,20 @@ export async function measureAdaptiveLatency(
         pick -= weight;
         return pick < 0;
       }) ?? ['patients', 'create'];
-      const existing = appointments[Math.floor(rand() * appointments.length)];
+      // Every write changes something: a reschedule to a time the appointment never had, an
+      // arrival of an appointment not yet arrived (a repeated one would change nothing to report).
+      const candidates = kind === 'arrive' ? appointments.filter((a) => !arrived.has(a)) : appointments;
+      const existing = candidates[Math.floor(rand() * candidates.length)];
       let id: string;
       if (kind === 'create' || existing === undefined) {
         id = await write(busyId, resource, {});
         if (resource === 'individual_appointments') appointments.push(id);
       } else if (kind === 'reschedule') {
-        const day = new Date(Date.now() + (1 + Math.floor(rand() * 20)) * 86_400_000);
-        id = await write(busyId, resource, { set: { starts_at: toIsoSecond(day.getTime()) } }, existing);
+        reschedules += 1;
+        const at = Date.now() + 86_400_000 + reschedules * 900_000;
+        id = await write(busyId, resource, { set: { starts_at: toIsoSecond(at) } }, existing);
       } else {
+        arrived.add(existing);
         id = await write(busyId, resource, { set: { patient_arrived: true } }, existing);
       }
       commits.push({ account: busyId, resource, id, at: Date.now(), quiet: false });
