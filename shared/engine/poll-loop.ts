@@ -50,10 +50,10 @@ export async function pollLoop(deps: PollLoopDeps, options: PollLoopOptions): Pr
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? timerSleep;
   const startedMs = now();
+  // Settings are checked before anything is taken (a ConfigError names the field).
+  const planner = new PollPlanner(options.streams.map(plannedStreamOf), options.planner, now());
   const session = await AccountSession.open(deps, options);
   if (session === undefined) return { ...skippedReport(options.account, now() - startedMs), rounds: 0 };
-  // Settings are checked before any work (a ConfigError names the field).
-  const planner = new PollPlanner(options.streams.map(plannedStreamOf), options.planner, now());
   const stopAt = options.deadline === undefined ? Infinity : options.deadline - options.deadlineMarginMs;
   const totals = new Map<string, StreamReport>();
   let rounds = 0;
@@ -124,7 +124,9 @@ export function recordRound(
     const outcome = {
       events: eventTotal(report),
       requests: report.requests,
-      caughtUp: report.stopped === 'caught-up',
+      // Cut short by the deadline, the rate limit or a stop: due again at once. A stream that failed
+      // (a refused permission, an outage) backs off like an empty one instead of being retried hot.
+      caughtUp: report.stopped === 'caught-up' || report.stopped === 'failed',
     };
     planner.record(report.stream, poll, outcome, at);
   }

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { type LoopRound, type PollLoopOptions, pollLoop } from '../../../shared/engine/poll-loop.js';
 import { DEFAULT_PLANNER_SETTINGS } from '../../../shared/engine/poll-planner.js';
+import { ClinikoForbiddenError } from '../../../shared/errors.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import { ACCOUNT, Harness, streams, syncOptions } from './sync-harness.js';
 
@@ -164,5 +165,41 @@ describe('pollLoop', () => {
     expect(report.rounds).toBe(3);
     expect(report.stopped).toBe('aborted');
     expect(await h.state.getCursor(ACCOUNT, HOT)).toBeDefined();
+  });
+});
+
+describe('pollLoop with a stream that keeps failing', () => {
+  it('backs the failing stream off like an empty one, and goes on polling the others', async () => {
+    const h = new Harness();
+    const rounds: LoopRound[] = [];
+    // Every request for the cold stream is refused.
+    const refused = new ClinikoForbiddenError(
+      { method: 'GET', path: '/practitioners', status: 403 },
+      'forbidden',
+    );
+    const listPage = h.cliniko.listPage.bind(h.cliniko);
+    h.cliniko.listPage = async (path, arrayKey, query) => {
+      if (path.includes('practitioners')) throw refused;
+      return listPage(path, arrayKey, query);
+    };
+    const { run } = loop(h, {
+      seconds: 600,
+      rounds,
+      changes: [{ at: 300, apply: (x) => x.cliniko.create(HOT) }],
+    });
+    const report = await run;
+
+    const coldPolls = rounds.flatMap((r) => r.polls.filter((p) => p.stream === COLD)).length;
+    // Backed off toward its 2-minute ceiling: a handful of polls in ten minutes, not a hot retry loop.
+    expect(coldPolls).toBeLessThanOrEqual(12);
+    expect(report.ok).toBe(false);
+    expect(h.events({ action: 'created' })).toHaveLength(1);
+  });
+
+  it('checks its settings before taking the lease', async () => {
+    const h = new Harness();
+    const { run } = loop(h, { seconds: 60 }, { planner: { ...DEFAULT_PLANNER_SETTINGS, budgetShare: 0.01 } });
+    await expect(run).rejects.toThrow(/polling\.budgetShare/);
+    expect(await h.state.acquireLease(ACCOUNT, 'next', 120_000, h.cliniko.now())).toBeDefined();
   });
 });
