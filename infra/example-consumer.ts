@@ -1,16 +1,20 @@
 /**
  * `ExampleConsumer`: the pattern a downstream service copies to receive change events — an
  * EventBridge rule on the bridge's bus matching one detail-type (by default
- * `individual_appointment.cancelled`) that delivers to an SQS queue the service reads.
+ * `individual_appointment.cancelled`) that delivers to an SQS queue, read by a Lambda
+ * (functions/example-consumer/handler.ts) that handles each event once.
  *
  * Everything a consumer needs to own is here: its own customer-managed key (rotation on), a work
  * queue encrypted with it and refusing plain HTTP, a dead-letter queue for messages the service
  * failed to process 5 times *and* for events EventBridge could not deliver, an alarm on that
- * dead-letter queue and one on messages waiting longer than 15 minutes. The rule's pattern is
- * the only thing to change for another entity, action or changed field.
+ * dead-letter queue and one on messages waiting longer than 15 minutes. The Lambda (X-Ray, its own
+ * encrypted log group, 2 reserved executions) reports failed messages alone and dedupes on
+ * `detail.eventId` with Powertools Idempotency in an encrypted DynamoDB table whose records expire
+ * by TTL (attribute `expiration`); its role may use that table's items and nothing else. The rule's
+ * pattern is the only thing to change for another entity, action or changed field.
  *
  * @example
- * new ExampleConsumer(this, 'CancelledAppointments', { bus, source: 'cliniko', alarmAction });
+ * new ExampleConsumer(this, 'CancelledAppointments', { config, bus, source: 'cliniko', alarmAction });
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
@@ -134,6 +138,8 @@ export class ExampleConsumer extends Construct {
       reservedConcurrentExecutions: 2,
       environment: {
         IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
+        // Names its traces (Powertools Tracer) as the logger names its lines.
+        POWERTOOLS_SERVICE_NAME: 'cliniko-bridge-example-consumer',
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: BUNDLING,

@@ -4,6 +4,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_HOURS } from '../../functions/example-consumer/handler.js';
 import { buildBridgeApp } from '../../infra/bridge-app.js';
 import { exampleConfig, newApp, resourcesOf, synthBridge } from './bridge-fixture.js';
 
@@ -316,6 +317,18 @@ describe('ChangeBridge example consumer', () => {
     });
     // The bridge's three queues, and the consumer's queue and dead-letter queue.
     withConsumer.resourceCountIs('AWS::SQS::Queue', 5);
+  });
+
+  it('remembers event ids for longer than EventBridge keeps retrying a delivery to its queue', () => {
+    const { template: withConsumer } = synthBridge(config, { exampleConsumer: true });
+    const [[, rule] = ['', undefined]] = resourcesOf(withConsumer, 'AWS::Events::Rule');
+    const [target] = (rule?.Properties?.Targets ?? []) as {
+      RetryPolicy?: { MaximumEventAgeInSeconds?: number };
+    }[];
+    const retriedFor = target?.RetryPolicy?.MaximumEventAgeInSeconds ?? Number.POSITIVE_INFINITY;
+
+    expect(retriedFor).toBe(24 * 3600);
+    expect(IDEMPOTENCY_HOURS * 3600).toBeGreaterThan(retriedFor);
   });
 });
 
