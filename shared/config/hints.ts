@@ -41,6 +41,9 @@ const HINTS: Record<string, string> = {
     'a list of the data classes the bus may carry, with "operational" always in it, e.g. ["operational"] for a data warehouse or ["operational", "personal", "phi"] (the default); fields of the others are left out of its events',
   'eventBus.allowClasses[]': 'one of "operational", "personal" or "phi"',
   'eventBus.name': 'an event bus name of letters, digits, ".", "_" or "-", e.g. "clinic-events"',
+  'eventBus.allowSubscribersFrom':
+    'a list of distinct 12-digit AWS account ids that may create rules of their own on the created bus, e.g. ["222222222222"]',
+  'eventBus.allowSubscribersFrom[]': 'a 12-digit AWS account id, e.g. "222222222222"',
   'eventBus.arn':
     'an event bus ARN, e.g. "arn:aws:events:ap-southeast-2:123456789012:event-bus/clinic-events"',
   source: 'letters, digits, ".", "_" or "-", not starting with "aws.", e.g. "cliniko" (the default)',

@@ -205,6 +205,11 @@ export const EventBusSchema = z.discriminatedUnion('mode', [
     mode: z.literal('create'),
     name: eventBusName.optional(),
     allowClasses: AllowClassesSchema,
+    /**
+     * AWS accounts that may manage rules of their own on the created bus (matching the bridge's
+     * `source`), to subscribe from another account. Absent: none; an imported bus's policy is its owner's.
+     */
+    allowSubscribersFrom: uniqueList(z.string().regex(/^\d{12}$/)).optional(),
   }),
   z
     .strictObject({
@@ -212,9 +217,17 @@ export const EventBusSchema = z.discriminatedUnion('mode', [
       name: eventBusName.optional(),
       arn: z.string().regex(EVENT_BUS_ARN_PATTERN).optional(),
       allowClasses: AllowClassesSchema,
+      // Named here only to say why it does not apply (below).
+      allowSubscribersFrom: z.unknown().optional(),
     })
     .refine((bus) => (bus.name === undefined) !== (bus.arn === undefined), {
       error: 'an imported bus needs exactly one of "name" or "arn"',
+    })
+    .refine((bus) => bus.allowSubscribersFrom === undefined, {
+      path: ['allowSubscribersFrom'],
+      error:
+        'applies to a bus the stack creates: an imported bus\'s policy is its owner\'s, who adds the statement themselves (infra/README.md, "Subscribing from another AWS account")',
+      params: COMPLETE,
     }),
 ]);
 

@@ -273,3 +273,59 @@ describe('eventBus.allowClasses', () => {
     expect(error.message).toContain('did you mean "allowClasses"?');
   });
 });
+
+describe('deployment fields', () => {
+  it('leaves stage, reserved concurrency and subscriber accounts unset by default', () => {
+    const config = parseBridgeConfig(minimal);
+
+    expect(config.stage).toBeUndefined();
+    expect(config.fleet.reservedConcurrency).toBeUndefined();
+    expect(config.eventBus).toEqual({ mode: 'create', allowClasses: ['operational', 'personal', 'phi'] });
+  });
+
+  it('rejects a stage CloudFormation cannot name a stack after, with the accepted form', () => {
+    const error = configRejection({ ...minimal, stage: 'prod_1' });
+
+    expect(error.field).toBe('stage');
+    expect(error.message).toContain('letters, digits or hyphens starting with a letter, e.g. "production"');
+  });
+
+  it('rejects a reserved concurrency that is neither a count nor "none", with the accepted form', () => {
+    const error = configRejection({ ...minimal, fleet: { reservedConcurrency: 0 } });
+
+    expect(error.field).toBe('fleet.reservedConcurrency');
+    expect(error.message).toContain('a whole number from 1 to 1000, or "none"');
+    expect(parseBridgeConfig({ ...minimal, fleet: { reservedConcurrency: 'none' } }).fleet).toMatchObject({
+      reservedConcurrency: 'none',
+    });
+  });
+
+  it('takes subscriber accounts for a created bus and rejects one that is not an account id', () => {
+    const bus = (allowSubscribersFrom: unknown) => ({
+      ...minimal,
+      eventBus: { mode: 'create', allowSubscribersFrom },
+    });
+
+    expect(parseBridgeConfig(bus(['222222222222'])).eventBus).toMatchObject({
+      allowSubscribersFrom: ['222222222222'],
+    });
+    const error = configRejection(bus(['2222-2222-2222']));
+    expect(error.field).toBe('eventBus.allowSubscribersFrom[0]');
+    expect(error.message).toContain('a 12-digit AWS account id');
+    expect(configRejection(bus(['222222222222', '222222222222'])).field).toBe(
+      'eventBus.allowSubscribersFrom',
+    );
+  });
+
+  it('refuses subscriber accounts on an imported bus, whose policy is its owner’s', () => {
+    const error = configRejection({
+      ...minimal,
+      eventBus: { mode: 'import', name: 'clinic-events', allowSubscribersFrom: ['222222222222'] },
+    });
+
+    expect(error.field).toBe('eventBus.allowSubscribersFrom');
+    expect(error.message).toContain(
+      "applies to a bus the stack creates: an imported bus's policy is its owner's",
+    );
+  });
+});
