@@ -12,7 +12,9 @@
  *   encrypted with the key, deletion protection, retained.
  * - [Events] the event bus — created (encrypted with the key, archived for replay, both retained,
  *   with a resource policy that lets only the poller's role put events with the bridge's `source`)
- *   or imported by name or ARN (no archive unless `archiveImportedBus`; policy up to its owner).
+ *   or imported by name or ARN (no archive unless `archiveImportedBus`; policy up to its owner). With
+ *   `allowSubscribersFrom`, the created bus's policy also lets those AWS accounts manage rules of
+ *   their own on it.
  * - [Config] the validated configuration as an S3 asset; the functions read it at start
  *   (`BRIDGE_CONFIG_URI`), so no account data sits in an environment variable and the template's
  *   size and resource count are the same for one account or five hundred.
@@ -74,6 +76,14 @@ export interface ChangeBridgeProps {
    * @default - as `config.eventBus` says: created, or imported by name or ARN
    */
   readonly eventBus?: IEventBus;
+  /**
+   * AWS accounts (12-digit ids) that may subscribe from their own account: the bus policy lets each
+   * create, change and delete rules of its own on the bridge's bus, for the bridge's `source`, which
+   * forward to an event bus in that account (infra/README.md, "Subscribing from another AWS
+   * account"). A created bus only: an imported bus's policy is its owner's.
+   * @default config.eventBus.allowSubscribersFrom, else none
+   */
+  readonly allowSubscribersFrom?: readonly string[];
   /**
    * The poller's timeout: how long an invocation may poll its batch of accounts.
    * @default Duration.minutes(5), or Duration.minutes(15) with `polling.mode: adaptive`
@@ -225,6 +235,11 @@ export class ChangeBridge extends Construct {
     configAsset.grantRead(poller.role);
     this.eventBus.grantPutEventsTo(this.poller);
     this.events.reserveSourceFor(poller.role);
+    this.events.allowSubscribersFrom(
+      props.allowSubscribersFrom ??
+        (config.eventBus.mode === 'create' ? config.eventBus.allowSubscribersFrom : undefined) ??
+        [],
+    );
     this.table.grants.actions(poller.role, ...POLLER_TABLE_ACTIONS);
     if (adaptive) this.dispatcher.workQueue.grantSend(poller.role);
     // DynamoDB decrypts the table key with the caller's permission; it generates that key itself, at
@@ -288,12 +303,19 @@ export class ChangeBridge extends Construct {
    * @returns the rule, to add targets or tags to
    */
   addSubscriber(id: string, pattern: Omit<EventPattern, 'source'>, ...targets: IRuleTarget[]): Rule {
-    return new Rule(this, `Subscriber${id}`, {
+    const rule = new Rule(this, `Subscriber${id}`, {
       eventBus: this.eventBus,
       description: `Cliniko Change Bridge subscriber ${id}`,
       eventPattern: { ...pattern, source: [this.events.source] },
       targets,
     });
+    // A target such as another account's bus gets a role from CDK, with the one grant it needs.
+    Validations.of(rule).acknowledge({
+      id: 'HIPAA.Security-IAMNoInlinePolicy',
+      reason:
+        "A role a target of this rule needs (e.g. to put events on another account's bus) holds only the grant CDK generates for that target; a managed policy would be reusable by other principals.",
+    });
+    return rule;
   }
 }
 

@@ -15,6 +15,9 @@
  * that `"source": ["cliniko"]` came from the poller. The owner of an imported bus adds the same
  * statement themselves (infra/README.md, "Who may publish").
  *
+ * `allowSubscribersFrom(accounts)` lets other AWS accounts create rules of their own on a created bus
+ * (infra/README.md, "Subscribing from another AWS account").
+ *
  * @example
  * const events = new BridgeEventBus(this, 'Events', { config: { mode: 'create' }, source: 'cliniko',
  *   archiveRetentionDays: 30, encryptionKey: key });
@@ -23,10 +26,26 @@
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Archive, type CfnEventBus, EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { AnyPrincipal, Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, AnyPrincipal, Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { EventBusConfig } from '../shared/config/index.js';
+import { ConfigError } from '../shared/errors.js';
+
+/**
+ * What another account may do with rules on the bus, per AWS's example policy for letting an account
+ * manage its own rules (EventBridge user guide, "Permissions for event buses"): create, change,
+ * enable, disable, describe and delete rules, and set their targets.
+ */
+export const SUBSCRIBER_RULE_ACTIONS = [
+  'events:PutRule',
+  'events:DeleteRule',
+  'events:DescribeRule',
+  'events:DisableRule',
+  'events:EnableRule',
+  'events:PutTargets',
+  'events:RemoveTargets',
+] as const;
 
 export interface BridgeEventBusProps {
   /** `eventBus` of the bridge configuration: create, or import by name or ARN. */
@@ -66,6 +85,7 @@ export class BridgeEventBus extends Construct {
   /** The events' `source`. */
   readonly source: string;
   private readonly createdBus: EventBus | undefined;
+  private readonly busStatements: Construct[] = [];
 
   constructor(scope: Construct, id: string, props: BridgeEventBusProps) {
     super(scope, id);
@@ -125,7 +145,7 @@ export class BridgeEventBus extends Construct {
    */
   reserveSourceFor(publisher: IRole): boolean {
     if (!this.createdBus) return false;
-    return this.createdBus.addToResourcePolicy(
+    return this.addBusStatement(
       new PolicyStatement({
         sid: 'OnlyThePollerPublishesTheBridgeSource',
         effect: Effect.DENY,
@@ -138,7 +158,70 @@ export class BridgeEventBus extends Construct {
           ArnNotEquals: { 'aws:PrincipalArn': publisher.roleArn },
         },
       }),
-    ).statementAdded;
+    );
+  }
+
+  /**
+   * Lets each of `accounts` manage rules of its own on a created bus: the `SUBSCRIBER_RULE_ACTIONS` on
+   * the bus's rules, only on rules that account created (`events:creatorAccount`) and, where the call
+   * names a source (PutRule), only the bridge's `source`. Their rules can forward to an event bus of
+   * their own; EventBridge delivers to other targets in another account only from the bus owner's
+   * rules. One statement for all accounts.
+   */
+  allowSubscribersFrom(accounts: readonly string[]): void {
+    if (accounts.length === 0) return;
+    if (!this.createdBus) {
+      throw new ConfigError(
+        'allowSubscribersFrom',
+        'applies to a bus the stack creates: the policy of an imported bus is its owner\'s, who adds the statement themselves (infra/README.md, "Subscribing from another AWS account")',
+      );
+    }
+    accounts.forEach((account, index) => {
+      if (!/^\d{12}$/.test(account)) {
+        throw new ConfigError(
+          `allowSubscribersFrom[${index}]`,
+          'is not a 12-digit AWS account id, e.g. "222222222222"',
+        );
+      }
+    });
+    const bus = this.createdBus;
+    this.addBusStatement(
+      new PolicyStatement({
+        sid: 'SubscriberAccountsManageTheirOwnRules',
+        effect: Effect.ALLOW,
+        principals: [...new Set(accounts)].map((account) => new AccountPrincipal(account)),
+        actions: [...SUBSCRIBER_RULE_ACTIONS],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'events',
+            resource: 'rule',
+            resourceName: `${bus.eventBusName}/*`,
+          }),
+        ],
+        conditions: {
+          StringEqualsIfExists: {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by IAM per call
+            'events:creatorAccount': '${aws:PrincipalAccount}',
+            'events:source': this.source,
+          },
+        },
+      }),
+    );
+  }
+
+  /**
+   * Adds a statement to the created bus's policy, after the statements added before it: each is its
+   * own `AWS::Events::EventBusPolicy` of the one bus policy, which CloudFormation would otherwise write
+   * at the same time.
+   */
+  private addBusStatement(statement: PolicyStatement): boolean {
+    if (!this.createdBus) return false;
+    const { statementAdded, policyDependable } = this.createdBus.addToResourcePolicy(statement);
+    if (policyDependable instanceof Construct) {
+      for (const earlier of this.busStatements) policyDependable.node.addDependency(earlier);
+      this.busStatements.push(policyDependable);
+    }
+    return statementAdded;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { CfnWaitConditionHandle, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EventBus } from 'aws-cdk-lib/aws-events';
-import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { CfnRule, EventBus, Match as EventMatch, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus as EventBusTarget, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_HOURS } from '../../functions/example-consumer/handler.js';
@@ -416,6 +416,35 @@ describe('ChangeBridge.addSubscriber', () => {
   });
 });
 
+describe('ChangeBridge.addSubscriber forwarding to another account', () => {
+  it('targets the other account’s bus through a role that may put events on that bus only', () => {
+    const stack = buildBridgeApp(newApp(), exampleConfig());
+    const billing = 'arn:aws:events:ap-southeast-2:222222222222:event-bus/billing';
+    stack.bridge.addSubscriber(
+      'ToBilling',
+      { detailType: EventMatch.prefix('invoice.') },
+      new EventBusTarget(EventBus.fromEventBusArn(stack, 'Billing', billing)),
+    );
+    const forwarding = Template.fromStack(stack);
+    const [[ruleId, rule] = ['', undefined]] = resourcesOf(forwarding, 'AWS::Events::Rule');
+    const [target] = (rule?.Properties?.Targets ?? []) as { Arn?: unknown; RoleArn?: unknown }[];
+
+    expect(rule?.Properties?.EventPattern).toEqual({
+      'detail-type': [{ prefix: 'invoice.' }],
+      source: ['cliniko'],
+    });
+    expect(target?.Arn).toBe(billing);
+    const [, roleId] = JSON.stringify(target?.RoleArn).match(/"(\w+)","Arn"/) ?? [];
+    expect(roleId?.startsWith(ruleId.replace(/[0-9A-F]{8}$/, ''))).toBe(true);
+    forwarding.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: billing }],
+      },
+    });
+  });
+});
+
 describe('ChangeBridge props', () => {
   it('publishes to a bus the app passes in, creating none, and takes the poller timeout as a Duration', () => {
     const app = newApp();
@@ -442,5 +471,125 @@ describe('ChangeBridge props', () => {
       .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as Document | undefined)?.Statement ?? [])
       .filter((statement) => JSON.stringify(statement.Action).includes('events:PutEvents'));
     expect(puts.map((statement) => statement.Resource)).toEqual([arn]);
+  });
+});
+
+describe('ChangeBridge subscribers in other AWS accounts', () => {
+  const busPolicies = (from: Template) =>
+    resourcesOf(from, 'AWS::Events::EventBusPolicy').map(([id, policy]) => ({
+      id,
+      dependsOn: (policy as { DependsOn?: string[] }).DependsOn ?? [],
+      statement: policy.Properties?.Statement as Record<string, unknown>,
+    }));
+  const rootOf = (account: string) => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]],
+  });
+
+  it('lets the configured accounts manage rules they created on the bus, for the bridge source only', () => {
+    const { template: shared } = synthBridge(
+      exampleConfig({ eventBus: { mode: 'create', allowSubscribersFrom: ['222222222222', '333333333333'] } }),
+    );
+    const policies = busPolicies(shared);
+    const allow = policies.find((p) => p.statement.Effect === 'Allow');
+    const deny = policies.find((p) => p.statement.Effect === 'Deny');
+
+    expect(policies).toHaveLength(2);
+    expect(allow?.statement).toEqual({
+      Sid: 'cdk-SubscriberAccountsManageTheirOwnRules',
+      Effect: 'Allow',
+      Principal: { AWS: [rootOf('222222222222'), rootOf('333333333333')] },
+      Action: [
+        'events:PutRule',
+        'events:DeleteRule',
+        'events:DescribeRule',
+        'events:DisableRule',
+        'events:EnableRule',
+        'events:PutTargets',
+        'events:RemoveTargets',
+      ],
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':events:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':rule/',
+            { Ref: expect.stringMatching(/^BridgeEventsBus/) },
+            '/*',
+          ],
+        ],
+      },
+      Condition: {
+        StringEqualsIfExists: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the IAM policy variable itself
+          'events:creatorAccount': '${aws:PrincipalAccount}',
+          'events:source': config.source,
+        },
+      },
+    });
+    // Two statements of one bus policy: written one after the other, not at once.
+    expect(allow?.dependsOn).toEqual([deny?.id]);
+  });
+
+  it('takes the accounts as a prop over the configuration, and adds nothing without any', () => {
+    const fromConfig = exampleConfig({
+      eventBus: { mode: 'create', allowSubscribersFrom: ['222222222222'] },
+    });
+    const { template: overridden } = synthBridge(fromConfig, { allowSubscribersFrom: ['444444444444'] });
+    const { template: none } = synthBridge(fromConfig, { allowSubscribersFrom: [] });
+
+    const allows = (from: Template) =>
+      busPolicies(from)
+        .filter((p) => p.statement.Effect === 'Allow')
+        .map((p) => p.statement.Principal);
+    expect(allows(overridden)).toEqual([{ AWS: rootOf('444444444444') }]);
+    expect(allows(none)).toEqual([]);
+    expect(allows(template)).toEqual([]);
+  });
+
+  it("puts a subscriber's rule on the bridge's bus only when named by ARN (CfnRule); CDK's Rule keeps the name", () => {
+    const bridgeBus = 'arn:aws:events:ap-southeast-2:111111111111:event-bus/clinic-events';
+    const subscriber = new Stack(newApp(), 'Subscriber', {
+      env: { account: '222222222222', region: 'ap-southeast-2' },
+    });
+    const billing = new EventBus(subscriber, 'Billing', { eventBusName: 'billing' });
+    new CfnRule(subscriber, 'InvoicesFromTheBridge', {
+      eventBusName: bridgeBus,
+      eventPattern: { source: ['cliniko'], 'detail-type': [{ prefix: 'invoice.' }] },
+      targets: [{ id: 'billing', arn: billing.eventBusArn }],
+    });
+    new Rule(subscriber, 'ByName', {
+      eventBus: EventBus.fromEventBusArn(subscriber, 'BridgeBus', bridgeBus),
+      eventPattern: { source: ['cliniko'] },
+    });
+    const rules = resourcesOf(Template.fromStack(subscriber), 'AWS::Events::Rule');
+
+    expect(
+      rules.map(([id, rule]) => [id.replace(/[0-9A-F]{8}$/, ''), rule.Properties?.EventBusName]),
+    ).toEqual([
+      ['InvoicesFromTheBridge', bridgeBus],
+      // A bus of that name in the subscriber's own account: not the bridge's.
+      ['ByName', 'clinic-events'],
+    ]);
+  });
+
+  it('refuses subscriber accounts on a bus it does not own, and an id that is not an account', () => {
+    const app = newApp();
+    const bus = EventBus.fromEventBusArn(
+      new Stack(app, 'Elsewhere'),
+      'Bus',
+      'arn:aws:events:ap-southeast-2:123456789012:event-bus/clinic-events',
+    );
+
+    expect(() =>
+      buildBridgeApp(app, exampleConfig(), { eventBus: bus, allowSubscribersFrom: ['222222222222'] }),
+    ).toThrow(/^allowSubscribersFrom: applies to a bus the stack creates/);
+    expect(() => synthBridge(exampleConfig(), { allowSubscribersFrom: ['2222-2222-2222'] })).toThrow(
+      /^allowSubscribersFrom\[0\]: is not a 12-digit AWS account id/,
+    );
   });
 });

@@ -24,6 +24,8 @@ const variants = {
   'an imported bus': () =>
     buildBridgeApp(newApp(), exampleConfig({ eventBus: { mode: 'import', name: 'clinic-events' } })),
   'no reserved concurrency': () => buildBridgeApp(newApp(), exampleConfig(), { reservedConcurrency: 'none' }),
+  'subscriber accounts': () =>
+    buildBridgeApp(newApp(), exampleConfig(), { allowSubscribersFrom: ['222222222222'] }),
   'an imported alarm topic without email': () =>
     buildBridgeApp(
       newApp(),
