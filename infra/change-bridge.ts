@@ -37,8 +37,9 @@
  * Access is granted with `grant*` only: the poller may put events on this bus, use exactly the item
  * operations of its state store on the state table, read the content key secret, and read API keys
  * only under the name prefix `cliniko/` (Secrets Manager `GetSecretValue`, SSM `GetParameter`): IAM
- * on a prefix rather than a list of ARNs, so accounts are added without a redeploy. The deployment
- * never creates or sees an API key.
+ * on a prefix rather than a list of ARNs, so accounts are added without a redeploy — plus the secrets
+ * the app passes in `apiKeySecrets` (each its own grant, with its own key). The deployment never
+ * creates or sees an API key.
  *
  * @example
  * const config = parseBridgeConfig(JSON.parse(readFileSync('config/bridge.json', 'utf8')));
@@ -56,6 +57,7 @@ import type { BridgeConfig } from '../shared/config/index.js';
 import { ConfigError } from '../shared/errors.js';
 import { API_KEY_PREFIX } from '../shared/fleet/registry.js';
 import { STATE_TABLE_KEYS } from '../shared/state/dynamodb-state-store.js';
+import { grantApiKeySecret, namesSecret } from './api-key-secrets.js';
 import { BridgeConfigAsset } from './config-asset.js';
 import { BridgeContentKey } from './content-key.js';
 import { BridgeDataKey } from './data-key.js';
@@ -76,6 +78,15 @@ export interface ChangeBridgeProps {
    * @default - as `config.eventBus` says: created, or imported by name or ARN
    */
   readonly eventBus?: IEventBus;
+  /**
+   * API key secrets the app already has — imported (`Secret.fromSecretAttributes` with its
+   * `encryptionKey`, `fromSecretCompleteArn`, `fromSecretNameV2`) or created by it: the poller may
+   * read each (`GetSecretValue` on that secret) and decrypt it with the secret's own KMS key, wherever
+   * it is named. For keys kept outside the `cliniko/` prefix or encrypted with a customer managed key;
+   * a configured account names such a secret by name or ARN in `accounts[].apiKeySecret`, as before.
+   * @default - none: the poller reads keys under `cliniko/` only, encrypted with the AWS managed key
+   */
+  readonly apiKeySecrets?: readonly ISecret[];
   /**
    * AWS accounts (12-digit ids) that may subscribe from their own account: the bus policy lets each
    * create, change and delete rules of its own on the bridge's bus, for the bridge's `source`, which
@@ -157,7 +168,8 @@ export class ChangeBridge extends Construct {
   constructor(scope: Construct, id: string, props: ChangeBridgeProps) {
     super(scope, id);
     const { config } = props;
-    assertKeysUnderPrefix(config);
+    const apiKeySecrets = props.apiKeySecrets ?? [];
+    assertKeysReadable(config, apiKeySecrets);
 
     this.key = new BridgeDataKey(this, 'DataKey').key;
     const contentKey = new BridgeContentKey(this, 'ContentKey', { encryptionKey: this.key });
@@ -247,6 +259,7 @@ export class ChangeBridge extends Construct {
     this.key.grant(poller.role, 'kms:Decrypt', 'kms:DescribeKey');
     contentKey.grantRead(poller.role);
     grantApiKeys(this, poller.role, API_KEY_PREFIX);
+    for (const secret of apiKeySecrets) grantApiKeySecret(poller.role, secret);
     Validations.of(poller.role).acknowledge(
       ...['secretsmanager', 'ssm'].map((service) => ({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${service === 'ssm' ? 'parameter/' : 'secret:'}${API_KEY_PREFIX}*]`,
@@ -354,10 +367,11 @@ export const POLLER_TABLE_ACTIONS = [
  * AWS managed keys need no grant.
  */
 /**
- * The poller reads API keys by name prefix only, so a configured account's secret must live under
- * it: refused at synth, not discovered as an AccessDenied on the first poll.
+ * The poller reads API keys by name prefix, or the secrets the app passed in (`apiKeySecrets`), so a
+ * configured account's secret must be one of those: refused at synth, not discovered as an
+ * AccessDenied on the first poll.
  */
-export function assertKeysUnderPrefix(config: BridgeConfig): void {
+export function assertKeysReadable(config: BridgeConfig, apiKeySecrets: readonly ISecret[] = []): void {
   config.accounts.forEach((account, index) => {
     if (typeof account.apiKeySecret !== 'string') {
       throw new ConfigError(
@@ -365,14 +379,16 @@ export function assertKeysUnderPrefix(config: BridgeConfig): void {
         `is an inline key, which is for a local \`cliniko-bridge run --config\` only (a deployment would upload it in its configuration asset); store it as the secret ${API_KEY_PREFIX}${account.id} and name that instead, or leave the account out and add it after deploying with \`cliniko-bridge accounts add ${account.id} --table <state table> --api-key-stdin\``,
       );
     }
+    const configured = account.apiKeySecret;
     // A name, or an ARN whose resource part is `secret:<name>-<6 random characters>` (or partial).
-    const name = account.apiKeySecret.startsWith('arn:')
-      ? account.apiKeySecret.split(':').slice(6).join(':')
-      : account.apiKeySecret;
-    if (!name.startsWith(API_KEY_PREFIX)) {
+    const name = configured.startsWith('arn:') ? configured.split(':').slice(6).join(':') : configured;
+    if (
+      !name.startsWith(API_KEY_PREFIX) &&
+      !apiKeySecrets.some((secret) => namesSecret(configured, secret))
+    ) {
       throw new ConfigError(
         `accounts[${index}].apiKeySecret`,
-        `"${name}" is outside the "${API_KEY_PREFIX}" prefix the poller may read; name the secret ${API_KEY_PREFIX}${account.id} (or store the key with: cliniko-bridge accounts add ${account.id} --table <state table> --api-key-stdin)`,
+        `"${name}" is outside the "${API_KEY_PREFIX}" prefix the poller may read; name the secret ${API_KEY_PREFIX}${account.id} (or store the key with: cliniko-bridge accounts add ${account.id} --table <state table> --api-key-stdin), or pass that secret to the construct in apiKeySecrets`,
       );
     }
   });

@@ -4,9 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
+import { ChangeBridge } from '../../infra/change-bridge.js';
+import { applyCompliancePacks } from '../../infra/compliance.js';
 import { IDEMPOTENCY_TABLE_ACTIONS } from '../../infra/example-consumer.js';
-import { exampleConfig, resourcesOf, synthBridge } from './bridge-fixture.js';
+import { exampleConfig, newApp, resourcesOf, synthBridge } from './bridge-fixture.js';
 
 interface Statement {
   readonly Effect: string;
@@ -275,6 +279,77 @@ describe("the poller's access to secrets", () => {
     expect(others.length).toBeGreaterThan(0);
     for (const id of others)
       expect([id, allowedActions(roleStatements(template, id), 'secretsmanager:')]).toEqual([id, []]);
+  });
+});
+
+describe('API key secrets the app passes to the construct', () => {
+  const outside = 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:clinics/solo-Ab12Cd';
+  const keyArn = 'arn:aws:kms:ap-southeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+  /** The construct in a stack of its own, with `secrets` made in that stack; the compliance packs run. */
+  function bridgeWith(
+    apiKeySecret: string,
+    secrets: (stack: Stack) => ISecret[],
+  ): { template: Template; poller: Statement[] } {
+    const app = newApp();
+    const stack = new Stack(app, 'Clinic');
+    new ChangeBridge(stack, 'Bridge', {
+      config: exampleConfig({ accounts: [{ id: 'solo-clinic', apiKeySecret }] }),
+      apiKeySecrets: secrets(stack),
+    });
+    applyCompliancePacks(app);
+    const template = Template.fromStack(stack);
+    return { template, poller: roleStatements(template, 'BridgePollerRole') };
+  }
+
+  it('lets the poller read a secret outside the prefix and decrypt it with its own key, through Secrets Manager only', () => {
+    const { poller } = bridgeWith(outside, (stack) => [
+      Secret.fromSecretAttributes(stack, 'SoloKey', {
+        secretCompleteArn: outside,
+        encryptionKey: Key.fromKeyArn(stack, 'ClinicKeys', keyArn),
+      }),
+    ]);
+
+    const reads = poller.filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'));
+    expect(reads.flatMap((s) => list(s.Resource))).toEqual(expect.arrayContaining([outside]));
+    expect(reads.flatMap((s) => list(s.Resource))).toHaveLength(3);
+    expect(allowedActions(poller, 'secretsmanager:')).toEqual(['secretsmanager:GetSecretValue']);
+    expect(poller.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(keyArn))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: keyArn,
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': {
+              'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+            },
+          },
+          StringLike: { 'kms:EncryptionContext:SecretARN': outside },
+        },
+      },
+    ]);
+  });
+
+  it('reads a secret imported by name through the ARN with its six random characters, and passes cdk-nag', () => {
+    const { poller } = bridgeWith('clinics/solo', (stack) => [
+      Secret.fromSecretNameV2(stack, 'SoloKey', 'clinics/solo'),
+    ]);
+
+    const resources = poller
+      .filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'))
+      .flatMap((s) => list(s.Resource));
+    expect(JSON.stringify(resources)).toContain(':secret:clinics/solo-??????');
+    // No customer managed key given: nothing to decrypt but the bridge's own data key.
+    expect(allowedActions(poller, 'kms:')).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+  });
+
+  it('still refuses a configured secret outside the prefix that is not among them, saying how to fix it', () => {
+    expect(() =>
+      bridgeWith(outside, (stack) => [Secret.fromSecretNameV2(stack, 'Other', 'clinics/other')]),
+    ).toThrow(
+      /accounts\[0\]\.apiKeySecret: "clinics\/solo-Ab12Cd" is outside the "cliniko\/" prefix .* or pass that secret to the construct in apiKeySecrets/,
+    );
   });
 });
 
