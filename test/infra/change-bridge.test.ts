@@ -332,6 +332,31 @@ describe('ChangeBridge example consumer', () => {
   });
 });
 
+describe('ChangeBridge tracing', () => {
+  it('traces every function it deploys with X-Ray, and lets each role write its traces', () => {
+    const { template: everything } = synthBridge(config, { exampleConsumer: true, orderedConsumer: {} });
+    const functions = resourcesOf(everything, 'AWS::Lambda::Function');
+
+    // The dispatcher, the poller and the example consumer.
+    expect(functions).toHaveLength(3);
+    for (const [id, fn] of functions) {
+      expect([id, fn.Properties?.TracingConfig]).toEqual([id, { Mode: 'Active' }]);
+      const role = JSON.stringify(fn.Properties?.Role).match(/"(\w+)","Arn"/)?.[1] ?? '';
+      everything.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: role }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+              Resource: '*',
+            }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
 describe('ChangeBridge secrets and names', () => {
   it('creates one secret, the content key: API keys are put into existing secrets by the operator', () => {
     const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
