@@ -18,6 +18,7 @@ import { accountPk, streamPk } from '../shared/state/state-table.js';
 import { STREAM_NAMES } from '../shared/streams.js';
 import {
   type ApiKeyStore,
+  defaultKeyRef,
   KEY_STORES,
   type KeyStoreKind,
   LocalKeyFile,
@@ -206,18 +207,23 @@ async function run(
         const entry = await registry.get(id);
         if (entry !== undefined) await registry.remove(id);
         const items = await purgeState(state.table, id);
-        let key = 'none stored';
-        if (entry !== undefined) {
-          const store = deps.keyStore(entry.apiKey.store, location);
-          await store.delete(id, entry.apiKey);
-          key = `deleted from ${store.describe(id)}`;
-        } else if (location.kind === 'dir') {
-          await new LocalKeyFile(location.path).delete(id);
+        // The entry names where the key is; once `remove` dropped it, wherever `add` stores keys.
+        const places =
+          entry !== undefined
+            ? [entry.apiKey]
+            : (location.kind === 'table' ? (['secretsmanager', 'ssm'] as const) : (['local'] as const)).map(
+                (kind) => defaultKeyRef(kind, id),
+              );
+        const deleted: string[] = [];
+        for (const ref of places) {
+          const store = deps.keyStore(ref.store, location);
+          if (await store.delete(id, ref)) deleted.push(store.describe(id));
         }
+        const key = deleted.length === 0 ? 'none stored' : `deleted from ${deleted.join(' and ')}`;
         printResult(
           io.stdout,
           values.json === true,
-          { account: id, purged: true, stateItems: items },
+          { account: id, purged: true, stateItems: items, keysDeleted: deleted.length },
           () => `Account ${id} purged: ${items} state item${items === 1 ? '' : 's'} deleted; key ${key}.\n`,
         );
         return 0;

@@ -40,14 +40,24 @@ export interface ApiKeyStore {
   readonly kind: KeyStoreKind;
   /** Stores (or replaces) the account's key; answers the reference the registry keeps. */
   put(account: string, apiKey: string): Promise<ApiKeyRef>;
-  /** Deletes the key the reference points at (a no-op when it is already gone). */
-  delete(account: string, ref: ApiKeyRef): Promise<void>;
+  /** Deletes the key the reference points at; answers false when there was none (already gone). */
+  delete(account: string, ref: ApiKeyRef): Promise<boolean>;
   /** Where the key of `account` goes, for messages (never the key). */
   describe(account: string): string;
 }
 
 export const secretNameOf = (account: string): string => `${API_KEY_PREFIX}${account}`;
 export const parameterNameOf = (account: string): string => `/${API_KEY_PREFIX}${account}`;
+
+/**
+ * Where `accounts add` may have stored the key of `account` in `kind`: what `purge` deletes once
+ * `remove` has dropped the registry entry that named it.
+ */
+export function defaultKeyRef(kind: KeyStoreKind, account: string): ApiKeyRef {
+  if (kind === 'secretsmanager') return { store: kind, secretId: secretNameOf(account) };
+  if (kind === 'ssm') return { store: kind, parameter: parameterNameOf(account) };
+  return { store: kind };
+}
 
 /** The keys file of a state directory: account id → key. */
 export class LocalKeyFile implements ApiKeyStore {
@@ -101,11 +111,12 @@ export class LocalKeyFile implements ApiKeyStore {
     return { store: 'local' };
   }
 
-  async delete(account: string): Promise<void> {
+  async delete(account: string): Promise<boolean> {
     const keys = await this.read();
-    if (!(account in keys)) return;
+    if (!(account in keys)) return false;
     delete keys[account];
     await this.write(keys);
+    return true;
   }
 
   private async write(keys: Record<string, string>): Promise<void> {
@@ -147,13 +158,15 @@ export class SecretsManagerKeyStore implements ApiKeyStore {
     return { store: 'secretsmanager', secretId: name };
   }
 
-  async delete(_account: string, ref: ApiKeyRef): Promise<void> {
-    if (ref.store !== 'secretsmanager') return;
+  async delete(_account: string, ref: ApiKeyRef): Promise<boolean> {
+    if (ref.store !== 'secretsmanager') return false;
     try {
       // Recoverable for a week, in case the wrong account was purged.
       await this.client.send(new DeleteSecretCommand({ SecretId: ref.secretId, RecoveryWindowInDays: 7 }));
+      return true;
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
+      return false;
     }
   }
 }
@@ -174,12 +187,14 @@ export class SsmKeyStore implements ApiKeyStore {
     return { store: 'ssm', parameter: name };
   }
 
-  async delete(_account: string, ref: ApiKeyRef): Promise<void> {
-    if (ref.store !== 'ssm') return;
+  async delete(_account: string, ref: ApiKeyRef): Promise<boolean> {
+    if (ref.store !== 'ssm') return false;
     try {
       await this.client.send(new DeleteParameterCommand({ Name: ref.parameter }));
+      return true;
     } catch (error) {
       if (!(error instanceof ParameterNotFound)) throw error;
+      return false;
     }
   }
 }

@@ -109,7 +109,7 @@ async function resync(
 
   const deps: SyncDeps = {
     cliniko: progress.reader(cliniko),
-    keys: state.keys,
+    keys: await state.keys(),
     state: state.store,
     publisher: sinks.publisher,
     logger: new StderrLogger(io.stderr, io.env[LOG_LEVEL_ENV]),

@@ -101,7 +101,7 @@ async function run(
   const runner = new PollRunner({
     deps: {
       cliniko: progress.reader(cliniko),
-      keys: state.keys,
+      keys: await state.keys(),
       state: state.store,
       publisher: sinks.publisher,
       logger: new StderrLogger(io.stderr, io.env[LOG_LEVEL_ENV]),
@@ -176,7 +176,7 @@ async function runFleet(
     readApiKey: apiKeyReaderFor(
       options.state.kind === 'dir' ? new LocalKeyFile(options.state.path) : undefined,
     ),
-    contentKeys: async () => state.keys,
+    contentKeys: () => state.keys(),
     state: state.store,
     publisher: sinks.publisher,
     logger: new StderrLogger(io.stderr, io.env[LOG_LEVEL_ENV]),

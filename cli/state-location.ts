@@ -25,8 +25,12 @@ export const LOCAL_TABLE_NAME = 'cliniko-bridge-state';
 
 export interface OpenedState {
   readonly store: StateStore & AccountStatusReader;
-  /** The content key ring the store's fingerprints and field hashes are keyed with. */
-  readonly keys: ContentKeyRing;
+  /**
+   * The content key ring the store's fingerprints and field hashes are keyed with, read (or made) on
+   * first use: a command that keys nothing (`accounts`) neither reads the deployment's secret nor
+   * writes a key file.
+   */
+  keys(): Promise<ContentKeyRing>;
   /** The accounts a fleet run polls (`cliniko-bridge accounts`), in the same table. */
   readonly registry: AccountRegistry;
   /** The table itself, for what only the CLI does (purging an account's state). */
@@ -51,7 +55,9 @@ export async function openState(
   if (location.kind === 'table') return openTable(location.tableName, env);
   const unlock = location.kind === 'dir' ? await lockStateDir(location.path) : async () => {};
   try {
-    const keys = location.kind === 'dir' ? await contentKeysIn(location.path) : ephemeralContentKeyRing();
+    const keys = once(async () =>
+      location.kind === 'dir' ? contentKeysIn(location.path) : ephemeralContentKeyRing(),
+    );
     const server = await startDynalite(
       location.kind === 'dir' ? { path: join(location.path, 'dynalite') } : {},
     );
@@ -97,12 +103,14 @@ async function openTable(
   // A table is usually the deployment's, keyed with the deployment's secret (the stack output
   // ContentKeySecretArn). Without it, a key of this machine keys the states this process writes.
   const secret = env[CONTENT_KEY_SECRET_ENV]?.trim();
-  const keys = secret
-    ? await readContentKeys(
-        secretsManagerReader(new SecretsManagerClient(awsClientDefaults()), CONTENT_KEY_SECRET_ENV),
-        secret,
-      )
-    : await contentKeysIn(await ensureDir(resolve(DEFAULT_STATE_DIR)));
+  const keys = once(async () =>
+    secret
+      ? readContentKeys(
+          secretsManagerReader(new SecretsManagerClient(awsClientDefaults()), CONTENT_KEY_SECRET_ENV),
+          secret,
+        )
+      : contentKeysIn(await ensureDir(resolve(DEFAULT_STATE_DIR))),
+  );
   return {
     store: new DynamoDbStateStore({ client, tableName }),
     registry: new DynamoDbAccountRegistry({ client, tableName }),
@@ -111,6 +119,15 @@ async function openTable(
     description: `DynamoDB table ${tableName}`,
     leaseOwner: undefined,
     close: async () => client.destroy(),
+  };
+}
+
+/** `make`'s promise, made on the first call and shared by every later one. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make();
+    return made;
   };
 }
 

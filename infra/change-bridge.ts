@@ -258,7 +258,7 @@ export class ChangeBridge extends Construct {
     // table creation, so the poller needs no GenerateDataKey, Encrypt or ReEncrypt for the table.
     this.key.grant(poller.role, 'kms:Decrypt', 'kms:DescribeKey');
     contentKey.grantRead(poller.role);
-    grantApiKeys(this, poller.role, API_KEY_PREFIX);
+    grantApiKeys(this, poller.role);
     for (const secret of apiKeySecrets) grantApiKeySecret(poller.role, secret);
     Validations.of(poller.role).acknowledge(
       ...['secretsmanager', 'ssm'].map((service) => ({
@@ -330,13 +330,72 @@ export class ChangeBridge extends Construct {
     });
     return rule;
   }
+
+  /**
+   * Lets `grantee` (an operator's role, a pipeline) run `cliniko-bridge accounts
+   * add|list|pause|resume|remove|purge --table` on this deployment: the state table's item
+   * operations that command sends (`ACCOUNTS_TABLE_ACTIONS`, with Decrypt on the table's key), and
+   * storing and deleting API keys under the `cliniko/` prefix, as Secrets Manager secrets or SSM
+   * SecureString parameters (`ACCOUNTS_KEY_ACTIONS`). It never reads a stored key back.
+   */
+  grantManageAccounts(grantee: IGrantable): Grant {
+    const stack = Stack.of(this);
+    return this.table.grants
+      .actions(grantee, ...ACCOUNTS_TABLE_ACTIONS)
+      .combine(this.key.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey'))
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ACCOUNTS_KEY_ACTIONS.filter((action) => action.startsWith('secretsmanager:')),
+          resourceArns: [apiKeySecretsArn(stack)],
+        }),
+      )
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ACCOUNTS_KEY_ACTIONS.filter((action) => action.startsWith('ssm:')),
+          resourceArns: [apiKeyParametersArn(stack)],
+        }),
+      );
+  }
+
+  /**
+   * Lets `grantee` run `cliniko-bridge replay --bus … --archive …` on this deployment's archive:
+   * describe the bus and the archive, start a replay from the archive (EventBridge delivers it, so
+   * no PutEvents) and follow replays (`REPLAY_ACTIONS`). Throws for a bus without an archive here
+   * (imported, without `archiveImportedBus`).
+   */
+  grantReplay(grantee: IGrantable): Grant {
+    const { archive } = this.events;
+    if (archive === undefined) {
+      throw new Error(
+        'grantReplay: this bridge has no archive (an imported bus is archived only with archiveImportedBus: true); grant replay on the archive its owner keeps',
+      );
+    }
+    const stack = Stack.of(this);
+    const [describeBus, describeArchive, startReplay, describeReplay] = REPLAY_ACTIONS;
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [describeBus],
+      resourceArns: [this.eventBus.eventBusArn],
+    })
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: [describeArchive, startReplay],
+          resourceArns: [archive.archiveArn],
+        }),
+      )
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: [describeReplay],
+          resourceArns: [stack.formatArn({ service: 'events', resource: 'replay', resourceName: '*' })],
+        }),
+      );
+  }
 }
 
-/**
- * The item operations the poller's `DynamoDbStateStore` sends (shared/state/dynamodb-state-store.ts):
- * reads of cursors, leases and record state, conditional writes and updates, and batches. No Scan,
- * DeleteItem, DescribeTable (local tools only) or stream reads.
- */
 /**
  * What the dispatcher does on the state table: read the registry and the leases' statuses, and seed
  * the registry from the deployed configuration.
@@ -350,6 +409,11 @@ export const DISPATCHER_TABLE_ACTIONS = [
 
 export { API_KEY_PREFIX };
 
+/**
+ * The item operations the poller's `DynamoDbStateStore` sends (shared/state/dynamodb-state-store.ts):
+ * reads of cursors, leases and record state, conditional writes and updates, and batches. No Scan,
+ * DeleteItem, DescribeTable (local tools only) or stream reads.
+ */
 export const POLLER_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
@@ -359,13 +423,38 @@ export const POLLER_TABLE_ACTIONS = [
 ] as const;
 
 /**
- * Where the poller may read API keys: Secrets Manager secrets and SSM parameters whose names start
- * with the prefix `cliniko-bridge accounts add` stores keys under — IAM on the name prefix, not a
- * list of ARNs, so accounts come and go without a redeploy. `GetSecretValue` only (`grantRead` would
- * add `DescribeSecret`, which the poller never calls) and `GetParameter` only. A secret's or
- * parameter's own customer managed key is its owner's to open to the poller (infra/README.md); the
- * AWS managed keys need no grant.
+ * What `cliniko-bridge accounts … --table` sends to the state table: it checks the table exists,
+ * reads and writes registry entries, reads the accounts' last runs, and `purge` deletes an
+ * account's items in batches.
  */
+export const ACCOUNTS_TABLE_ACTIONS = [
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+/** What `cliniko-bridge accounts add|purge` sends to store and delete API keys (never a read). */
+export const ACCOUNTS_KEY_ACTIONS = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:DeleteSecret',
+  'ssm:PutParameter',
+  'ssm:DeleteParameter',
+] as const;
+
+/** What `cliniko-bridge replay` sends to EventBridge, in the order grantReplay grants them. */
+export const REPLAY_ACTIONS = [
+  'events:DescribeEventBus',
+  'events:DescribeArchive',
+  'events:StartReplay',
+  'events:DescribeReplay',
+] as const;
+
 /**
  * The poller reads API keys by name prefix, or the secrets the app passed in (`apiKeySecrets`), so a
  * configured account's secret must be one of those: refused at synth, not discovered as an
@@ -394,23 +483,37 @@ export function assertKeysReadable(config: BridgeConfig, apiKeySecrets: readonly
   });
 }
 
-function grantApiKeys(scope: Construct, grantee: IGrantable, prefix: string): void {
+/**
+ * Where the poller may read API keys: Secrets Manager secrets and SSM parameters whose names start
+ * with the prefix `cliniko-bridge accounts add` stores keys under — IAM on the name prefix, not a
+ * list of ARNs, so accounts come and go without a redeploy. `GetSecretValue` only (`grantRead` would
+ * add `DescribeSecret`, which the poller never calls) and `GetParameter` only. A secret's or
+ * parameter's own customer managed key is its owner's to open to the poller (infra/README.md); the
+ * AWS managed keys need no grant.
+ */
+function grantApiKeys(scope: Construct, grantee: IGrantable): void {
   const stack = Stack.of(scope);
   Grant.addToPrincipal({
     grantee,
     actions: ['secretsmanager:GetSecretValue'],
-    resourceArns: [
-      stack.formatArn({
-        service: 'secretsmanager',
-        resource: 'secret',
-        resourceName: `${prefix}*`,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      }),
-    ],
+    resourceArns: [apiKeySecretsArn(stack)],
   });
   Grant.addToPrincipal({
     grantee,
     actions: ['ssm:GetParameter'],
-    resourceArns: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${prefix}*` })],
+    resourceArns: [apiKeyParametersArn(stack)],
   });
 }
+
+/** Every Secrets Manager secret under the API key prefix. */
+const apiKeySecretsArn = (stack: Stack): string =>
+  stack.formatArn({
+    service: 'secretsmanager',
+    resource: 'secret',
+    resourceName: `${API_KEY_PREFIX}*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+
+/** Every SSM parameter under the API key prefix (`/cliniko/…`; the ARN drops the leading slash). */
+const apiKeyParametersArn = (stack: Stack): string =>
+  stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${API_KEY_PREFIX}*` });

@@ -76,7 +76,7 @@ describe.each(['loop', 'adaptive'] as const)('PollRunner.%s', (mode) => {
     const runner = new PollRunner({
       deps: {
         cliniko,
-        keys: state.keys,
+        keys: await state.keys(),
         state: state.store,
         publisher,
         logger: new StderrLogger(err.stream, 'warn'),
