@@ -173,7 +173,8 @@ export class ChangeBridge extends Construct {
 
     this.key = new BridgeDataKey(this, 'DataKey').key;
     const contentKey = new BridgeContentKey(this, 'ContentKey', { encryptionKey: this.key });
-    this.contentKeySecret = contentKey.secret;
+    // aws-cdk-lib's classes declare optional members as `T | undefined`, its interfaces as `T`.
+    this.contentKeySecret = contentKey.secret as ISecret;
 
     this.table = new Table(this, 'StateTable', {
       partitionKey: { name: STATE_TABLE_KEYS.partitionKey.name, type: AttributeType.STRING },

@@ -21,8 +21,8 @@ export interface ConfigSourceOptions {
   /** Directory that relative paths are resolved against (the repository root). */
   readonly cwd: string;
   /** The value of CDK context `config`, if given. */
-  readonly contextPath?: string;
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly contextPath?: string | undefined;
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** A configuration file and who named it: the option, variable or default path the operator can change. */

@@ -109,7 +109,8 @@ export class BridgeEventBus extends Construct {
       bus.applyRemovalPolicy(RemovalPolicy.RETAIN);
       // The name CDK generated (or the configured one) as a synth-time value, not the bus's Ref.
       literalName = (bus.node.defaultChild as CfnEventBus).name;
-      this.bus = bus;
+      // aws-cdk-lib's classes declare optional members as `T | undefined`, its interfaces as `T`.
+      this.bus = bus as IEventBus;
       this.createdBus = bus;
       this.created = true;
       this.busReference = bus.eventBusName;
@@ -230,7 +231,11 @@ export class BridgeEventBus extends Construct {
    * depend on the bus, which already depends on the key.
    */
   private busByLiteralArn(name: string | undefined): IEventBus {
-    const arn = Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: name });
+    const arn = Stack.of(this).formatArn({
+      service: 'events',
+      resource: 'event-bus',
+      ...(name === undefined ? {} : { resourceName: name }),
+    });
     return EventBus.fromEventBusArn(this, 'BusForArchive', arn);
   }
 }

@@ -89,9 +89,9 @@ export interface RequestContext {
   readonly method: string;
   /** Path relative to the host, without query string, e.g. `/v1/patients`. */
   readonly path: string;
-  readonly status?: number;
+  readonly status?: number | undefined;
   /** The `X-Request-Id` response header, when Cliniko sent one. */
-  readonly requestId?: string;
+  readonly requestId?: string | undefined;
 }
 
 /** Base class of everything that went wrong talking to Cliniko. */

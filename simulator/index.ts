@@ -34,25 +34,25 @@ export type { ChangeEntry } from './store.js';
 
 export interface SimulatorOptions {
   /** @default '127.0.0.1' */
-  host?: string;
+  host?: string | undefined;
   /** @default 0 (a free port) */
-  port?: number;
+  port?: number | undefined;
   /** @default 1 */
-  seed?: number;
+  seed?: number | undefined;
   /** Isolated accounts, each with its own key and data. @default 1 */
-  accounts?: number;
+  accounts?: number | undefined;
   /** Patients per account. @default 100 */
-  patients?: number;
+  patients?: number | undefined;
   /** Individual appointments per account (other resources scale from these two). @default 200 */
-  appointments?: number;
+  appointments?: number | undefined;
   /** Background changes per minute across all accounts. @default 0 (off) */
-  churnPerMinute?: number;
+  churnPerMinute?: number | undefined;
   /** Requests per minute per API key. @default 200 */
-  rateLimitPerMinute?: number;
+  rateLimitPerMinute?: number | undefined;
   /** Stamps writes and the `Date` header. @default a real-time ControllableClock */
-  clock?: SimClock;
+  clock?: SimClock | undefined;
   /** Cliniko quirks to start with (see `quirks.ts`). @default [] (the contract's reading) */
-  quirks?: readonly Quirk[];
+  quirks?: readonly Quirk[] | undefined;
 }
 
 export interface RunningSimulator {
@@ -143,6 +143,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** `value` without its undefined members, so spreading it over defaults keeps the defaults. */
+function stripUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }

@@ -269,7 +269,7 @@ export class ClinikoClient implements ClinikoReader {
     const response = await request(url, {
       method: method as Dispatcher.HttpMethod,
       headers,
-      body: payload,
+      body: payload ?? null,
       dispatcher: this.dispatcher,
       headersTimeout: this.options.headersTimeoutMs,
       bodyTimeout: this.options.bodyTimeoutMs,

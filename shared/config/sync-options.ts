@@ -4,7 +4,12 @@
  */
 import { defaultPayloadModeFor } from '../data-classes.js';
 import type { PollLoopOptions } from '../engine/poll-loop.js';
-import { DEFAULT_PLANNER_SETTINGS, type PlannerSettings, type PollTier } from '../engine/poll-planner.js';
+import {
+  DEFAULT_PLANNER_SETTINGS,
+  type PlannerSettings,
+  type PollTier,
+  type TierTiming,
+} from '../engine/poll-planner.js';
 import { DEFAULT_SYNC_TIMING, type StreamEventSettings, type SyncOptions } from '../engine/sync.js';
 import { ConfigError } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
@@ -53,9 +58,9 @@ export function accountConfig(config: BridgeConfig, accountId: string): AccountC
 /** What the engine options of an account depend on: a configured or a registered account. */
 export interface AccountSettings {
   readonly id: string;
-  readonly streams?: readonly string[];
+  readonly streams?: readonly string[] | undefined;
   /** Per-stream payload overrides of this account, over the config's. */
-  readonly payload?: Readonly<Record<string, PayloadOverride>>;
+  readonly payload?: Readonly<Record<string, PayloadOverride>> | undefined;
 }
 
 /** The streams an account polls: its selection (`core` by default), sets expanded. */
@@ -214,7 +219,16 @@ export function pollLoopOptionsFor(config: BridgeConfig, sync: SyncOptions): Pol
 export function plannerSettingsFor(config: BridgeConfig): PlannerSettings {
   const polling = config.polling;
   const defaults = DEFAULT_PLANNER_SETTINGS;
-  const tier = (name: PollTier) => ({ ...defaults.tiers[name], ...polling.tiers?.[name] });
+  // Field by field: a member present but undefined (a config built in code) keeps its default.
+  const tier = (name: PollTier): TierTiming => {
+    const fallback = defaults.tiers[name];
+    const given = polling.tiers?.[name];
+    return {
+      floorSeconds: given?.floorSeconds ?? fallback.floorSeconds,
+      ceilingSeconds: given?.ceilingSeconds ?? fallback.ceilingSeconds,
+      lifecycleSeconds: given?.lifecycleSeconds ?? fallback.lifecycleSeconds,
+    };
+  };
   return {
     tiers: { hot: tier('hot'), warm: tier('warm'), cold: tier('cold') },
     streamTiers: { ...defaults.streamTiers, ...polling.streamTiers },

@@ -64,7 +64,7 @@ export interface BuildEventInput {
    * The stream's tracked fields (`tracked-fields.ts`) as the record state last held them: their old
    * values, where known. Feeds `detail.previous` and the signals that look at an old value.
    */
-  readonly trackedPrevious?: Readonly<Record<string, unknown>>;
+  readonly trackedPrevious?: Readonly<Record<string, unknown>> | undefined;
   /** The record's sequence number for this version (see `EventDetail.sequence`). @default 1 */
   readonly sequence?: number;
   /** The signals of an event already published, sent again by `resync`; absent: derived here. */

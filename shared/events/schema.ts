@@ -79,7 +79,7 @@ const changesSchema = z
       .describe('Changed top-level field names, sorted; never updated_at.'),
     previous: z
       .record(z.string(), z.unknown())
-      .optional()
+      .exactOptional()
       .describe('Old values of the changed fields; present only when snapshots are stored.'),
   })
   .nullable()
@@ -97,7 +97,7 @@ const withheldSchema = z
       .min(0)
       .describe('Changed fields left out of changes.fields (their names are withheld too).'),
   })
-  .optional()
+  .exactOptional()
   .describe(
     'Set when fields of a data class the destination does not take were left out of data, changes.previous and changes.fields. Absent when nothing was withheld.',
   );
@@ -138,8 +138,8 @@ function previousSchemaOf(stream: StreamDefinition) {
       ? 'Old values of tracked fields; this stream tracks none, so it is absent.'
       : `Old values of the tracked fields this change changed (${tracked.join(', ')}), where known; absent when none and in payload mode ids.`;
   const shape: Record<string, z.ZodOptional<z.ZodUnknown>> = {};
-  for (const field of tracked) shape[field] = z.unknown().optional();
-  return z.looseObject(shape).optional().describe(description);
+  for (const field of tracked) shape[field] = z.unknown().exactOptional();
+  return z.looseObject(shape).exactOptional().describe(description);
 }
 
 /** `detail.related`: ids of the records the stream's signals name. */
@@ -147,7 +147,7 @@ function relatedSchemaOf(stream: StreamDefinition) {
   const keys = signalRulesOf(stream.name).flatMap((rule) => (rule.names ? [rule.names.key] : []));
   return z
     .record(z.string(), recordIdSchema)
-    .optional()
+    .exactOptional()
     .describe(
       keys.length === 0
         ? 'Ids of records a signal names; this stream has none, so it is absent.'
@@ -155,7 +155,7 @@ function relatedSchemaOf(stream: StreamDefinition) {
     );
 }
 
-const lifecycleTimestamp = z.string().nullable().optional();
+const lifecycleTimestamp = z.string().nullable().exactOptional();
 const everyLifecycleShape = {
   archived_at: lifecycleTimestamp,
   cancelled_at: lifecycleTimestamp,
@@ -199,10 +199,10 @@ function detailSchemaOf(stream: StreamDefinition, type: TypeSchema) {
     changes: changesSchema,
     previous: previousSchemaOf(stream),
     related: relatedSchemaOf(stream),
-    data: dataSchemaOf(stream).optional(),
+    data: dataSchemaOf(stream).exactOptional(),
     payloadOmitted: z
       .literal('size')
-      .optional()
+      .exactOptional()
       .describe('Set when data was left out because the entry would exceed the size limit.'),
     withheld: withheldSchema,
   });

@@ -14,11 +14,16 @@ export interface DynaliteServer {
 
 export interface StartDynaliteOptions {
   /** LevelDB directory for on-disk state; in memory when absent. */
-  readonly path?: string;
+  readonly path?: string | undefined;
 }
 
 export async function startDynalite(options: StartDynaliteOptions = {}): Promise<DynaliteServer> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path === undefined ? {} : { path: options.path }),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

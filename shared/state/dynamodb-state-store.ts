@@ -76,7 +76,7 @@ export interface DynamoDbStateStoreOptions {
   readonly client: DynamoDBClient | DynamoDBDocumentClient;
   readonly tableName: string;
   /** Query `Limit` of `listRecordStates` pages; DynamoDB's 1 MB pages when absent. */
-  readonly listPageSize?: number;
+  readonly listPageSize?: number | undefined;
   /** Attempts of a BatchGetItem while keys stay unprocessed (call-level retries are the SDK's). @default 8 */
   readonly maxAttempts?: number;
   /** @default 50 */

@@ -42,7 +42,7 @@ export interface StateWriteCounts {
 
 export interface InMemoryStateStoreOptions {
   /** Page size of `listRecordStates`. @default 100 */
-  readonly pageSize?: number;
+  readonly pageSize?: number | undefined;
 }
 
 interface StoredCursor {

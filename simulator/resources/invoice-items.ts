@@ -89,7 +89,13 @@ export function lineOf(
   id: string,
   ctx: WriteContext,
   invoice: Body,
-  line: { product?: string; item?: string; createdAt: string; price?: number; quantity?: number },
+  line: {
+    product?: string | undefined;
+    item?: string | undefined;
+    createdAt: string;
+    price?: number;
+    quantity?: number;
+  },
 ): Body {
   const body: Body = {
     ...invoiceItems.blank(id, ctx),

@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { namesSecret } from '../../infra/api-key-secrets.js';
 
@@ -9,7 +9,8 @@ describe('namesSecret', () => {
   const stack = new Stack();
   const byArn = Secret.fromSecretCompleteArn(stack, 'ByArn', complete);
   const byName = Secret.fromSecretNameV2(stack, 'ByName', 'clinics/solo');
-  const created = new Secret(stack, 'Created');
+  // aws-cdk-lib's classes declare optional members as `T | undefined`, its interfaces as `T`.
+  const created: ISecret = new Secret(stack, 'Created') as ISecret;
 
   it('matches a configured ARN or name to a secret imported by its complete ARN', () => {
     expect(namesSecret(complete, byArn)).toBe(true);

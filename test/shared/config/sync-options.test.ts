@@ -4,8 +4,10 @@ import {
   DEFAULT_LEASE_TTL_MS,
   parseBridgeConfig,
   payloadSettingsFor,
+  plannerSettingsFor,
   syncOptionsFor,
 } from '../../../shared/config/index.js';
+import { DEFAULT_PLANNER_SETTINGS } from '../../../shared/engine/poll-planner.js';
 import { ConfigError } from '../../../shared/errors.js';
 import { CORE_STREAMS, STREAMS } from '../../../shared/streams.js';
 
@@ -218,5 +220,35 @@ describe('payloadSettingsFor', () => {
       previous: false,
       exclude: ['notes'],
     });
+  });
+});
+
+describe('plannerSettingsFor', () => {
+  it('lays a tier given in part over its defaults, member by member', () => {
+    const config = parseBridgeConfig({
+      ...base,
+      polling: { mode: 'adaptive', tiers: { hot: { floorSeconds: 3 } } },
+    });
+
+    const { tiers } = plannerSettingsFor(config);
+
+    expect(tiers.hot).toEqual({ ...DEFAULT_PLANNER_SETTINGS.tiers.hot, floorSeconds: 3 });
+    expect(tiers.cold).toEqual(DEFAULT_PLANNER_SETTINGS.tiers.cold);
+  });
+
+  it('keeps the default of a member present but undefined, as a configuration built in code may have it', () => {
+    const parsed = parseBridgeConfig({ ...base, polling: { mode: 'adaptive' } });
+    const config = {
+      ...parsed,
+      polling: {
+        ...parsed.polling,
+        tiers: { hot: { floorSeconds: 2, ceilingSeconds: undefined, lifecycleSeconds: undefined } },
+      },
+    } as unknown as typeof parsed;
+
+    const { tiers } = plannerSettingsFor(config);
+
+    expect(tiers.hot).toEqual({ ...DEFAULT_PLANNER_SETTINGS.tiers.hot, floorSeconds: 2 });
+    expect(Number.isFinite(tiers.hot.ceilingSeconds)).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import type { ChangeEvent } from '../../../shared/events/contract.js';
 
 export function syntheticEvent(
   index: number,
-  options: { entity?: string; filler?: number } = {},
+  options: { entity?: string; filler?: number | undefined } = {},
 ): ChangeEvent {
   const entity = options.entity ?? 'patient';
   const type = `${entity}.updated`;

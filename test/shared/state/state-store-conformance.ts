@@ -16,7 +16,7 @@ export type ConformingStore = StateStore & AccountStatusReader & { readonly writ
 
 export interface ConformanceOptions {
   /** Builds a store; `pageSize` is the page size of `listRecordStates`. */
-  readonly makeStore: (options: { pageSize?: number }) => ConformingStore;
+  readonly makeStore: (options: { pageSize?: number | undefined }) => ConformingStore;
 }
 
 const TTL = 60_000;
