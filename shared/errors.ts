@@ -40,6 +40,19 @@ export function exitCodeOf(error: unknown): number {
   return error instanceof BridgeError ? error.exitCode : 1;
 }
 
+/** A stream report's error: its type, exit code, and the bridge's own message only (free of record data). */
+export interface ErrorSummary {
+  readonly name: string;
+  readonly message?: string;
+  readonly exitCode: number;
+}
+
+export function errorSummaryOf(error: unknown): ErrorSummary {
+  if (error instanceof BridgeError)
+    return { name: error.name, message: error.message, exitCode: error.exitCode };
+  return { name: error instanceof Error ? error.name : 'unknown', exitCode: exitCodeOf(error) };
+}
+
 /**
  * What may be logged or printed about any error: its type, the bridge's own message (known to be
  * free of record data), an HTTP status and the stack frames — never a foreign error's message,

@@ -2,6 +2,7 @@
  * What a sync run reports: counts, cursor times and statuses per stream, never record data, so the
  * report can be logged, printed and returned from a Lambda as it is.
  */
+import type { ErrorSummary } from '../errors.js';
 import type { Action } from '../events/contract.js';
 
 /**
@@ -33,7 +34,7 @@ export interface StreamReport {
   reconciliation: PeriodicOutcome;
   stopped: StopReason;
   /** Set when `stopped` is `failed`: the error class, its CLI exit code and, for the bridge's own errors, its message. */
-  error?: { readonly name: string; readonly message?: string; readonly exitCode: number };
+  error?: ErrorSummary;
 }
 
 export interface SyncReport {

@@ -18,7 +18,7 @@
  * a record no list shows any more has no current state to send.
  */
 import { randomUUID } from 'node:crypto';
-import { BridgeError, effectOf } from '../errors.js';
+import { BridgeError, type ErrorSummary, effectOf, errorSummaryOf } from '../errors.js';
 import { buildEvent, type EventOptions } from '../events/build.js';
 import type { Action, ChangeEvent } from '../events/contract.js';
 import type { StreamDefinition } from '../streams.js';
@@ -68,7 +68,7 @@ export interface ResyncStreamReport {
   /** Change events (as a poll would publish them), by action. */
   changed: Partial<Record<Action, number>>;
   /** Set when `outcome` is `failed`: the error class, its exit code and, for the bridge's own errors, its message. */
-  error?: { readonly name: string; readonly message?: string; readonly exitCode: number };
+  error?: ErrorSummary;
 }
 
 export interface ResyncReport {
@@ -112,7 +112,7 @@ export async function resyncAccount(deps: SyncDeps, options: ResyncOptions): Pro
         } catch (error) {
           if (effectOf(error) === 'run') throw error;
           report.outcome = 'failed';
-          report.error = errorSummary(error);
+          report.error = errorSummaryOf(error);
           deps.logger.error('resync of a stream stopped by an error; the other streams go on', {
             account,
             stream: stream.name,
@@ -284,11 +284,4 @@ function resentEvent(
 
 function emptyReport(stream: string): ResyncStreamReport {
   return { stream, outcome: 'done', requests: 0, records: 0, resent: 0, snapshots: 0, changed: {} };
-}
-
-function errorSummary(error: unknown): { name: string; message?: string; exitCode: number } {
-  // Only the bridge's own messages are known to be free of record data.
-  if (error instanceof BridgeError)
-    return { name: error.name, message: error.message, exitCode: error.exitCode };
-  return { name: error instanceof Error ? error.name : 'unknown', exitCode: 1 };
 }

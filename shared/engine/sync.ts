@@ -6,7 +6,7 @@
  * caller aborts. Stopping always happens at a page boundary with everything before it saved.
  */
 import { randomUUID } from 'node:crypto';
-import { BridgeError, ClinikoRateLimitedError, effectOf, exitCodeOf } from '../errors.js';
+import { ClinikoRateLimitedError, effectOf, errorSummaryOf } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
 import type { StreamDefinition } from '../streams.js';
 import type { ContentKeyRing } from './content-key.js';
@@ -93,13 +93,6 @@ interface Task {
   readonly sync: StreamSync;
   readonly report: StreamReport;
   failed: boolean;
-}
-
-function errorSummary(error: unknown): { name: string; message?: string; exitCode: number } {
-  // Only the bridge's own messages are known to be free of record data.
-  if (error instanceof BridgeError)
-    return { name: error.name, message: error.message, exitCode: error.exitCode };
-  return { name: error instanceof Error ? error.name : 'unknown', exitCode: exitCodeOf(error) };
 }
 
 export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
@@ -218,7 +211,7 @@ export class AccountSession {
     } catch (error) {
       this.deps.logger.error('sync run failed; cursors stay at their last checkpoints', {
         account: this.options.account,
-        error: errorSummary(error).name,
+        error: errorSummaryOf(error).name,
         durationMs: this.now() - startedMs,
       });
       this.status = { ...this.status, outcome: 'failed' };
@@ -315,7 +308,7 @@ export class AccountSession {
             break;
           }
           task.failed = true;
-          task.report.error = errorSummary(error);
+          task.report.error = errorSummaryOf(error);
           logger.error('stream stopped by an error; its cursor stays at the last checkpoint', {
             account,
             stream: task.report.stream,
