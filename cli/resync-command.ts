@@ -5,24 +5,19 @@
  * (or as one JSON document on stdout with `--json`).
  */
 import { sleep } from '../shared/backoff.js';
-import { ClinikoClient } from '../shared/cliniko/client.js';
 import type { ResyncReport, ResyncStreamReport } from '../shared/engine/resync.js';
 import { resyncAccount } from '../shared/engine/resync.js';
-import type { SyncDeps } from '../shared/engine/sync.js';
 import { BridgeError, ConfigError } from '../shared/errors.js';
 import type { Action } from '../shared/events/contract.js';
-import { type RunningSimulator, startSimulator } from '../simulator/index.js';
+import { openAccountSession } from './account-session.js';
 import { type Closer, closeAll } from './closers.js';
 import { formatDuration } from './duration.js';
 import { wantsHelp } from './flags.js';
 import { writeJson } from './json-output.js';
 import { localSyncOptions } from './local-sync-options.js';
 import type { Command, CommandIo } from './main.js';
-import { Progress } from './progress.js';
 import { parseResyncOptions, RESYNC_USAGE, type ResyncCliOptions } from './resync-options.js';
-import { buildSinks, checkSinks } from './sink-publishers.js';
-import { openState } from './state-location.js';
-import { LOG_LEVEL_ENV, StderrLogger } from './stderr-logger.js';
+import { checkSinks } from './sink-publishers.js';
 
 /** Between attempts to take an account's lease that a poller holds. */
 const LEASE_RETRY_MS = 2000;
@@ -72,31 +67,11 @@ async function resync(
     );
   }
   await checkSinks(options.sinks);
-  let simulator: RunningSimulator | undefined;
-  if (options.source.kind === 'simulate') {
-    simulator = await startSimulator({ quirks: options.source.quirks });
-    closers.push(() => simulator?.close());
-  }
-  const apiKey = options.source.kind === 'cliniko' ? options.source.apiKey : (simulator?.apiKeys[0] ?? '');
-  const baseUrl = options.source.kind === 'cliniko' ? options.source.baseUrl : simulator?.baseUrl;
-  const cliniko = new ClinikoClient({
-    apiKey,
-    userAgent: options.userAgent,
-    ...(baseUrl === undefined ? {} : { baseUrl }),
-  });
-  closers.push(() => cliniko.close());
-  const state = await openState(options.state, io.env);
-  closers.push(() => state.close());
-  const progress = new Progress({ out: io.stderr, live: io.stderr.isTTY === true });
   // With --json, stdout carries the summary alone: a console sink prints on stderr.
-  const sinkIo = options.json ? { ...io, stdout: io.stderr } : io;
-  const sinks = buildSinks(options.sinks, sinkIo, {
-    wrapConsole: (publisher) => progress.publisher(publisher),
-    format: options.format,
-    streams: options.streams,
-    allowClasses: options.allowClasses,
+  const session = await openAccountSession(options, io, closers, {
+    sinkIo: options.json ? { ...io, stdout: io.stderr } : io,
   });
-  closers.push(() => sinks.close());
+  const { simulator, cliniko, state, progress, sinks } = session;
 
   const since = options.since.toISOString();
   const until = options.until?.toISOString();
@@ -107,14 +82,7 @@ async function resync(
   );
   io.stderr.write(`State: ${state.description}. Sinks: ${sinks.descriptions.join(', ')}.\n`);
 
-  const deps: SyncDeps = {
-    cliniko: progress.reader(cliniko),
-    keys: await state.keys(),
-    state: state.store,
-    publisher: sinks.publisher,
-    logger: new StderrLogger(io.stderr, io.env[LOG_LEVEL_ENV]),
-    ...(state.leaseOwner === undefined ? {} : { owner: state.leaseOwner }),
-  };
+  const deps = await session.syncDeps();
   const sync = localSyncOptions({ ...options, startFrom: 'now' }, { signal });
   const resyncOptions = {
     account: options.account,

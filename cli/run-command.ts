@@ -16,7 +16,7 @@ import { AccountWorker } from '../shared/fleet/account-worker.js';
 import { FleetRunner } from '../shared/fleet/fleet-runner.js';
 import { seedRegistry } from '../shared/fleet/seed.js';
 import { maxEntryBytesFor } from '../shared/sinks/sink-spec.js';
-import { type RunningSimulator, startSimulator } from '../simulator/index.js';
+import { openAccountSession } from './account-session.js';
 import { apiKeyReaderFor, LocalKeyFile } from './api-key-store.js';
 import { type Closer, closeAll } from './closers.js';
 import { formatDuration } from './duration.js';
@@ -24,7 +24,6 @@ import { wantsHelp } from './flags.js';
 import { localConfig, localSyncOptions } from './local-sync-options.js';
 import type { Command, CommandIo } from './main.js';
 import { PollRunner } from './poll-runner.js';
-import { Progress } from './progress.js';
 import { parseRunOptions, RUN_USAGE, type RunOptions } from './run-options.js';
 import { Shutdown } from './shutdown.js';
 import { simulatorBanner } from './simulator-banner.js';
@@ -61,34 +60,10 @@ async function run(
 ): Promise<number> {
   await checkSinks(options.sinks);
   if (options.source.kind === 'registry') return runFleet(options, io, shutdown, closers);
-  let simulator: RunningSimulator | undefined;
-  if (options.source.kind === 'simulate') {
-    simulator = await startSimulator({
-      churnPerMinute: SIMULATE_CHURN_PER_MINUTE,
-      quirks: options.source.quirks,
-    });
-    closers.push(() => simulator?.close());
-  }
-  const apiKey = options.source.kind === 'cliniko' ? options.source.apiKey : (simulator?.apiKeys[0] ?? '');
-  // Runs without a key of their own (registry) took the fleet path above.
-  const baseUrl = options.source.kind === 'cliniko' ? options.source.baseUrl : simulator?.baseUrl;
-  const cliniko = new ClinikoClient({
-    apiKey,
-    userAgent: options.userAgent,
-    ...(baseUrl === undefined ? {} : { baseUrl }),
+  const session = await openAccountSession(options, io, closers, {
+    churnPerMinute: SIMULATE_CHURN_PER_MINUTE,
   });
-  closers.push(() => cliniko.close());
-
-  const state = await openState(options.state, io.env);
-  closers.push(() => state.close());
-  const progress = new Progress({ out: io.stderr, live: io.stderr.isTTY === true });
-  const sinks = buildSinks(options.sinks, io, {
-    wrapConsole: (publisher) => progress.publisher(publisher),
-    format: options.format,
-    streams: options.streams,
-    allowClasses: options.allowClasses,
-  });
-  closers.push(() => sinks.close());
+  const { simulator, cliniko, state, progress, sinks } = session;
 
   io.stderr.write(`${startLine(options, cliniko.baseUrl, simulator !== undefined)}\n`);
   io.stderr.write(`State: ${state.description}. Sinks: ${sinks.descriptions.join(', ')}.\n`);
@@ -99,14 +74,7 @@ async function run(
   }
 
   const runner = new PollRunner({
-    deps: {
-      cliniko: progress.reader(cliniko),
-      keys: await state.keys(),
-      state: state.store,
-      publisher: sinks.publisher,
-      logger: new StderrLogger(io.stderr, io.env[LOG_LEVEL_ENV]),
-      ...(state.leaseOwner === undefined ? {} : { owner: state.leaseOwner }),
-    },
+    deps: await session.syncDeps(),
     syncOptions: syncOptionsOf(options, shutdown.signal),
     intervalMs: options.intervalMs,
     shutdown,
