@@ -1,35 +1,17 @@
-/**
- * `BridgeDispatcher`: the fleet's dispatcher (functions/dispatcher/handler.ts), invoked every minute
- * by one EventBridge Scheduler schedule whatever the number of accounts, and the work queue it fills
- * for the poller (an encrypted SQS queue with a dead-letter queue).
- *
- * Defaults: Node.js arm64, 256 MB, 1-minute timeout, X-Ray, encrypted log group; schedule retries
- * twice within 2 minutes, then its own dead-letter queue (a missed tick is made good by the next:
- * accounts only skip a slot). The work queue's visibility timeout is six times the poller's timeout
- * (as AWS recommends for Lambda consumers); a message whose invocation died three times goes to the
- * queue's dead-letter queue.
- *
- * @example
- * const dispatcher = new BridgeDispatcher(this, 'Dispatcher', { config, encryptionKey: key, alarmAction,
- *   pollerTimeout: Duration.minutes(5), environment: { STATE_TABLE_NAME, BRIDGE_CONFIG_URI } });
- */
-import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, type CfnFunction, LoggingFormat, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE, SERVICES } from '../functions/poller/poll-metrics.js';
 import type { BridgeConfig } from '../shared/config/index.js';
+import { acknowledgeRolePolicy, bridgeFunction, repositoryRoot } from './bridge-function.js';
 import { EncryptedQueue } from './encrypted-queue.js';
-import { acknowledgeRolePolicy, BUNDLING, functionLogAndRole, POLLER_RUNTIME } from './poller.js';
-
-const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export interface BridgeDispatcherProps {
   readonly config: BridgeConfig;
@@ -72,54 +54,36 @@ export class BridgeDispatcher extends Construct {
       maxMessageAge: Duration.minutes(config.pollRateMinutes + 5),
     });
 
-    ({ logGroup: this.logGroup, role: this.role } = functionLogAndRole(this, {
-      config,
-      encryptionKey: props.encryptionKey,
-      description: 'Cliniko Change Bridge dispatcher: only the grants the ChangeBridge construct adds',
-    }));
-    this.workQueue.grantSend(this.role);
-
-    this.function = new NodejsFunction(this, 'Function', {
-      description: 'Cliniko Change Bridge dispatcher: hands the accounts due this minute to the poller',
-      entry: props.entry ?? `${repositoryRoot}functions/dispatcher/handler.ts`,
-      handler: 'handler',
-      projectRoot: repositoryRoot,
-      depsLockFilePath: `${repositoryRoot}package-lock.json`,
-      runtime: POLLER_RUNTIME,
-      architecture: Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.minutes(1),
+    ({
+      function: this.function,
       role: this.role,
       logGroup: this.logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      tracing: Tracing.ACTIVE,
+    } = bridgeFunction(this, {
+      config,
+      encryptionKey: props.encryptionKey,
+      roleDescription: 'Cliniko Change Bridge dispatcher: only the grants the ChangeBridge construct adds',
+      description: 'Cliniko Change Bridge dispatcher: hands the accounts due this minute to the poller',
+      entry: props.entry ?? `${repositoryRoot}functions/dispatcher/handler.ts`,
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      service: SERVICES.dispatcher,
+      metricsNamespace: METRIC_NAMESPACE,
+      environment: { WORK_QUEUE_URL: this.workQueue.queue.queueUrl, ...props.environment },
+      whyNoDeadLetterQueue:
+        'Invoked by its schedule only, whose own dead-letter queue keeps undelivered ticks; a failed tick is made good by the next one a minute later.',
+      whyNoVpc:
+        'The dispatcher only calls AWS APIs over TLS (DynamoDB, SQS, S3); a VPC would add endpoints or NAT without protecting any data path.',
       // One tick at a time is all it ever needs; a second would only hand the same accounts out twice.
       reservedConcurrentExecutions: 1,
-      // The schedule invokes it asynchronously: a failed or throttled tick is not retried by Lambda
-      // (its default keeps events 6 hours), since a stale tick would hand a past minute out again;
-      // the next tick a minute later does the work.
-      retryAttempts: 0,
-      maxEventAge: Duration.minutes(1),
-      environment: {
-        POWERTOOLS_SERVICE_NAME: SERVICES.dispatcher,
-        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-        WORK_QUEUE_URL: this.workQueue.queue.queueUrl,
-        ...props.environment,
+      extra: {
+        // The schedule invokes it asynchronously: a failed or throttled tick is not retried by Lambda
+        // (its default keeps events 6 hours), since a stale tick would hand a past minute out again;
+        // the next tick a minute later does the work.
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
       },
-      bundling: BUNDLING,
-    });
-    Validations.of(this.function).acknowledge({
-      id: 'HIPAA.Security-LambdaDLQ',
-      reason:
-        'Invoked by its schedule only, whose own dead-letter queue keeps undelivered ticks; a failed tick is made good by the next one a minute later.',
-    });
-    Validations.of(this.function).acknowledge({
-      id: 'HIPAA.Security-LambdaInsideVPC',
-      reason:
-        'The dispatcher only calls AWS APIs over TLS (DynamoDB, SQS, S3); a VPC would add endpoints or NAT without protecting any data path.',
-    });
+    }));
+    this.workQueue.grantSend(this.role);
 
     this.scheduleDeadLetterQueue = new EncryptedQueue(this, 'ScheduleDeadLetterQueue', {
       encryptionKey: props.encryptionKey,

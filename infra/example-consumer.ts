@@ -22,14 +22,13 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Architecture, LoggingFormat, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { BridgeConfig } from '../shared/config/index.js';
+import { bridgeFunction, repositoryRoot } from './bridge-function.js';
 import { allowCloudWatchLogs } from './data-key.js';
 import { EncryptedQueue } from './encrypted-queue.js';
-import { BUNDLING, functionLogAndRole, POLLER_RUNTIME, repositoryRoot } from './poller.js';
 
 export interface ExampleConsumerProps {
   /** The bridge's configuration (log retention). */
@@ -114,36 +113,23 @@ export class ExampleConsumer extends Construct {
       reason: 'Holds only event ids and their expiry, two days at most: nothing to restore.',
     });
     const consumer = new Construct(this, 'Consumer');
-    const { logGroup, role } = functionLogAndRole(consumer, {
+    const { function: fn, role } = bridgeFunction(consumer, {
       config: props.config,
       encryptionKey: key,
-      description: 'Cliniko Change Bridge example consumer: handles each change event once',
-    });
-    allowCloudWatchLogs(key);
-    this.function = new NodejsFunction(consumer, 'Function', {
+      roleDescription: 'Cliniko Change Bridge example consumer: handles each change event once',
       description:
         'Cliniko Change Bridge example consumer: handles each change event once (idempotent on eventId)',
       entry: `${repositoryRoot}functions/example-consumer/handler.ts`,
-      handler: 'handler',
-      projectRoot: repositoryRoot,
-      depsLockFilePath: `${repositoryRoot}package-lock.json`,
-      runtime: POLLER_RUNTIME,
-      architecture: Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(30),
-      role,
-      logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      tracing: Tracing.ACTIVE,
       reservedConcurrentExecutions: 2,
-      environment: {
-        IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
-        // Names its traces (Powertools Tracer) as the logger names its lines.
-        POWERTOOLS_SERVICE_NAME: 'cliniko-bridge-example-consumer',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: BUNDLING,
+      service: 'cliniko-bridge-example-consumer',
+      environment: { IDEMPOTENCY_TABLE: this.idempotencyTable.tableName },
+      whyNoDeadLetterQueue: 'Invoked by its SQS queue only, whose dead-letter queue (5 receives) is alarmed.',
+      whyNoVpc: 'Calls only DynamoDB over TLS; your own service may need a VPC.',
     });
+    this.function = fn;
+    allowCloudWatchLogs(key);
     this.function.addEventSource(
       new SqsEventSource(this.queue.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );
@@ -151,15 +137,5 @@ export class ExampleConsumer extends Construct {
     // (as for the bridge's own table: DynamoDB made the table key's data key at creation).
     this.idempotencyTable.grant(role, ...IDEMPOTENCY_TABLE_ACTIONS);
     key.grant(role, 'kms:Decrypt', 'kms:DescribeKey');
-    Validations.of(this.function).acknowledge(
-      {
-        id: 'HIPAA.Security-LambdaDLQ',
-        reason: 'Invoked by its SQS queue only, whose dead-letter queue (5 receives) is alarmed.',
-      },
-      {
-        id: 'HIPAA.Security-LambdaInsideVPC',
-        reason: 'Calls only DynamoDB over TLS; your own service may need a VPC.',
-      },
-    );
   }
 }

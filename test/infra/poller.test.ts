@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { assertEnvironmentFits } from '../../infra/poller.js';
+import { assertEnvironmentFits } from '../../infra/bridge-function.js';
 import { ConfigError } from '../../shared/errors.js';
 import { exampleConfig, resourcesOf, synthBridge } from './bridge-fixture.js';
 
