@@ -23,12 +23,21 @@ export interface PollerEnvironment {
 
 export const CONFIG_URI_ENV = 'BRIDGE_CONFIG_URI';
 
-export function parsePollerEnvironment(env: Readonly<Record<string, string | undefined>>): PollerEnvironment {
+/** What every bridge function reads: where the deployed configuration and the state table are. */
+export function parseDeploymentEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<PollerEnvironment, 'configUri' | 'stateTableName'> {
   const configUri = required(env, CONFIG_URI_ENV, 'the S3 location of the bridge configuration');
   parseS3Uri(configUri, CONFIG_URI_ENV);
   return {
     configUri,
     stateTableName: required(env, 'STATE_TABLE_NAME', 'the DynamoDB state table name'),
+  };
+}
+
+export function parsePollerEnvironment(env: Readonly<Record<string, string | undefined>>): PollerEnvironment {
+  return {
+    ...parseDeploymentEnvironment(env),
     eventBusName: required(env, 'EVENT_BUS_NAME', 'the EventBridge bus name or ARN'),
     contentKeySecret: required(
       env,
