@@ -7,7 +7,7 @@
 
 import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
 import { syncAccount } from '../shared/engine/sync.js';
-import { InMemoryStateStore } from '../shared/state/memory-state-store.js';
+import { InMemoryStateStore } from '../test/support/memory-state-store.js';
 import { benchClient, benchSyncOptions, silentLogger } from './bridge-wiring.js';
 import { startChild } from './child-process.js';
 import { CountingStateStore } from './counting-state-store.js';

@@ -12,7 +12,7 @@ import type {
   StateStore,
   StreamCursor,
 } from '../shared/engine/ports.js';
-import { InMemoryStateStore } from '../shared/state/memory-state-store.js';
+import { InMemoryStateStore } from '../test/support/memory-state-store.js';
 
 /**
  * Record states remembered: two pages' worth, enough for the re-read of the previous page's last

@@ -50,7 +50,6 @@ import type {
   StreamCursor,
 } from '../engine/ports.js';
 import { LeaseLostError, StaleWriteError } from '../errors.js';
-import type { StateWriteCounts } from './memory-state-store.js';
 import { StateUnavailableError } from './state-errors.js';
 import {
   accountPk,
@@ -70,6 +69,16 @@ import {
 } from './state-table.js';
 
 export { createStateTable, STATE_TABLE_KEYS } from './state-table.js';
+
+/** Write operations issued, including ones a condition rejected (DynamoDB bills those too). */
+export interface StateWriteCounts {
+  /** `putCursor` calls. */
+  cursor: number;
+  /** Record state items written (one per state, not per batch). */
+  records: number;
+  /** Lease writes: acquisitions, renewals and releases. */
+  lease: number;
+}
 
 export interface DynamoDbStateStoreOptions {
   /** A plain client is wrapped in a document client; a document client is used as given. */

@@ -9,10 +9,10 @@ import { ClinikoClient } from '../../shared/cliniko/client.js';
 import { TokenBucket } from '../../shared/cliniko/token-bucket.js';
 import type { SyncReport } from '../../shared/engine/report.js';
 import { type SyncOptions, syncAccount } from '../../shared/engine/sync.js';
-import { RecordingPublisher } from '../../shared/publish/recording-publisher.js';
-import { InMemoryStateStore } from '../../shared/state/memory-state-store.js';
 import { ACCOUNT, CapturingLogger, streams, syncOptions } from '../shared/engine/sync-harness.js';
 import { TEST_KEYS } from '../support/content-keys.js';
+import { InMemoryStateStore } from '../support/memory-state-store.js';
+import { RecordingPublisher } from '../support/recording-publisher.js';
 
 export const USER_AGENT = 'Bad Input Tests (bad-input@example.test)';
 

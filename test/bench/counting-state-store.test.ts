@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CountingStateStore, itemBytes } from '../../bench/counting-state-store.js';
 import type { RecordState } from '../../shared/engine/ports.js';
-import { InMemoryStateStore } from '../../shared/state/memory-state-store.js';
+import { InMemoryStateStore } from '../support/memory-state-store.js';
 
 describe('itemBytes', () => {
   it('sizes an item by DynamoDB’s published rules', () => {

@@ -13,8 +13,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateStore } from '../../shared/engine/ports.js';
 import { DynamoDbStateStore } from '../../shared/state/dynamodb-state-store.js';
-import { InMemoryStateStore } from '../../shared/state/memory-state-store.js';
 import { type LocalStateTable, startLocalStateTable } from '../support/dynalite.js';
+import { InMemoryStateStore } from '../support/memory-state-store.js';
 import { runScenario, type ScenarioInput, type ScenarioOutcome, scenarioInputArb } from './run-scenario.js';
 
 export const DEFAULT_BASE_SEED = 20_261_129;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../shared/events/contract.js';
-import { InMemoryStateStore } from '../../shared/state/memory-state-store.js';
+import { InMemoryStateStore } from '../support/memory-state-store.js';
 import { ChaosPublisher } from './chaos-ports.js';
 import { runScenario, type ScenarioInput } from './run-scenario.js';
 import type { Op } from './scenario.js';

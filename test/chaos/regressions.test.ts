@@ -3,7 +3,7 @@
  * workload that showed the defect, run through the same world and oracle as the random scenarios.
  */
 import { describe, expect, it } from 'vitest';
-import { InMemoryStateStore } from '../../shared/state/memory-state-store.js';
+import { InMemoryStateStore } from '../support/memory-state-store.js';
 import { runScenario } from './run-scenario.js';
 import type { Op } from './scenario.js';
 

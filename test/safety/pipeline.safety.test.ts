@@ -11,14 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClinikoClient } from '../../shared/cliniko/client.js';
 import { TokenBucket } from '../../shared/cliniko/token-bucket.js';
 import { syncAccount } from '../../shared/engine/sync.js';
-import { RecordingPublisher } from '../../shared/publish/recording-publisher.js';
-import { InMemoryStateStore } from '../../shared/state/memory-state-store.js';
 import { type RunningSimulator, startSimulator } from '../../simulator/index.js';
 import { runCli } from '../cli/cli-process.js';
 import { emfMetrics, lambdaContext, startHarness } from '../functions/poller/poller-harness.js';
 import { CapturingLogger, streams, syncOptions } from '../shared/engine/sync-harness.js';
 import { TEST_KEYS } from '../support/content-keys.js';
 import { type LocalStateTable, startLocalStateTable } from '../support/dynalite.js';
+import { InMemoryStateStore } from '../support/memory-state-store.js';
+import { RecordingPublisher } from '../support/recording-publisher.js';
 import {
   createSentinelRecords,
   editSentinelPatient,

@@ -19,9 +19,9 @@ import type { WorkerCliniko } from '../../../shared/fleet/account-worker.js';
 import { DynamoDbAccountRegistry } from '../../../shared/fleet/dynamodb-registry.js';
 import { seedRegistry } from '../../../shared/fleet/seed.js';
 import type { WorkQueue } from '../../../shared/fleet/work-queue.js';
-import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
 import { DynamoDbStateStore } from '../../../shared/state/dynamodb-state-store.js';
 import type { LocalStateTable } from '../../support/dynalite.js';
+import { RecordingPublisher } from '../../support/recording-publisher.js';
 
 export const USER_AGENT = 'Bridge Tests (bridge-tests@example.test)';
 /** The secret the fake Secrets Manager serves the content key ring from. */

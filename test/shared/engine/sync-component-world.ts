@@ -20,7 +20,6 @@ import type {
 import type { SyncReport } from '../../../shared/engine/report.js';
 import { type SyncDeps, type SyncOptions, syncAccount } from '../../../shared/engine/sync.js';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
-import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
 import { DynamoDbStateStore } from '../../../shared/state/dynamodb-state-store.js';
 import {
   ControllableClock,
@@ -31,6 +30,7 @@ import {
 import { api, control, type JsonReply } from '../../simulator/sim-client.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import type { LocalStateTable } from '../../support/dynalite.js';
+import { RecordingPublisher } from '../../support/recording-publisher.js';
 import { CapturingLogger, syncOptions } from './sync-harness.js';
 
 const USER_AGENT = 'Bridge component tests (component-tests@example.com)';

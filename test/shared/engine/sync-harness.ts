@@ -12,11 +12,11 @@ import {
 } from '../../../shared/engine/sync.js';
 import { DEFAULT_EVENT_OPTIONS } from '../../../shared/events/build.js';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
-import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
-import { InMemoryStateStore } from '../../../shared/state/memory-state-store.js';
 import { findStream, type StreamDefinition } from '../../../shared/streams.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import { InMemoryCliniko } from '../../support/fake-cliniko.js';
+import { InMemoryStateStore } from '../../support/memory-state-store.js';
+import { RecordingPublisher } from '../../support/recording-publisher.js';
 
 export const ACCOUNT = 'test-clinic';
 

@@ -9,9 +9,9 @@ import { canonicalJson } from '../../../shared/engine/canonical-json.js';
 import { syncAccount } from '../../../shared/engine/sync.js';
 import { ClinikoForbiddenError } from '../../../shared/errors.js';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
-import { InMemoryStateStore } from '../../../shared/state/memory-state-store.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import { InMemoryCliniko } from '../../support/fake-cliniko.js';
+import { InMemoryStateStore } from '../../support/memory-state-store.js';
 import { FaultyPublisher, FaultyStateStore, type PublishFault, type StateFault } from './fault-injection.js';
 import { ACCOUNT, CapturingLogger, streams, syncOptions } from './sync-harness.js';
 

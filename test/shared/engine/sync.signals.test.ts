@@ -12,13 +12,13 @@ import { syncAccount } from '../../../shared/engine/sync.js';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { hasSignal } from '../../../shared/events/guards.js';
 import { parseChangeEvent } from '../../../shared/events/schema.js';
-import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
 import type { Signal } from '../../../shared/signals.js';
 import { DynamoDbStateStore } from '../../../shared/state/dynamodb-state-store.js';
 import { ControllableClock, type RunningSimulator, startSimulator } from '../../../simulator/index.js';
 import { api, control, items, linkId } from '../../simulator/sim-client.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import { type LocalStateTable, startLocalStateTable } from '../../support/dynalite.js';
+import { RecordingPublisher } from '../../support/recording-publisher.js';
 import { USER_AGENT } from '../cliniko/fake-cliniko.js';
 import { CapturingLogger, streams, syncOptions } from './sync-harness.js';
 

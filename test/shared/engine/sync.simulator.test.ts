@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClinikoClient } from '../../../shared/cliniko/client.js';
 import { TokenBucket } from '../../../shared/cliniko/token-bucket.js';
 import { syncAccount } from '../../../shared/engine/sync.js';
-import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
-import { InMemoryStateStore } from '../../../shared/state/memory-state-store.js';
 import { STREAMS } from '../../../shared/streams.js';
 import { ControllableClock, type RunningSimulator, startSimulator } from '../../../simulator/index.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
+import { InMemoryStateStore } from '../../support/memory-state-store.js';
+import { RecordingPublisher } from '../../support/recording-publisher.js';
 import { USER_AGENT } from '../cliniko/fake-cliniko.js';
 import { CapturingLogger, idleRequests, syncOptions } from './sync-harness.js';
 

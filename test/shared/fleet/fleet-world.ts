@@ -9,10 +9,10 @@ import type { ClinikoReader, ListPage, ListQuery } from '../../../shared/engine/
 import { ClinikoAuthError } from '../../../shared/errors.js';
 import { AccountWorker, type WorkerCliniko } from '../../../shared/fleet/account-worker.js';
 import type { ApiKeyRef } from '../../../shared/fleet/registry.js';
-import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
-import { InMemoryStateStore } from '../../../shared/state/memory-state-store.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import { InMemoryCliniko } from '../../support/fake-cliniko.js';
+import { InMemoryStateStore } from '../../support/memory-state-store.js';
+import { RecordingPublisher } from '../../support/recording-publisher.js';
 import { MapRegistry } from '../../support/registry.js';
 import { CapturingLogger } from '../engine/sync-harness.js';
 

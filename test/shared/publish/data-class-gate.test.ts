@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../shared/errors.js';
 import { buildEvent, DEFAULT_EVENT_OPTIONS } from '../../../shared/events/build.js';
 import { DataClassGate } from '../../../shared/publish/data-class-gate.js';
-import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
+import { RecordingPublisher } from '../../support/recording-publisher.js';
 import { PATIENT, patientInput } from '../events/fixtures.js';
 
 const event = buildEvent(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, PublishError } from '../../../shared/errors.js';
-import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
 import { FanOutPublisher } from '../../../shared/sinks/fan-out.js';
+import { RecordingPublisher } from '../../support/recording-publisher.js';
 import { sampleEvents } from './sample-events.js';
 
 describe('FanOutPublisher', () => {

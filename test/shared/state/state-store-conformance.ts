@@ -10,7 +10,7 @@ import type {
   StreamCursor,
 } from '../../../shared/engine/ports.js';
 import { LeaseLostError, StaleWriteError } from '../../../shared/errors.js';
-import type { StateWriteCounts } from '../../../shared/state/memory-state-store.js';
+import type { StateWriteCounts } from '../../../shared/state/dynamodb-state-store.js';
 
 export type ConformingStore = StateStore & AccountStatusReader & { readonly writes: StateWriteCounts };
 

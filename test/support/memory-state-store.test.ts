@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { StaleWriteError } from '../../../shared/errors.js';
-import { InMemoryStateStore } from '../../../shared/state/memory-state-store.js';
-import { describeStateStoreConformance } from './state-store-conformance.js';
+import { StaleWriteError } from '../../shared/errors.js';
+import { describeStateStoreConformance } from '../shared/state/state-store-conformance.js';
+import { InMemoryStateStore } from './memory-state-store.js';
 
 describeStateStoreConformance('InMemoryStateStore', {
   makeStore: ({ pageSize }) => new InMemoryStateStore({ pageSize }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PublishError } from '../../../shared/errors.js';
-import { RecordingPublisher } from '../../../shared/publish/recording-publisher.js';
-import { syntheticEvent } from './change-event-fixture.js';
+import { PublishError } from '../../shared/errors.js';
+import { syntheticEvent } from '../shared/publish/change-event-fixture.js';
+import { RecordingPublisher } from './recording-publisher.js';
 
 const events = (count: number) => Array.from({ length: count }, (_, i) => syntheticEvent(i));
 

@@ -1,12 +1,12 @@
 /**
- * An in-memory `EventPublisher` for tests and local runs: keeps every published event in order and
+ * An in-memory `EventPublisher` for tests and benchmarks: keeps every published event in order and
  * can be told to fail like `EventBridgePublisher` does once its retry budget is spent — either the
  * whole call, or part-way (earlier entries delivered, later ones not), which is what a run sees when
  * some PutEvents batches succeeded before one failed for good.
  */
-import type { EventPublisher } from '../engine/ports.js';
-import { PublishError } from '../errors.js';
-import type { ChangeEvent } from '../events/contract.js';
+import type { EventPublisher } from '../../shared/engine/ports.js';
+import { PublishError } from '../../shared/errors.js';
+import type { ChangeEvent } from '../../shared/events/contract.js';
 
 export class RecordingPublisher implements EventPublisher {
   /** Every event delivered, in publication order (duplicates included: delivery is at-least-once). */

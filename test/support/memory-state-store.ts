@@ -16,9 +16,10 @@ import type {
   RecordState,
   StateStore,
   StreamCursor,
-} from '../engine/ports.js';
-import { LeaseLostError, StaleWriteError } from '../errors.js';
-import { recordSk } from './state-table.js';
+} from '../../shared/engine/ports.js';
+import { LeaseLostError, StaleWriteError } from '../../shared/errors.js';
+import type { StateWriteCounts } from '../../shared/state/dynamodb-state-store.js';
+import { recordSk } from '../../shared/state/state-table.js';
 
 export type StateStoreOperation =
   | 'getCursor'
@@ -29,16 +30,6 @@ export type StateStoreOperation =
   | 'getRecordStates'
   | 'putRecordStates'
   | 'listRecordStates';
-
-/** Write operations issued, including ones a condition rejected (DynamoDB bills those too). */
-export interface StateWriteCounts {
-  /** `putCursor` calls. */
-  cursor: number;
-  /** Record state items written (one per state, not per batch). */
-  records: number;
-  /** Lease writes: acquisitions, renewals and releases. */
-  lease: number;
-}
 
 export interface InMemoryStateStoreOptions {
   /** Page size of `listRecordStates`. @default 100 */
