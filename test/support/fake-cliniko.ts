@@ -1,8 +1,8 @@
 /**
  * An in-memory `ClinikoReader` for engine tests: the list semantics the engine relies on, without
- * HTTP. It supports the filters the engine sends (`>= <= > < =` on timestamps and ids, `=` with a
- * list of ids, `*` reveal), sorting by several columns, `per_page`/`page`, `total_entries`,
- * `links.next`; hides archived, cancelled and soft-deleted records unless revealed (where the
+ * HTTP. Filters and sorting are the simulator's own (`simulator/query`, with each stream's filter
+ * types from its model: a query the simulator would refuse with a 400 is refused here too), with
+ * `per_page`/`page`, `total_entries`, `links.next`; hides archived, cancelled and soft-deleted records unless revealed (where the
  * registry says the list filters on that timestamp); lists inactive practitioners only under
  * `/practitioners/inactive`; serves `/deleted` feeds that accept only `deleted_at` and `id` filters;
  * stamps writes with a controllable one-second clock; can make writes visible late (keeping their
@@ -12,6 +12,15 @@
 import type { ClinikoReader, ClinikoRecord, ListPage, ListQuery } from '../../shared/engine/ports.js';
 import { ClinikoNotFoundError, ClinikoRequestError, ClinikoUnavailableError } from '../../shared/errors.js';
 import { STREAMS, type StreamDefinition } from '../../shared/streams.js';
+import {
+  type FieldGetter,
+  type FieldTypes,
+  type FieldValue,
+  parseFilters,
+  parseSort,
+  QueryError,
+} from '../../simulator/query/index.js';
+import { findModel } from '../../simulator/resources/registry.js';
 
 type Fields = Record<string, unknown>;
 
@@ -30,7 +39,17 @@ export interface RecordedRequest {
   readonly page: number;
 }
 
-const FILTER = /^([a-z_]+):(>=|<=|>|<|=|\*)(.*)$/;
+/** Cliniko's `/deleted` lists accept only these filters. */
+const DELETED_FILTERS: FieldTypes = { id: 'integer', deleted_at: 'datetime' };
+/** A stream the simulator has no model of (a test's own): its id and timestamps. */
+const DEFAULT_FILTERS: FieldTypes = {
+  id: 'integer',
+  created_at: 'datetime',
+  updated_at: 'datetime',
+  archived_at: 'datetime',
+  cancelled_at: 'datetime',
+  deleted_at: 'datetime',
+};
 const BASE = 'https://fake.cliniko.test/v1';
 
 export class InMemoryCliniko implements ClinikoReader {
@@ -181,12 +200,20 @@ export class InMemoryCliniko implements ClinikoReader {
     ) {
       throw new ClinikoNotFoundError({ method: 'GET', path, status: 404 }, 'Not Found');
     }
-    const conditions = request.filters.map((filter) => parseFilter(path, filter, feed));
+    const fields = feed ? DELETED_FILTERS : (findModel(stream.name)?.filters ?? DEFAULT_FILTERS);
+    let filters: ReturnType<typeof parseFilters>;
+    let compare: ReturnType<typeof parseSort>;
+    try {
+      filters = parseFilters(request.filters, fields);
+      compare = parseSort(request.sort, fields);
+    } catch (error) {
+      if (!(error instanceof QueryError)) throw error;
+      throw new ClinikoRequestError({ method: 'GET', path, status: 400 }, error.message);
+    }
     const rows = feed ? this.deletedRows(stream.name) : this.listRows(stream, request.filters, inactive);
-    const matching = sortRows(
-      rows.filter((row) => conditions.every((test) => test(row))),
-      request.sort,
-    );
+    const matching = rows
+      .filter((row) => filters.matches(getterOf(row)))
+      .sort((a, b) => compare(getterOf(a), getterOf(b)));
     const start = (request.page - 1) * request.perPage;
     const records = matching
       .slice(start, start + request.perPage)
@@ -265,59 +292,7 @@ function isSet(value: unknown): boolean {
   return typeof value === 'string' && value !== '';
 }
 
-function parseFilter(path: string, filter: string, feed: boolean): (row: Fields) => boolean {
-  const match = FILTER.exec(filter);
-  const [, field, operator, value] = match ?? [];
-  if (field === undefined || operator === undefined || value === undefined) {
-    throw new ClinikoRequestError({ method: 'GET', path, status: 400 }, 'Invalid filter');
-  }
-  if (feed && field !== 'deleted_at' && field !== 'id') {
-    throw new ClinikoRequestError({ method: 'GET', path, status: 400 }, 'This column is not searchable.');
-  }
-  if (operator === '*') return () => true;
-  if (operator === '=' && field === 'id' && value.includes(',')) {
-    const ids = new Set(value.split(','));
-    return (row) => ids.has(String(row.id));
-  }
-  return (row) => {
-    const actual = row[field];
-    if (actual === null || actual === undefined || actual === '') return false;
-    const order = compareValues(field, actual, value);
-    switch (operator) {
-      case '>=':
-        return order >= 0;
-      case '<=':
-        return order <= 0;
-      case '>':
-        return order > 0;
-      case '<':
-        return order < 0;
-      default:
-        return order === 0;
-    }
-  };
-}
-
-function compareValues(field: string, a: unknown, b: unknown): number {
-  if (field === 'id') {
-    const x = BigInt(String(a));
-    const y = BigInt(String(b));
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
-  if (field.endsWith('_at')) return Math.sign(Date.parse(String(a)) - Date.parse(String(b))) || 0;
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
-}
-
-function sortRows(rows: Fields[], sort: string | undefined): Fields[] {
-  const keys = (sort ?? 'created_at').split(',').map((part) => {
-    const [field = 'created_at', direction] = part.split(':');
-    return { field, sign: direction === 'desc' ? -1 : 1 };
-  });
-  return [...rows].sort((a, b) => {
-    for (const { field, sign } of keys) {
-      const order = compareValues(field, a[field] ?? '', b[field] ?? '');
-      if (order !== 0) return order * sign;
-    }
-    return 0;
-  });
+/** A row's fields as the simulator's query functions read them: a missing field is null. */
+function getterOf(row: Fields): FieldGetter {
+  return (field) => (row[field] ?? null) as FieldValue;
 }
