@@ -5,6 +5,12 @@
 import { resolve } from 'node:path';
 import { USER_AGENT_EXAMPLE, validateUserAgent } from '../shared/cliniko/user-agent.js';
 import { ACCOUNT_ID_PATTERN } from '../shared/config/schema.js';
+import {
+  baseUrlProblem,
+  isIsoUtcInstant,
+  normalBaseUrl,
+  PAYLOAD_MODES,
+} from '../shared/config/value-rules.js';
 import type { DataClass } from '../shared/data-classes.js';
 import { ConfigError } from '../shared/errors.js';
 import type { PayloadMode } from '../shared/events/contract.js';
@@ -156,10 +162,7 @@ type Values = ReturnType<typeof parseFlags<typeof ENGINE_FLAGS>> & {
   readonly interval?: string | undefined;
 };
 
-const PAYLOAD_MODES: readonly PayloadMode[] = ['full', 'changes', 'ids'];
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 
 /** Validates every flag; `env` supplies the documented environment variables. */
 export function parseRunOptions(args: readonly string[], env: NodeJS.ProcessEnv): RunOptions {
@@ -280,21 +283,11 @@ function clinikoSource(values: Values, env: NodeJS.ProcessEnv, simulate: boolean
 
 /** `--base-url`: https, or plain http to this machine only (a simulator). */
 export function baseUrlOf(text: string): string {
-  const example = 'e.g. --base-url https://api.au2.cliniko.com/v1';
-  if (!URL.canParse(text.trim())) throw new ConfigError('--base-url', `is not a URL; ${example}`);
-  const url = new URL(text.trim());
-  if (url.username || url.password || url.search || url.hash) {
-    throw new ConfigError('--base-url', `must not contain credentials, a query or a fragment; ${example}`);
+  const problem = baseUrlProblem(text.trim());
+  if (problem !== undefined) {
+    throw new ConfigError('--base-url', `${problem}; e.g. --base-url https://api.au2.cliniko.com/v1`);
   }
-  // An API key must never cross a network in clear text: plain HTTP only to this machine (a simulator).
-  const local = url.protocol === 'http:' && LOOPBACK.includes(url.hostname);
-  if (url.protocol !== 'https:' && !local) {
-    throw new ConfigError(
-      '--base-url',
-      `must use https (plain http only for 127.0.0.1/localhost); ${example}`,
-    );
-  }
-  return url.href.replace(/\/+$/, '');
+  return normalBaseUrl(new URL(text.trim()).href);
 }
 
 /** `--user-agent`/`CLINIKO_USER_AGENT`: required and validated for a real account. */
@@ -321,19 +314,13 @@ export function userAgentFor(value: string | undefined, simulate: boolean): stri
 
 function startFromOf(text: string): string {
   if (text === 'now' || text === 'beginning') return text;
-  const parsed = new Date(text);
-  // The round trip rejects impossible dates such as February 30th, which Date would roll over.
-  if (
-    !ISO_UTC.test(text) ||
-    Number.isNaN(parsed.getTime()) ||
-    parsed.toISOString().slice(0, 19) !== text.slice(0, 19)
-  ) {
+  if (!isIsoUtcInstant(text)) {
     throw new ConfigError(
       '--start-from',
       'expected now, beginning or a UTC instant such as 2026-01-31T00:00:00Z',
     );
   }
-  if (parsed.getTime() > Date.now())
+  if (Date.parse(text) > Date.now())
     throw new ConfigError('--start-from', 'is in the future; use now instead');
   return text;
 }
@@ -363,7 +350,7 @@ export function stateOf(
 }
 
 function payloadOf(text: string): PayloadMode {
-  const mode = PAYLOAD_MODES.find((m) => m === text);
+  const mode = PAYLOAD_MODES.find((m): m is PayloadMode => m === text);
   if (mode === undefined) throw new ConfigError('--payload', `expected one of ${PAYLOAD_MODES.join(', ')}`);
   return mode;
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { sleep as realSleep } from '../backoff.js';
+import { baseUrlProblem, normalBaseUrl } from '../config/value-rules.js';
 import { ConfigError } from '../errors.js';
 import { baseUrlForKey } from './shard.js';
 import { sharedTokenBuckets, type TokenBucket } from './token-bucket.js';
@@ -123,20 +124,13 @@ export function accountKey(apiKey: string, baseUrl: string): string {
   return `key-${createHash('sha256').update(`${apiKey}\n${baseUrl}`).digest('hex').slice(0, 16)}`;
 }
 
+/** The configuration's and the command line's rule, again where the key is about to be sent. */
 function parseBaseUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value.trim().replace(/\/+$/, ''));
-  } catch {
-    throw new ConfigError('baseUrl', 'is not a URL; expected e.g. https://api.au1.cliniko.com/v1');
+  const problem = baseUrlProblem(value.trim());
+  if (problem !== undefined) {
+    throw new ConfigError('baseUrl', `${problem}; expected e.g. https://api.au1.cliniko.com/v1`);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
-    throw new ConfigError(
-      'baseUrl',
-      'must be an http(s) URL without query, fragment or credentials, e.g. https://api.au1.cliniko.com/v1',
-    );
-  }
-  return url;
+  return new URL(normalBaseUrl(value.trim()));
 }
 
 function positive(field: string, value: number | undefined, fallback: number): number {

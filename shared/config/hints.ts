@@ -13,8 +13,12 @@ const payloadHints = (prefix: string): Record<string, string> => ({
     'one of "full" (whole record), "changes" (id, lifecycle and changed fields) or "ids" (no data); leave it out for the default of the data class (changes for personal and clinical records, full for the others)',
   [`${prefix}.include`]:
     'a list of distinct top-level record field names (lowercase, digits, underscores), e.g. ["id", "email", "updated_at"]',
+  [`${prefix}.include[]`]:
+    'a top-level record field name of lowercase letters, digits and underscores, e.g. "email"',
   [`${prefix}.exclude`]:
     'a list of distinct top-level record field names (lowercase, digits, underscores), e.g. ["notes", "medicare"]',
+  [`${prefix}.exclude[]`]:
+    'a top-level record field name of lowercase letters, digits and underscores, e.g. "notes"',
   [`${prefix}.previous`]:
     'true or false; true stores a full copy of every record in DynamoDB so updates can carry the old values',
 });
@@ -28,6 +32,8 @@ const HINTS: Record<string, string> = {
     '1–63 lowercase letters, digits or hyphens, starting with a letter or digit, e.g. "main-clinic"; it appears in keys and metrics, so never use a person\'s name',
   'accounts[].apiKeySecret':
     'the name or ARN of the Secrets Manager secret holding the Cliniko API key (not the key itself), e.g. "cliniko/main-clinic" or "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:cliniko/main-clinic-AbCdEf"; for a local `run --config` only, the key inline as {"apiKey": "…"}',
+  'accounts[].apiKeySecret.apiKey':
+    'the Cliniko API key itself, without spaces (a local `run --config` only; a deployment names a secret instead)',
   'accounts[].baseUrl':
     'an https URL without credentials, query or fragment, e.g. "https://api.au1.cliniko.com/v1" (plain http only for 127.0.0.1 or localhost); leave it out to derive the shard from the API key',
   'accounts[].streams': `a non-empty list of distinct entries: "core" (the eleven first streams, the default when left out), "all", or stream names from: ${STREAM_NAMES.join(', ')}`,
@@ -91,7 +97,14 @@ const HINTS: Record<string, string> = {
   'polling.tiers': 'an object with any of "hot", "warm", "cold", e.g. {"hot": {"floorSeconds": 5}}',
   'polling.tiers.<tier>':
     'an object with any of "floorSeconds", "ceilingSeconds", "lifecycleSeconds" (whole seconds, floor <= ceiling), e.g. {"ceilingSeconds": 20}',
+  'polling.tiers.<tier>.floorSeconds':
+    "whole seconds from 1 to 3600, at most the tier's ceilingSeconds: its interval while the stream changes, e.g. 5",
+  'polling.tiers.<tier>.ceilingSeconds':
+    "whole seconds from 1 to 86400, at least the tier's floorSeconds: the interval a quiet stream backs off to, e.g. 60",
+  'polling.tiers.<tier>.lifecycleSeconds':
+    'whole seconds from 1 to 86400: how often a poll of the tier includes the lifecycle passes, e.g. 120',
   'polling.streamTiers': 'an object from stream name to "hot", "warm" or "cold", e.g. {"invoices": "hot"}',
+  'polling.streamTiers.<stream>': 'one of "hot", "warm" or "cold"',
   fleet: 'an object with "workerConcurrency" and "accountsPerInvocation", e.g. {"workerConcurrency": 10}',
   'fleet.workerConcurrency':
     'a whole number from 2 to 1000: poller invocations at once, whatever the number of accounts (e.g. 10 for up to about 500 accounts polled every minute)',
@@ -103,6 +116,9 @@ const HINTS: Record<string, string> = {
     'a whole number from 1 to 10: accounts one poller invocation polls side by side',
 };
 
+/** The field paths with a hint, as written in the table (a test ties them to the schema). */
+export const HINTED_PATHS: readonly string[] = Object.keys(HINTS);
+
 /** `['accounts', 1, 'apiKeySecret']` → `accounts[1].apiKeySecret`. */
 export function formatFieldPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -113,22 +129,30 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** What to write instead, for a field path (`use …`), or `undefined` when the path is not a known field. */
-export function hintFor(path: readonly PropertyKey[]): string | undefined {
+/** The keys written `<stream>` or `<tier>` in the table: the third segment under these two. */
+const KEYED: Readonly<Record<string, string>> = {
+  'payload.streams': '<stream>',
+  'polling.streamTiers': '<stream>',
+  'polling.tiers': '<tier>',
+};
+
+/** The table's key for a field path: `['payload', 'streams', 'patients', 'mode']` → `payload.streams.<stream>.mode`. */
+export function hintKeyOf(path: readonly PropertyKey[]): string {
   const normalized = path.map((segment, index) =>
     typeof segment === 'number'
       ? '[]'
-      : index === 2 && path[0] === 'payload' && path[1] === 'streams'
-        ? '<stream>'
-        : index === 2 && path[0] === 'polling' && path[1] === 'tiers'
-          ? '<tier>'
-          : segment,
+      : index === 2
+        ? (KEYED[`${String(path[0])}.${String(path[1])}`] ?? String(segment))
+        : String(segment),
   );
-  const key = normalized.reduce<string>(
-    (out, segment) =>
-      segment === '[]' ? `${out}[]` : out === '' ? String(segment) : `${out}.${String(segment)}`,
+  return normalized.reduce<string>(
+    (out, segment) => (segment === '[]' ? `${out}[]` : out === '' ? segment : `${out}.${segment}`),
     '',
   );
-  const hint = HINTS[key];
+}
+
+/** What to write instead, for a field path (`use …`), or `undefined` when the path is not a known field. */
+export function hintFor(path: readonly PropertyKey[]): string | undefined {
+  const hint = HINTS[hintKeyOf(path)];
   return hint === undefined ? undefined : `use ${hint}`;
 }

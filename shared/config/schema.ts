@@ -12,6 +12,7 @@ import { EVENTBRIDGE_MAX_ENTRY_BYTES } from '../events/size-limits.js';
 import { isStreamSelector, STREAM_NAMES, STREAM_SETS } from '../streams.js';
 import { looksLikeApiKey } from './api-key-shape.js';
 import { closest } from './suggestion.js';
+import { baseUrlProblem, isIsoUtcInstant, normalBaseUrl, PAYLOAD_MODES } from './value-rules.js';
 
 /** Account ids end up in DynamoDB keys, metric dimensions and event details: short, lowercase, no PHI. */
 export const ACCOUNT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -24,7 +25,6 @@ const EVENT_BUS_ARN_PATTERN =
 const SNS_TOPIC_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const SOURCE_PATTERN = /^[A-Za-z0-9._-]{1,256}$/;
 const FIELD_NAME_PATTERN = /^[a-z_][a-z0-9_]*$/;
-const ISO_UTC_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
 /** The retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [
@@ -86,17 +86,8 @@ const secretId = z.string().superRefine((value, ctx) => {
 
 const baseUrl = z
   .string()
-  .refine(isAllowedBaseUrl, { error: 'is not an allowed base URL' })
-  .transform((url) => url.replace(/\/+$/, ''));
-
-function isAllowedBaseUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  if (url.username || url.password || url.search || url.hash) return false;
-  if (url.protocol === 'https:') return true;
-  // Plain HTTP only to this machine (the simulator); an API key must never cross a network in clear text.
-  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-}
+  .refine((url) => baseUrlProblem(url) === undefined, { error: 'is not an allowed base URL' })
+  .transform(normalBaseUrl);
 
 const uniqueList = <T extends z.ZodType<string>>(item: T) =>
   z.array(item).refine((list) => new Set(list).size === list.length, { error: 'lists the same entry twice' });
@@ -116,7 +107,7 @@ export const AccountSchema = z.strictObject({
 
 const fieldList = uniqueList(z.string().regex(FIELD_NAME_PATTERN));
 
-const payloadMode = z.enum(['full', 'changes', 'ids']);
+const payloadMode = z.enum(PAYLOAD_MODES);
 
 /** Per-stream overrides: every key optional, merged over `payload.default`. */
 export const PayloadOverrideSchema = z.strictObject({
@@ -236,13 +227,6 @@ const startFrom = z.union([
   z.literal('beginning'),
   z.string().refine(isIsoUtcInstant, { error: 'is not "now", "beginning" or an ISO UTC instant' }),
 ]);
-
-function isIsoUtcInstant(value: string): boolean {
-  if (!ISO_UTC_PATTERN.test(value)) return false;
-  const parsed = new Date(value);
-  // Round-tripping rejects impossible dates such as February 30th, which Date would roll over.
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === value.slice(0, 19);
-}
 
 // The same check the Cliniko client applies, so a config that validates never fails at the first request.
 function isValidUserAgent(value: string): boolean {
