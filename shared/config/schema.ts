@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { validateUserAgent } from '../cliniko/user-agent.js';
 import { DATA_CLASSES, parseAllowedClasses } from '../data-classes.js';
+import { DEFAULT_SYNC_TIMING } from '../engine/sync.js';
 import { EVENTBRIDGE_MAX_ENTRY_BYTES } from '../events/size-limits.js';
 import { isStreamSelector, STREAM_NAMES, STREAM_SETS } from '../streams.js';
 import { looksLikeApiKey } from './api-key-shape.js';
@@ -40,11 +41,12 @@ export const CONFIG_DEFAULTS = {
   pollRateMinutes: 1,
   workerConcurrency: 10,
   accountsPerInvocation: 10,
-  overlapSeconds: 60,
-  settleSeconds: 10,
-  deletedFeedIntervalSeconds: 300,
+  // The engine's own defaults: a configuration that leaves them out runs as the engine would.
+  overlapSeconds: DEFAULT_SYNC_TIMING.overlapSeconds,
+  settleSeconds: DEFAULT_SYNC_TIMING.settleSeconds,
+  deletedFeedIntervalSeconds: DEFAULT_SYNC_TIMING.deletedFeedIntervalSeconds,
   rateLimitPerMinute: 200,
-  reconciliationIntervalHours: 24,
+  reconciliationIntervalHours: DEFAULT_SYNC_TIMING.reconcileIntervalSeconds / 3600,
   reconciliationRequestShare: 0.25,
   alarmLagSeconds: 900,
   alarmRateLimited429PerHour: 60,
