@@ -9,7 +9,7 @@
  * (e.g. a patient added to a group and removed again) count for neither side.
  */
 
-import { canonicalJson } from '../shared/engine/canonical-json.js';
+import { canonicalJson } from '../shared/engine/canonical-content.js';
 import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
 import { syncAccount } from '../shared/engine/sync.js';
 import { ClinikoNotFoundError } from '../shared/errors.js';

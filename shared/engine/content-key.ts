@@ -6,9 +6,9 @@
  *
  * - Fingerprint: HMAC-SHA-256 of the record's canonical content, truncated to 128 bits.
  * - Field hashes: AES-128 (a keyed pseudorandom permutation) of a 128-bit digest of the field's
- *   canonical member, truncated to 48 bits. One HMAC per field would cost about 60 µs for a
- *   50-field patient, 14 times what `JSON.parse` + `JSON.stringify` of the record cost; here all of
- *   a record's fields go through one native AES call. The digest itself is not cryptographic: a
+ *   canonical member (`canonical-content.ts`), truncated to 48 bits. One HMAC per field would cost
+ *   about 60 µs for a 50-field patient, 14 times what `JSON.parse` + `JSON.stringify` of the
+ *   record cost; here all of a record's fields go through one native AES call. The digest itself is not cryptographic: a
  *   collision can only hide one field name from `changes.fields` (the keyed fingerprint still
  *   decides whether the record changed), and without the key nobody can aim for one.
  *
@@ -22,6 +22,7 @@
  */
 import crypto from 'node:crypto';
 import { ConfigError } from '../errors.js';
+import { base64Of48Bits, digestRanges } from './canonical-content.js';
 
 /** Key ids name keys inside the secret and in stored states: short and plain. */
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -73,12 +74,7 @@ export class ContentKey {
    * the UTF-16 units from `ranges[2i]` up to (not including) `ranges[2i + 1]`.
    */
   rangeHashes(text: string, ranges: readonly number[], count: number): string[] {
-    const units = utf16Units(text);
-    const digests = digestScratch(count);
-    for (let i = 0; i < count; i++) {
-      digestRange(units, ranges[2 * i] ?? 0, ranges[2 * i + 1] ?? 0, digests.view, i * 16);
-    }
-    const sealed = this.cipher.update(digests.buffer.subarray(0, count * 16));
+    const sealed = this.cipher.update(digestRanges(text, ranges, count));
     const hashes = new Array<string>(count);
     for (let i = 0; i < count; i++) hashes[i] = base64Of48Bits(sealed, i * 16);
     return hashes;
@@ -149,89 +145,4 @@ export function generateContentKeySecret(id = 'k1'): string {
 /** A ring with one fresh random key, for runs whose state does not outlive the process. */
 export function ephemeralContentKeyRing(): ContentKeyRing {
   return parseContentKeySecret(generateContentKeySecret());
-}
-
-/**
- * The UTF-16 code units of `text` (little-endian) in a scratch buffer reused from call to call:
- * read back two units at a time they digest faster than through `charCodeAt`.
- */
-let unitScratch = scratchOf(64 * 1024);
-let blockScratch = scratchOf(16 * 64);
-
-function scratchOf(bytes: number): { readonly buffer: Buffer; readonly view: DataView } {
-  const memory = new ArrayBuffer(bytes);
-  return { buffer: Buffer.from(memory), view: new DataView(memory) };
-}
-
-function utf16Units(text: string): DataView {
-  if (text.length * 2 > unitScratch.buffer.length) unitScratch = scratchOf(text.length * 4);
-  unitScratch.buffer.write(text, 0, 'utf16le');
-  return unitScratch.view;
-}
-
-function digestScratch(count: number): { readonly buffer: Buffer; readonly view: DataView } {
-  if (count * 16 > blockScratch.buffer.length) blockScratch = scratchOf(count * 32);
-  return blockScratch;
-}
-
-const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
-
-/**
- * A 128-bit digest of units `start` to `end` (four multiply-rotate lanes, two UTF-16 units per
- * step, then a cross-lane avalanche) written at `offset`. Rotations carry high bits down, so no
- * two differing inputs cancel each other out by construction.
- */
-function digestRange(units: DataView, start: number, end: number, out: DataView, offset: number): void {
-  let h1 = 0xdeadbeef ^ (end - start);
-  let h2 = 0x41c6ce57;
-  let h3 = 0x9e3779b9;
-  let h4 = 0x85ebca6b;
-  let at = start * 2;
-  const last = end * 2;
-  for (; at + 4 <= last; at += 4) {
-    const pair = units.getInt32(at, true);
-    h1 = Math.imul(rotl(h1 ^ pair, 15), 2654435761);
-    h2 = Math.imul(rotl(h2 ^ pair, 13), 1597334677);
-    h3 = Math.imul(rotl(h3 ^ pair, 11), 2246822507);
-    h4 = Math.imul(rotl(h4 ^ pair, 17), 3266489909);
-  }
-  if (at < last) {
-    const unit = units.getUint16(at, true) | 0x10000;
-    h1 = Math.imul(rotl(h1 ^ unit, 15), 2654435761);
-    h2 = Math.imul(rotl(h2 ^ unit, 13), 1597334677);
-    h3 = Math.imul(rotl(h3 ^ unit, 11), 2246822507);
-    h4 = Math.imul(rotl(h4 ^ unit, 17), 3266489909);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h3 ^ (h3 >>> 13), 3266489909);
-  h3 = Math.imul(h3 ^ (h3 >>> 16), 2246822507) ^ Math.imul(h4 ^ (h4 >>> 13), 3266489909);
-  h4 = Math.imul(h4 ^ (h4 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  out.setInt32(offset, h1, true);
-  out.setInt32(offset + 4, h2, true);
-  out.setInt32(offset + 8, h3, true);
-  out.setInt32(offset + 12, h4, true);
-}
-
-const BASE64URL_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/** Two base64url digits for each 12-bit value: formatting is a large part of hashing short fields. */
-const BASE64_PAIRS: readonly string[] = Array.from(
-  { length: 4096 },
-  (_, value) => BASE64URL_DIGITS.charAt(value >>> 6) + BASE64URL_DIGITS.charAt(value & 0x3f),
-);
-
-/** The first 48 bits at `offset` as 8 base64url characters. */
-function base64Of48Bits(bytes: Buffer, offset: number): string {
-  const b0 = bytes[offset] ?? 0;
-  const b1 = bytes[offset + 1] ?? 0;
-  const b2 = bytes[offset + 2] ?? 0;
-  const b3 = bytes[offset + 3] ?? 0;
-  const b4 = bytes[offset + 4] ?? 0;
-  const b5 = bytes[offset + 5] ?? 0;
-  return (
-    (BASE64_PAIRS[(b0 << 4) | (b1 >>> 4)] ?? '') +
-    (BASE64_PAIRS[((b1 & 0xf) << 8) | b2] ?? '') +
-    (BASE64_PAIRS[(b3 << 4) | (b4 >>> 4)] ?? '') +
-    (BASE64_PAIRS[((b4 & 0xf) << 8) | b5] ?? '')
-  );
 }

@@ -1,13 +1,13 @@
 /**
  * Content fingerprints: how the engine tells a real change from a re-read (invariant 3). Records
- * are compared by a keyed hash of their canonical JSON (`canonical-json.ts`), never by
+ * are compared by a keyed hash of their canonical JSON (`canonical-content.ts`), never by
  * `updated_at`, which Cliniko bumps on every write and which has one-second precision.
  *
  * Each top-level field is canonicalised once; the fingerprint hashes those parts joined (exactly
  * the canonical JSON of the record without the fields that are not content) and the per-field
  * hashes reuse them. Both are keyed with the deployment's content key (`content-key.ts`).
  */
-import { keyOrderOf, writeValue } from './canonical-json.js';
+import { keyOrderOf, writeValue } from './canonical-content.js';
 import type { ContentKey } from './content-key.js';
 
 /** `updated_at` moves on every write, even a touch without a content change: it is never content. */

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../shared/engine/canonical-json.js';
+import { canonicalJson } from '../../../shared/engine/canonical-content.js';
 import { syncAccount } from '../../../shared/engine/sync.js';
 import { ClinikoForbiddenError } from '../../../shared/errors.js';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
