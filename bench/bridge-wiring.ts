@@ -5,11 +5,11 @@
 import { ClinikoClient } from '../shared/cliniko/client.js';
 import { TokenBucket } from '../shared/cliniko/token-bucket.js';
 import type { Logger } from '../shared/engine/ports.js';
-import { DEFAULT_SYNC_TIMING, type SyncOptions } from '../shared/engine/sync.js';
+import { DEFAULT_SYNC_TIMING, type SyncOptions, withSettings } from '../shared/engine/sync.js';
 import { DEFAULT_EVENT_OPTIONS } from '../shared/events/build.js';
 import { type DynaliteServer, localDynamoDbClient, startDynalite } from '../shared/state/dynalite-server.js';
 import { createStateTable, DynamoDbStateStore } from '../shared/state/dynamodb-state-store.js';
-import { STREAMS } from '../shared/streams.js';
+import { STREAMS, type StreamDefinition } from '../shared/streams.js';
 
 export const BENCH_USER_AGENT = 'Cliniko Change Bridge Bench (bench@example.com)';
 export const BENCH_ACCOUNT = 'bench-clinic';
@@ -23,15 +23,17 @@ export const silentLogger: Logger = {
   error: () => undefined,
 };
 
-export function benchSyncOptions(overrides: Partial<SyncOptions> = {}): SyncOptions {
+/** Sync options for a benchmark: every stream (or `streams`) with the default event settings. */
+export function benchSyncOptions(
+  overrides: Partial<Omit<SyncOptions, 'streams'>> & { readonly streams?: readonly StreamDefinition[] } = {},
+): SyncOptions {
+  const { streams = STREAMS, ...rest } = overrides;
   return {
     account: BENCH_ACCOUNT,
-    streams: STREAMS,
+    streams: withSettings(streams, DEFAULT_EVENT_OPTIONS),
     startFrom: 'beginning',
     ...DEFAULT_SYNC_TIMING,
-    event: DEFAULT_EVENT_OPTIONS,
-    storeSnapshots: false,
-    ...overrides,
+    ...rest,
   };
 }
 

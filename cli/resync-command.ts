@@ -86,13 +86,10 @@ async function resync(
   const sync = localSyncOptions({ ...options, startFrom: 'now' }, { signal });
   const resyncOptions = {
     account: options.account,
-    streams: options.streams,
+    streams: sync.streams,
     since,
     ...(until === undefined ? {} : { until }),
     leaseTtlMs: sync.leaseTtlMs,
-    event: sync.event,
-    storeSnapshots: sync.storeSnapshots,
-    ...(sync.perStream === undefined ? {} : { perStream: sync.perStream }),
     signal,
     onStream: (report: ResyncStreamReport) => {
       progress.reset();

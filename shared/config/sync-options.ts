@@ -10,7 +10,7 @@ import {
   type PollTier,
   type TierTiming,
 } from '../engine/poll-planner.js';
-import { DEFAULT_SYNC_TIMING, type StreamEventSettings, type SyncOptions } from '../engine/sync.js';
+import { DEFAULT_SYNC_TIMING, type SyncOptions } from '../engine/sync.js';
 import { ConfigError } from '../errors.js';
 import type { EventOptions } from '../events/build.js';
 import type { PayloadMode } from '../events/contract.js';
@@ -134,9 +134,8 @@ function eventOptionsOf(
 }
 
 /**
- * The `syncAccount` options for one account: one run over all its streams, with `event` and
- * `storeSnapshots` from `payload.default` and a `perStream` entry for each stream whose resolved
- * settings differ from those (a `payload.streams` override, or the default mode of its data class).
+ * The `syncAccount` options for one account: one run over all its streams, each with the event
+ * settings it resolves to (`payload.default`, its data class's default mode, its own overrides).
  */
 export function syncOptionsFor(
   config: BridgeConfig,
@@ -152,20 +151,14 @@ export function syncOptionsForAccount(
   account: AccountSettings,
   runtime: SyncRuntime = {},
 ): SyncOptions {
-  const streams = streamsFor(account);
-  // The run-wide settings are those of an operational stream; every other stream whose resolved
-  // settings differ (its own overrides, or its data class's default mode) gets a `perStream` entry.
-  const defaults = withMode(mergedSettings(config.payload.default, {}), 'full');
-  const defaultKey = JSON.stringify(defaults);
-  const perStream: Record<string, StreamEventSettings> = {};
-  for (const stream of streams) {
-    const settings = payloadSettingsFor(config, stream.name, account);
-    if (JSON.stringify(settings) === defaultKey) continue;
-    perStream[stream.name] = {
+  const streams = streamsFor(account).map((definition) => {
+    const settings = payloadSettingsFor(config, definition.name, account);
+    return {
+      definition,
       event: eventOptionsOf(config, settings, runtime),
       storeSnapshots: settings.previous,
     };
-  }
+  });
   return {
     account: account.id,
     streams,
@@ -186,9 +179,6 @@ export function syncOptionsForAccount(
     leaseTtlMs: runtime.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
     ...(runtime.deadline === undefined ? {} : { deadline: runtime.deadline }),
     deadlineMarginMs: runtime.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
-    event: eventOptionsOf(config, defaults, runtime),
-    storeSnapshots: defaults.previous,
-    ...(Object.keys(perStream).length > 0 ? { perStream } : {}),
     ...(runtime.signal ? { signal: runtime.signal } : {}),
   };
 }

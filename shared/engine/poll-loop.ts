@@ -51,7 +51,11 @@ export async function pollLoop(deps: PollLoopDeps, options: PollLoopOptions): Pr
   const sleep = deps.sleep ?? timerSleep;
   const startedMs = now();
   // Settings are checked before anything is taken (a ConfigError names the field).
-  const planner = new PollPlanner(options.streams.map(plannedStreamOf), options.planner, now());
+  const planner = new PollPlanner(
+    options.streams.map((stream) => plannedStreamOf(stream.definition)),
+    options.planner,
+    now(),
+  );
   const session = await AccountSession.open(deps, options);
   if (session === undefined) return { ...skippedReport(options.account, now() - startedMs), rounds: 0 };
   const stopAt = options.deadline === undefined ? Infinity : options.deadline - options.deadlineMarginMs;
@@ -106,7 +110,7 @@ export async function pollLoop(deps: PollLoopDeps, options: PollLoopOptions): Pr
     stopped,
     ok,
     durationMs: now() - startedMs,
-    streams: options.streams.flatMap((stream) => totals.get(stream.name) ?? []),
+    streams: options.streams.flatMap((stream) => totals.get(stream.definition.name) ?? []),
     rounds,
   };
 }

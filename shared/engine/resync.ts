@@ -19,7 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BridgeError, type ErrorSummary, effectOf, errorSummaryOf } from '../errors.js';
-import { buildEvent, type EventOptions } from '../events/build.js';
+import { buildEvent } from '../events/build.js';
 import type { Action, ChangeEvent } from '../events/contract.js';
 import type { StreamDefinition } from '../streams.js';
 import { type ClassifyContext, classify } from './classify.js';
@@ -27,23 +27,20 @@ import { LeaseKeeper } from './lease-keeper.js';
 import { commitListed, type StreamRun } from './observations.js';
 import type { ClinikoRecord, RecordState } from './ports.js';
 import { type Scan, scansOf } from './stream-sync.js';
-import { type StreamEventSettings, type SyncDeps, streamRunOf } from './sync.js';
+import { type StreamSettings, type SyncDeps, streamRunOf } from './sync.js';
 import { isoSecond } from './timestamp.js';
 import { PAGE_SIZE, scanQuery, scanStep, startScan } from './window.js';
 
 export interface ResyncOptions {
   /** The configured Cliniko account id (the `account` of events and state keys). */
   readonly account: string;
-  readonly streams: readonly StreamDefinition[];
+  /** The streams to re-read, each with the settings of its events (as in `SyncOptions`). */
+  readonly streams: readonly StreamSettings[];
   /** Inclusive lower bound (UTC ISO; read to the second, rounded down). */
   readonly since: string;
   /** Inclusive upper bound (UTC ISO); absent: up to now. */
   readonly until?: string;
   readonly leaseTtlMs: number;
-  readonly event: EventOptions;
-  readonly storeSnapshots: boolean;
-  /** Per stream name, event settings that replace the run-wide ones (as in `SyncOptions`). */
-  readonly perStream?: Readonly<Record<string, StreamEventSettings>>;
   /** Records per request (1..100). @default 100 */
   readonly pageSize?: number;
   /** Aborting stops after the current page; what was sent stays sent. */
@@ -101,12 +98,12 @@ export async function resyncAccount(deps: SyncDeps, options: ResyncOptions): Pro
   const reports: ResyncStreamReport[] = [];
   try {
     for (const stream of options.streams) {
-      const report = emptyReport(stream.name);
+      const report = emptyReport(stream.definition.name);
       reports.push(report);
       if (options.signal?.aborted) {
         report.outcome = 'aborted';
       } else {
-        const run = streamRunOf(deps, options, stream, lease, now);
+        const run = streamRunOf(deps, account, stream, lease, now);
         try {
           await resyncStream(deps, run, { since, until, options }, report);
         } catch (error) {
@@ -115,7 +112,7 @@ export async function resyncAccount(deps: SyncDeps, options: ResyncOptions): Pro
           report.error = errorSummaryOf(error);
           deps.logger.error('resync of a stream stopped by an error; the other streams go on', {
             account,
-            stream: stream.name,
+            stream: stream.definition.name,
             error: report.error.name,
           });
         }

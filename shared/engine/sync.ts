@@ -25,7 +25,8 @@ import { type StartFrom, StreamSync } from './stream-sync.js';
 export interface SyncOptions {
   /** The configured Cliniko account id (the `account` of events and state keys). */
   readonly account: string;
-  readonly streams: readonly StreamDefinition[];
+  /** The streams of the run, each with the settings of its events. */
+  readonly streams: readonly StreamSettings[];
   /** Where a stream without a cursor starts; ignored once the stream has one. */
   readonly startFrom: StartFrom;
   /** How far before the watermark each pass starts, so late commits are re-read. */
@@ -48,22 +49,28 @@ export interface SyncOptions {
   readonly deadline?: number;
   /** No new page is started later than `deadline - deadlineMarginMs`. */
   readonly deadlineMarginMs: number;
-  readonly event: EventOptions;
-  /** Keep each published version in the record state so events can carry `changes.previous`. */
-  readonly storeSnapshots: boolean;
-  /**
-   * Per stream name, `event` and `storeSnapshots` that replace the run-wide ones for that stream, so
-   * one run (one lease) serves streams configured with different payload settings.
-   */
-  readonly perStream?: Readonly<Record<string, StreamEventSettings>>;
   /** Aborting finishes the current page, checkpoints and stops. */
   readonly signal?: AbortSignal;
 }
 
-/** The settings of a stream's events that may differ from stream to stream. */
-export interface StreamEventSettings {
+/**
+ * One stream of a run with the settings of its events, which may differ from stream to stream: one
+ * run (one lease) serves streams configured with different payload settings.
+ */
+export interface StreamSettings {
+  readonly definition: StreamDefinition;
   readonly event: EventOptions;
+  /** Keep each published version in the record state so events can carry `changes.previous`. */
   readonly storeSnapshots: boolean;
+}
+
+/** `definitions`, each with the same event settings (tests, benchmarks, one-payload runs). */
+export function withSettings(
+  definitions: readonly StreamDefinition[],
+  event: EventOptions,
+  storeSnapshots = false,
+): StreamSettings[] {
+  return definitions.map((definition) => ({ definition, event, storeSnapshots }));
 }
 
 export interface SyncDeps {
@@ -121,14 +128,14 @@ export async function syncAccount(deps: SyncDeps, options: SyncOptions): Promise
 /** One stream's part of a run under `lease`: where its state and events go, with its own settings. */
 export function streamRunOf(
   deps: SyncDeps,
-  options: Pick<SyncOptions, 'account' | 'event' | 'storeSnapshots' | 'perStream'>,
-  stream: StreamDefinition,
+  account: string,
+  settings: StreamSettings,
   lease: LeaseKeeper,
   now: () => number,
 ): StreamRun {
-  const settings = options.perStream?.[stream.name] ?? options;
+  const stream = settings.definition;
   return {
-    account: options.account,
+    account,
     stream,
     state: deps.state,
     publisher: deps.publisher,
@@ -193,9 +200,9 @@ export class AccountSession {
     const settings = reconcileBudget === undefined ? options : { ...options, reconcileBudget };
     const tasks = new Map<string, Task>();
     for (const stream of options.streams) {
-      const run = streamRunOf(deps, options, stream, lease, now);
+      const run = streamRunOf(deps, account, stream, lease, now);
       const sync = new StreamSync(run, deps.cliniko, deps.logger, settings);
-      tasks.set(stream.name, { sync, report: run.report, failed: false });
+      tasks.set(stream.definition.name, { sync, report: run.report, failed: false });
     }
     return new AccountSession(deps, options, lease, tasks, reconcileBudget, now);
   }
@@ -236,7 +243,7 @@ export class AccountSession {
    */
   async round(
     polls: readonly { readonly stream: string; readonly lifecycle: boolean }[] = this.options.streams.map(
-      (stream) => ({ stream: stream.name, lifecycle: true }),
+      (stream) => ({ stream: stream.definition.name, lifecycle: true }),
     ),
     /** The id listings' requests for this round (when they have a budget). @default reconcileRequestsPerRun */
     reconcileRequests: number = this.options.reconcileRequestsPerRun ?? 0,
@@ -266,7 +273,7 @@ export class AccountSession {
     }
     const ok = selected.every((task) => !task.failed);
     const ordered = this.options.streams.flatMap((stream) => {
-      const task = this.tasks.get(stream.name);
+      const task = this.tasks.get(stream.definition.name);
       return task !== undefined && selected.includes(task) ? [task.report] : [];
     });
     return {

@@ -8,8 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { ClinikoClient } from '../../shared/cliniko/client.js';
 import { TokenBucket } from '../../shared/cliniko/token-bucket.js';
 import type { SyncReport } from '../../shared/engine/report.js';
-import { type SyncOptions, syncAccount } from '../../shared/engine/sync.js';
-import { ACCOUNT, CapturingLogger, streams, syncOptions } from '../shared/engine/sync-harness.js';
+import { syncAccount } from '../../shared/engine/sync.js';
+import {
+  ACCOUNT,
+  CapturingLogger,
+  streams,
+  syncOptions,
+  type TestSyncOverrides,
+} from '../shared/engine/sync-harness.js';
 import { TEST_KEYS } from '../support/content-keys.js';
 import { InMemoryStateStore } from '../support/memory-state-store.js';
 import { RecordingPublisher } from '../support/recording-publisher.js';
@@ -139,7 +145,7 @@ export class EngineUnderTest {
   constructor(
     baseUrl: string,
     private readonly names: readonly string[] = ['contacts'],
-    private readonly overrides: Partial<SyncOptions> = {},
+    private readonly overrides: TestSyncOverrides = {},
   ) {
     this.client = craftedClient(baseUrl);
   }

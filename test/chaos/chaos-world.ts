@@ -22,6 +22,7 @@ import {
   type SyncOptions,
   skippedReport,
   syncAccount,
+  withSettings,
 } from '../../shared/engine/sync.js';
 import { BridgeError, StaleWriteError } from '../../shared/errors.js';
 import { DEFAULT_EVENT_OPTIONS } from '../../shared/events/build.js';
@@ -217,15 +218,13 @@ export class ChaosWorld {
     };
     const options = {
       account: this.options.account,
-      streams: this.streams,
+      streams: withSettings(this.streams, DEFAULT_EVENT_OPTIONS),
       startFrom: 'beginning' as const,
       ...CHAOS_TIMING,
       pageSize: CHAOS_PAGE_SIZE,
       deadlineMarginMs: 0,
       ...(run.cutAfterMs === undefined ? {} : { deadline: now() + run.cutAfterMs }),
       ...(run.reconcileBudget === undefined ? {} : { reconcileRequestsPerRun: run.reconcileBudget }),
-      event: DEFAULT_EVENT_OPTIONS,
-      storeSnapshots: false,
     };
     if (this.full) {
       this.plannedPolls = undefined;

@@ -8,10 +8,17 @@ import {
   syncOptionsFor,
 } from '../../../shared/config/index.js';
 import { DEFAULT_PLANNER_SETTINGS } from '../../../shared/engine/poll-planner.js';
+import type { SyncOptions } from '../../../shared/engine/sync.js';
 import { ConfigError } from '../../../shared/errors.js';
 import { CORE_STREAMS, STREAMS } from '../../../shared/streams.js';
 
 const CORE_NAMES = CORE_STREAMS.map((s) => s.name);
+
+const namesOf = (run: SyncOptions): string[] => run.streams.map((s) => s.definition.name);
+/** Each stream's payload mode. */
+const modesOf = (run: SyncOptions): Record<string, string> =>
+  Object.fromEntries(run.streams.map((s) => [s.definition.name, s.event.payload]));
+const settingsOf = (run: SyncOptions, name: string) => run.streams.find((s) => s.definition.name === name);
 
 const base: BridgeConfigInput = {
   accounts: [
@@ -40,6 +47,8 @@ describe('syncOptionsFor', () => {
       reconcileIntervalSeconds: 86_400,
       leaseTtlMs: DEFAULT_LEASE_TTL_MS,
       deadline: 5000,
+    });
+    expect(settingsOf(run, 'businesses')).toMatchObject({
       storeSnapshots: false,
       event: {
         source: 'cliniko',
@@ -49,11 +58,13 @@ describe('syncOptionsFor', () => {
         maxEntryBytes: 1048576,
       },
     });
-    expect(run.streams.map((s) => s.name)).toEqual(CORE_NAMES);
+    expect(namesOf(run)).toEqual(CORE_NAMES);
     // Without a configured mode, streams of personal and clinical records default to `changes`.
-    expect(Object.keys(run.perStream ?? {})).toEqual(
-      CORE_NAMES.filter((name) => !['businesses', 'appointment_types'].includes(name)),
-    );
+    expect(
+      Object.entries(modesOf(run))
+        .filter(([, mode]) => mode === 'changes')
+        .map(([name]) => name),
+    ).toEqual(CORE_NAMES.filter((name) => !['businesses', 'appointment_types'].includes(name)));
   });
 
   it('expands the sets core and all, in the order given, each stream once', () => {
@@ -62,7 +73,7 @@ describe('syncOptionsFor', () => {
       accounts: [{ ...base.accounts[0], streams: ['users', 'core', 'patients'] }],
     });
     const run = syncOptionsFor(config, config.accounts[0]?.id ?? '');
-    expect(run.streams.map((s) => s.name)).toEqual(['users', ...CORE_NAMES]);
+    expect(namesOf(run)).toEqual(['users', ...CORE_NAMES]);
 
     const all = parseBridgeConfig({ ...base, accounts: [{ ...base.accounts[0], streams: ['all'] }] });
     expect(syncOptionsFor(all, all.accounts[0]?.id ?? '').streams).toHaveLength(STREAMS.length);
@@ -71,7 +82,7 @@ describe('syncOptionsFor', () => {
   it('polls only the streams listed for the account', () => {
     const run = syncOptionsFor(parseBridgeConfig(base), 'annex');
 
-    expect(run.streams.map((s) => s.name)).toEqual(['patients', 'practitioners']);
+    expect(namesOf(run)).toEqual(['patients', 'practitioners']);
   });
 
   it("gives the id listings a quarter of a poll interval's rate budget per run, and no limit to a forced or final run", () => {
@@ -102,7 +113,7 @@ describe('syncOptionsFor', () => {
     expect(syncOptionsFor(config, 'annex', { forceReconcile: true }).reconcileIntervalSeconds).toBe(0);
   });
 
-  it('keeps every stream in one run and overrides event settings only for streams that differ', () => {
+  it('keeps every stream in one run, each with the event settings it resolves to', () => {
     const config = parseBridgeConfig({
       ...base,
       payload: {
@@ -113,17 +124,17 @@ describe('syncOptionsFor', () => {
 
     const run = syncOptionsFor(config, 'annex', { region: 'eu-west-2' });
 
-    expect(run.streams.map((s) => s.name)).toEqual(['patients', 'practitioners']);
-    expect(run.event).toMatchObject({ payload: 'changes', exclude: ['notes'], region: 'eu-west-2' });
-    expect(run.storeSnapshots).toBe(false);
-    expect(Object.keys(run.perStream ?? {})).toEqual(['practitioners']);
-    expect(run.perStream?.practitioners).toEqual({
-      event: { ...run.event, payload: 'full' },
+    expect(namesOf(run)).toEqual(['patients', 'practitioners']);
+    const patients = settingsOf(run, 'patients');
+    expect(patients?.event).toMatchObject({ payload: 'changes', exclude: ['notes'], region: 'eu-west-2' });
+    expect(patients?.storeSnapshots).toBe(false);
+    expect(settingsOf(run, 'practitioners')).toMatchObject({
+      event: { ...patients?.event, payload: 'full' },
       storeSnapshots: true,
     });
   });
 
-  it('adds no override for a stream whose override repeats the default', () => {
+  it('gives a stream whose override repeats the default the default settings', () => {
     const config = parseBridgeConfig({
       ...base,
       payload: { default: { mode: 'ids' }, streams: { patients: { mode: 'ids', previous: false } } },
@@ -131,8 +142,8 @@ describe('syncOptionsFor', () => {
 
     const run = syncOptionsFor(config, 'annex');
 
-    expect(run.event.payload).toBe('ids');
-    expect(run.perStream).toBeUndefined();
+    expect(modesOf(run)).toEqual({ patients: 'ids', practitioners: 'ids' });
+    expect(run.streams.map((s) => s.storeSnapshots)).toEqual([false, false]);
   });
 
   it('leaves out overrides of streams the account does not poll', () => {
@@ -141,8 +152,9 @@ describe('syncOptionsFor', () => {
       payload: { default: { mode: 'full' }, streams: { contacts: { previous: true } } },
     });
 
-    expect(syncOptionsFor(config, 'annex').perStream).toBeUndefined();
-    expect(Object.keys(syncOptionsFor(config, 'main-clinic').perStream ?? {})).toEqual(['contacts']);
+    expect(syncOptionsFor(config, 'annex').streams.map((s) => s.storeSnapshots)).toEqual([false, false]);
+    const main = syncOptionsFor(config, 'main-clinic');
+    expect(main.streams.filter((s) => s.storeSnapshots).map((s) => s.definition.name)).toEqual(['contacts']);
   });
 
   it('throws a ConfigError listing the configured accounts for an unknown one', () => {
@@ -162,10 +174,7 @@ describe('payload modes by data class', () => {
 
     const run = syncOptionsFor(config, 'main-clinic');
 
-    expect(run.event.payload).toBe('full');
-    expect(run.perStream?.patients?.event.payload).toBe('changes');
-    expect(run.perStream?.contacts?.event.payload).toBe('changes');
-    expect(run.perStream).not.toHaveProperty('taxes');
+    expect(modesOf(run)).toEqual({ patients: 'changes', contacts: 'changes', taxes: 'full' });
   });
 
   it('keeps a default mode the configuration states for every stream, as before classes existed', () => {
@@ -173,8 +182,7 @@ describe('payload modes by data class', () => {
 
     const run = syncOptionsFor(config, 'main-clinic');
 
-    expect(run.event.payload).toBe('full');
-    expect(run.perStream).toBeUndefined();
+    expect(new Set(Object.values(modesOf(run)))).toEqual(new Set(['full']));
   });
 
   it("lets a stream's own mode win over its class default", () => {

@@ -8,16 +8,24 @@ import { classify } from '../../../shared/engine/classify.js';
 import { ContentKey, ContentKeyRing } from '../../../shared/engine/content-key.js';
 import type { RecordState, StreamCursor } from '../../../shared/engine/ports.js';
 import { type ResyncOptions, type ResyncReport, resyncAccount } from '../../../shared/engine/resync.js';
-import { DEFAULT_SYNC_TIMING } from '../../../shared/engine/sync.js';
+import { DEFAULT_SYNC_TIMING, withSettings } from '../../../shared/engine/sync.js';
 import { ClinikoForbiddenError } from '../../../shared/errors.js';
-import { DEFAULT_EVENT_OPTIONS } from '../../../shared/events/build.js';
+import { DEFAULT_EVENT_OPTIONS, type EventOptions } from '../../../shared/events/build.js';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { parseChangeEvent } from '../../../shared/events/schema.js';
-import { findStream } from '../../../shared/streams.js';
+import { findStream, type StreamDefinition } from '../../../shared/streams.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import { ACCOUNT, Harness, streams } from './sync-harness.js';
 
-function resync(h: Harness, since: string, overrides: Partial<ResyncOptions> = {}): Promise<ResyncReport> {
+/** Overrides of a resync's options, its streams given as definitions sharing one `event` and `storeSnapshots`. */
+type ResyncOverrides = Partial<Omit<ResyncOptions, 'streams'>> & {
+  readonly streams?: readonly StreamDefinition[];
+  readonly event?: EventOptions;
+  readonly storeSnapshots?: boolean;
+};
+
+function resync(h: Harness, since: string, overrides: ResyncOverrides = {}): Promise<ResyncReport> {
+  const { streams: definitions = streams('patients'), event, storeSnapshots, ...rest } = overrides;
   return resyncAccount(
     {
       cliniko: h.cliniko,
@@ -29,12 +37,10 @@ function resync(h: Harness, since: string, overrides: Partial<ResyncOptions> = {
     },
     {
       account: ACCOUNT,
-      streams: streams('patients'),
+      streams: withSettings(definitions, event ?? DEFAULT_EVENT_OPTIONS, storeSnapshots ?? false),
       since,
       leaseTtlMs: DEFAULT_SYNC_TIMING.leaseTtlMs,
-      event: DEFAULT_EVENT_OPTIONS,
-      storeSnapshots: false,
-      ...overrides,
+      ...rest,
     },
   );
 }
@@ -184,11 +190,9 @@ describe('resyncAccount', () => {
       { cliniko: h.cliniko, keys: rotated, state: h.state, publisher: h.publisher, logger: h.logger },
       {
         account: ACCOUNT,
-        streams: streams('patients'),
+        streams: withSettings(streams('patients'), DEFAULT_EVENT_OPTIONS),
         since: '2026-03-02T08:00:00Z',
         leaseTtlMs: 60_000,
-        event: DEFAULT_EVENT_OPTIONS,
-        storeSnapshots: false,
       },
     );
 

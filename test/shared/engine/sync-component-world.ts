@@ -18,7 +18,7 @@ import type {
   StreamCursor,
 } from '../../../shared/engine/ports.js';
 import type { SyncReport } from '../../../shared/engine/report.js';
-import { type SyncDeps, type SyncOptions, syncAccount } from '../../../shared/engine/sync.js';
+import { type SyncDeps, syncAccount } from '../../../shared/engine/sync.js';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { DynamoDbStateStore } from '../../../shared/state/dynamodb-state-store.js';
 import {
@@ -31,7 +31,7 @@ import { api, control, type JsonReply } from '../../simulator/sim-client.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import type { LocalStateTable } from '../../support/dynalite.js';
 import { RecordingPublisher } from '../../support/recording-publisher.js';
-import { CapturingLogger, syncOptions } from './sync-harness.js';
+import { CapturingLogger, syncOptions, type TestSyncOverrides } from './sync-harness.js';
 
 const USER_AGENT = 'Bridge component tests (component-tests@example.com)';
 const tinySleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 1)));
@@ -123,7 +123,7 @@ export interface WorldOptions {
   readonly account: string;
   readonly patients?: number;
   readonly appointments?: number;
-  readonly sync?: Partial<SyncOptions>;
+  readonly sync?: TestSyncOverrides;
   /** Cliniko quirks the simulator starts with. @default none */
   readonly quirks?: readonly Quirk[];
 }
@@ -181,7 +181,7 @@ export class ComponentWorld {
   }
 
   /** One run, as the scheduler would start it. */
-  poll(overrides: Partial<SyncOptions> = {}, deps: Partial<SyncDeps> = {}): Promise<SyncReport> {
+  poll(overrides: TestSyncOverrides = {}, deps: Partial<SyncDeps> = {}): Promise<SyncReport> {
     return syncAccount(
       {
         cliniko: this.reader,

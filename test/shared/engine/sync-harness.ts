@@ -6,11 +6,13 @@ import type { Logger } from '../../../shared/engine/ports.js';
 import type { SyncReport } from '../../../shared/engine/report.js';
 import {
   DEFAULT_SYNC_TIMING,
+  type StreamSettings,
   type SyncDeps,
   type SyncOptions,
   syncAccount,
+  withSettings,
 } from '../../../shared/engine/sync.js';
-import { DEFAULT_EVENT_OPTIONS } from '../../../shared/events/build.js';
+import { DEFAULT_EVENT_OPTIONS, type EventOptions } from '../../../shared/events/build.js';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { findStream, type StreamDefinition } from '../../../shared/streams.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
@@ -62,17 +64,27 @@ export function streams(...names: string[]): StreamDefinition[] {
   });
 }
 
-export function syncOptions(overrides: Partial<SyncOptions> = {}): SyncOptions {
+/**
+ * A test's options: the engine's, with the streams given as definitions sharing one `event` and
+ * `storeSnapshots` — or, for settings that differ per stream, as the engine takes them (`settings`).
+ */
+export type TestSyncOverrides = Partial<Omit<SyncOptions, 'streams'>> & {
+  readonly streams?: readonly StreamDefinition[];
+  readonly event?: EventOptions;
+  readonly storeSnapshots?: boolean;
+  readonly settings?: readonly StreamSettings[];
+};
+
+export function syncOptions(overrides: TestSyncOverrides = {}): SyncOptions {
+  const { streams: definitions = streams('patients'), event, storeSnapshots, settings, ...rest } = overrides;
   return {
     account: ACCOUNT,
-    streams: streams('patients'),
+    streams: settings ?? withSettings(definitions, event ?? DEFAULT_EVENT_OPTIONS, storeSnapshots ?? false),
     startFrom: 'beginning',
     ...DEFAULT_SYNC_TIMING,
     reconcileIntervalSeconds: null,
     deadlineMarginMs: 0,
-    event: DEFAULT_EVENT_OPTIONS,
-    storeSnapshots: false,
-    ...overrides,
+    ...rest,
   };
 }
 
@@ -83,14 +95,14 @@ export class Harness {
   readonly logger = new CapturingLogger();
 
   constructor(
-    readonly options: Partial<SyncOptions> = {},
+    readonly options: TestSyncOverrides = {},
     start?: string,
   ) {
     this.cliniko = new InMemoryCliniko(start === undefined ? {} : { start });
   }
 
   /** One run, as the scheduler would start it. */
-  poll(overrides: Partial<SyncOptions> = {}, deps: Partial<SyncDeps> = {}): Promise<SyncReport> {
+  poll(overrides: TestSyncOverrides = {}, deps: Partial<SyncDeps> = {}): Promise<SyncReport> {
     return syncAccount(
       {
         cliniko: this.cliniko,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordState } from '../../../shared/engine/ports.js';
 import { DEFAULT_EVENT_OPTIONS } from '../../../shared/events/build.js';
-import { ACCOUNT, Harness, streams } from './sync-harness.js';
+import { ACCOUNT, Harness, streams, type TestSyncOverrides } from './sync-harness.js';
 
 async function storedStates(h: Harness, stream: string): Promise<RecordState[]> {
   const states: RecordState[] = [];
@@ -10,14 +10,21 @@ async function storedStates(h: Harness, stream: string): Promise<RecordState[]> 
 }
 
 describe('syncAccount: per-stream event settings', () => {
-  // Run-wide: full payloads with snapshots; patients overridden to ids without snapshots.
-  const options = {
-    streams: streams('patients', 'contacts'),
-    event: DEFAULT_EVENT_OPTIONS,
-    storeSnapshots: true,
-    perStream: {
-      patients: { event: { ...DEFAULT_EVENT_OPTIONS, payload: 'ids' as const }, storeSnapshots: false },
-    },
+  // Contacts: full payloads with snapshots; patients: ids without snapshots.
+  const [patients, contacts] = streams('patients', 'contacts');
+  const options: TestSyncOverrides = {
+    settings: [
+      ...(patients
+        ? [
+            {
+              definition: patients,
+              event: { ...DEFAULT_EVENT_OPTIONS, payload: 'ids' as const },
+              storeSnapshots: false,
+            },
+          ]
+        : []),
+      ...(contacts ? [{ definition: contacts, event: DEFAULT_EVENT_OPTIONS, storeSnapshots: true }] : []),
+    ],
   };
 
   it('builds each stream’s events with its own payload mode within one run', async () => {
