@@ -3,8 +3,7 @@
  * per list path, for responses the simulator never produces (HTML pages, broken JSON, hostile links,
  * records out of order or without timestamps). Also the engine wiring used against it.
  */
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { ClinikoClient } from '../../shared/cliniko/client.js';
 import { TokenBucket } from '../../shared/cliniko/token-bucket.js';
 import type { SyncReport } from '../../shared/engine/report.js';
@@ -19,6 +18,7 @@ import {
 import { TEST_KEYS } from '../support/content-keys.js';
 import { InMemoryStateStore } from '../support/memory-state-store.js';
 import { RecordingPublisher } from '../support/recording-publisher.js';
+import { startScriptedServer } from '../support/scripted-server.js';
 
 export const USER_AGENT = 'Bad Input Tests (bad-input@example.test)';
 
@@ -38,30 +38,21 @@ export interface CraftedCliniko {
 export async function startCraftedCliniko(): Promise<CraftedCliniko> {
   const routes = new Map<string, Answer>();
   const received: URL[] = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const server = await startScriptedServer((res, request) => {
+    const url = new URL(request.url || '/', 'http://127.0.0.1');
     received.push(url);
-    req.resume();
-    req.on('end', () => {
-      const resource = url.pathname.replace(/^\/v1/, '');
-      const answer = routes.get(resource) ?? list(resource.split('/')[1] ?? 'items', []);
-      answer(res, url);
-    });
+    const resource = url.pathname.replace(/^\/v1/, '');
+    const answer = routes.get(resource) ?? list(resource.split('/')[1] ?? 'items', []);
+    answer(res, url);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    origin,
-    baseUrl: `${origin}/v1`,
+    origin: server.origin,
+    baseUrl: `${server.origin}/v1`,
     received,
     on: (path, answer) => {
       routes.set(path, answer);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 

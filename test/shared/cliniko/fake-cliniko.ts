@@ -2,17 +2,11 @@
  * A tiny crafted HTTP server for faults the simulator cannot produce (HTML pages, hostile links,
  * missing Date headers…). Each test scripts the answers; the server records what it received.
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { TokenBucket } from '../../../shared/cliniko/token-bucket.js';
+import { type ReceivedRequest, startScriptedServer } from '../../support/scripted-server.js';
 
-export interface ReceivedRequest {
-  readonly method: string;
-  /** Raw request target: path plus query string, exactly as sent. */
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
+export type { ReceivedRequest } from '../../support/scripted-server.js';
 
 export type Responder = (res: ServerResponse, req: ReceivedRequest, index: number) => void;
 
@@ -26,37 +20,16 @@ export interface FakeCliniko {
 }
 
 export async function startFakeCliniko(): Promise<FakeCliniko> {
-  const received: ReceivedRequest[] = [];
   let responders: Responder[] = [json(200, {})];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const request = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      const index = received.push(request) - 1;
-      const responder = responders[Math.min(index, responders.length - 1)];
-      if (responder) responder(res, request, index);
-    });
+  const server = await startScriptedServer((res, request, index) => {
+    responders[Math.min(index, responders.length - 1)]?.(res, request, index);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    origin,
-    baseUrl: `${origin}/v1`,
-    received,
+    ...server,
+    baseUrl: `${server.origin}/v1`,
     script: (...next) => {
       responders = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 

@@ -5,8 +5,8 @@
  * secret and compare in constant time against each space-separated signature.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { startScriptedServer } from '../../support/scripted-server.js';
 
 /** What the receiver does with one request: answer with a status (and headers), reset, or never answer. */
 export type Reply = { readonly status: number; readonly headers?: Record<string, string> } | 'reset' | 'hang';
@@ -52,35 +52,19 @@ export async function startReceiver(
   fallback: Reply = { status: 204 },
 ): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const reply = plan[requests.length] ?? fallback;
-      requests.push({
-        method: request.method ?? '',
-        headers: request.headers,
-        body,
-        signatureValid: verifies(secret, request.headers, body),
-        reply,
-      });
-      if (reply === 'reset') request.socket.destroy();
-      else if (reply !== 'hang') response.writeHead(reply.status, reply.headers).end('{"ok":false}');
-    });
+  const server = await startScriptedServer((response, { method, headers, body }, index) => {
+    const reply = plan[index] ?? fallback;
+    requests.push({ method, headers, body, signatureValid: verifies(secret, headers, body), reply });
+    if (reply === 'reset') response.socket?.destroy();
+    else if (reply !== 'hang') response.writeHead(reply.status, reply.headers).end('{"ok":false}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hooks/cliniko`,
+    url: `${server.origin}/hooks/cliniko`,
     requests,
     accepted: () =>
       requests
         .filter((request) => typeof request.reply === 'object' && request.reply.status < 300)
         .map((request) => JSON.parse(request.body)),
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }
