@@ -54,3 +54,46 @@ function clampUnit(value: number): number {
   if (!Number.isFinite(value) || value < 0) return 0;
   return value >= 1 ? 0.999_999 : value;
 }
+
+/** The knobs of a loop that resends what failed; each adapter documents its own defaults. */
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts?: number | undefined;
+  /** Scale of the first retry's delay, ms. */
+  readonly baseDelayMs?: number | undefined;
+  /** Upper bound of any single delay, ms. */
+  readonly maxDelayMs?: number | undefined;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** In [0, 1). @default Math.random */
+  readonly random?: (() => number) | undefined;
+}
+
+/** A retry loop's policy: how many attempts, and full-jitter waits between them. */
+export class Retries {
+  readonly maxAttempts: number;
+  private readonly backoff: BackoffOptions;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    options: RetryOptions,
+    defaults: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number },
+  ) {
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? defaults.maxAttempts);
+    this.backoff = {
+      baseMs: options.baseDelayMs ?? defaults.baseDelayMs,
+      capMs: options.maxDelayMs ?? defaults.maxDelayMs,
+      random: options.random ?? Math.random,
+    };
+    this.sleep = options.sleep ?? sleep;
+  }
+
+  /** The full-jitter delay before retry number `retry` (0 for the first retry). */
+  delay(retry: number): number {
+    return fullJitterDelay(retry, this.backoff);
+  }
+
+  /** Waits `ms`, or the full-jitter delay before retry number `retry`. */
+  wait(retry: number, ms: number = this.delay(retry)): Promise<void> {
+    return this.sleep(ms);
+  }
+}

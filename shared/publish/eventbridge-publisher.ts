@@ -15,7 +15,7 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
-import { fullJitterDelay, sleep as realSleep } from '../backoff.js';
+import { Retries } from '../backoff.js';
 import type { EventPublisher } from '../engine/ports.js';
 import { PublishError } from '../errors.js';
 import type { ChangeEvent } from '../events/contract.js';
@@ -84,20 +84,12 @@ export class EventBridgePublisher implements EventPublisher {
   readonly publisherStats: PublisherStats = { calls: 0, entries: 0, retries: 0 };
   private readonly client: EventBridgeClient;
   private readonly busName: string;
-  private readonly maxAttempts: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
+  private readonly retries: Retries;
 
   constructor(options: EventBridgePublisherOptions) {
     this.client = options.client;
     this.busName = options.busName;
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
-    this.baseDelayMs = options.baseDelayMs ?? 100;
-    this.maxDelayMs = options.maxDelayMs ?? 3000;
-    this.sleep = options.sleep ?? realSleep;
-    this.random = options.random ?? Math.random;
+    this.retries = new Retries(options, { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 3000 });
   }
 
   async publish(events: readonly ChangeEvent[]): Promise<void> {
@@ -131,8 +123,7 @@ export class EventBridgePublisher implements EventPublisher {
     for (let attempt = 1; ; attempt += 1) {
       if (attempt > 1) {
         this.publisherStats.retries += 1;
-        const delay = { baseMs: this.baseDelayMs, capMs: this.maxDelayMs, random: this.random };
-        await this.sleep(fullJitterDelay(attempt - 2, delay));
+        await this.retries.wait(attempt - 2);
       }
       this.publisherStats.calls += 1;
       let results: readonly PutEventsResultEntry[];
@@ -152,7 +143,7 @@ export class EventBridgePublisher implements EventPublisher {
       });
       this.publisherStats.entries += pending.length - failed.length;
       if (failed.length === 0) return;
-      if (attempt >= this.maxAttempts) {
+      if (attempt >= this.retries.maxAttempts) {
         throw new PublishError(
           `PutEvents left ${failed.length} of ${batch.length} entries undelivered after ${attempt} attempts ` +
             `(error codes: ${errorCodes(pending, results)})`,

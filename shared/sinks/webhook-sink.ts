@@ -12,8 +12,8 @@
  *
  * Errors name the receiver's origin, HTTP statuses and event ids — never a body, header or secret.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { Retries } from '../backoff.js';
 import type { EventPublisher } from '../engine/ports.js';
 import { ConfigError, PublishError } from '../errors.js';
 import type { ChangeEvent } from '../events/contract.js';
@@ -72,7 +72,7 @@ export interface WebhookSinkProps {
   readonly maxRetryAfterMs?: number;
   /** Per-request timeout, response headers included. @default 10_000 */
   readonly timeoutMs?: number;
-  /** @default node:timers/promises setTimeout */
+  /** @default the shared `sleep` (shared/backoff.ts) */
   readonly sleep?: (ms: number) => Promise<void>;
   /** In [0, 1). @default Math.random */
   readonly random?: () => number;
@@ -159,13 +159,9 @@ export class WebhookSink implements EventPublisher {
   private readonly format: EventFormat;
   private readonly fetch: WebhookFetch;
   private readonly agent: Agent | undefined;
-  private readonly maxAttempts: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
+  private readonly retries: Retries;
   private readonly maxRetryAfterMs: number;
   private readonly timeoutMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
   private readonly now: () => number;
 
   constructor(props: WebhookSinkProps) {
@@ -183,13 +179,18 @@ export class WebhookSink implements EventPublisher {
       this.agent = undefined;
       this.fetch = props.fetch;
     }
-    this.maxAttempts = positive('maxAttempts', props.maxAttempts ?? 8, true);
-    this.baseDelayMs = positive('baseDelayMs', props.baseDelayMs ?? 500, false);
-    this.maxDelayMs = positive('maxDelayMs', props.maxDelayMs ?? 30_000, false);
+    this.retries = new Retries(
+      {
+        maxAttempts: positive('maxAttempts', props.maxAttempts ?? 8, true),
+        baseDelayMs: positive('baseDelayMs', props.baseDelayMs ?? 500, false),
+        maxDelayMs: positive('maxDelayMs', props.maxDelayMs ?? 30_000, false),
+        sleep: props.sleep,
+        random: props.random,
+      },
+      { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 },
+    );
     this.maxRetryAfterMs = props.maxRetryAfterMs ?? 60_000;
     this.timeoutMs = positive('timeoutMs', props.timeoutMs ?? 10_000, false);
-    this.sleep = props.sleep ?? ((ms) => delay(ms));
-    this.random = props.random ?? Math.random;
     this.now = props.now ?? Date.now;
   }
 
@@ -208,7 +209,7 @@ export class WebhookSink implements EventPublisher {
     const body = encodeEvent(event, this.format);
     const receiver = `webhook receiver ${this.url.origin}`;
     let last: Extract<Attempt, { kind: 'retry' }> | undefined;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+    for (let attempt = 1; attempt <= this.retries.maxAttempts; attempt += 1) {
       const outcome = await this.attempt(id, body);
       if (outcome.kind === 'delivered') return;
       if (outcome.kind === 'rejected') {
@@ -220,7 +221,7 @@ export class WebhookSink implements EventPublisher {
         );
       }
       last = outcome;
-      if (attempt === this.maxAttempts) break;
+      if (attempt === this.retries.maxAttempts) break;
       if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > this.maxRetryAfterMs) {
         throw new PublishError(
           `${receiver} asked to retry event ${id} after ${Math.ceil(outcome.retryAfterMs / 1000)} s, ` +
@@ -228,18 +229,13 @@ export class WebhookSink implements EventPublisher {
             'checkpointed: the event is published again on the next run.',
         );
       }
-      await this.sleep(outcome.retryAfterMs ?? this.backoff(attempt));
+      await this.retries.wait(attempt - 1, outcome.retryAfterMs);
     }
     throw new PublishError(
-      `${receiver} did not accept event ${id} after ${this.maxAttempts} attempts (last: ${last?.reason}); ` +
+      `${receiver} did not accept event ${id} after ${this.retries.maxAttempts} attempts (last: ${last?.reason}); ` +
         'nothing was checkpointed: the event is published again on the next run.',
       { cause: last?.cause },
     );
-  }
-
-  /** Full jitter: uniformly random in [0, min(cap, base * 2^(attempt-1))). */
-  private backoff(attempt: number): number {
-    return Math.floor(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)));
   }
 
   private async attempt(id: string, body: string): Promise<Attempt> {

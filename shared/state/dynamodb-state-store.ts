@@ -38,7 +38,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { fullJitterDelay, sleep as realSleep } from '../backoff.js';
+import { Retries } from '../backoff.js';
 import type {
   AccountRunStatus,
   AccountStatus,
@@ -108,11 +108,7 @@ export class DynamoDbStateStore implements StateStore, AccountStatusReader {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly listPageSize: number | undefined;
-  private readonly maxAttempts: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
+  private readonly retries: Retries;
 
   constructor(options: DynamoDbStateStoreOptions) {
     this.documents =
@@ -121,11 +117,7 @@ export class DynamoDbStateStore implements StateStore, AccountStatusReader {
         : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
     this.tableName = options.tableName;
     this.listPageSize = options.listPageSize;
-    this.maxAttempts = options.maxAttempts ?? 8;
-    this.baseDelayMs = options.baseDelayMs ?? 50;
-    this.maxDelayMs = options.maxDelayMs ?? 2000;
-    this.sleep = options.sleep ?? realSleep;
-    this.random = options.random ?? Math.random;
+    this.retries = new Retries(options, { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 2000 });
   }
 
   async getCursor(account: string, stream: string): Promise<StreamCursor | undefined> {
@@ -375,14 +367,12 @@ export class DynamoDbStateStore implements StateStore, AccountStatusReader {
   }
 
   private async backoffOrThrow(attempt: number, what: string): Promise<void> {
-    if (attempt >= this.maxAttempts) {
+    if (attempt >= this.retries.maxAttempts) {
       throw new StateUnavailableError(
         `DynamoDB left ${what} unprocessed after ${attempt} attempts (throttled); the run will retry later`,
       );
     }
-    await this.sleep(
-      fullJitterDelay(attempt - 1, { baseMs: this.baseDelayMs, capMs: this.maxDelayMs, random: this.random }),
-    );
+    await this.retries.wait(attempt - 1);
   }
 }
 

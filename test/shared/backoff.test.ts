@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCeiling, equalJitterDelay, fullJitterDelay } from '../../shared/backoff.js';
+import { backoffCeiling, equalJitterDelay, fullJitterDelay, Retries } from '../../shared/backoff.js';
 import { MIN_RATE_LIMIT_WAIT_MS, rateLimitWaitMs } from '../../shared/cliniko/rate-limit.js';
 
 const options = (random: number) => ({ baseMs: 200, capMs: 5_000, random: () => random });
@@ -54,5 +54,28 @@ describe('rateLimitWaitMs', () => {
     const third = rateLimitWaitMs(header, now, 2, { random: () => 0 });
 
     expect([first, third]).toEqual([500, 2_000]);
+  });
+});
+
+describe('Retries', () => {
+  it('takes the adapter defaults, lets options override them, and never allows fewer than one attempt', () => {
+    const defaults = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
+    expect(new Retries({}, defaults).maxAttempts).toBe(3);
+    expect(new Retries({ maxAttempts: 5 }, defaults).maxAttempts).toBe(5);
+    expect(new Retries({ maxAttempts: 0 }, defaults).maxAttempts).toBe(1);
+  });
+
+  it('waits a full-jitter delay under the capped ceiling, or the time it is given', async () => {
+    const slept: number[] = [];
+    const retries = new Retries(
+      { random: () => 0.5, sleep: async (ms) => void slept.push(ms) },
+      { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 300 },
+    );
+
+    await retries.wait(0);
+    await retries.wait(3);
+    await retries.wait(1, 2500);
+
+    expect(slept).toEqual([50, 150, 2500]);
   });
 });
