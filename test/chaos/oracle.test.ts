@@ -4,8 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../shared/events/contract.js';
+import { syntheticEvent } from '../shared/publish/change-event-fixture.js';
 import { InMemoryStateStore } from '../support/memory-state-store.js';
 import { ChaosPublisher } from './chaos-ports.js';
+import { checkDeliveries } from './oracle.js';
 import { runScenario, type ScenarioInput } from './run-scenario.js';
 import type { Op } from './scenario.js';
 
@@ -107,5 +109,37 @@ describe('the chaos oracle', () => {
     const outcome = await run(new TamperingPublisher((e, i) => (i === 0 ? [{ ...e, resources: [] }] : [e])));
 
     expect(outcome.violations.join('\n')).toMatch(/record key/);
+  });
+
+  describe('repeated deliveries', () => {
+    const appointment = (data: Record<string, unknown>): ChangeEvent => {
+      const event = syntheticEvent(7, { entity: 'individual_appointment' });
+      return { ...event, detail: { ...event.detail, data: { id: event.detail.recordId, ...data } } };
+    };
+    const repeatOf = (first: ChangeEvent, data: Record<string, unknown>): ChangeEvent => ({
+      ...appointment(data),
+      time: '2026-11-29T10:05:00Z',
+      detail: {
+        ...appointment(data).detail,
+        observedAt: '2026-11-29T10:05:00.000Z',
+        eventId: first.detail.eventId,
+      },
+    });
+
+    it('tolerate a derived field read anew (it drifts without the record changing)', () => {
+      const first = appointment({ notes: 'kept', invoice_status: null, patient_name: 'Synthetic One' });
+      const again = repeatOf(first, { notes: 'kept', invoice_status: 10, patient_name: 'Synthetic Two' });
+
+      expect(checkDeliveries([first, again], new Set()).problems).toEqual([]);
+    });
+
+    it('report any other field that differs', () => {
+      const first = appointment({ notes: 'kept', invoice_status: null });
+      const again = repeatOf(first, { notes: 'changed', invoice_status: null });
+
+      expect(checkDeliveries([first, again], new Set()).problems.join('\n')).toMatch(
+        /delivered twice with different payloads/,
+      );
+    });
   });
 });

@@ -307,10 +307,21 @@ export function differingFields(
  * What a repeated delivery must repeat: everything but the detection time (`detail.observedAt`, and
  * the envelope `time` taken from it), which says when this delivery was sent.
  */
+/**
+ * An event as a repeat must repeat it: without its detection time, and without the stream's derived
+ * fields in `data`, which a repeat reads anew (they drift without the record changing, and the
+ * bridge keeps no copy of what it sent; README, "Derived fields").
+ */
 function detailText(event: ChangeEvent): string {
-  const { observedAt: _ignored, ...rest } = event.detail;
+  const { observedAt: _ignored, data, ...rest } = event.detail;
   const { time: _sentAt, ...envelope } = event;
-  return JSON.stringify(sortKeys({ ...envelope, detail: rest }));
+  let content: Record<string, unknown> | undefined = data;
+  if (data !== undefined) {
+    const kept: Record<string, unknown> = { ...data };
+    for (const field of findStream(event.detail.resource)?.derivedFields ?? []) delete kept[field];
+    content = kept;
+  }
+  return JSON.stringify(sortKeys({ ...envelope, detail: { ...rest, data: content } }));
 }
 
 /** Check 6: watermarks (change pass and `/deleted` feed) only move forward. */
