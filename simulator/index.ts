@@ -1,6 +1,7 @@
 /**
  * The Cliniko simulator, in process: `startSimulator()` seeds the accounts, starts the HTTP server
- * and resolves once it is listening. See `server.ts` for the routes and `design.md` §7 for the contract.
+ * and resolves once it is listening. See `server.ts` for the routes and README.md, "The Cliniko
+ * simulator", for the contract.
  *
  * @example
  *   const sim = await startSimulator({ seed: 1, patients: 50 });

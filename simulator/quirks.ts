@@ -1,8 +1,8 @@
 /**
  * Cliniko's documented quirks, each a reading of the real API that is less kind than the simulator's
- * contract (design §7). Off by default so the contract's reading stays the default; switched at start
- * (`startSimulator({ quirks })`, `--quirks`) and at runtime (`POST /__sim/quirks`). The README's
- * simulator section says which readings the sources confirm.
+ * contract (README.md, "The Cliniko simulator"). Off by default so the contract's reading stays the
+ * default; switched at start (`startSimulator({ quirks })`, `--quirks`) and at runtime
+ * (`POST /__sim/quirks`). The README's simulator section says which readings the sources confirm.
  */
 
 /** In the order they are listed everywhere (help, `GET /__sim/quirks`, the banner). */

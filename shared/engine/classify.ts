@@ -1,8 +1,8 @@
 /**
  * Classification, pure: which event (if any) one observation of a record produces, and the record
- * states to write before and after publishing it (design §3). The most specific action wins:
- * deleted > archived / restored / cancelled > created > updated. A version a failed run left in
- * flight changes what an observation is compared with: see `pending-version.ts`.
+ * states to write before and after publishing it (docs/design.md, Classification). The most
+ * specific action wins: deleted > archived / restored / cancelled > created > updated. A version a
+ * failed run left in flight changes what an observation is compared with: see `pending-version.ts`.
  */
 import type { Action } from '../events/contract.js';
 import type { LifecycleField, StreamDefinition } from '../streams.js';
@@ -188,7 +188,8 @@ function firstSighting(context: ClassifyContext, record: ClinikoRecord): Observa
   const action: Action =
     lifecycleAction ??
     (setSince(record, 'created_at', origin) ? 'created' : context.backfill ? 'snapshot' : 'updated');
-  // No earlier version was ever published, so there is nothing to compare with (design §3).
+  // No earlier version was ever published, so there is nothing to compare with
+  // (docs/design.md, Classification).
   return { action, changedFields: null };
 }
 

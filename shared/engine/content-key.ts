@@ -1,21 +1,14 @@
 /**
  * The content key: a per-deployment secret that keys every record fingerprint and field hash the
- * bridge stores, so a stored item reveals nothing about the values it was computed from. Without
- * the key, guessing a date of birth or a six-digit number from its stored hash is no easier than
- * guessing the key; with an unkeyed hash it took about a second.
+ * bridge stores, so a stored item reveals nothing about the values it was computed from (docs/design.md,
+ * State schema). Keys live in a ring: `current` signs what is written, older keys stay readable so a
+ * rotation compares exactly and re-keys on the way; a state whose key left the ring is compared by
+ * lifecycle flags and `updated_at` only.
  *
- * - Fingerprint: HMAC-SHA-256 of the record's canonical content, truncated to 128 bits.
- * - Field hashes: AES-128 (a keyed pseudorandom permutation) of a 128-bit digest of the field's
- *   canonical member (`canonical-content.ts`), truncated to 48 bits. One HMAC per field would cost
- *   about 60 µs for a 50-field patient, 14 times what `JSON.parse` + `JSON.stringify` of the
- *   record cost; here all of a record's fields go through one native AES call. The digest itself is not cryptographic: a
- *   collision can only hide one field name from `changes.fields` (the keyed fingerprint still
- *   decides whether the record changed), and without the key nobody can aim for one.
- *
- * Keys live in a ring: `current` signs everything written; older keys stay readable so a rotation
- * compares each record with its stored state exactly and re-keys it on the way (see
- * `classify.ts`). A state whose key is no longer in the ring is compared by lifecycle flags and
- * `updated_at` only (its previous content is unknown), never reported as changed on a plain re-read.
+ * Field hashes are AES-128 of a 128-bit digest rather than an HMAC per field (about 60 µs for a
+ * 50-field patient): all of a record's fields go through one native AES call. The digest is not
+ * cryptographic: a collision can only hide one field name from `changes.fields`, and without the key
+ * nobody can aim for one.
  *
  * The secret is JSON `{"current": "<key id>", "<key id>": "<key material>", …}`; material is any
  * string of at least 32 characters (the CDK app generates 64). A plain string is key `k1`.

@@ -1,7 +1,8 @@
 /**
- * Content fingerprints: how the engine tells a real change from a re-read (invariant 3). Records
- * are compared by a keyed hash of their canonical JSON (`canonical-content.ts`), never by
- * `updated_at`, which Cliniko bumps on every write and which has one-second precision.
+ * Content fingerprints: how the engine tells a real change from a re-read (docs/design.md, Engine
+ * invariants, 3). Records are compared by a keyed hash of their canonical JSON
+ * (`canonical-content.ts`), never by `updated_at`, which Cliniko bumps on every write and which has
+ * one-second precision.
  *
  * Each top-level field is canonicalised once; the fingerprint hashes those parts joined (exactly
  * the canonical JSON of the record without the fields that are not content) and the per-field

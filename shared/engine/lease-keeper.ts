@@ -1,15 +1,9 @@
 /**
- * Holds the account's lease for a run (invariant 7): acquires it, renews it before it can expire
- * and hands out its fencing token for state writes.
- *
- * Why a write can never land after the lease is lost: the engine calls `keep()` before every chunk
- * of state writes and every chunk of events, and `keep()` lets it go on only with at least half the
- * TTL left (renewing, conditionally on still owning the lease, below that). Every AWS call has a
- * request timeout far below half the TTL (`shared/aws/client-defaults.ts`), so a chunk started in
- * time either finishes before the lease can expire or fails. A poller stalled for longer (a paused
- * process) finds its lease expired at the next `keep()`: renewing then succeeds only if nobody took
- * the account over meanwhile. Record-state items are fenced as well (a write lands only over items
- * no newer lease holder wrote), so even a request delayed on the network cannot undo newer work.
+ * Holds the account's lease for a run (docs/design.md, Engine invariants, 7; Leases and fencing):
+ * acquires it, renews it before it can expire and hands out its fencing token for state writes.
+ * `keep()` runs before every chunk of state writes and events and lets the run go on only with at
+ * least half the TTL left; every AWS call times out far below that (`shared/aws/client-defaults.ts`),
+ * so no write started under the lease can land after it is lost.
  */
 import type { AccountRunStatus, Lease, Logger, StateStore } from './ports.js';
 

@@ -1,20 +1,9 @@
 /**
- * Turns what a page showed into published events and remembered record states, in the one order
- * that loses nothing (invariant 1):
- *
- *   read stored states → classify → write the states of records with an event, each carrying the
- *   new version as `pending` → publish all (or throw) → write them again, the new version
- *   confirmed and `pending` gone.
- *
- * The caller writes the cursor only after this returns. A failure at any step leaves the cursor
- * where it was and the re-run reads the same records again. Because the pending version was
- * remembered BEFORE publishing, the re-run knows an event may already be out: if the record is
- * still that version it re-publishes the same event (same id, even after a touch); if it changed
- * again (restored after an archive that went out) it compares with both the pending and the
- * confirmed version, so the change back is reported instead of matching the old confirmed state
- * and passing in silence (see `pending-version.ts`). Records without an event are not written at
- * all, so an idle poll costs no record writes (invariant 10); each event costs two record writes
- * instead of one.
+ * Turns what a page showed into published events and remembered record states: read stored states →
+ * classify → write states with the new version `pending` → publish (or throw) → write them confirmed.
+ * The caller writes the cursor only after this returns (docs/design.md, Two-phase record write;
+ * Engine invariants, 1). Records without an event are not written, so an idle poll costs no record
+ * writes (Engine invariants, 10).
  */
 import { buildEvent, type EventOptions } from '../events/build.js';
 import type { ChangeEvent } from '../events/contract.js';

@@ -1,9 +1,8 @@
 /**
- * The version in flight (design invariant 1, two-phase record state): before a page's events are
- * published, each record with an event is written with the event's version as `pending`, on top of
- * the version the event was classified against; after publishing, the version is written as
- * confirmed. A stored `pending` therefore means a run failed in between, and nobody knows whether
- * consumers got that event. This module decides what the next observation is compared with.
+ * The version in flight (docs/design.md, Engine invariants, 1; Two-phase record write): a stored
+ * `pending` means a run failed between writing a record's new version and confirming it, and nobody
+ * knows whether consumers got that event. This module decides what the next observation is compared
+ * with (`basisOf`) and numbers events (`nextSequence`).
  */
 
 import type { ContentKeyRing } from './content-key.js';

@@ -5,7 +5,7 @@
  * ones — instead of all of them once a minute. Between rounds it sleeps; each round is the same
  * `AccountSession.round` a single run makes, so events, state and checkpoints are exactly a run's.
  * At the deadline (or on abort) it stops at a page boundary and lets the lease go: the next worker
- * takes the account over from the cursors, which lose nothing.
+ * takes the account over from the cursors, which lose nothing (docs/design.md, Adaptive polling).
  */
 import { sleep as timerSleep } from '../backoff.js';
 import { type DuePoll, type PlannerSettings, PollPlanner, plannedStreamOf } from './poll-planner.js';

@@ -1,21 +1,8 @@
 /**
- * The poll planner of one account (pure: time comes in as epoch ms): when each stream is polled
- * next, and whether that poll includes its lifecycle passes.
- *
- * - Every stream has a tier (hot, warm, cold) with a floor and a ceiling interval. After a poll that
- *   found nothing the stream's interval grows by `backoffFactor` up to the ceiling; the first change
- *   snaps it back to the floor.
- * - A change in one stream boosts the streams it is related to (`boosts`): they are polled at their
- *   floor for `boostSeconds` (a new appointment → its patient and attendees; an arrival → invoices and
- *   treatment notes).
- * - The lifecycle passes (`archived_at`, `cancelled_at`, `deleted_at`), which only find lifecycle
- *   writes that left `updated_at` alone, run every `lifecycleSeconds` of the tier rather than every
- *   poll: most archives and cancels move `updated_at` and show in the change pass at once.
- * - Steady polling spends at most `budgetShare` of the account's rate limit over any minute. A poll
- *   that does not fit waits (the stream closest to a whole ceiling unpolled goes first, so when the
- *   streams at their ceilings fit in the budget — checked at construction — none waits longer); the rest of the limit is left to
- *   catch-up pages, backfills and whatever else uses the account's key. A 429 halves the share in use
- *   (down to a quarter of it); each quiet minute after that gives back a quarter.
+ * The poll planner of one account (pure: time comes in as epoch ms): when each stream is polled next,
+ * and whether that poll includes its lifecycle passes. Tiers with floor and ceiling intervals,
+ * backoff, boosts of related streams, and one request budget that still polls every stream within
+ * its ceiling: docs/design.md, Adaptive polling.
  */
 import { ConfigError } from '../errors.js';
 import type { StreamDefinition } from '../streams.js';

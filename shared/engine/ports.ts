@@ -1,7 +1,8 @@
 /**
  * The ports of the sync engine: what it needs from Cliniko, from state storage, from event
  * delivery and from logging. Adapters live at the edges (`shared/cliniko`, `shared/state`,
- * `shared/publish`) and tests use in-memory fakes of the same interfaces.
+ * `shared/publish`) and tests use in-memory fakes of the same interfaces (docs/design.md,
+ * Architecture).
  */
 import type { Action, ChangeEvent } from '../events/contract.js';
 import type { Signal } from '../signals.js';

@@ -1,9 +1,7 @@
 /**
- * Reconciliation rules, pure (invariant 6): Cliniko's full id listing, compared with the stored
- * record states, catches hard deletes no feed reports. The listing is walked by id (`id:>last`,
- * sorted by id) and compared page by page with the stored states of exactly that id range, so it
- * checkpoints after every page and a stream larger than one run can list still finishes across
- * runs. Deleting on the strength of a listing is only safe when the listing can be trusted, so a
+ * Reconciliation rules, pure (docs/design.md, Engine invariants, 6): Cliniko's full id listing,
+ * compared page by page with the stored states of the same id range, catches hard deletes no feed
+ * reports. Deleting on the strength of a listing is only safe when the listing can be trusted, so a
  * page that contradicts the counts Cliniko gave (a listing that shrank suddenly, a last page shorter
  * than its own count, an empty listing without a count) stops the listing without inferring
  * anything; it is tried again at the next interval.

@@ -1,20 +1,9 @@
 /**
- * The resync use case: for consumers that lost events the archive no longer holds. It re-reads, per
- * stream, the records whose `updated_at` (or a lifecycle timestamp) lies in `[since, until]`, through
- * the same window passes as a poll (keyset walks, `window.ts`), and sends each record's current state
- * once:
- *
- * - unchanged since the bridge last reported it: that event again, under its original id (kept in
- *   the record state, `RecordState.reported`), with the record as it is now in `data`, `changes`
- *   null (the whole record is news to a consumer that lost it) and this run's `observedAt`;
- * - changed (or never seen): the normal change event, through the poll's own commit path
- *   (`commitListed`: state staged, published, confirmed), so the next poll does not report it again;
- * - unchanged, but its state predates kept events (or holds a version in flight): a `snapshot`
- *   event, whose id is derived from the version, so every resync gives it the same id.
- *
- * It holds the account's lease for the whole run, like a poll (one writer of record states at a
- * time), and never writes a cursor: the pollers resume exactly where they were. A stream that was
- * never polled has nothing reported to send again and is skipped. `/deleted` feeds are not read:
+ * The resync use case, for consumers that lost events the archive no longer holds: re-reads the
+ * records changed in `[since, until]` through the poll's window passes and sends each one's current
+ * state once — an unchanged record under the id of the event that reported it, a changed one through
+ * the poll's commit path, one without a kept event as a `snapshot` (docs/design.md, Event identity).
+ * It holds the account's lease like a poll and never writes a cursor. `/deleted` feeds are not read:
  * a record no list shows any more has no current state to send.
  */
 import { randomUUID } from 'node:crypto';

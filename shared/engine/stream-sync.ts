@@ -1,21 +1,9 @@
 /**
- * One stream's work in a run, one request per `step()` so the scheduler can round-robin streams
- * and stop at any page boundary. The phases, in order:
- *
- * 1. `scan` — the window passes (keyset walks, `window.ts`): the change pass over the list's
- *    `updated_at`; the same over each further list of the stream (inactive practitioners); and a
- *    lifecycle pass over each filterable lifecycle timestamp (`archived_at`, `cancelled_at`,
- *    `deleted_at`), so a transition that leaves `updated_at` alone is still seen within one poll.
- * 2. `probe` — now and then, the records recently reported archived are read by id: a restore that
- *    leaves `updated_at` alone shows there.
- * 3. `feed` — now and then, the legacy `/deleted` feed, only for lists that cannot show deleted
- *    records themselves, and only while the account still serves it (a 404 is remembered).
- * 4. `reconcile` — when due, the full id listing compared page by page with the stored states
- *    (`reconcile.ts`): every listed record is classified (a restore, a deactivation or anything
- *    else no window saw), and stored records missing from it are deleted.
- *
- * Every step that moves the cursor writes it, fenced, after the page's events were published and
- * its record states written.
+ * One stream's work in a run, one request per `step()` so the scheduler can round-robin streams and
+ * stop at any page boundary. Phases: `load` → `scan` (the window passes) → `probe` (recently archived
+ * ids) → `feed` (legacy `/deleted`) → `reconcile` → `done`; what each checkpoints and how a stopped
+ * run resumes: docs/design.md, Stream sync phases. A cursor is written, fenced, only after the page's
+ * events were published and its record states written.
  */
 import { ClinikoNotFoundError, ContractError } from '../errors.js';
 import type { ListSource, StreamDefinition } from '../streams.js';

@@ -3,7 +3,8 @@
  * alike. It takes the account's lease, then walks every stream one page at a time in round-robin
  * (so a long backfill of one stream cannot starve the others before a deadline), checkpointing
  * after every page, until all streams are caught up, the deadline (minus a margin) is near, or the
- * caller aborts. Stopping always happens at a page boundary with everything before it saved.
+ * caller aborts. Stopping always happens at a page boundary with everything before it saved
+ * (docs/design.md, Architecture; Stream sync phases).
  */
 import { randomUUID } from 'node:crypto';
 import { ClinikoRateLimitedError, effectOf, errorSummaryOf } from '../errors.js';

@@ -1,12 +1,13 @@
 /**
- * Cursor arithmetic, pure (invariants 4 and 5). A pass reads `field:>=floor` sorted by
- * (field, id), always page 1, and moves the floor to the last second it saw: a keyset walk that no
- * row shifting between requests can make skip anything. The floor is a whole second and every
- * record from it on is processed again, because a server that keeps sub-second timestamps orders a
- * second by instant, not by id, so (second, id) cannot tell a re-read from a record not seen yet;
- * classification is by content, so a re-read publishes nothing. A full page whose records all share
- * one second (a tie larger than a page) is drained by `id` inside `[second, second + 1 s)` before
- * moving on, so the walk never needs `page=N` and never loops on identical timestamps.
+ * Cursor arithmetic, pure (docs/design.md, Engine invariants, 4 and 5). A pass reads
+ * `field:>=floor` sorted by (field, id), always page 1, and moves the floor to the last second it
+ * saw: a keyset walk that no row shifting between requests can make skip anything. The floor is a
+ * whole second and every record from it on is processed again, because a server that keeps
+ * sub-second timestamps orders a second by instant, not by id, so (second, id) cannot tell a re-read
+ * from a record not seen yet; classification is by content, so a re-read publishes nothing. A full
+ * page whose records all share one second (a tie larger than a page) is drained by `id` inside
+ * `[second, second + 1 s)` before moving on, so the walk never needs `page=N` and never loops on
+ * identical timestamps.
  */
 
 import { ContractError } from '../errors.js';

@@ -1,7 +1,7 @@
 /**
  * Deterministic event ids: the same observation always gets the same id, so a re-publish after a
  * crash (same version, same sequence number) is a duplicate consumers can drop, while every
- * distinct report gets its own id.
+ * distinct report gets its own id (docs/design.md, Event identity).
  */
 import crypto from 'node:crypto';
 import type { Action } from './contract.js';

@@ -2,7 +2,8 @@
  * One tick of the fleet's dispatcher: reads the registry and the statuses kept with the leases,
  * plans the runs of the tick (schedule.ts) and hands them to the work queue with their delays. The
  * Lambda dispatcher ticks every minute and the queue is SQS; the local fleet runner ticks in-process
- * and its queue runs the workers itself. Either way the plan also reports the fleet's health.
+ * and its queue runs the workers itself. Either way the plan also reports the fleet's health
+ * (docs/design.md, Fleet).
  */
 import type { AccountStatusReader } from '../engine/ports.js';
 import type { AccountRegistry } from './registry.js';

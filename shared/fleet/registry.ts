@@ -9,7 +9,8 @@
  * | account | `REGISTRY` | `ACCOUNT#<id>`     | the `RegisteredAccount` fields |
  * | seeding | `REGISTRY` | `SEEDED`           | `version` (the configuration last seeded from), `at` |
  *
- * One partition: a fleet of hundreds of accounts is read with one paginated Query per tick.
+ * One partition: a fleet of hundreds of accounts is read with one paginated Query per tick
+ * (docs/design.md, State schema; Fleet).
  */
 import type { PayloadOverride } from '../config/schema.js';
 

@@ -1,5 +1,6 @@
 /**
- * `StateStore` on one DynamoDB table with string keys `pk` / `sk` (on-demand, PITR and KMS in AWS).
+ * `StateStore` on one DynamoDB table with string keys `pk` / `sk` (on-demand, PITR and KMS in AWS);
+ * the whole table, registry included: docs/design.md, State schema.
  *
  * | item         | pk                                   | sk              | attributes                                      |
  * |--------------|--------------------------------------|-----------------|-------------------------------------------------|

@@ -1,6 +1,6 @@
 /**
  * The single state table: key schema, item keys, item encoding, and table creation for local runs
- * and tests. The layout is documented at the top of `dynamodb-state-store.ts`.
+ * and tests. The layout: docs/design.md, State schema (and the top of `dynamodb-state-store.ts`).
  */
 import {
   CreateTableCommand,

@@ -173,8 +173,9 @@ export function checkTransitions(
     const actions = new Set(
       between.filter((e) => e.detail.recordId === id && e.detail.resource === after.stream).map(actionOf),
     );
-    // The most specific action wins when several flags change in one observation (design §3): a
-    // record deleted meanwhile may report only its delete, whatever else changed before.
+    // The most specific action wins when several flags change in one observation (docs/design.md,
+    // Classification): a record deleted meanwhile may report only its delete, whatever else changed
+    // before.
     const expect = (what: string, accepted: readonly string[]) => {
       const covered = [...accepted, ...(now.deleted && !then.deleted ? ['deleted'] : [])];
       if (!covered.some((a) => actions.has(a))) {
