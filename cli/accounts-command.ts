@@ -10,7 +10,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { baseUrlForKey } from '../shared/cliniko/shard.js';
-import { ACCOUNT_ID_PATTERN } from '../shared/config/schema.js';
 import { closest } from '../shared/config/suggestion.js';
 import { AccountNotFoundError, ConfigError } from '../shared/errors.js';
 import type { AccountRegistry, RegisteredAccount } from '../shared/fleet/registry.js';
@@ -25,6 +24,7 @@ import {
   SecretsManagerKeyStore,
   SsmKeyStore,
 } from './api-key-store.js';
+import { configFlag } from './config-flags.js';
 import { parseFlags, wantsHelp } from './flags.js';
 import { JSON_HELP, JSON_OPTION, printListing, printResult } from './json-output.js';
 import type { Command, CommandIo } from './main.js';
@@ -280,12 +280,7 @@ function checkAccountId(id: string | undefined): asserts id is string {
   if (id === undefined) {
     throw new ConfigError('ID', 'name the account, e.g. cliniko-bridge accounts pause harbourside-physio');
   }
-  if (!ACCOUNT_ID_PATTERN.test(id)) {
-    throw new ConfigError(
-      'ID',
-      'an account id is 1-63 lower-case letters, digits and hyphens, starting with a letter or digit (e.g. harbourside-physio)',
-    );
-  }
+  configFlag('--account', id, { name: 'ID' });
 }
 
 async function existingAccount(registry: AccountRegistry, id: string): Promise<RegisteredAccount> {

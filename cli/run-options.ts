@@ -3,14 +3,7 @@
  * `ConfigError` naming the flag (or environment variable) and saying how to fix it (exit code 2).
  */
 import { resolve } from 'node:path';
-import { USER_AGENT_EXAMPLE, validateUserAgent } from '../shared/cliniko/user-agent.js';
-import { ACCOUNT_ID_PATTERN } from '../shared/config/schema.js';
-import {
-  baseUrlProblem,
-  isIsoUtcInstant,
-  normalBaseUrl,
-  PAYLOAD_MODES,
-} from '../shared/config/value-rules.js';
+import { USER_AGENT_EXAMPLE } from '../shared/cliniko/user-agent.js';
 import type { DataClass } from '../shared/data-classes.js';
 import { ConfigError } from '../shared/errors.js';
 import type { PayloadMode } from '../shared/events/contract.js';
@@ -19,6 +12,7 @@ import type { SinkSpec } from '../shared/sinks/sink-spec.js';
 import { CORE_STREAMS, type StreamDefinition } from '../shared/streams.js';
 import type { Quirk } from '../simulator/index.js';
 import { ALLOW_CLASSES_USAGE, parseAllowClassesOption } from './allow-classes-option.js';
+import { configFlag } from './config-flags.js';
 import { parseDuration } from './duration.js';
 import { parseFlags } from './flags.js';
 import { parseQuirksFlag } from './quirks-flag.js';
@@ -196,13 +190,10 @@ export function parseEngineOptions(values: Values, env: NodeJS.ProcessEnv): Engi
   const given = values['user-agent'] ?? env[USER_AGENT_ENV];
   // With --config the file's userAgent applies (the schema requires and checks it) unless one is given.
   const userAgent = values.config !== undefined && given === undefined ? '' : userAgentFor(given, simulate);
-  const account = values.account ?? (simulate ? RUN_DEFAULTS.simulateAccount : RUN_DEFAULTS.account);
-  if (!ACCOUNT_ID_PATTERN.test(account)) {
-    throw new ConfigError(
-      '--account',
-      'must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit, e.g. --account main-clinic',
-    );
-  }
+  const account = configFlag(
+    '--account',
+    values.account ?? (simulate ? RUN_DEFAULTS.simulateAccount : RUN_DEFAULTS.account),
+  );
   return {
     source,
     userAgent,
@@ -211,7 +202,7 @@ export function parseEngineOptions(values: Values, env: NodeJS.ProcessEnv): Engi
     state: stateOf(values, simulate),
     ...sinkOptions(values.sink, values.format, env),
     allowClasses: parseAllowClassesOption(values['allow-classes'], values.sink),
-    payload: values.payload === undefined ? undefined : payloadOf(values.payload),
+    payload: values.payload === undefined ? undefined : configFlag('--payload', values.payload),
   };
 }
 
@@ -283,11 +274,7 @@ function clinikoSource(values: Values, env: NodeJS.ProcessEnv, simulate: boolean
 
 /** `--base-url`: https, or plain http to this machine only (a simulator). */
 export function baseUrlOf(text: string): string {
-  const problem = baseUrlProblem(text.trim());
-  if (problem !== undefined) {
-    throw new ConfigError('--base-url', `${problem}; e.g. --base-url https://api.au2.cliniko.com/v1`);
-  }
-  return normalBaseUrl(new URL(text.trim()).href);
+  return configFlag('--base-url', text);
 }
 
 /** `--user-agent`/`CLINIKO_USER_AGENT`: required and validated for a real account. */
@@ -300,29 +287,15 @@ export function userAgentFor(value: string | undefined, simulate: boolean): stri
         `Pass e.g. --user-agent "${USER_AGENT_EXAMPLE}" or set ${USER_AGENT_ENV}`,
     );
   }
-  try {
-    return validateUserAgent(value);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    throw new ConfigError(
-      '--user-agent',
-      `must look like "Name (email@domain)", e.g. --user-agent "${USER_AGENT_EXAMPLE}" (or set ${USER_AGENT_ENV}); ` +
-        'Cliniko may block clients without a real contact email',
-    );
-  }
+  return configFlag('--user-agent', value, { also: `(the flag, or ${USER_AGENT_ENV})` });
 }
 
 function startFromOf(text: string): string {
-  if (text === 'now' || text === 'beginning') return text;
-  if (!isIsoUtcInstant(text)) {
-    throw new ConfigError(
-      '--start-from',
-      'expected now, beginning or a UTC instant such as 2026-01-31T00:00:00Z',
-    );
-  }
-  if (Date.parse(text) > Date.now())
+  const value = configFlag('--start-from', text);
+  if (value === 'now' || value === 'beginning') return value;
+  if (Date.parse(value) > Date.now())
     throw new ConfigError('--start-from', 'is in the future; use now instead');
-  return text;
+  return value;
 }
 
 export function stateOf(
@@ -347,10 +320,4 @@ export function stateOf(
   }
   // The simulated account is new on every start, so state from an earlier simulation would not match it.
   return simulate ? { kind: 'memory' } : { kind: 'dir', path: resolve(DEFAULT_STATE_DIR) };
-}
-
-function payloadOf(text: string): PayloadMode {
-  const mode = PAYLOAD_MODES.find((m): m is PayloadMode => m === text);
-  if (mode === undefined) throw new ConfigError('--payload', `expected one of ${PAYLOAD_MODES.join(', ')}`);
-  return mode;
 }

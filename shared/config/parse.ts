@@ -22,6 +22,27 @@ export function parseBridgeConfig(input: unknown): BridgeConfig {
   throw new ConfigError(first.field, `${first.message}${more}`, { cause: result.error });
 }
 
+/**
+ * Validates one field's value by its schema, as it would be validated at `path` of a configuration
+ * file: the command line validates its flags this way, so both accept exactly the same values. The
+ * message is the one a configuration file gets for that field (without the field's name).
+ */
+export function parseConfigField<T extends z.ZodType>(
+  schema: T,
+  path: readonly PropertyKey[],
+  value: unknown,
+): { readonly ok: true; readonly value: z.output<T> } | { readonly ok: false; readonly message: string } {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  const [issue] = result.error.issues;
+  if (!issue) return { ok: false, message: 'is invalid' };
+  const input = path.reduceRight<unknown>(
+    (inner, segment) => Object.assign(typeof segment === 'number' ? [] : {}, { [segment]: inner }),
+    value,
+  );
+  return { ok: false, message: describeIssue({ ...issue, path: [...path, ...issue.path] }, input).message };
+}
+
 /** Parses configuration given as JSON text, e.g. the `BRIDGE_CONFIG` environment variable. */
 export function parseBridgeConfigJson(text: string, origin = 'config'): BridgeConfig {
   let decoded: unknown;

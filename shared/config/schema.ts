@@ -86,9 +86,12 @@ const secretId = z.string().superRefine((value, ctx) => {
   }
 });
 
-const baseUrl = z
+export const BaseUrlSchema = z
   .string()
-  .refine((url) => baseUrlProblem(url) === undefined, { error: 'is not an allowed base URL' })
+  .superRefine((url, ctx) => {
+    const problem = baseUrlProblem(url);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
   .transform(normalBaseUrl);
 
 const uniqueList = <T extends z.ZodType<string>>(item: T) =>
@@ -100,20 +103,22 @@ const uniqueList = <T extends z.ZodType<string>>(item: T) =>
  */
 const inlineApiKey = z.strictObject({ apiKey: z.string().regex(/^\S{1,512}$/) });
 
+export const AccountIdSchema = z.string().regex(ACCOUNT_ID_PATTERN);
+
 export const AccountSchema = z.strictObject({
-  id: z.string().regex(ACCOUNT_ID_PATTERN),
+  id: AccountIdSchema,
   apiKeySecret: z.union([secretId, inlineApiKey]),
-  baseUrl: baseUrl.optional(),
+  baseUrl: BaseUrlSchema.optional(),
   streams: uniqueList(streamSelector).min(1).optional(),
 });
 
 const fieldList = uniqueList(z.string().regex(FIELD_NAME_PATTERN));
 
-const payloadMode = z.enum(PAYLOAD_MODES);
+export const PayloadModeSchema = z.enum(PAYLOAD_MODES);
 
 /** Per-stream overrides: every key optional, merged over `payload.default`. */
 export const PayloadOverrideSchema = z.strictObject({
-  mode: payloadMode.optional(),
+  mode: PayloadModeSchema.optional(),
   include: fieldList.optional(),
   exclude: fieldList.optional(),
   previous: z.boolean().optional(),
@@ -124,7 +129,7 @@ export const PayloadSettingsSchema = z.strictObject({
    * The mode of every stream without its own. Left out: each stream's default by its data class
    * (`changes` for personal and clinical records, `full` for the others; see data-classes.ts).
    */
-  mode: payloadMode.optional(),
+  mode: PayloadModeSchema.optional(),
   include: fieldList.optional(),
   exclude: fieldList.optional(),
   /** Store full record snapshots so `updated` events carry `changes.previous` (stores PHI in DynamoDB). */
@@ -224,7 +229,7 @@ export const EventBusSchema = z.discriminatedUnion('mode', [
     }),
 ]);
 
-const startFrom = z.union([
+export const StartFromSchema = z.union([
   z.literal('now'),
   z.literal('beginning'),
   z.string().refine(isIsoUtcInstant, { error: 'is not "now", "beginning" or an ISO UTC instant' }),
@@ -239,6 +244,11 @@ function isValidUserAgent(value: string): boolean {
     return false;
   }
 }
+
+export const UserAgentSchema = z
+  .string()
+  .refine(isValidUserAgent, { error: 'is not of the form "Name (email@domain)"' })
+  .transform((value) => value.trim());
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -283,7 +293,7 @@ export const PollingSchema = z.strictObject({
 export const BridgeConfigSchema = z
   .strictObject({
     accounts: z.array(AccountSchema).min(1),
-    userAgent: z.string().refine(isValidUserAgent, { error: 'is not of the form "Name (email@domain)"' }),
+    userAgent: UserAgentSchema,
     eventBus: EventBusSchema.prefault({ mode: 'create' }),
     source: z
       .string()
@@ -291,7 +301,7 @@ export const BridgeConfigSchema = z
       .refine((s) => !s.startsWith('aws.'), { error: 'must not start with "aws." (reserved by AWS)' })
       .default(CONFIG_DEFAULTS.source),
     payload: payload.prefault({}),
-    startFrom: startFrom.default(CONFIG_DEFAULTS.startFrom),
+    startFrom: StartFromSchema.default(CONFIG_DEFAULTS.startFrom),
     pollRateMinutes: int(1, 1440).default(CONFIG_DEFAULTS.pollRateMinutes),
     overlapSeconds: int(1, 86_400).default(CONFIG_DEFAULTS.overlapSeconds),
     settleSeconds: int(0, 3600).default(CONFIG_DEFAULTS.settleSeconds),

@@ -32,5 +32,5 @@ export function baseUrlProblem(value: string): string | undefined {
   return 'must use https (plain http only for 127.0.0.1/localhost)';
 }
 
-/** An allowed base URL as the bridge keeps it: without a trailing slash. */
-export const normalBaseUrl = (value: string): string => value.replace(/\/+$/, '');
+/** An allowed base URL as the bridge keeps it: in the URL's normal form, without a trailing slash. */
+export const normalBaseUrl = (value: string): string => new URL(value).href.replace(/\/+$/, '');

@@ -1,8 +1,9 @@
 /**
- * Port wrappers for the chaos suite: a state store and a publisher that fail on command (before or
- * after the real call, so "the write landed but the caller saw an error" is covered), simulate a
- * process that dies mid-run (its lease is never released), and keep the logs the oracle needs:
- * every cursor write attempted and accepted, every cursor loaded, every event delivered.
+ * Port wrappers for the chaos suite: a state store and a publisher that keep the logs the oracle
+ * needs (every cursor write attempted and accepted, every cursor loaded, every event delivered) around
+ * the run's faults. `ChaosRun` is the run's fault plan (test/support/fault-plan.ts): calls fail before
+ * or after the real call (so "the write landed but the caller saw an error" is covered), and a
+ * process dies mid-run (its lease is never released).
  */
 import type {
   AccountRunStatus,
@@ -16,6 +17,7 @@ import type {
 import { PublishError } from '../../shared/errors.js';
 import type { ChangeEvent } from '../../shared/events/contract.js';
 import { StateUnavailableError } from '../../shared/state/state-errors.js';
+import { type CallPlan, type Proceed, publishFailsLast } from '../support/fault-plan.js';
 
 export type StateOp =
   | 'getCursor'
@@ -54,7 +56,8 @@ export interface CursorWrite {
 /** Counts the faults that actually struck, by kind, for the summary. */
 export type FaultCounter = (kind: string) => void;
 
-export class ChaosRun {
+/** One poll's faults, over the state store and the publisher alike (steps count across both). */
+export class ChaosRun implements CallPlan {
   private readonly counts = new Map<string, number>();
   private steps = 0;
   dead = false;
@@ -62,7 +65,31 @@ export class ChaosRun {
   constructor(
     readonly plan: PortFaults,
     private readonly count: FaultCounter,
+    /** The sink is down: every publish fails. */
+    private readonly sinkDown = false,
   ) {}
+
+  async around(operation: string, args: readonly unknown[], proceed: Proceed): Promise<unknown> {
+    const publish = operation === 'publish';
+    if (publish && this.sinkDown) throw new PublishError('the sink is down (injected outage)');
+    if (this.strike(operation, 'before')) {
+      throw publish
+        ? new PublishError('injected PutEvents failure')
+        : new StateUnavailableError(`injected ${operation} failure`);
+    }
+    const failing = publish ? this.partial() : undefined;
+    const events = (args[0] ?? []) as readonly unknown[];
+    if (failing !== undefined && failing > 0 && events.length > 0) {
+      return publishFailsLast(failing)(async (given) => proceed(given), args);
+    }
+    const result = await proceed();
+    if (this.strike(operation, 'after')) {
+      throw publish
+        ? new PublishError('injected failure after delivery')
+        : new StateUnavailableError(`injected ${operation} failure after it landed`);
+    }
+    return result;
+  }
 
   /** Decides whether this call of `op` fails, and when. */
   strike(op: string, timing: Timing): boolean {
@@ -160,17 +187,17 @@ export class ChaosStateStore implements StateStore {
 
   constructor(private readonly inner: StateStore) {}
 
+  /** One call through the run's faults, held by the stall (if any) just before it lands. */
   private async call<T>(
     op: StateOp,
     action: () => Promise<T>,
     target?: { readonly stream: string; readonly ids: readonly string[] },
   ): Promise<T> {
-    if (this.run?.strike(op, 'before')) throw new StateUnavailableError(`injected ${op} failure`);
-    await this.stall?.hold(op, target);
-    const result = await action();
-    if (this.run?.strike(op, 'after'))
-      throw new StateUnavailableError(`injected ${op} failure after it landed`);
-    return result;
+    const held = async () => {
+      await this.stall?.hold(op, target);
+      return action();
+    };
+    return (this.run === undefined ? held() : this.run.around(op, [], held)) as Promise<T>;
   }
 
   async getCursor(account: string, stream: string): Promise<StreamCursor | undefined> {
@@ -246,8 +273,6 @@ export class ChaosPublisher implements EventPublisher {
    * them or not (the oracle tolerates what follows from that, and nothing else).
    */
   readonly attempted: { readonly event: ChangeEvent; readonly at: number }[] = [];
-  /** The sink is down: every call fails until this is false again. */
-  down = false;
 
   async publish(events: readonly ChangeEvent[]): Promise<void> {
     try {
@@ -259,15 +284,9 @@ export class ChaosPublisher implements EventPublisher {
   }
 
   private async deliver(events: readonly ChangeEvent[]): Promise<void> {
-    if (this.down) throw new PublishError('the sink is down (injected outage)');
-    if (this.run?.strike('publish', 'before')) throw new PublishError('injected PutEvents failure');
-    const failing = this.run?.partial();
-    if (failing !== undefined && failing > 0 && events.length > 0) {
-      const failed = Math.min(failing, events.length);
-      this.delivered.push(...events.slice(0, events.length - failed));
-      throw new PublishError(`PutEvents failed for ${failed} of ${events.length} entries (injected)`);
-    }
-    this.delivered.push(...events);
-    if (this.run?.strike('publish', 'after')) throw new PublishError('injected failure after delivery');
+    const land = async (given: readonly unknown[] = [events]) => {
+      this.delivered.push(...(given[0] as readonly ChangeEvent[]));
+    };
+    await (this.run === undefined ? land() : this.run.around('publish', [events], land));
   }
 }

@@ -323,7 +323,8 @@ export class ChaosWorld {
     this.polls += 1;
     const poll = this.polls;
     const allVisible = await this.workload.endLateWrites();
-    const run = new ChaosRun(plan.ports, this.options.countFault);
+    const down = this.outagePolls > 0;
+    const run = new ChaosRun(plan.ports, this.options.countFault, down);
     this.state.run = run;
     this.publisher.run = run;
     for (const kind of simFaultKinds(plan.sim)) this.options.countFault(`sim-${kind}`);
@@ -331,9 +332,7 @@ export class ChaosWorld {
     for (const kind of pollFaultKinds(plan)) this.options.countFault(kind);
     const loadsBefore = this.state.cursorLoads.length;
     const delivered = this.publisher.delivered.length;
-    const down = this.outagePolls > 0;
     if (down) this.options.countFault('sink-outage-poll');
-    this.publisher.down = down;
     this.outagePolls = Math.max(0, this.outagePolls - 1);
     this.skew.ms = (plan.skewSeconds ?? 0) * 1000;
     await this.workload.setFaults(plan.sim);
@@ -365,7 +364,6 @@ export class ChaosWorld {
     await this.workload.clearFaults();
     this.state.run = undefined;
     this.publisher.run = undefined;
-    this.publisher.down = false;
     this.skew.ms = 0;
     // Whatever the stalled writer held was changed while it slept and is changed back now that it
     // woke, so a late write of an old state would hide the change back (see `stir`).

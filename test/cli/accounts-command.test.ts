@@ -194,7 +194,11 @@ describe('accounts and a fleet run over a local state directory', () => {
   it('refuses bad input with the flag and the fix, and changes nothing', async () => {
     const before = (await accounts(['list', '--json'])).stdout;
     const cases: [readonly string[], string | undefined, RegExp][] = [
-      [['add', 'Bad_Id', '--api-key-stdin'], keyOf(0), /ID: an account id is 1-63 lower-case letters/],
+      [
+        ['add', 'Bad_Id', '--api-key-stdin'],
+        keyOf(0),
+        /ID: has the wrong format; use 1–63 lowercase letters, digits or hyphens/,
+      ],
       [
         ['add', 'clinic-two', '--api-key-stdin', '--base-url', sim.baseUrl],
         '   ',

@@ -6,11 +6,11 @@
  * registry says the list filters on that timestamp); lists inactive practitioners only under
  * `/practitioners/inactive`; serves `/deleted` feeds that accept only `deleted_at` and `id` filters;
  * stamps writes with a controllable one-second clock; can make writes visible late (keeping their
- * earlier `updated_at`) and fail requests on demand.
+ * earlier `updated_at`). Failed requests come from a `FaultPlan` around it (./fault-plan.ts).
  */
 
 import type { ClinikoReader, ClinikoRecord, ListPage, ListQuery } from '../../shared/engine/ports.js';
-import { ClinikoNotFoundError, ClinikoRequestError, ClinikoUnavailableError } from '../../shared/errors.js';
+import { ClinikoNotFoundError, ClinikoRequestError } from '../../shared/errors.js';
 import { STREAMS, type StreamDefinition } from '../../shared/streams.js';
 import {
   type FieldGetter,
@@ -63,7 +63,6 @@ export class InMemoryCliniko implements ClinikoReader {
   private readonly usedIds = new Set<string>();
   private readonly streams: Map<string, StreamDefinition>;
   private readonly data = new Map<string, Map<string, Version[]>>();
-  private readonly faults: { after: number; error: Error }[] = [];
 
   constructor(options: { start?: string; streams?: readonly StreamDefinition[] } = {}) {
     this.clock = Date.parse(options.start ?? '2026-03-02T09:00:00Z');
@@ -81,21 +80,6 @@ export class InMemoryCliniko implements ClinikoReader {
 
   advance(seconds: number): void {
     this.clock += seconds * 1000;
-  }
-
-  /** The request after `after` more successful ones throws `error` (a 503 by default). */
-  failRequest(after = 0, error?: Error): void {
-    this.faults.push({
-      after,
-      error:
-        error ??
-        new ClinikoUnavailableError({ method: 'GET', path: '/injected', status: 503 }, 'injected outage'),
-    });
-  }
-
-  /** Forgets failures that were asked for but not triggered yet. */
-  clearFaults(): void {
-    this.faults.length = 0;
   }
 
   create(stream: string, fields: Fields = {}): string {
@@ -180,14 +164,6 @@ export class InMemoryCliniko implements ClinikoReader {
     };
     this.requests.push(request);
     this.beforeRequest?.(request);
-    const fault = this.faults[0];
-    if (fault !== undefined) {
-      if (fault.after === 0) {
-        this.faults.shift();
-        throw fault.error;
-      }
-      fault.after -= 1;
-    }
     const [, name, suffix] = /^\/([a-z_]+)(\/deleted|\/inactive)?$/.exec(path) ?? [];
     const stream = name === undefined ? undefined : this.streams.get(name);
     const feed = suffix === '/deleted';

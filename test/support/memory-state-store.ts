@@ -4,8 +4,8 @@
  * keep their token), batched record states. A shared conformance suite runs against both, so this
  * fake cannot drift from the real adapter.
  *
- * For tests and benchmarks it counts write operations (`writes`) and can be told to fail the next
- * call of an operation (`failNext`).
+ * For tests and benchmarks it counts write operations (`writes`); faults come from a `FaultPlan`
+ * (./fault-plan.ts) around it.
  */
 import type {
   AccountRunStatus,
@@ -20,16 +20,6 @@ import type {
 import { LeaseLostError, StaleWriteError } from '../../shared/errors.js';
 import type { StateWriteCounts } from '../../shared/state/dynamodb-state-store.js';
 import { recordSk } from '../../shared/state/state-table.js';
-
-export type StateStoreOperation =
-  | 'getCursor'
-  | 'putCursor'
-  | 'acquireLease'
-  | 'renewLease'
-  | 'releaseLease'
-  | 'getRecordStates'
-  | 'putRecordStates'
-  | 'listRecordStates';
 
 export interface InMemoryStateStoreOptions {
   /** Page size of `listRecordStates`. @default 100 */
@@ -49,9 +39,6 @@ interface StoredLease {
   readonly lastSuccessAt?: string;
 }
 
-/** A queued call of `failNext` that goes through. */
-const PASS = Symbol('pass');
-
 const keyOf = (account: string, stream: string): string => JSON.stringify([account, stream]);
 
 export class InMemoryStateStore implements StateStore, AccountStatusReader {
@@ -61,21 +48,9 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
   private readonly leases = new Map<string, StoredLease>();
   /** (account, stream) → record id → state and its fence; insertion order is irrelevant, listing sorts by id. */
   private readonly records = new Map<string, Map<string, { state: RecordState; fence: number }>>();
-  private readonly faults = new Map<StateStoreOperation, unknown[]>();
 
   constructor(options: InMemoryStateStoreOptions = {}) {
     this.pageSize = options.pageSize ?? 100;
-  }
-
-  /**
-   * After `after` more calls of `operation` that succeed, the next `times` calls throw `error`
-   * before touching any state.
-   */
-  failNext(operation: StateStoreOperation, error: unknown, times = 1, after = 0): void {
-    const queue = this.faults.get(operation) ?? [];
-    for (let i = 0; i < after; i += 1) queue.push(PASS);
-    for (let i = 0; i < times; i += 1) queue.push(error);
-    this.faults.set(operation, queue);
   }
 
   /** The stored fencing token of a cursor, for assertions. */
@@ -84,13 +59,11 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
   }
 
   async getCursor(account: string, stream: string): Promise<StreamCursor | undefined> {
-    this.injectFault('getCursor');
     const stored = this.cursors.get(keyOf(account, stream));
     return stored === undefined ? undefined : structuredClone(stored.cursor);
   }
 
   async putCursor(account: string, stream: string, cursor: StreamCursor, fence: number): Promise<void> {
-    this.injectFault('putCursor');
     this.writes.cursor += 1;
     const key = keyOf(account, stream);
     const stored = this.cursors.get(key);
@@ -108,7 +81,6 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
     ttlMs: number,
     nowMs: number,
   ): Promise<Lease | undefined> {
-    this.injectFault('acquireLease');
     const stored = this.leases.get(account);
     if (stored !== undefined && stored.owner !== owner && stored.expiresAt > nowMs) return undefined;
     this.writes.lease += 1;
@@ -118,7 +90,6 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
   }
 
   async renewLease(lease: Lease, ttlMs: number, nowMs: number, status?: AccountRunStatus): Promise<Lease> {
-    this.injectFault('renewLease');
     this.writes.lease += 1;
     const stored = this.leases.get(lease.account);
     if (stored === undefined || stored.owner !== lease.owner || stored.token !== lease.token) {
@@ -132,7 +103,6 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
   }
 
   async releaseLease(lease: Lease, status?: AccountRunStatus): Promise<void> {
-    this.injectFault('releaseLease');
     this.writes.lease += 1;
     const stored = this.leases.get(lease.account);
     // Releasing expires the lease but keeps its token, so the next holder's token is still higher.
@@ -165,7 +135,6 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
     stream: string,
     ids: readonly string[],
   ): Promise<Map<string, RecordState>> {
-    this.injectFault('getRecordStates');
     const partition = this.records.get(keyOf(account, stream));
     const found = new Map<string, RecordState>();
     for (const id of ids) {
@@ -181,7 +150,6 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
     states: readonly RecordState[],
     fence: number,
   ): Promise<void> {
-    this.injectFault('putRecordStates');
     if (states.length === 0) return;
     const key = keyOf(account, stream);
     const partition = this.records.get(key) ?? new Map<string, { state: RecordState; fence: number }>();
@@ -206,7 +174,6 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
     stream: string,
     range: IdRange = {},
   ): AsyncIterable<readonly RecordState[]> {
-    this.injectFault('listRecordStates');
     const partition = this.records.get(keyOf(account, stream));
     if (partition === undefined) return;
     // Same order and bounds as a DynamoDB Query on the sort keys (zero-padded decimal ids).
@@ -224,13 +191,6 @@ export class InMemoryStateStore implements StateStore, AccountStatusReader {
       }
       yield page;
     }
-  }
-
-  private injectFault(operation: StateStoreOperation): void {
-    const queue = this.faults.get(operation);
-    if (queue === undefined || queue.length === 0) return;
-    const error = queue.shift();
-    if (error !== PASS) throw error;
   }
 }
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { PublishError } from '../../shared/errors.js';
 import { syntheticEvent } from '../shared/publish/change-event-fixture.js';
 import { RecordingPublisher } from './recording-publisher.js';
 
@@ -16,27 +15,5 @@ describe('RecordingPublisher', () => {
 
     expect(publisher.events.map((e) => e.id)).toEqual([first.id, second.id, third.id]);
     expect(publisher.calls).toBe(2);
-  });
-
-  it('fails the requested number of calls without delivering anything, then recovers', async () => {
-    const publisher = new RecordingPublisher();
-    publisher.failNextCalls(2);
-
-    await expect(publisher.publish(events(2))).rejects.toBeInstanceOf(PublishError);
-    await expect(publisher.publish(events(2))).rejects.toBeInstanceOf(PublishError);
-    await publisher.publish(events(2));
-
-    expect(publisher.events).toHaveLength(2);
-    expect(publisher.calls).toBe(3);
-  });
-
-  it('delivers all but the last n events of a partially failing call and throws', async () => {
-    const publisher = new RecordingPublisher();
-    const batch = events(5);
-    publisher.failNextEntries(2);
-
-    await expect(publisher.publish(batch)).rejects.toBeInstanceOf(PublishError);
-
-    expect(publisher.events).toEqual(batch.slice(0, 3));
   });
 });

@@ -42,7 +42,7 @@ function loop(
   };
   const run = pollLoop(
     {
-      cliniko: h.cliniko,
+      cliniko: h.reader,
       keys: TEST_KEYS,
       state: h.state,
       publisher: h.publisher,

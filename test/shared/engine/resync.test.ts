@@ -15,6 +15,7 @@ import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { parseChangeEvent } from '../../../shared/events/schema.js';
 import { findStream, type StreamDefinition } from '../../../shared/streams.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
+import { failBefore } from '../../support/fault-plan.js';
 import { ACCOUNT, Harness, streams } from './sync-harness.js';
 
 /** Overrides of a resync's options, its streams given as definitions sharing one `event` and `storeSnapshots`. */
@@ -28,7 +29,7 @@ function resync(h: Harness, since: string, overrides: ResyncOverrides = {}): Pro
   const { streams: definitions = streams('patients'), event, storeSnapshots, ...rest } = overrides;
   return resyncAccount(
     {
-      cliniko: h.cliniko,
+      cliniko: h.reader,
       keys: TEST_KEYS,
       state: h.state,
       publisher: h.publisher,
@@ -187,7 +188,7 @@ describe('resyncAccount', () => {
     const before = h.publisher.events.length;
 
     await resyncAccount(
-      { cliniko: h.cliniko, keys: rotated, state: h.state, publisher: h.publisher, logger: h.logger },
+      { cliniko: h.reader, keys: rotated, state: h.state, publisher: h.publisher, logger: h.logger },
       {
         account: ACCOUNT,
         streams: withSettings(streams('patients'), DEFAULT_EVENT_OPTIONS),
@@ -359,11 +360,13 @@ describe('resyncAccount', () => {
     h.cliniko.create('patients');
     h.cliniko.create('contacts');
     await h.poll({ streams: streams('patients', 'contacts') });
-    h.cliniko.failRequest(
-      0,
-      new ClinikoForbiddenError(
-        { method: 'GET', path: '/patients', status: 403 },
-        'no permission (injected)',
+    h.readerFaults.next(
+      'listPage',
+      failBefore(
+        new ClinikoForbiddenError(
+          { method: 'GET', path: '/patients', status: 403 },
+          'no permission (injected)',
+        ),
       ),
     );
 

@@ -7,15 +7,11 @@
 import { ClinikoClient } from '../../../shared/cliniko/client.js';
 import { TokenBucket } from '../../../shared/cliniko/token-bucket.js';
 import type {
-  AccountRunStatus,
   ClinikoReader,
-  IdRange,
-  Lease,
+  EventPublisher,
   ListPage,
   ListQuery,
-  RecordState,
   StateStore,
-  StreamCursor,
 } from '../../../shared/engine/ports.js';
 import type { SyncReport } from '../../../shared/engine/report.js';
 import { type SyncDeps, syncAccount } from '../../../shared/engine/sync.js';
@@ -30,74 +26,16 @@ import {
 import { api, control, type JsonReply } from '../../simulator/sim-client.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import type { LocalStateTable } from '../../support/dynalite.js';
+import { FaultPlan, withFaults } from '../../support/fault-plan.js';
 import { RecordingPublisher } from '../../support/recording-publisher.js';
 import { CapturingLogger, syncOptions, type TestSyncOverrides } from './sync-harness.js';
 
 const USER_AGENT = 'Bridge component tests (component-tests@example.com)';
 const tinySleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 1)));
 
-/** Thrown by `FaultyStateStore` in place of the real call, like a process dying at that point. */
+/** Thrown in place of a state store call, like a process dying at that point. */
 export class InjectedCrash extends Error {
   override readonly name = 'InjectedCrash';
-}
-
-type FaultyOp = 'putRecordStates' | 'putCursor';
-
-/** The real state store, except that one chosen call fails (before it takes effect) once armed. */
-export class FaultyStateStore implements StateStore {
-  private armed: { op: FaultyOp; when: () => boolean } | undefined;
-  /** Calls that failed on purpose. */
-  crashes = 0;
-
-  constructor(private readonly inner: StateStore) {}
-
-  /** The next `op` call for which `when()` holds throws `InjectedCrash` instead of writing. */
-  failOnce(op: FaultyOp, when: () => boolean = () => true): void {
-    this.armed = { op, when };
-  }
-
-  private strike(op: FaultyOp): void {
-    if (this.armed?.op !== op || !this.armed.when()) return;
-    this.armed = undefined;
-    this.crashes += 1;
-    throw new InjectedCrash(`injected crash before ${op}`);
-  }
-
-  getCursor(account: string, stream: string): Promise<StreamCursor | undefined> {
-    return this.inner.getCursor(account, stream);
-  }
-  async putCursor(account: string, stream: string, cursor: StreamCursor, fence: number): Promise<void> {
-    this.strike('putCursor');
-    await this.inner.putCursor(account, stream, cursor, fence);
-  }
-  acquireLease(account: string, owner: string, ttlMs: number, nowMs: number): Promise<Lease | undefined> {
-    return this.inner.acquireLease(account, owner, ttlMs, nowMs);
-  }
-  renewLease(lease: Lease, ttlMs: number, nowMs: number, status?: AccountRunStatus): Promise<Lease> {
-    return this.inner.renewLease(lease, ttlMs, nowMs, status);
-  }
-  releaseLease(lease: Lease): Promise<void> {
-    return this.inner.releaseLease(lease);
-  }
-  getRecordStates(
-    account: string,
-    stream: string,
-    ids: readonly string[],
-  ): Promise<Map<string, RecordState>> {
-    return this.inner.getRecordStates(account, stream, ids);
-  }
-  async putRecordStates(
-    account: string,
-    stream: string,
-    states: readonly RecordState[],
-    fence: number,
-  ): Promise<void> {
-    this.strike('putRecordStates');
-    await this.inner.putRecordStates(account, stream, states, fence);
-  }
-  listRecordStates(account: string, stream: string, range?: IdRange): AsyncIterable<readonly RecordState[]> {
-    return this.inner.listRecordStates(account, stream, range);
-  }
 }
 
 /** The engine's view of the client, recording every list query and running a hook before each. */
@@ -130,9 +68,12 @@ export interface WorldOptions {
 
 /** One simulated clinic and one bridge watching it. */
 export class ComponentWorld {
-  readonly publisher = new RecordingPublisher();
+  /** Faults for the state store and the publisher below (test/support/fault-plan.ts). */
+  readonly stateFaults = new FaultPlan<StateStore>();
+  readonly publisherFaults = new FaultPlan<EventPublisher>();
+  readonly publisher = withFaults(new RecordingPublisher(), this.publisherFaults);
   readonly logger = new CapturingLogger();
-  readonly state: FaultyStateStore;
+  readonly state: StateStore;
   readonly reader: HookedReader;
   readonly account: string;
 
@@ -143,8 +84,9 @@ export class ComponentWorld {
     table: LocalStateTable,
     private readonly options: WorldOptions,
   ) {
-    this.state = new FaultyStateStore(
+    this.state = withFaults<StateStore>(
       new DynamoDbStateStore({ client: table.client, tableName: table.tableName, sleep: tinySleep }),
+      this.stateFaults,
     );
     this.reader = new HookedReader(client);
     this.account = options.account;

@@ -2,7 +2,7 @@
  * Wiring for engine use-case tests: the in-memory Cliniko, the in-memory state store, the
  * recording publisher and a logger that keeps every line, around `syncAccount`.
  */
-import type { Logger } from '../../../shared/engine/ports.js';
+import type { ClinikoReader, EventPublisher, Logger, StateStore } from '../../../shared/engine/ports.js';
 import type { SyncReport } from '../../../shared/engine/report.js';
 import {
   DEFAULT_SYNC_TIMING,
@@ -17,6 +17,7 @@ import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { findStream, type StreamDefinition } from '../../../shared/streams.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import { InMemoryCliniko } from '../../support/fake-cliniko.js';
+import { FaultPlan, withFaults } from '../../support/fault-plan.js';
 import { InMemoryStateStore } from '../../support/memory-state-store.js';
 import { RecordingPublisher } from '../../support/recording-publisher.js';
 
@@ -90,8 +91,14 @@ export function syncOptions(overrides: TestSyncOverrides = {}): SyncOptions {
 
 export class Harness {
   readonly cliniko: InMemoryCliniko;
-  readonly state = new InMemoryStateStore();
-  readonly publisher = new RecordingPublisher();
+  /** Faults for the reader, the state store and the publisher below (test/support/fault-plan.ts). */
+  readonly readerFaults = new FaultPlan<ClinikoReader>();
+  readonly stateFaults = new FaultPlan<StateStore>();
+  readonly publisherFaults = new FaultPlan<EventPublisher>();
+  readonly state = withFaults(new InMemoryStateStore(), this.stateFaults);
+  readonly publisher = withFaults(new RecordingPublisher(), this.publisherFaults);
+  /** The in-memory Cliniko as the engine reads it, with `readerFaults`. */
+  readonly reader: ClinikoReader;
   readonly logger = new CapturingLogger();
 
   constructor(
@@ -99,13 +106,14 @@ export class Harness {
     start?: string,
   ) {
     this.cliniko = new InMemoryCliniko(start === undefined ? {} : { start });
+    this.reader = withFaults<ClinikoReader>(this.cliniko, this.readerFaults);
   }
 
   /** One run, as the scheduler would start it. */
   poll(overrides: TestSyncOverrides = {}, deps: Partial<SyncDeps> = {}): Promise<SyncReport> {
     return syncAccount(
       {
-        cliniko: this.cliniko,
+        cliniko: this.reader,
         keys: TEST_KEYS,
         state: this.state,
         publisher: this.publisher,

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { type LocalStateTable, startLocalStateTable } from '../../support/dynalite.js';
+import { failBefore, publishFailsLast } from '../../support/fault-plan.js';
 import { ComponentWorld, InjectedCrash } from './sync-component-world.js';
 
 let table: LocalStateTable;
@@ -68,7 +69,9 @@ async function crashAfterPublishing(step: 'putRecordStates' | 'putCursor') {
   const expected = await changedClinic(w);
   const mark = w.publisher.events.length;
   const calls = w.publisher.calls;
-  w.state.failOnce(step, () => w.publisher.calls > calls);
+  w.stateFaults.next(step, failBefore(new InjectedCrash(`injected crash before ${step}`)), {
+    when: () => w.publisher.calls > calls,
+  });
 
   await expect(w.poll()).rejects.toBeInstanceOf(InjectedCrash);
   const crashed = w.publisher.events.slice(mark);
@@ -81,7 +84,7 @@ describe('syncAccount recovering from failures between its steps', () => {
   it('re-delivers under the same ids after a crash between publishing and writing record states', async () => {
     const { w, expected, mark, crashed, rerun } = await crashAfterPublishing('putRecordStates');
 
-    expect(w.state.crashes).toBe(1);
+    expect(w.stateFaults.strikes).toBe(1);
     expect(crashed.length).toBe(4);
     expect(rerun.ok).toBe(true);
     const redelivered = w.publisher.events.slice(mark + crashed.length);
@@ -92,7 +95,7 @@ describe('syncAccount recovering from failures between its steps', () => {
   it('loses nothing after a crash between writing record states and writing the cursor', async () => {
     const { w, expected, mark, crashed, rerun } = await crashAfterPublishing('putCursor');
 
-    expect(w.state.crashes).toBe(1);
+    expect(w.stateFaults.strikes).toBe(1);
     expect(crashed.length).toBe(4);
     expect(rerun.ok).toBe(true);
     expectDeliveredOnceById(w.publisher.events.slice(mark), expected);
@@ -103,7 +106,7 @@ describe('syncAccount recovering from failures between its steps', () => {
     const expected = await changedClinic(w);
     const mark = w.publisher.events.length;
     const cursor = await w.state.getCursor(w.account, 'patients');
-    w.publisher.failNextEntries(2);
+    w.publisherFaults.next('publish', publishFailsLast(2));
 
     const failed = w.poll();
 

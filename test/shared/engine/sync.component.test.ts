@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findStream } from '../../../shared/streams.js';
 import { type LocalStateTable, startLocalStateTable } from '../../support/dynalite.js';
+import { publishFails } from '../../support/fault-plan.js';
 import { ComponentWorld, listedIds, type WorldOptions } from './sync-component-world.js';
 import { idleRequests, streams } from './sync-harness.js';
 
@@ -220,7 +221,7 @@ describe('syncAccount with the real client, simulator and DynamoDB state', () =>
     await w.poll();
     w.clock.advance(5);
     await w.write('PATCH', `/patients/${id}`, { notes: note });
-    w.publisher.failNextCalls(1);
+    w.publisherFaults.next('publish', publishFails);
     await expect(w.poll()).rejects.toThrow();
     await w.poll();
 

@@ -8,6 +8,7 @@ import type { EventPublisher } from '../../../shared/engine/ports.js';
 import { PublishError } from '../../../shared/errors.js';
 import { DEFAULT_EVENT_OPTIONS } from '../../../shared/events/build.js';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
+import { failBefore, publishFails, publishFailsLast } from '../../support/fault-plan.js';
 import { ACCOUNT, Harness, streams } from './sync-harness.js';
 
 /** Dies at its first PutEvents without delivering anything, keeping what it was asked to send. */
@@ -42,7 +43,7 @@ describe('a run that published but failed to confirm its record states', () => {
     await h.poll();
     h.cliniko.advance(5);
     h.cliniko.archive('patients', id);
-    h.state.failNext('putRecordStates', new Error('throttled'), 1, 1);
+    h.stateFaults.next('putRecordStates', failBefore(new Error('throttled')), { after: 1 });
     await expect(h.poll()).rejects.toThrow('throttled');
     h.cliniko.advance(5);
     h.cliniko.unarchive('patients', id);
@@ -78,7 +79,7 @@ describe('a run that published but failed to confirm its record states', () => {
     h.cliniko.archive('patients', archived);
     h.cliniko.advance(1);
     h.cliniko.update('patients', edited, { email: 'new@example.test' });
-    h.publisher.failNextEntries(1);
+    h.publisherFaults.next('publish', publishFailsLast(1));
     await expect(h.poll()).rejects.toThrow(PublishError);
     h.cliniko.advance(5);
     h.cliniko.unarchive('patients', archived);
@@ -95,7 +96,7 @@ describe('a run that published but failed to confirm its record states', () => {
     await h.poll();
     h.cliniko.advance(5);
     h.cliniko.update('patients', id, { email: 'new@example.test' });
-    h.state.failNext('putRecordStates', new Error('throttled'), 1, 1);
+    h.stateFaults.next('putRecordStates', failBefore(new Error('throttled')), { after: 1 });
     await expect(h.poll()).rejects.toThrow('throttled');
     h.cliniko.advance(5);
     h.cliniko.touch('patients', id);
@@ -114,7 +115,7 @@ describe('a run that published but failed to confirm its record states', () => {
     await h.poll();
     h.cliniko.advance(5);
     const doomed = h.cliniko.create('contacts');
-    h.state.failNext('putRecordStates', new Error('throttled'), 1, 1);
+    h.stateFaults.next('putRecordStates', failBefore(new Error('throttled')), { after: 1 });
     await expect(h.poll()).rejects.toThrow('throttled');
     h.cliniko.advance(5);
     h.cliniko.hardDelete('contacts', doomed);
@@ -134,7 +135,7 @@ describe('a record whose first event never got out', () => {
     await h.poll();
     h.cliniko.advance(5);
     const id = h.cliniko.create('patients', { first_name: 'Quinn', date_of_birth: '1990-02-03' });
-    h.publisher.failNextCalls(1);
+    h.publisherFaults.next('publish', publishFails);
     await expect(h.poll()).rejects.toThrow(PublishError);
     h.cliniko.advance(5);
     h.cliniko.update('patients', id, { email: 'quinn@example.test' });
@@ -163,7 +164,7 @@ describe('a record whose first event never got out', () => {
       () => undefined,
     ];
     for (const change of changes) {
-      h.publisher.failNextCalls(1);
+      h.publisherFaults.next('publish', publishFails);
       await expect(h.poll()).rejects.toThrow(PublishError);
       h.cliniko.advance(5);
       change();
@@ -173,7 +174,9 @@ describe('a record whose first event never got out', () => {
     await h.poll();
 
     expect(h.actions(id)).toEqual(['created']);
-    expect(h.publisher.calls).toBeGreaterThan(5);
+    // Each of the five polls tried to publish and met the outage.
+    expect(h.publisherFaults.strikes).toBe(5);
+    expect(h.publisher.calls).toBeGreaterThan(0);
   });
 });
 

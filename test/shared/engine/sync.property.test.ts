@@ -6,17 +6,35 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../shared/engine/canonical-content.js';
+import type {
+  ClinikoReader,
+  EventPublisher,
+  StateStore,
+  StreamCursor,
+} from '../../../shared/engine/ports.js';
 import { syncAccount } from '../../../shared/engine/sync.js';
 import { ClinikoForbiddenError } from '../../../shared/errors.js';
 import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { TEST_KEYS } from '../../support/content-keys.js';
 import { InMemoryCliniko } from '../../support/fake-cliniko.js';
+import {
+  type CallPlan,
+  clinikoOutage,
+  FaultPlan,
+  failBefore,
+  publishFails,
+  publishFailsLast,
+  withFaults,
+} from '../../support/fault-plan.js';
 import { InMemoryStateStore } from '../../support/memory-state-store.js';
-import { FaultyPublisher, FaultyStateStore, type PublishFault, type StateFault } from './fault-injection.js';
+import { RecordingPublisher } from '../../support/recording-publisher.js';
 import { ACCOUNT, CapturingLogger, streams, syncOptions } from './sync-harness.js';
 
 const STREAM_SET = streams('patients', 'individual_appointments', 'contacts');
 const NAMES = STREAM_SET.map((s) => s.name);
+
+type StateFault = 'getRecordStates' | 'putRecordStates' | 'putCursor';
+type PublishFault = { kind: 'call' } | { kind: 'entries'; count: number };
 
 type Fault =
   | { kind: 'none' }
@@ -92,25 +110,60 @@ const historyArb = (faults: boolean): fc.Arbitrary<Op[]> =>
 
 interface World {
   readonly cliniko: InMemoryCliniko;
-  readonly state: FaultyStateStore;
-  readonly publisher: FaultyPublisher;
+  readonly state: StateStore;
+  readonly publisher: RecordingPublisher;
+  /** Faults armed for one poll only, so one that did not strike cannot leak into the final clean polls. */
+  readonly readerFaults: FaultPlan<ClinikoReader>;
+  readonly stateFaults: FaultPlan<StateStore>;
+  readonly publisherFaults: FaultPlan<EventPublisher>;
+  /** Cursor writes the store accepted, in order. */
+  readonly cursorWrites: { stream: string; cursor: StreamCursor }[];
   readonly logger: CapturingLogger;
   readonly created: { stream: string; id: string }[];
 }
 
+/** Records each cursor write the store accepted (the faults sit inside, so a failed one is not recorded). */
+function cursorWriteLog(log: World['cursorWrites']): CallPlan {
+  return {
+    around(operation, args, proceed) {
+      if (operation !== 'putCursor') return proceed();
+      return (proceed() as Promise<void>).then(() => {
+        log.push({ stream: args[1] as string, cursor: args[2] as StreamCursor });
+      });
+    },
+  };
+}
+
 async function poll(world: World, fault: Fault): Promise<void> {
-  const { cliniko, state, publisher } = world;
+  const { cliniko, state, publisher, readerFaults, stateFaults, publisherFaults } = world;
   if (fault.kind === 'reader') {
-    const error = fault.forbidden
-      ? new ClinikoForbiddenError({ method: 'GET', path: '/x', status: 403 }, 'Forbidden')
-      : undefined;
-    cliniko.failRequest(fault.after, error);
+    readerFaults.next(
+      'listPage',
+      fault.forbidden
+        ? failBefore(new ClinikoForbiddenError({ method: 'GET', path: '/x', status: 403 }, 'Forbidden'))
+        : clinikoOutage(),
+      { after: fault.after },
+    );
   }
-  if (fault.kind === 'publish') publisher.armed = fault.fault;
-  if (fault.kind === 'state') state.armed = fault.operation;
+  if (fault.kind === 'publish') {
+    publisherFaults.next(
+      'publish',
+      fault.fault.kind === 'call' ? publishFails : publishFailsLast(fault.fault.count),
+    );
+  }
+  if (fault.kind === 'state') {
+    stateFaults.next(fault.operation, failBefore(new Error(`injected ${fault.operation} failure`)));
+  }
   try {
     await syncAccount(
-      { cliniko, keys: TEST_KEYS, state, publisher, logger: world.logger, now: () => cliniko.now() },
+      {
+        cliniko: withFaults<ClinikoReader>(cliniko, readerFaults),
+        keys: TEST_KEYS,
+        state,
+        publisher,
+        logger: world.logger,
+        now: () => cliniko.now(),
+      },
       syncOptions({
         streams: STREAM_SET,
         deletedFeedIntervalSeconds: 120,
@@ -122,9 +175,9 @@ async function poll(world: World, fault: Fault): Promise<void> {
   } catch {
     // Injected failures end the run; the next poll must recover from whatever was saved.
   } finally {
-    cliniko.clearFaults();
-    state.armed = undefined;
-    publisher.armed = undefined;
+    readerFaults.clear();
+    stateFaults.clear();
+    publisherFaults.clear();
   }
 }
 
@@ -166,10 +219,21 @@ function isLive(cliniko: InMemoryCliniko, stream: string, id: string): boolean {
 }
 
 async function runHistory(ops: readonly Op[]): Promise<World> {
+  const readerFaults = new FaultPlan<ClinikoReader>();
+  const stateFaults = new FaultPlan<StateStore>();
+  const publisherFaults = new FaultPlan<EventPublisher>();
+  const cursorWrites: World['cursorWrites'] = [];
   const world: World = {
     cliniko: new InMemoryCliniko(),
-    state: new FaultyStateStore(new InMemoryStateStore()),
-    publisher: new FaultyPublisher(),
+    state: withFaults(
+      withFaults<StateStore>(new InMemoryStateStore(), stateFaults),
+      cursorWriteLog(cursorWrites),
+    ),
+    publisher: withFaults(new RecordingPublisher(), publisherFaults),
+    readerFaults,
+    stateFaults,
+    publisherFaults,
+    cursorWrites,
     logger: new CapturingLogger(),
     created: [],
   };
@@ -195,7 +259,7 @@ const withoutObservedAt = (event: ChangeEvent) => ({
 /** First delivery of each event id, grouped by record, in delivery order. */
 function distinctByRecord(world: World): Map<string, ChangeEvent[]> {
   const seen = new Map<string, ChangeEvent>();
-  for (const event of world.publisher.delivered) {
+  for (const event of world.publisher.events) {
     const first = seen.get(event.id);
     // Re-delivery after a failure: same id, same content (only observedAt, and time with it, may differ).
     if (first !== undefined) expect(withoutObservedAt(event)).toEqual(withoutObservedAt(first));
@@ -228,7 +292,7 @@ async function checkFinalState(world: World, byRecord: Map<string, ChangeEvent[]
 
 function checkCursorsMoveForward(world: World): void {
   for (const name of NAMES) {
-    const writes = world.state.cursorWrites.filter((w) => w.stream === name).map((w) => w.cursor);
+    const writes = world.cursorWrites.filter((w) => w.stream === name).map((w) => w.cursor);
     for (let i = 1; i < writes.length; i += 1) {
       expect((writes[i]?.watermark ?? '') >= (writes[i - 1]?.watermark ?? '')).toBe(true);
       expect((writes[i]?.deletedWatermark ?? '') >= (writes[i - 1]?.deletedWatermark ?? '')).toBe(true);
@@ -268,7 +332,7 @@ describe('engine invariants over random histories', () => {
         await checkFinalState(world, byRecord);
         checkTransitions(byRecord);
         checkCursorsMoveForward(world);
-        expect(world.publisher.delivered).toHaveLength([...byRecord.values()].flat().length);
+        expect(world.publisher.events).toHaveLength([...byRecord.values()].flat().length);
       }),
       { numRuns: 200 },
     );

@@ -8,6 +8,7 @@ import {
   RunDeadlineError,
 } from '../../../shared/errors.js';
 import { STREAMS } from '../../../shared/streams.js';
+import { clinikoOutage, failBefore } from '../../support/fault-plan.js';
 import { ACCOUNT, Harness, idleRequests, streams } from './sync-harness.js';
 
 describe('invariant 7 — one poller per account', () => {
@@ -167,9 +168,9 @@ describe('the account status kept with the lease', () => {
     await h.poll();
     const ok = (await h.state.getAccountStatuses([ACCOUNT])).get(ACCOUNT);
     h.cliniko.advance(60);
-    h.cliniko.failRequest(
-      0,
-      new ClinikoForbiddenError({ method: 'GET', path: '/contacts', status: 403 }, 'no'),
+    h.readerFaults.next(
+      'listPage',
+      failBefore(new ClinikoForbiddenError({ method: 'GET', path: '/contacts', status: 403 }, 'no')),
     );
     await h.poll();
     const failed = (await h.state.getAccountStatuses([ACCOUNT])).get(ACCOUNT);
@@ -211,9 +212,10 @@ describe('a run that runs out of rate budget or time', () => {
     const ids = Array.from({ length: 6 }, () => h.cliniko.create('patients'));
     h.cliniko.advance(5);
     const retryAt = new Date(h.cliniko.now() + 60_000);
-    h.cliniko.failRequest(
-      3,
-      new ClinikoRateLimitedError({ method: 'GET', path: '/v1/patients', status: 429 }, retryAt),
+    h.readerFaults.next(
+      'listPage',
+      failBefore(new ClinikoRateLimitedError({ method: 'GET', path: '/v1/patients', status: 429 }, retryAt)),
+      { after: 3 },
     );
 
     const paused = await h.poll();
@@ -229,7 +231,10 @@ describe('a run that runs out of rate budget or time', () => {
   it('stops cleanly when a request cannot be answered before the deadline', async () => {
     const h = new Harness({ streams: streams('patients') });
     h.cliniko.create('patients');
-    h.cliniko.failRequest(0, new RunDeadlineError('waiting for an answer would pass the deadline'));
+    h.readerFaults.next(
+      'listPage',
+      failBefore(new RunDeadlineError('waiting for an answer would pass the deadline')),
+    );
 
     const report = await h.poll();
 
@@ -266,9 +271,10 @@ describe('invariant 12 — no PHI in logs', () => {
     h.cliniko.advance(5);
     h.cliniko.update('patients', id, { notes: secret });
     h.cliniko.advance(5);
-    h.cliniko.failRequest(
-      1,
-      new ClinikoForbiddenError({ method: 'GET', path: '/contacts', status: 403 }, 'Forbidden'),
+    h.readerFaults.next(
+      'listPage',
+      failBefore(new ClinikoForbiddenError({ method: 'GET', path: '/contacts', status: 403 }, 'Forbidden')),
+      { after: 1 },
     );
 
     await h.poll();
@@ -284,9 +290,9 @@ describe('stream isolation', () => {
   it('keeps the other streams going when one is forbidden, and reports the run as not ok', async () => {
     const h = new Harness({ streams: streams('patients', 'invoices') });
     h.cliniko.create('invoices');
-    h.cliniko.failRequest(
-      0,
-      new ClinikoForbiddenError({ method: 'GET', path: '/patients', status: 403 }, 'Forbidden'),
+    h.readerFaults.next(
+      'listPage',
+      failBefore(new ClinikoForbiddenError({ method: 'GET', path: '/patients', status: 403 }, 'Forbidden')),
     );
 
     const report = await h.poll();
@@ -305,9 +311,9 @@ describe('stream isolation', () => {
     await h.poll();
     const before = await h.state.getCursor(ACCOUNT, 'patients');
     h.cliniko.advance(60);
-    h.cliniko.failRequest(
-      0,
-      new ContractError({ method: 'GET', path: '/patients', status: 200 }, 'truncated body'),
+    h.readerFaults.next(
+      'listPage',
+      failBefore(new ContractError({ method: 'GET', path: '/patients', status: 200 }, 'truncated body')),
     );
 
     await h.poll();
@@ -317,9 +323,11 @@ describe('stream isolation', () => {
 
   it('stops the whole run on an outage and rethrows it', async () => {
     const h = new Harness({ streams: streams('patients', 'invoices') });
-    h.cliniko.failRequest(0);
+    h.readerFaults.next('listPage', clinikoOutage());
 
     await expect(h.poll()).rejects.toThrow('injected outage');
-    expect(h.cliniko.requests).toHaveLength(1);
+    // The first request met the outage; no other stream was asked anything after it.
+    expect(h.readerFaults.strikes).toBe(1);
+    expect(h.cliniko.requests).toHaveLength(0);
   });
 });

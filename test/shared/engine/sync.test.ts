@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PublishError, StaleWriteError } from '../../../shared/errors.js';
+import { failBefore, publishFailsLast } from '../../support/fault-plan.js';
 import { ACCOUNT, Harness } from './sync-harness.js';
 
 describe('syncAccount: starting a stream', () => {
@@ -107,7 +108,7 @@ describe('invariant 2 — cursors only move forward; a failed run leaves them wh
     const h = new Harness();
     h.cliniko.create('patients', { first_name: 'A' });
     h.cliniko.create('patients', { first_name: 'B' });
-    h.publisher.failNextEntries(1);
+    h.publisherFaults.next('publish', publishFailsLast(1));
 
     await expect(h.poll()).rejects.toThrow(PublishError);
     const cursorAfterFailure = await h.state.getCursor(ACCOUNT, 'patients');
@@ -125,7 +126,7 @@ describe('invariant 2 — cursors only move forward; a failed run leaves them wh
     const h = new Harness();
     const id = h.cliniko.create('patients');
     // The first write stages the event's version as pending; the second, after publishing, fails.
-    h.state.failNext('putRecordStates', new Error('throttled'), 1, 1);
+    h.stateFaults.next('putRecordStates', failBefore(new Error('throttled')), { after: 1 });
 
     await expect(h.poll()).rejects.toThrow('throttled');
     await h.poll();
@@ -138,7 +139,7 @@ describe('invariant 2 — cursors only move forward; a failed run leaves them wh
   it('stops at once when a newer lease holder wrote the cursor (fencing)', async () => {
     const h = new Harness();
     h.cliniko.create('patients');
-    h.state.failNext('putCursor', new StaleWriteError('newer holder'));
+    h.stateFaults.next('putCursor', failBefore(new StaleWriteError('newer holder')));
 
     await expect(h.poll()).rejects.toThrow(StaleWriteError);
   });

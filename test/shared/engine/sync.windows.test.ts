@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { clinikoOutage } from '../../support/fault-plan.js';
 import { ACCOUNT, Harness, streams } from './sync-harness.js';
 
 describe('invariant 4 — overlapping windows', () => {
@@ -33,7 +34,7 @@ describe('invariant 4 — overlapping windows', () => {
     await h.poll();
     const ids = [h.cliniko.create('patients'), h.cliniko.create('patients'), h.cliniko.create('patients')];
     // The first page is read, then the run fails: the cursor keeps a position inside the pass.
-    h.cliniko.failRequest(1);
+    h.readerFaults.next('listPage', clinikoOutage(), { after: 1 });
     await expect(h.poll()).rejects.toThrow('injected outage');
     const smallest = [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0] ?? '';
     // Same second, an id below the saved position: the resumed keyset walk cannot see it.
@@ -124,7 +125,7 @@ describe('invariant 5 — sub-second timestamps', () => {
     const ids = [100, 200, 300, 400, 500].map((ms) => h.cliniko.create('patients', { updated_at: at(ms) }));
     h.cliniko.advance(5);
     // The first page finds the tie, the first drain page is read, then the run fails.
-    h.cliniko.failRequest(2);
+    h.readerFaults.next('listPage', clinikoOutage(), { after: 2 });
     await expect(h.poll()).rejects.toThrow('injected outage');
 
     await h.poll();
@@ -147,7 +148,7 @@ describe('invariant 5 — a drain interrupted between runs', () => {
     const ids = Array.from({ length: 8 }, () => h.cliniko.create('patients'));
     h.cliniko.advance(5);
     // Page one finds the tie, the first drain page is read and checkpointed, then the run fails.
-    h.cliniko.failRequest(2);
+    h.readerFaults.next('listPage', clinikoOutage(), { after: 2 });
     await expect(h.poll()).rejects.toThrow('injected outage');
     const before = h.cliniko.requests.length;
 
@@ -324,7 +325,7 @@ describe('invariant 6 — hidden records are fetched on purpose', () => {
     await h.poll();
     h.cliniko.advance(4000);
     // The pass takes one request; the listing's second page fails.
-    h.cliniko.failRequest(2);
+    h.readerFaults.next('listPage', clinikoOutage(), { after: 2 });
 
     await expect(h.poll()).rejects.toThrow('injected outage');
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { EventPublisher } from '../../../shared/engine/ports.js';
 import { ConfigError } from '../../../shared/errors.js';
 import { buildEvent, DEFAULT_EVENT_OPTIONS } from '../../../shared/events/build.js';
 import { DataClassGate } from '../../../shared/publish/data-class-gate.js';
+import { FaultPlan, publishFails, withFaults } from '../../support/fault-plan.js';
 import { RecordingPublisher } from '../../support/recording-publisher.js';
 import { PATIENT, patientInput } from '../events/fixtures.js';
 
@@ -46,8 +48,10 @@ describe('DataClassGate', () => {
   });
 
   it('fails as its destination fails, so the engine does not checkpoint', async () => {
-    const destination = new RecordingPublisher();
-    destination.failNextCalls(1);
+    const destination = withFaults(
+      new RecordingPublisher(),
+      new FaultPlan<EventPublisher>().next('publish', publishFails),
+    );
 
     await expect(new DataClassGate(destination, ['operational']).publish([event])).rejects.toThrow(
       /injected/,

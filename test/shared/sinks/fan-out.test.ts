@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import type { EventPublisher } from '../../../shared/engine/ports.js';
 import { ConfigError, PublishError } from '../../../shared/errors.js';
 import { FanOutPublisher } from '../../../shared/sinks/fan-out.js';
+import { FaultPlan, publishFails, withFaults } from '../../support/fault-plan.js';
 import { RecordingPublisher } from '../../support/recording-publisher.js';
 import { sampleEvents } from './sample-events.js';
+
+/** A recording sink whose next call fails as a whole. */
+const failingPublisher = () =>
+  withFaults(new RecordingPublisher(), new FaultPlan<EventPublisher>().next('publish', publishFails));
 
 describe('FanOutPublisher', () => {
   it('publishes every batch to every sink', async () => {
@@ -18,8 +24,7 @@ describe('FanOutPublisher', () => {
 
   it('fails the batch when one sink fails, after the others have had it', async () => {
     const healthy = new RecordingPublisher();
-    const failing = new RecordingPublisher();
-    failing.failNextCalls(1);
+    const failing = failingPublisher();
     const events = sampleEvents(2);
 
     const publishing = new FanOutPublisher([failing, healthy]).publish(events);
@@ -30,10 +35,8 @@ describe('FanOutPublisher', () => {
   });
 
   it('reports every failing sink when several fail', async () => {
-    const first = new RecordingPublisher();
-    const second = new RecordingPublisher();
-    first.failNextCalls(1);
-    second.failNextCalls(1);
+    const first = failingPublisher();
+    const second = failingPublisher();
 
     const publishing = new FanOutPublisher([first, second, new RecordingPublisher()]).publish(
       sampleEvents(1),
