@@ -5,7 +5,7 @@
  * Free tiers are ignored (a conservative, account-independent figure).
  */
 import type { IdleResult } from './idle-cost.js';
-import type { PollUsage } from './latency.js';
+import type { LatencyResult } from './latency.js';
 
 /** List prices, us-east-1, USD. Check https://aws.amazon.com/{lambda,dynamodb,eventbridge}/pricing/ before quoting. */
 export const PRICES = {
@@ -54,7 +54,8 @@ export interface CostResult {
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export function costModel(usage: PollUsage, idle: IdleResult): CostResult {
+export function costModel(latency: LatencyResult, idle: IdleResult): CostResult {
+  const { usage } = latency;
   const events = Math.max(1, usage.sink.events);
   const scale = 1e6 / events;
   const gb = LAMBDA_MEMORY_MB / 1024;
@@ -100,7 +101,7 @@ export function costModel(usage: PollUsage, idle: IdleResult): CostResult {
     lambdaMemoryMb: LAMBDA_MEMORY_MB,
     prices: PRICES,
     pricesAsOf: PRICES_AS_OF,
-    source: 'measured in the latency benchmark (steady churn, scheduled polls, dynalite state)',
+    source: `measured in the latency benchmark on the ${latency.streams === 'core' ? 'default (core)' : 'every'} stream${latency.streams === 'core' ? 's' : ''} (steady churn, scheduled polls, dynalite state)`,
   };
 }
 

@@ -2,8 +2,9 @@
  * A `StateStore` wrapper that counts what DynamoDB would bill for each call (request units, not
  * just calls), so the cost model works from measured state traffic whichever store sits behind it.
  * Units follow DynamoDB's on-demand rules: strongly consistent reads cost 1 RRU per 4 KB item
- * (missing items included), writes 1 WRU per 1 KB item, sized as DynamoDB sizes the item the
- * DynamoDB adapter would write (`itemBytes`).
+ * (missing items included), writes 1 WRU per 1 KB of the larger of the item written and the item
+ * it replaces, sized as DynamoDB sizes the items the DynamoDB adapter writes (`itemBytes`). A test
+ * holds these counts to dynalite's own consumed capacity.
  */
 import type {
   AccountRunStatus,
@@ -43,7 +44,8 @@ export function emptyTraffic(): StateTraffic {
 /**
  * An item's size as DynamoDB bills it: attribute names and string values in UTF-8 bytes, numbers
  * one byte per two significant digits plus one, booleans and null one byte, lists and maps three
- * bytes plus one per element (map keys count as names). Undefined members are not written.
+ * bytes plus one per element (map keys count as names), binary values their length in bytes.
+ * Undefined members are not written.
  */
 export function itemBytes(item: Readonly<Record<string, unknown>>): number {
   let bytes = 0;
@@ -63,6 +65,7 @@ function valueBytes(value: unknown): number {
     return Math.ceil(Math.max(1, digits.length) / 2) + 1;
   }
   if (typeof value === 'boolean' || value === null) return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
   if (Array.isArray(value))
     return 3 + value.reduce((sum: number, element) => sum + 1 + valueBytes(element), 0);
   if (typeof value === 'object')
@@ -71,11 +74,13 @@ function valueBytes(value: unknown): number {
 }
 
 const units = (bytes: number, unitBytes: number): number => Math.max(1, Math.ceil(bytes / unitBytes));
-const recordItem = (account: string, stream: string, state: RecordState) =>
-  encodeRecordState(streamPk(account, stream), state, 1);
+const recordItem = (account: string, stream: string, state: RecordState, fence = 1) =>
+  encodeRecordState(streamPk(account, stream), state, fence);
 
 export class CountingStateStore implements StateStore {
   traffic: StateTraffic = emptyTraffic();
+  /** Bytes of each cursor and record state item written through this store, by key. */
+  private readonly written = new Map<string, number>();
 
   constructor(private readonly inner: StateStore) {}
 
@@ -94,8 +99,11 @@ export class CountingStateStore implements StateStore {
 
   async putCursor(account: string, stream: string, cursor: StreamCursor, fence: number): Promise<void> {
     this.traffic.writes.cursor += 1;
-    this.traffic.wru += units(itemBytes(encodeCursorItem(streamPk(account, stream), cursor, fence)), 1024);
-    return this.inner.putCursor(account, stream, cursor, fence);
+    const pk = streamPk(account, stream);
+    const item = encodeCursorItem(pk, cursor, fence);
+    this.traffic.wru += this.writeUnits(item);
+    await this.inner.putCursor(account, stream, cursor, fence);
+    this.remember(item);
   }
 
   async acquireLease(
@@ -149,13 +157,21 @@ export class CountingStateStore implements StateStore {
     fence: number,
   ): Promise<void> {
     this.traffic.writes.records += states.length;
-    const wru = states.reduce(
-      (sum, state) => sum + units(itemBytes(recordItem(account, stream, state)), 1024),
-      0,
-    );
+    const items = states.map((state) => recordItem(account, stream, state, fence));
+    const wru = items.reduce((sum, item) => sum + this.writeUnits(item), 0);
     this.traffic.wru += wru;
     this.traffic.recordWru += wru;
-    return this.inner.putRecordStates(account, stream, states, fence);
+    await this.inner.putRecordStates(account, stream, states, fence);
+    for (const item of items) this.remember(item);
+  }
+
+  /** A put replacing an item is billed on the larger of the two (conditional losses too). */
+  private writeUnits(item: Readonly<Record<string, unknown>>): number {
+    return units(Math.max(itemBytes(item), this.written.get(`${item.pk}\n${item.sk}`) ?? 0), 1024);
+  }
+
+  private remember(item: Readonly<Record<string, unknown>>): void {
+    this.written.set(`${item.pk}\n${item.sk}`, itemBytes(item));
   }
 
   async *listRecordStates(

@@ -5,10 +5,14 @@
  * `DynamoDbStateStore`. Latency = time the event reached the sink − time the change committed.
  * Legacy hard deletes are left out: they surface through the `/deleted` feeds, read every
  * `deletedFeedIntervalSeconds` (5 min), not every poll. The per-poll counts feed the cost model.
+ * Run on the default (`core`) streams, as a deployment polls unless configured otherwise, and on
+ * every stream; the simulator's churn lands in all of its resources, and changes to resources the
+ * run does not poll are left out of the figures.
  */
 
 import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
 import { syncAccount } from '../shared/engine/sync.js';
+import { CORE_STREAMS, STREAMS } from '../shared/streams.js';
 import { startSimulator } from '../simulator/index.js';
 import { benchClient, benchSyncOptions, localState, silentLogger } from './bridge-wiring.js';
 import { CountingStateStore, emptyTraffic, type StateTraffic } from './counting-state-store.js';
@@ -24,12 +28,16 @@ export interface PollUsage {
 }
 
 export interface LatencyResult {
+  /** `core` (the default streams) or `all`. */
+  readonly streams: StreamSet;
   readonly intervalSeconds: number;
   readonly durationSeconds: number;
   readonly churnPerMinute: number;
   readonly changes: number;
   readonly measured: number;
   readonly excludedDeletes: number;
+  /** Changes to resources of streams this run does not poll. */
+  readonly excludedOtherStreams: number;
   readonly undetected: number;
   readonly p50Seconds: number;
   readonly p95Seconds: number;
@@ -48,11 +56,16 @@ function addTraffic(total: StateTraffic, part: StateTraffic): void {
   for (const key of ['cursor', 'records', 'lease', 'listed'] as const) total.reads[key] += part.reads[key];
 }
 
+export type StreamSet = 'core' | 'all';
+
 export async function measureLatency(options: {
   intervalSeconds: number;
   durationSeconds: number;
   churnPerMinute: number;
+  streams: StreamSet;
 }): Promise<LatencyResult> {
+  const streams = options.streams === 'core' ? CORE_STREAMS : STREAMS;
+  const polled = new Set(streams.map((stream) => stream.name));
   const sim = await startSimulator({ seed: 9, patients: 2000, appointments: 4000 });
   const client = benchClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKeys[0] ?? '' });
   const local = await localState();
@@ -65,7 +78,7 @@ export async function measureLatency(options: {
     publisher: sink,
     logger: silentLogger,
   };
-  const syncOptions = benchSyncOptions({ startFrom: 'now' });
+  const syncOptions = benchSyncOptions({ startFrom: 'now', streams });
   const commits: { resource: string; id: string; action: string; at: number }[] = [];
   const usage = { polls: 0, durationMs: 0, apiRequests: 0, traffic: emptyTraffic(), sink: emptySinkCounts() };
 
@@ -126,7 +139,8 @@ export async function measureLatency(options: {
     }
     const latencies: number[] = [];
     let undetected = 0;
-    const measured = commits.filter((c) => c.action !== 'deleted');
+    const ofPolled = commits.filter((c) => polled.has(c.resource));
+    const measured = ofPolled.filter((c) => c.action !== 'deleted');
     for (const c of measured) {
       const seen = (arrivals.get(`${c.resource}/${c.id}`) ?? []).filter((at) => at >= c.at);
       if (seen.length === 0) undetected += 1;
@@ -134,12 +148,14 @@ export async function measureLatency(options: {
     }
     const round = (v: number) => Math.round(v * 100) / 100;
     return {
+      streams: options.streams,
       intervalSeconds: options.intervalSeconds,
       durationSeconds: options.durationSeconds,
       churnPerMinute: options.churnPerMinute,
-      changes: commits.length,
+      changes: ofPolled.length,
       measured: latencies.length,
-      excludedDeletes: commits.length - measured.length,
+      excludedDeletes: ofPolled.length - measured.length,
+      excludedOtherStreams: commits.length - ofPolled.length,
       undetected,
       p50Seconds: round(percentile(latencies, 50)),
       p95Seconds: round(percentile(latencies, 95)),

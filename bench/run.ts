@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --only fleet|adaptive]`: runs the nine benchmarks one after another in one run (ratios are
- * only comparable within a run on a shared machine), writes `bench/results/latest.json` and prints
- * a table of targets vs measurements. `--quick` uses small sizes and short windows (under two
- * minutes) to check the harness end to end; its numbers are indicative only. See bench/README.md.
+ * `npm run bench [-- --quick] [-- --only fleet|adaptive|cost]`: runs the nine benchmarks one after
+ * another in one run (ratios are only comparable within a run on a shared machine), writes
+ * `bench/results/latest.json` and prints a table of targets vs measurements. `--quick` uses small
+ * sizes and short windows (under two minutes) to check the harness end to end; its numbers are
+ * indicative only. See bench/README.md.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -14,20 +15,20 @@ import { adaptiveIdleCost, costModel } from './cost-model.js';
 import { measureEngineCost } from './engine-cost.js';
 import { measureFleet } from './fleet.js';
 import { exampleStackConfig, fleetCost, stackCounts } from './fleet-cost.js';
-import { measureIdle } from './idle-cost.js';
-import { measureLatency } from './latency.js';
+import { type IdleResult, measureIdle } from './idle-cost.js';
+import { type LatencyResult, measureLatency } from './latency.js';
 import { measureMemory } from './memory.js';
 import { measureNaive } from './naive-peer.js';
-import { adaptiveRows, fleetRows, type Row, rows, table } from './targets.js';
+import { adaptiveRows, costRows, fleetRows, type Row, rows, table } from './targets.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
 const quick = values.quick ?? false;
-const ONLY = ['fleet', 'adaptive'];
+const ONLY = ['fleet', 'adaptive', 'cost'];
 if (values.only !== undefined && !ONLY.includes(values.only)) {
   process.stderr.write(
-    `--only takes "fleet" or "adaptive" (the benchmarks of absolute figures), not "${values.only}".\n`,
+    `--only takes "fleet", "adaptive" or "cost" (the benchmarks of absolute figures), not "${values.only}".\n`,
   );
   process.exit(2);
 }
@@ -110,11 +111,9 @@ const machine = {
 };
 
 const path = new URL('./results/latest.json', import.meta.url);
-const partial: Record<string, unknown> = {
-  profile: quick ? 'quick' : 'full',
-  timestamp: new Date(runStarted).toISOString(),
-  machine,
-};
+/** When and where a figure was measured. */
+const stamp = { profile: quick ? 'quick' : 'full', timestamp: new Date(runStarted).toISOString(), machine };
+const partial: Record<string, unknown> = { ...stamp };
 /** Saves each phase as it finishes, so a run stopped part-way still leaves its numbers. */
 async function keep<T>(name: string, value: T): Promise<T> {
   partial[name] = value;
@@ -133,24 +132,24 @@ async function measureAdaptiveWithCost() {
 }
 
 /**
- * `--only fleet|adaptive`: absolute figures, not ratios, so one benchmark's run is recorded beside an
- * earlier full run's numbers: its key replaced (`latency` keeps the fixed-interval run of a full
- * run beside it), its cost figures merged.
+ * `--only fleet|adaptive|cost`: absolute figures, not ratios, so one benchmark's run is recorded
+ * beside an earlier full run's numbers: its keys replaced, merged one level deep (`latency` holds
+ * the adaptive figures and the fixed-interval run of benchmark 4 beside them), its cost figures
+ * merged.
  */
 async function recordAlone(
-  key: 'fleet' | 'latency',
-  measured: object,
-  cost: Record<string, unknown>,
+  measured: Readonly<Record<string, object>>,
+  cost: object,
   rowsOf: Row[],
 ): Promise<never> {
   const earlier = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
-  const kept = key === 'latency' ? ((earlier.latency as Record<string, unknown> | undefined) ?? {}) : {};
-  const stamp = { profile: quick ? 'quick' : 'full', timestamp: new Date(runStarted).toISOString(), machine };
-  const merged = {
+  const merged: Record<string, unknown> = {
     ...earlier,
-    [key]: { ...kept, ...measured, ...stamp },
     cost: { ...((earlier.cost as object | undefined) ?? {}), ...cost },
   };
+  for (const [key, value] of Object.entries(measured)) {
+    merged[key] = { ...((earlier[key] as object | undefined) ?? {}), ...value };
+  }
   await writeFile(path, `${JSON.stringify(merged, null, 2)}\n`);
   process.stdout.write(`\n${table(rowsOf)}\n\nResults: bench/results/latest.json (${values.only} only)\n`);
   process.exit(0);
@@ -159,8 +158,7 @@ async function recordAlone(
 if (values.only === 'adaptive') {
   const { adaptive, adaptiveCost } = await measureAdaptiveWithCost();
   await recordAlone(
-    'latency',
-    adaptive,
+    { latency: { ...adaptive, ...stamp } },
     { adaptive: adaptiveCost, usdPerIdleAccountMonth: adaptiveCost.usdPerIdleAccountMonth },
     adaptiveRows(adaptive, adaptiveCost),
   );
@@ -169,10 +167,42 @@ if (values.only === 'adaptive') {
 if (values.only === 'fleet') {
   const { fleet, fleetCost: costOfFleet } = await measureFleetWithCost();
   await recordAlone(
-    'fleet',
-    fleet,
+    { fleet: { ...fleet, ...stamp } },
     { fleet: costOfFleet, usdPerAccountMonth: costOfFleet.usdPerAccountMonth },
     fleetRows(fleet, costOfFleet),
+  );
+}
+
+/** Benchmark 4 on the default streams, then on every stream: the cost model's inputs. */
+async function measureFixedInterval() {
+  const core = await phase('4 detection latency, default streams', () =>
+    measureLatency({ ...profile.latency, streams: 'core' }),
+  );
+  const all = await phase('4 detection latency, every stream', () =>
+    measureLatency({ ...profile.latency, streams: 'all' }),
+  );
+  return { core, all };
+}
+
+/** The cost model on the default streams, with every stream's figure beside it. */
+function costOf(latency: { core: LatencyResult; all: LatencyResult }, idle: IdleResult) {
+  return { ...costModel(latency.core, idle), allStreams: costModel(latency.all, idle) };
+}
+
+if (values.only === 'cost') {
+  const idle = await phase('3 idle cost', () => measureIdle(profile.idlePolls));
+  const latency = await measureFixedInterval();
+  const cost = costOf(latency, idle);
+  await recordAlone(
+    {
+      idle: { ...idle, ...stamp },
+      latency: {
+        fixedInterval: { ...latency.core, ...stamp },
+        fixedIntervalAllStreams: { ...latency.all, ...stamp },
+      },
+    },
+    cost,
+    costRows(cost),
   );
 }
 
@@ -185,10 +215,8 @@ const backfill = await keep(
   await phase('2 backfill at the rate-limit ceiling', () => measureBackfill(profile.backfill)),
 );
 const idle = await keep('idle', await phase('3 idle cost', () => measureIdle(profile.idlePolls)));
-const latency = await keep(
-  'latency',
-  await phase('4 detection latency', () => measureLatency(profile.latency)),
-);
+const fixedInterval = await keep('latency', await measureFixedInterval());
+const latency = fixedInterval.core;
 const memory = await keep(
   'memory',
   await phase('5 memory', () => measureMemory(profile.memory.small, profile.memory.large)),
@@ -197,7 +225,7 @@ const naive = await keep('naive', await phase('6 naive peer', () => measureNaive
 const { fleet, fleetCost: costOfFleet } = await keep('fleet', await measureFleetWithCost());
 const { adaptive, adaptiveCost } = await keep('adaptive', await measureAdaptiveWithCost());
 const cost = {
-  ...costModel(latency.usage, idle),
+  ...costOf(fixedInterval, idle),
   fleet: costOfFleet,
   usdPerAccountMonth: costOfFleet.usdPerAccountMonth,
   adaptive: adaptiveCost,
@@ -213,7 +241,7 @@ const results = {
   backfill,
   idle,
   // Latency as a user sees it: the adaptive loop (benchmark 9); the fixed 30 s schedule beside it.
-  latency: { ...adaptive, fixedInterval: latency },
+  latency: { ...adaptive, fixedInterval: latency, fixedIntervalAllStreams: fixedInterval.all },
   memory: {
     rss10kMb: memory.small.peakRssMb,
     rss100kMb: memory.large.peakRssMb,

@@ -5,7 +5,7 @@
  * | item         | pk                                   | sk              | attributes                                      |
  * |--------------|--------------------------------------|-----------------|-------------------------------------------------|
  * | cursor       | `ACCOUNT#<account>#STREAM#<stream>`  | `CURSOR`        | `watermark` (S), `fence` (N), `cursor` (M: the StreamCursor) |
- * | record state | `ACCOUNT#<account>#STREAM#<stream>`  | `RECORD#<id>` (decimal ids zero-padded to 20 digits) | `fence` (N), `fp` (S), `kid` (S), `fields` (M name→hash), `updatedAt` (S/NULL), `archived`, `cancelled`, `deleted` (BOOL), `snapshot` (S, JSON; only in `previous` mode), `tracked` (S, JSON: the values of the stream's tracked fields, operational only; absent in items written before fields were tracked), `seq` (N: the sequence number of the event that reported this version; absent in older items), `reported` (M `eventId`, `action`, `occurredAt`, `signals` (L, when any): the event last published for the confirmed version, which `resync` sends again), `pending` (M, only while an event is in flight: the same attributes for the new version except `fields`, given as `changed` (M name→hash) and `removed` (L of names) relative to the top-level `fields`, plus `first` (BOOL) on a first sighting) |
+ * | record state | `ACCOUNT#<account>#STREAM#<stream>`  | `RECORD#<id>` (decimal ids zero-padded to 20 digits) | `fence` (N), `fp` (S), `kid` (S), `fh` (B: the field hashes of known field names, packed) and `fields` (M name→hash: the others; all of them in items written before packing), `updatedAt` (S/NULL), `archived`, `cancelled`, `deleted` (BOOL), `snapshot` (S JSON, or B deflated JSON; only in `previous` mode), `tracked` (S JSON, or B deflated JSON: the values of the stream's tracked fields, operational only; absent in items written before fields were tracked), `seq` (N: the sequence number of the event that reported this version; absent in older items), `reported` (M `eventId`, `action`, `occurredAt`, `signals` (L, when any): the event last published for the confirmed version, which `resync` sends again), `pending` (M, only while an event is in flight: the same attributes for the new version except the field hashes, given as the ones that differ (`fh`, and `changed` M name→hash) and `removed` (L of names) relative to the top-level ones, plus `first` (BOOL) on a first sighting) |
  * | lease        | `ACCOUNT#<account>`                  | `LEASE`         | `owner` (S), `token` (N), `expiresAt` (N, epoch ms); from the first release on `lastRun` (M: `at`, `outcome`, `lagSeconds`) and `lastSuccessAt` (S) |
  *
  * - Cursor writes are conditional: `(attribute_not_exists(pk) OR watermark <= :wm) AND
@@ -22,6 +22,8 @@
  * - Record states are written with one conditional PutItem each (BatchWriteItem takes no
  *   conditions): `attribute_not_exists(fence) OR fence <= :fence`, so a poller whose lease was taken
  *   over can never overwrite a state a newer lease holder wrote; a loss is a `StaleWriteError`.
+ * - Field hashes and JSON are packed (`packed-field-hashes.ts`, `packed-json.ts`) so that a state
+ *   and its pending version fit in one write unit; items in the older, unpacked form read the same.
  * - Sort keys of decimal ids are zero-padded, so a Query between two ids returns exactly the stored
  *   states of that id range (reconciliation compares Cliniko's id listing page by page).
  * - No transactions, no TTL, no PartiQL, so dynalite serves locally. Account ids and stream names

@@ -20,6 +20,8 @@ import type {
 } from '../engine/ports.js';
 import { ACTIONS } from '../events/contract.js';
 import { SIGNALS } from '../signals.js';
+import { packFieldHashes, unpackFieldHashes } from './packed-field-hashes.js';
+import { packJson, unpackJson } from './packed-json.js';
 import { StateCorruptError } from './state-errors.js';
 
 /** Key schema of the state table (both keys strings), for the CDK construct and `createStateTable`. */
@@ -62,30 +64,49 @@ export function idOfRecordSk(sk: string): string {
 export type StateItem = Record<string, unknown>;
 
 /**
- * The record state as stored; `snapshot` is a JSON string so any record round-trips exactly. A
- * pending version is a nested map with the same attributes except its field hashes, which are
- * stored as the difference from the top-level version's (`changed`: name→hash, `removed`: names),
- * plus `first` when it is set: most of a record's fields are unchanged by an event (all of them on
- * a first sighting, whose top-level version is a copy), and the hashes are most of an item's size.
+ * The record state as stored. `snapshot` and `tracked` are JSON text, so any record round-trips
+ * exactly, deflated when that is smaller (`packed-json.ts`). Field hashes are packed (`fh`,
+ * `packed-field-hashes.ts`), with what the table does not name in `fields` (name→hash); items
+ * written before packing hold them all in `fields` and read the same. A pending version is a
+ * nested map with the same attributes except its field hashes, which are stored as the difference
+ * from the top-level version's (`fh` and `changed`: the hashes that differ; `removed`: names), plus
+ * `first` when it is set: most of a record's fields are unchanged by an event (all of them on a
+ * first sighting, whose top-level version is a copy), and the hashes are most of an item's size.
  */
 export function encodeRecordState(pk: string, state: RecordState, fence: number): StateItem {
   const item: StateItem = { pk, sk: recordSk(state.id), fence, ...encodeVersion(state) };
-  item.fields = { ...state.fieldHashes };
+  Object.assign(item, encodeHashes(state.fieldHashes, 'fields'));
   if (state.reported !== undefined) item.reported = { ...state.reported };
   const next = state.pending;
   if (next !== undefined) {
     const pending = encodeVersion(next);
-    const changed: Record<string, string> = {};
-    for (const [name, hash] of Object.entries(next.fieldHashes)) {
-      if (!Object.hasOwn(state.fieldHashes, name) || state.fieldHashes[name] !== hash) changed[name] = hash;
-    }
-    pending.changed = changed;
+    const changed = Object.fromEntries(
+      Object.entries(next.fieldHashes).filter(
+        ([name, hash]) => !Object.hasOwn(state.fieldHashes, name) || state.fieldHashes[name] !== hash,
+      ),
+    );
+    Object.assign(pending, encodeHashes(changed, 'changed'));
     const removed = Object.keys(state.fieldHashes).filter((name) => !Object.hasOwn(next.fieldHashes, name));
     if (removed.length > 0) pending.removed = removed;
     if (next.first === true) pending.first = true;
     item.pending = pending;
   }
   return item;
+}
+
+/** Field hashes as `fh` (packed) and `<mapName>` (the rest), each left out when empty. */
+function encodeHashes(hashes: Readonly<Record<string, string>>, mapName: 'fields' | 'changed'): StateItem {
+  const { packed, rest } = packFieldHashes(hashes);
+  const item: StateItem = {};
+  if (packed !== undefined) item.fh = packed;
+  if (Object.keys(rest).length > 0) item[mapName] = rest;
+  return item;
+}
+
+/** Field hashes from `fh` and `<mapName>`, in either the packed or the older all-map form. */
+function decodeHashes(item: StateItem, mapName: 'fields' | 'changed'): Record<string, string> {
+  const hashes = stringMap(item[mapName]);
+  return item.fh instanceof Uint8Array ? { ...hashes, ...unpackFieldHashes(item.fh) } : hashes;
 }
 
 /** A version's attributes other than its field hashes. */
@@ -98,8 +119,8 @@ function encodeVersion(version: RecordVersion): StateItem {
     deleted: version.deleted,
   };
   if (version.keyId !== undefined) item.kid = version.keyId;
-  if (version.snapshot !== undefined) item.snapshot = JSON.stringify(version.snapshot);
-  if (version.tracked !== undefined) item.tracked = JSON.stringify(version.tracked);
+  if (version.snapshot !== undefined) item.snapshot = packJson(JSON.stringify(version.snapshot));
+  if (version.tracked !== undefined) item.tracked = packJson(JSON.stringify(version.tracked));
   if (version.sequence !== undefined) item.seq = version.sequence;
   return item;
 }
@@ -109,18 +130,17 @@ export function decodeRecordState(item: StateItem): RecordState {
   const reported = decodeReported(item.reported);
   const state: RecordState = {
     id: idOfRecordSk(sk),
-    ...decodeVersion(item, stringMap(item.fields)),
+    ...decodeVersion(item, decodeHashes(item, 'fields')),
     ...(reported === undefined ? {} : { reported }),
   };
   const stored = item.pending;
   if (typeof stored !== 'object' || stored === null) return state;
   const pendingItem = stored as StateItem;
-  const fieldHashes: Record<string, string> = { ...state.fieldHashes };
+  const kept: Record<string, string> = { ...state.fieldHashes };
   if (Array.isArray(pendingItem.removed)) {
-    for (const name of pendingItem.removed) if (typeof name === 'string') delete fieldHashes[name];
+    for (const name of pendingItem.removed) if (typeof name === 'string') delete kept[name];
   }
-  Object.assign(fieldHashes, stringMap(pendingItem.changed));
-  const pending = decodeVersion(pendingItem, fieldHashes);
+  const pending = decodeVersion(pendingItem, { ...kept, ...decodeHashes(pendingItem, 'changed') });
   return { ...state, pending: pendingItem.first === true ? { ...pending, first: true } : pending };
 }
 
@@ -137,7 +157,10 @@ function decodeReported(value: unknown): ReportedEvent | undefined {
 }
 
 function decodeVersion(item: StateItem, fieldHashes: Record<string, string>): RecordVersion {
-  const version: RecordVersion = {
+  // Items written before fields were tracked and events numbered have neither: both stay absent.
+  const tracked = unpackJson(item.tracked, 'tracked');
+  const snapshot = unpackJson(item.snapshot, 'snapshot');
+  return {
     fingerprint: stringAttribute(item, 'fp'),
     fieldHashes,
     updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : null,
@@ -145,14 +168,10 @@ function decodeVersion(item: StateItem, fieldHashes: Record<string, string>): Re
     cancelled: item.cancelled === true,
     deleted: item.deleted === true,
     ...(typeof item.kid === 'string' ? { keyId: item.kid } : {}),
-    // Items written before fields were tracked and events numbered have neither: both stay absent.
-    ...(typeof item.tracked === 'string'
-      ? { tracked: JSON.parse(item.tracked) as Record<string, unknown> }
-      : {}),
+    ...(tracked === undefined ? {} : { tracked: JSON.parse(tracked) as Record<string, unknown> }),
     ...(typeof item.seq === 'number' && Number.isSafeInteger(item.seq) ? { sequence: item.seq } : {}),
+    ...(snapshot === undefined ? {} : { snapshot: JSON.parse(snapshot) as Record<string, unknown> }),
   };
-  if (typeof item.snapshot !== 'string') return version;
-  return { ...version, snapshot: JSON.parse(item.snapshot) as Record<string, unknown> };
 }
 
 /** The cursor item of a stream; `watermark` and `fence` are top-level so writes can be conditioned on them. */
@@ -186,10 +205,11 @@ export function stringAttribute(item: StateItem, name: string): string {
 }
 
 function stringMap(value: unknown): Record<string, string> {
-  const result: Record<string, string> = {};
-  if (typeof value !== 'object' || value === null) return result;
-  for (const [key, hash] of Object.entries(value)) if (typeof hash === 'string') result[key] = hash;
-  return result;
+  if (typeof value !== 'object' || value === null) return {};
+  // Built from entries: a field may be named anything, `__proto__` included.
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /** Creates the state table (on-demand capacity) unless it exists, and waits until it is active. */

@@ -13,7 +13,11 @@ const passing: Summary = {
   latency: { p50Seconds: 15, p95Seconds: 29, intervalSeconds: 30 },
   memory: { rss10kMb: 170, rss100kMb: 180, ratio: 1.06, smallRecords: 10_000, largeRecords: 100_000 },
   naive: { churnPerInterval: 600, naiveLost: 800, bridgeLost: 0, changes: 6000 },
-  cost: { usdPerMillionEvents: 2.9, idleUsdPerAccountMonth: 0.5 },
+  cost: {
+    usdPerMillionEvents: 2.9,
+    idleUsdPerAccountMonth: 0.5,
+    allStreams: { usdPerMillionEvents: 2.95, idleUsdPerAccountMonth: 0.5 },
+  },
 };
 
 describe('benchmark targets', () => {
@@ -29,6 +33,16 @@ describe('benchmark targets', () => {
   it('misses the naive-peer target when the bridge loses a change', () => {
     const result = rows({ ...passing, naive: { ...passing.naive, bridgeLost: 1 } });
     expect(result.find((r) => r.measure.startsWith('naive peer'))?.verdict).toBe('MISS');
+  });
+
+  it('judges the cost of every stream apart from the default streams’', () => {
+    const result = rows({
+      ...passing,
+      cost: { ...passing.cost, allStreams: { ...passing.cost.allStreams, usdPerMillionEvents: 3.01 } },
+    });
+    expect(result.filter((r) => r.verdict === 'MISS').map((r) => r.measure)).toEqual([
+      'AWS cost per million events (every stream)',
+    ]);
   });
 
   it('prints one table line per row plus a header and a rule', () => {
