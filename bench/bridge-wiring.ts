@@ -5,7 +5,14 @@
 import { ClinikoClient } from '../shared/cliniko/client.js';
 import { TokenBucket } from '../shared/cliniko/token-bucket.js';
 import type { Logger } from '../shared/engine/ports.js';
-import { DEFAULT_SYNC_TIMING, type SyncOptions, withSettings } from '../shared/engine/sync.js';
+import type { SyncReport } from '../shared/engine/report.js';
+import {
+  DEFAULT_SYNC_TIMING,
+  type SyncDeps,
+  type SyncOptions,
+  syncAccount,
+  withSettings,
+} from '../shared/engine/sync.js';
 import { DEFAULT_EVENT_OPTIONS } from '../shared/events/build.js';
 import { type DynaliteServer, localDynamoDbClient, startDynalite } from '../shared/state/dynalite-server.js';
 import { createStateTable, DynamoDbStateStore } from '../shared/state/dynamodb-state-store.js';
@@ -37,12 +44,29 @@ export function benchSyncOptions(
   };
 }
 
+/**
+ * One engine run that must succeed: the engine survives a failing stream and goes on, so a
+ * benchmark that did not check would measure failures (a clock-skew refusal once made five of the
+ * idle benchmark's ten polls fail at their first request, and its figures looked plausible).
+ */
+export async function syncOrThrow(deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
+  const report = await syncAccount(deps, options);
+  if (report.ok && report.skipped === undefined) return report;
+  const failed = report.streams.filter((stream) => stream.stopped === 'failed');
+  const why = [...new Set(failed.map((stream) => stream.error?.name ?? 'unknown'))].join(', ');
+  throw new Error(
+    `A benchmark poll did not run cleanly (${report.skipped ?? `${failed.length} streams failed: ${why}`}); its figures would measure the failure.`,
+  );
+}
+
 export interface ClientSetup {
   readonly baseUrl: string;
   readonly apiKey: string;
   /** Client-side budget; the production default (200/min, burst 10) unless given. */
   readonly ratePerMinute?: number;
   readonly capacity?: number;
+  /** The clock responses' `Date` headers are checked against: the simulator's, when it is simulated. */
+  readonly now?: () => number;
 }
 
 export function benchClient(setup: ClientSetup): ClinikoClient {
@@ -51,6 +75,7 @@ export function benchClient(setup: ClientSetup): ClinikoClient {
     apiKey: setup.apiKey,
     userAgent: BENCH_USER_AGENT,
     baseUrl: setup.baseUrl,
+    ...(setup.now === undefined ? {} : { now: setup.now }),
     bucket: new TokenBucket(
       setup.capacity === undefined
         ? { ratePerMinute: rate }

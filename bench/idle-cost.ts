@@ -6,10 +6,9 @@
  */
 
 import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
-import { syncAccount } from '../shared/engine/sync.js';
 import { STREAMS } from '../shared/streams.js';
 import { ControllableClock, startSimulator } from '../simulator/index.js';
-import { benchClient, benchSyncOptions, localState, silentLogger } from './bridge-wiring.js';
+import { benchClient, benchSyncOptions, localState, silentLogger, syncOrThrow } from './bridge-wiring.js';
 import { CountingStateStore } from './counting-state-store.js';
 import { SinkRecorder } from './sink-recorder.js';
 import { median } from './statistics.js';
@@ -53,6 +52,8 @@ export async function measureIdle(polls: number): Promise<IdleResult> {
     apiKey: sim.apiKeys[0] ?? '',
     ratePerMinute: 1_000_000,
     capacity: 1_000,
+    // The simulated clock runs ahead of the real one by the polls' spacing.
+    now: () => clock.now(),
   });
   const local = await localState();
   const state = new CountingStateStore(local.store);
@@ -68,7 +69,7 @@ export async function measureIdle(polls: number): Promise<IdleResult> {
   const options = benchSyncOptions();
   const spacing = 60;
   try {
-    await syncAccount(deps, options);
+    await syncOrThrow(deps, options);
     const perPoll: IdlePoll[] = [];
     for (let i = 0; i < polls; i++) {
       clock.advance(spacing);
@@ -76,7 +77,7 @@ export async function measureIdle(polls: number): Promise<IdleResult> {
       sink.take();
       const before = client.stats.requests;
       const started = Date.now();
-      await syncAccount(deps, options);
+      await syncOrThrow(deps, options);
       const durationMs = Date.now() - started;
       const traffic = state.take();
       const w = traffic.writes;

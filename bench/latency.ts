@@ -11,10 +11,9 @@
  */
 
 import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
-import { syncAccount } from '../shared/engine/sync.js';
 import { CORE_STREAMS, STREAMS } from '../shared/streams.js';
 import { startSimulator } from '../simulator/index.js';
-import { benchClient, benchSyncOptions, localState, silentLogger } from './bridge-wiring.js';
+import { benchClient, benchSyncOptions, localState, silentLogger, syncOrThrow } from './bridge-wiring.js';
 import { CountingStateStore, emptyTraffic, type StateTraffic } from './counting-state-store.js';
 import { emptySinkCounts, type SinkCounts, SinkRecorder } from './sink-recorder.js';
 import { percentile } from './statistics.js';
@@ -87,7 +86,7 @@ export async function measureLatency(options: {
     sink.take();
     const before = client.stats.requests;
     const started = Date.now();
-    await syncAccount(deps, syncOptions);
+    await syncOrThrow(deps, syncOptions);
     usage.polls += 1;
     usage.durationMs += Date.now() - started;
     usage.apiRequests += client.stats.requests - before;

@@ -11,12 +11,11 @@
 
 import { canonicalJson } from '../shared/engine/canonical-content.js';
 import { ephemeralContentKeyRing } from '../shared/engine/content-key.js';
-import { syncAccount } from '../shared/engine/sync.js';
 import { ClinikoNotFoundError } from '../shared/errors.js';
 import { STREAMS } from '../shared/streams.js';
 import { type ChangeEntry, ControllableClock, startSimulator } from '../simulator/index.js';
 import { InMemoryStateStore } from '../test/support/memory-state-store.js';
-import { benchClient, benchSyncOptions, silentLogger } from './bridge-wiring.js';
+import { benchClient, benchSyncOptions, silentLogger, syncOrThrow } from './bridge-wiring.js';
 import { NaivePoller } from './naive-poller.js';
 import { SinkRecorder } from './sink-recorder.js';
 
@@ -70,6 +69,8 @@ export async function measureNaive(options: {
     apiKey: sim.apiKeys[0] ?? '',
     ratePerMinute: 1_000_000,
     capacity: 1_000,
+    // The simulated clock runs ahead of the real one by the simulated intervals.
+    now: () => clock.now(),
   };
   const bridgeClient = benchClient(setup);
   const naiveClient = benchClient(setup);
@@ -139,7 +140,7 @@ export async function measureNaive(options: {
       const key = `${e.resource}/${e.recordId}`;
       naiveReports.set(key, [...(naiveReports.get(key) ?? []), tick]);
     }
-    await syncAccount(deps, syncOptions);
+    await syncOrThrow(deps, syncOptions);
   };
 
   try {
