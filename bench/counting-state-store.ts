@@ -99,8 +99,7 @@ export class CountingStateStore implements StateStore {
 
   async putCursor(account: string, stream: string, cursor: StreamCursor, fence: number): Promise<void> {
     this.traffic.writes.cursor += 1;
-    const pk = streamPk(account, stream);
-    const item = encodeCursorItem(pk, cursor, fence);
+    const item = encodeCursorItem(streamPk(account, stream), cursor, fence);
     this.traffic.wru += this.writeUnits(item);
     await this.inner.putCursor(account, stream, cursor, fence);
     this.remember(item);
