@@ -2,22 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { syncOrThrow } from '../../bench/bridge-wiring.js';
 import { ClinikoForbiddenError } from '../../shared/errors.js';
 import { Harness, syncOptions } from '../shared/engine/sync-harness.js';
-import { TEST_KEYS } from '../support/content-keys.js';
 import { failBefore } from '../support/fault-plan.js';
 
 describe('syncOrThrow', () => {
-  const run = (h: Harness) =>
-    syncOrThrow(
-      {
-        cliniko: h.reader,
-        keys: TEST_KEYS,
-        state: h.state,
-        publisher: h.publisher,
-        logger: h.logger,
-        now: () => h.cliniko.now(),
-      },
-      syncOptions(),
-    );
+  const run = (h: Harness) => syncOrThrow(h.deps, syncOptions());
 
   it('returns the report of a clean run', async () => {
     const h = new Harness();

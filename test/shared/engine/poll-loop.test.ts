@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { type LoopRound, type PollLoopOptions, pollLoop } from '../../../shared/engine/poll-loop.js';
 import { DEFAULT_PLANNER_SETTINGS } from '../../../shared/engine/poll-planner.js';
 import { ClinikoForbiddenError } from '../../../shared/errors.js';
-import { TEST_KEYS } from '../../support/content-keys.js';
 import { ACCOUNT, Harness, streams, syncOptions } from './sync-harness.js';
 
 const HOT = 'individual_appointments';
@@ -42,12 +41,7 @@ function loop(
   };
   const run = pollLoop(
     {
-      cliniko: h.reader,
-      keys: TEST_KEYS,
-      state: h.state,
-      publisher: h.publisher,
-      logger: h.logger,
-      now: () => h.cliniko.now(),
+      ...h.deps,
       owner: options.owner ?? 'loop-a',
       // Time passes only while the loop sleeps; each change lands at its second.
       sleep: async (ms) => {

@@ -14,7 +14,6 @@ import { DEFAULT_EVENT_OPTIONS, type EventOptions } from '../../../shared/events
 import type { ChangeEvent } from '../../../shared/events/contract.js';
 import { parseChangeEvent } from '../../../shared/events/schema.js';
 import { findStream, type StreamDefinition } from '../../../shared/streams.js';
-import { TEST_KEYS } from '../../support/content-keys.js';
 import { failBefore } from '../../support/fault-plan.js';
 import { ACCOUNT, Harness, streams } from './sync-harness.js';
 
@@ -27,23 +26,13 @@ type ResyncOverrides = Partial<Omit<ResyncOptions, 'streams'>> & {
 
 function resync(h: Harness, since: string, overrides: ResyncOverrides = {}): Promise<ResyncReport> {
   const { streams: definitions = streams('patients'), event, storeSnapshots, ...rest } = overrides;
-  return resyncAccount(
-    {
-      cliniko: h.reader,
-      keys: TEST_KEYS,
-      state: h.state,
-      publisher: h.publisher,
-      logger: h.logger,
-      now: () => h.cliniko.now(),
-    },
-    {
-      account: ACCOUNT,
-      streams: withSettings(definitions, event ?? DEFAULT_EVENT_OPTIONS, storeSnapshots ?? false),
-      since,
-      leaseTtlMs: DEFAULT_SYNC_TIMING.leaseTtlMs,
-      ...rest,
-    },
-  );
+  return resyncAccount(h.deps, {
+    account: ACCOUNT,
+    streams: withSettings(definitions, event ?? DEFAULT_EVENT_OPTIONS, storeSnapshots ?? false),
+    since,
+    leaseTtlMs: DEFAULT_SYNC_TIMING.leaseTtlMs,
+    ...rest,
+  });
 }
 
 /** Events published from index `from` on. */

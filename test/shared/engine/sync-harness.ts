@@ -109,20 +109,21 @@ export class Harness {
     this.reader = withFaults<ClinikoReader>(this.cliniko, this.readerFaults);
   }
 
+  /** The engine's ports as this harness wires them, on the fake Cliniko's clock. */
+  get deps(): SyncDeps {
+    return {
+      cliniko: this.reader,
+      keys: TEST_KEYS,
+      state: this.state,
+      publisher: this.publisher,
+      logger: this.logger,
+      now: () => this.cliniko.now(),
+    };
+  }
+
   /** One run, as the scheduler would start it. */
   poll(overrides: TestSyncOverrides = {}, deps: Partial<SyncDeps> = {}): Promise<SyncReport> {
-    return syncAccount(
-      {
-        cliniko: this.reader,
-        keys: TEST_KEYS,
-        state: this.state,
-        publisher: this.publisher,
-        logger: this.logger,
-        now: () => this.cliniko.now(),
-        ...deps,
-      },
-      syncOptions({ ...this.options, ...overrides }),
-    );
+    return syncAccount({ ...this.deps, ...deps }, syncOptions({ ...this.options, ...overrides }));
   }
 
   events(filter: { recordId?: string; action?: string } = {}): ChangeEvent[] {
